@@ -1,0 +1,347 @@
+//! Reads the conv layers of an ONNX model as the CNN Filter DB's extractor (onnxzoo2filterdb) does:
+//! every `Conv` node with a 4-D weight is a layer; its depth is the rank of its longest-path depth
+//! among the distinct depths that hold a 4-D conv; 3x3 layers carry their filters.
+//!
+//! Beyond the reference: weights may come from `Constant` nodes, `Identity` chains and
+//! `DequantizeLinear` (dequantized), in float32, float16, bfloat16 or double, inline or in external
+//! data files (through [`ExternalData`], so the browser, which has no files, can still read
+//! self-contained models). Quantized convolution ops are reported, never skipped.
+#![warn(missing_docs)]
+
+pub mod builder;
+mod graph;
+pub mod proto;
+mod tensor;
+
+use std::collections::{BTreeSet, HashMap};
+
+use proto::{ModelProto, NodeProto, TensorProto};
+
+pub use graph::node_depths;
+
+/// Errors reading a model. Each names the node or tensor at fault.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum OnnxError {
+    /// The bytes are not an ONNX ModelProto.
+    #[error("not an ONNX model: {0}")]
+    NotOnnx(String),
+    /// The model has no graph.
+    #[error("the model has no graph")]
+    NoGraph,
+    /// The graph's nodes form a cycle.
+    #[error("the graph has a cycle")]
+    Cycle,
+    /// A tensor's payload does not fit its shape or cannot be read.
+    #[error("tensor {tensor:?}: {problem}")]
+    BadTensor {
+        /// tensor name
+        tensor: String,
+        /// what is wrong
+        problem: String,
+    },
+    /// A tensor's data type is not one that holds conv weights.
+    #[error("tensor {tensor:?} is {dtype}, which is not a float type this reader decodes")]
+    UnsupportedType {
+        /// tensor name
+        tensor: String,
+        /// the type's name
+        dtype: &'static str,
+    },
+    /// A tensor's external data file could not be read.
+    #[error("tensor {tensor:?}: external data {location:?}: {problem}")]
+    External {
+        /// tensor name
+        tensor: String,
+        /// the file named by the tensor
+        location: String,
+        /// what went wrong
+        problem: String,
+    },
+    /// A conv's weight is computed by the graph, not stored.
+    #[error("Conv node {node:?}: its weight {weight:?} is {source_kind}, not a stored tensor")]
+    ComputedWeight {
+        /// node name
+        node: String,
+        /// weight input name
+        weight: String,
+        /// what produces it
+        source_kind: String,
+    },
+    /// The model convolves with quantized integer weights that have no float form here.
+    #[error("node {node:?} is a quantized convolution ({op}); its integer weights are not filters this tool can compare. Export the float model instead")]
+    Quantized {
+        /// node name
+        node: String,
+        /// op type
+        op: String,
+    },
+}
+
+/// Reads external data files of a model (native: files beside the model; browser: none).
+pub trait ExternalData {
+    /// The bytes of `location` from `offset`, `length` of them or to the end.
+    fn read(&self, location: &str, offset: u64, length: Option<u64>) -> Result<Vec<u8>, String>;
+}
+
+/// For models that must be self-contained (the browser): every external read fails.
+pub struct NoExternalData;
+
+impl ExternalData for NoExternalData {
+    fn read(&self, _: &str, _: u64, _: Option<u64>) -> Result<Vec<u8>, String> {
+        Err("external data files are not available here".into())
+    }
+}
+
+/// One conv layer of a model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConvLayer {
+    /// The node's name (or its first output's, when unnamed).
+    pub name: String,
+    /// Output channels (weight dim 0).
+    pub out_channels: usize,
+    /// Input channels per group (weight dim 1), the fan-in of each filter set.
+    pub in_channels: usize,
+    /// Kernel height and width.
+    pub kernel: [usize; 2],
+    /// Longest-path depth of the node in the graph.
+    pub depth: usize,
+    /// Rank of `depth` among the distinct depths that hold a 4-D conv.
+    pub conv_depth: usize,
+    /// conv_depth / (number of such depths - 1); 0 when there is only one.
+    pub conv_depth_norm: f64,
+    /// Raw weights in (out, in, kh, kw) order, for 3x3 layers only.
+    pub weights: Option<Vec<f64>>,
+}
+
+impl ConvLayer {
+    /// The layer's 3x3 filters, in (out, in) order; empty for other kernel sizes.
+    pub fn filters(&self) -> Vec<[f64; 9]> {
+        self.weights
+            .as_deref()
+            .unwrap_or_default()
+            .chunks_exact(9)
+            .map(|c| c.try_into().expect("chunk of 9"))
+            .collect()
+    }
+
+    /// Whether the layer enters the filter DB (3x3 kernels).
+    pub fn is_3x3(&self) -> bool {
+        self.kernel == [3, 3]
+    }
+}
+
+/// The conv layers of a model, in graph order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelConvs {
+    /// Layers that have a depth.
+    pub layers: Vec<ConvLayer>,
+    /// Names of 4-D convs that no graph input reaches (fed only by constants): they have no depth.
+    pub unreached: Vec<String>,
+}
+
+impl ModelConvs {
+    /// Number of 3x3 filters in the model.
+    pub fn n_filters(&self) -> usize {
+        self.layers
+            .iter()
+            .filter(|l| l.is_3x3())
+            .map(|l| l.out_channels * l.in_channels)
+            .sum()
+    }
+}
+
+fn node_name(n: &NodeProto) -> String {
+    if !n.name.is_empty() {
+        n.name.clone()
+    } else {
+        n.output.first().cloned().unwrap_or_default()
+    }
+}
+
+/// Where a weight comes from.
+enum Source<'a> {
+    Tensor(&'a TensorProto),
+    Dequantize {
+        x: &'a TensorProto,
+        scale: &'a TensorProto,
+        zero: Option<&'a TensorProto>,
+        axis: i64,
+    },
+}
+
+struct Resolver<'a> {
+    initializers: HashMap<&'a str, &'a TensorProto>,
+    producers: HashMap<&'a str, &'a NodeProto>,
+}
+
+impl<'a> Resolver<'a> {
+    fn tensor(&self, name: &str, conv: &NodeProto) -> Result<&'a TensorProto, OnnxError> {
+        match self.resolve(name, conv, 0)? {
+            Source::Tensor(t) => Ok(t),
+            Source::Dequantize { .. } => Err(self.computed(conv, name, "a DequantizeLinear output")),
+        }
+    }
+
+    fn computed(&self, conv: &NodeProto, weight: &str, kind: &str) -> OnnxError {
+        OnnxError::ComputedWeight {
+            node: node_name(conv),
+            weight: weight.to_string(),
+            source_kind: kind.to_string(),
+        }
+    }
+
+    fn resolve(&self, name: &str, conv: &NodeProto, hops: usize) -> Result<Source<'a>, OnnxError> {
+        if let Some(t) = self.initializers.get(name) {
+            return Ok(Source::Tensor(t));
+        }
+        let Some(p) = self.producers.get(name) else {
+            return Err(self.computed(conv, name, "neither an initializer nor a node output"));
+        };
+        if hops > 16 {
+            return Err(self.computed(conv, name, "behind too many Identity nodes"));
+        }
+        match p.op_type.as_str() {
+            "Constant" => p
+                .attribute
+                .iter()
+                .find(|a| a.name == "value")
+                .and_then(|a| a.t.as_ref())
+                .map(Source::Tensor)
+                .ok_or_else(|| self.computed(conv, name, "a Constant without a tensor value")),
+            "Identity" => self.resolve(&p.input[0], conv, hops + 1),
+            "DequantizeLinear" => {
+                let x = self.tensor(&p.input[0], conv)?;
+                let scale = self.tensor(p.input.get(1).map_or("", |s| s), conv)?;
+                let zero = match p.input.get(2).filter(|s| !s.is_empty()) {
+                    Some(z) => Some(self.tensor(z, conv)?),
+                    None => None,
+                };
+                let axis = p
+                    .attribute
+                    .iter()
+                    .find(|a| a.name == "axis")
+                    .map_or(1, |a| a.i);
+                Ok(Source::Dequantize { x, scale, zero, axis })
+            }
+            other => Err(self.computed(conv, name, &format!("the output of a {other} node"))),
+        }
+    }
+}
+
+fn dims_of(src: &Source) -> Vec<i64> {
+    match src {
+        Source::Tensor(t) => t.dims.clone(),
+        Source::Dequantize { x, .. } => x.dims.clone(),
+    }
+}
+
+fn values_of(src: &Source, external: &dyn ExternalData) -> Result<Vec<f64>, OnnxError> {
+    match src {
+        Source::Tensor(t) => tensor::float_values(t, external),
+        Source::Dequantize { x, scale, zero, axis } => {
+            let q = tensor::int_values(x, external)?;
+            let s = tensor::float_values(scale, external)?;
+            let z = match zero {
+                Some(z) => tensor::int_values(z, external)?,
+                None => vec![0.0; s.len()],
+            };
+            let rank = x.dims.len() as i64;
+            let axis = if *axis < 0 { axis + rank } else { *axis };
+            if s.len() == 1 {
+                return Ok(q.iter().map(|v| (v - z[0]) * s[0]).collect());
+            }
+            // Per-axis: scale k applies to every element whose index along `axis` is k.
+            let bad = || OnnxError::BadTensor {
+                tensor: x.name.clone(),
+                problem: format!("per-axis scale of length {} does not fit axis {axis}", s.len()),
+            };
+            let ax = usize::try_from(axis).map_err(|_| bad())?;
+            let dim = *x.dims.get(ax).ok_or_else(bad)? as usize;
+            if dim != s.len() || z.len() != s.len() {
+                return Err(bad());
+            }
+            let inner: usize = x.dims[ax + 1..].iter().map(|&d| d as usize).product();
+            Ok(q.iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    let k = (i / inner) % dim;
+                    (v - z[k]) * s[k]
+                })
+                .collect())
+        }
+    }
+}
+
+/// Reads a model's conv layers from its serialized bytes.
+pub fn read_model(bytes: &[u8], external: &dyn ExternalData) -> Result<ModelConvs, OnnxError> {
+    let model = ModelProto::parse(bytes).map_err(|e| OnnxError::NotOnnx(e.to_string()))?;
+    let g = model.graph.as_ref().ok_or(OnnxError::NoGraph)?;
+    if g.node.is_empty() {
+        return Err(OnnxError::NotOnnx("the graph has no nodes".into()));
+    }
+    let depths = node_depths(g)?;
+    let resolver = Resolver {
+        initializers: g.initializer.iter().map(|t| (t.name.as_str(), t)).collect(),
+        producers: g
+            .node
+            .iter()
+            .flat_map(|n| n.output.iter().map(move |o| (o.as_str(), n)))
+            .collect(),
+    };
+    // First: every 4-D conv, its source and depth.
+    let mut found = Vec::new();
+    for (i, node) in g.node.iter().enumerate() {
+        match node.op_type.as_str() {
+            "Conv" => {}
+            "ConvInteger" | "QLinearConv" => {
+                return Err(OnnxError::Quantized {
+                    node: node_name(node),
+                    op: node.op_type.clone(),
+                })
+            }
+            _ => continue,
+        }
+        let Some(w) = node.input.get(1) else { continue };
+        let src = resolver.resolve(w, node, 0)?;
+        let dims = dims_of(&src);
+        if dims.len() != 4 {
+            continue;
+        }
+        found.push((i, node, src, dims));
+    }
+    let conv_depths: BTreeSet<usize> = found.iter().filter_map(|(i, ..)| depths[*i]).collect();
+    let ranks: HashMap<usize, usize> = conv_depths.iter().enumerate().map(|(r, &d)| (d, r)).collect();
+    let denom = conv_depths.len().saturating_sub(1);
+    let mut layers = Vec::new();
+    let mut unreached = Vec::new();
+    for (i, node, src, dims) in found {
+        let Some(depth) = depths[i] else {
+            unreached.push(node_name(node));
+            continue;
+        };
+        let d = |k: usize| usize::try_from(dims[k]).unwrap_or(0);
+        let kernel = [d(2), d(3)];
+        let weights = if kernel == [3, 3] {
+            let v = values_of(&src, external)?;
+            Some(v)
+        } else {
+            None
+        };
+        let conv_depth = ranks[&depth];
+        layers.push(ConvLayer {
+            name: node_name(node),
+            out_channels: d(0),
+            in_channels: d(1),
+            kernel,
+            depth,
+            conv_depth,
+            conv_depth_norm: if denom == 0 {
+                0.0
+            } else {
+                conv_depth as f64 / denom as f64
+            },
+            weights,
+        });
+    }
+    Ok(ModelConvs { layers, unreached })
+}

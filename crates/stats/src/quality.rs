@@ -1,0 +1,187 @@
+//! Per-layer quality on raw weights, as torchconvquality measures it: sparsity, variance entropy
+//! (and its ratio to the randomness threshold), the degenerated flag, and orthogonality.
+
+use nalgebra::{SMatrix, SymmetricEigen};
+
+use crate::{Filter, Moments, DIM};
+
+/// A filter is sparse when all its |w| are below this share of the layer's max |w|.
+pub const SPARSITY_EPS: f64 = 0.01;
+
+/// Quality of one layer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayerQuality {
+    /// Number of filters (out x in).
+    pub n: u64,
+    /// Filters whose 9 |w| are all below max|W| * [`SPARSITY_EPS`].
+    pub n_sparse: u64,
+    /// n_sparse / n.
+    pub sparsity: f64,
+    /// Entropy (base 10) of the normalised covariance eigenvalues; at most log10 9.
+    pub variance_entropy: f64,
+    /// variance_entropy / [`entropy_threshold`]\(n).
+    pub entropy_ratio: f64,
+    /// See [`is_degenerated`].
+    pub degenerated: bool,
+    /// 1 - mean |off-identity| of the normalised out-channel Gram matrix; `None` with one out channel.
+    pub orthogonality: Option<f64>,
+}
+
+impl LayerQuality {
+    /// Measures a layer from its raw filters, in (out, in) order, and its out-channel count.
+    pub fn measure(filters: &[Filter], out_channels: usize) -> Self {
+        let mut raw = Moments::default();
+        let mut max_abs = 0.0f64;
+        for f in filters {
+            raw.add(f);
+            for v in f {
+                max_abs = max_abs.max(v.abs());
+            }
+        }
+        let n = filters.len() as u64;
+        let n_sparse = sparsity_count(filters, max_abs);
+        let h = variance_entropy(&raw);
+        let sparsity = if n == 0 { 0.0 } else { n_sparse as f64 / n as f64 };
+        Self {
+            n,
+            n_sparse,
+            sparsity,
+            variance_entropy: h,
+            entropy_ratio: h / entropy_threshold(n),
+            degenerated: is_degenerated(h, n, sparsity),
+            orthogonality: orthogonality(filters, out_channels),
+        }
+    }
+}
+
+/// How many filters are sparse: all 9 |w| < max_abs * [`SPARSITY_EPS`] (a threshold of 0, for an
+/// all-zero layer, is taken as 1, as torchconvquality does).
+pub fn sparsity_count(filters: &[Filter], max_abs: f64) -> u64 {
+    let mut t = max_abs * SPARSITY_EPS;
+    if t == 0.0 {
+        t = 1.0;
+    }
+    filters
+        .iter()
+        .filter(|f| f.iter().all(|v| v.abs() < t))
+        .count() as u64
+}
+
+/// Entropy (base 10) of the covariance eigenvalues normalised to sum 1. Zero variance (or fewer
+/// than two filters) gives 0, and 0 log 0 is taken as 0.
+pub fn variance_entropy(raw: &Moments) -> f64 {
+    let Some(cov) = raw.covariance() else {
+        return 0.0;
+    };
+    let mat = SMatrix::<f64, DIM, DIM>::from_fn(|i, j| cov[i][j]);
+    let eig = SymmetricEigen::new(mat).eigenvalues;
+    let vals: Vec<f64> = eig.iter().map(|v| v.max(0.0)).collect();
+    let total: f64 = vals.iter().sum();
+    if total <= 0.0 || !total.is_finite() {
+        return 0.0;
+    }
+    -vals
+        .iter()
+        .map(|v| v / total)
+        .filter(|&p| p > 0.0)
+        .map(|p| p * p.log10())
+        .sum::<f64>()
+}
+
+/// The randomness threshold TH(n) of variance entropy for a layer of n filters (a logistic fit).
+pub fn entropy_threshold(n: u64) -> f64 {
+    let (l, x0, k, b) = (1.2618047, 2.30436435, 0.88767525, -0.31050834);
+    l / (1.0 + (-k * ((n as f64).log2() - x0)).exp()) + b
+}
+
+/// A layer is degenerated when its entropy is near random (H >= TH(n) - 0.02) or when it is low
+/// and many filters are sparse (H < 0.5 and S >= 0.14).
+pub fn is_degenerated(h: f64, n: u64, sparsity: f64) -> bool {
+    h >= entropy_threshold(n) - 0.02 || (h < 0.5 && sparsity >= 0.14)
+}
+
+/// 1 - sum|W W^T - I| / (n(n-1)) over the L2-normalised out-channel rows of W reshaped to
+/// (out, in*9); zero rows stay zero. `None` when there are fewer than two out channels or the
+/// filters do not split evenly into them.
+pub fn orthogonality(filters: &[Filter], out_channels: usize) -> Option<f64> {
+    if out_channels < 2 || filters.is_empty() || filters.len() % out_channels != 0 {
+        return None;
+    }
+    let per_row = filters.len() / out_channels;
+    let rows: Vec<Vec<f64>> = filters
+        .chunks(per_row)
+        .map(|chunk| {
+            let row: Vec<f64> = chunk.iter().flatten().copied().collect();
+            let norm = row.iter().map(|v| v * v).sum::<f64>().sqrt();
+            let norm = if norm == 0.0 { 1.0 } else { norm };
+            row.into_iter().map(|v| v / norm).collect()
+        })
+        .collect();
+    let n = out_channels;
+    let mut total = 0.0;
+    for i in 0..n {
+        let self_dot: f64 = rows[i].iter().map(|v| v * v).sum();
+        total += (self_dot - 1.0).abs();
+        for j in i + 1..n {
+            let g: f64 = rows[i].iter().zip(&rows[j]).map(|(a, b)| a * b).sum();
+            total += 2.0 * g.abs();
+        }
+    }
+    Some(1.0 - total / (n * (n - 1)) as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn threshold_matches_the_logistic_fit() {
+        // 1.2618047/(1+exp(-0.88767525*(log2(64)-2.30436435))) - 0.31050834
+        let expect = 1.2618047 / (1.0 + (-0.88767525f64 * (6.0 - 2.30436435)).exp()) - 0.31050834;
+        assert_eq!(entropy_threshold(64), expect);
+        assert!(entropy_threshold(1 << 20) < 9f64.log10());
+    }
+
+    #[test]
+    fn isotropic_layer_has_max_entropy() {
+        let mut m = Moments::default();
+        for i in 0..DIM {
+            for s in [1.0, -1.0] {
+                let mut x = [0.0; DIM];
+                x[i] = s;
+                m.add(&x);
+            }
+        }
+        assert!((variance_entropy(&m) - 9f64.log10()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn sparsity_uses_strict_threshold() {
+        let mut f = vec![[0.0; DIM]; 4];
+        f[0][0] = 10.0;
+        f[1][0] = 0.1; // exactly max/100: not sparse
+        f[2][0] = 0.099;
+        assert_eq!(sparsity_count(&f, 10.0), 2);
+        assert_eq!(sparsity_count(&[[0.0; DIM]], 0.0), 1);
+    }
+
+    #[test]
+    fn orthogonal_rows_score_one() {
+        // Two out channels, one in channel: rows e0 and e1.
+        let mut f = vec![[0.0; DIM]; 2];
+        f[0][0] = 3.0;
+        f[1][1] = -2.0;
+        assert_eq!(orthogonality(&f, 2), Some(1.0));
+        // Identical rows: |1| off the diagonal twice over n(n-1) = 2 -> 0.
+        let g = vec![[1.0; DIM]; 2];
+        assert!(orthogonality(&g, 2).unwrap().abs() < 1e-12);
+        assert_eq!(orthogonality(&g, 1), None);
+    }
+
+    #[test]
+    fn degenerated_rules() {
+        assert!(is_degenerated(0.4, 64, 0.2));
+        assert!(!is_degenerated(0.4, 64, 0.1));
+        assert!(is_degenerated(entropy_threshold(64) - 0.01, 64, 0.0));
+    }
+}

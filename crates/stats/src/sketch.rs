@@ -1,0 +1,44 @@
+//! The mergeable sketch of a group of filters (one layer, one model, any union of layers).
+
+use crate::{Histograms, Moments};
+
+/// Everything needed to compare a group with any other, exactly, without its raw filters.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sketch {
+    /// Moments of the L-inf-scaled filters (for the mean, covariance and subset PCA).
+    pub scaled: Moments,
+    /// Moments of the raw filters (for variance entropy of the group).
+    pub raw: Moments,
+    /// Largest |w| in the group.
+    pub max_abs: f64,
+    /// Filters sparse within their own layer (see [`crate::sparsity_count`]).
+    pub n_sparse: u64,
+    /// Per-component coefficient histograms over the global range.
+    pub hist: Histograms,
+}
+
+impl Sketch {
+    /// Number of filters in the group.
+    pub fn n(&self) -> u64 {
+        self.scaled.n
+    }
+
+    /// Adds another group: the sketch of the union. Counts and sums add, so merging is exact for
+    /// the counts and associative up to f64 rounding for the sums.
+    pub fn merge(&mut self, other: &Sketch) {
+        self.scaled.merge(&other.scaled);
+        self.raw.merge(&other.raw);
+        self.max_abs = self.max_abs.max(other.max_abs);
+        self.n_sparse += other.n_sparse;
+        self.hist.merge(&other.hist);
+    }
+
+    /// Share of the group's filters that are sparse in their layer.
+    pub fn sparsity(&self) -> f64 {
+        if self.n() == 0 {
+            0.0
+        } else {
+            self.n_sparse as f64 / self.n() as f64
+        }
+    }
+}
