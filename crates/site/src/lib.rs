@@ -1,1 +1,63 @@
-//! wip
+//! Filterscope's site data: a `manifest.json` and LZ4-compressed Arrow IPC streams, and the queries
+//! over them (stats, compare, layers) that `data-prep` and the browser both run.
+//!
+//! Files of a site (DESIGN.md section 3):
+//! - `manifest.json` ([`Manifest`]): counts, the global basis, the coefficient range, the file list
+//!   with sizes and sha256;
+//! - `models.arrow`: one row per model, every model-level meta column;
+//! - `layers.arrow`: one row per layer;
+//! - `rollups.arrow`: the sketch summed per (model, depth bucket), so every grouping by a model-level
+//!   column or by depth is an exact merge of a few thousand rows;
+//! - `sketches-*.arrow`: per-layer sketches and quality;
+//! - `samples-*.arrow`: per-layer seeded samples of raw filters.
+#![warn(missing_docs)]
+
+mod ipc;
+mod manifest;
+mod query;
+mod tables;
+mod writer;
+
+pub use ipc::{read_batches, sha256_hex, write_stream};
+pub use manifest::{BasisJson, ChunkEntry, FileEntry, Manifest, FORMAT, FORMAT_VERSION};
+pub use query::{Comparison, LayerReport, SiteData, StatsReport, Where};
+pub use tables::{LayerRow, LayerSketch, ModelRow, Rollup, SampleRow, Tables};
+pub use writer::{encode_site, rollups, SiteContent, LAYERS_PER_CHUNK};
+
+/// Errors reading or querying site data. Each names the file and what is wrong with it.
+#[derive(Debug, thiserror::Error)]
+pub enum SiteError {
+    /// manifest.json is not valid JSON of the expected shape.
+    #[error("manifest.json: {0}")]
+    Manifest(String),
+    /// The manifest is of a format this reader does not know.
+    #[error("manifest.json: format {found:?} version {version} is not {FORMAT:?} version {FORMAT_VERSION}")]
+    UnknownFormat {
+        /// the format string found
+        found: String,
+        /// the version found
+        version: u32,
+    },
+    /// A file's bytes do not match the size or hash in the manifest.
+    #[error("{file}: {problem}")]
+    Integrity {
+        /// the file
+        file: String,
+        /// size or hash mismatch
+        problem: String,
+    },
+    /// A file is not a readable Arrow IPC stream or lacks a column.
+    #[error("{file}: {problem}")]
+    Table {
+        /// the file
+        file: String,
+        /// what is wrong
+        problem: String,
+    },
+    /// A query names a column that does not exist, or a malformed filter.
+    #[error("{0}")]
+    Query(String),
+    /// Data needed for a query has not been loaded yet.
+    #[error("{0} not loaded yet")]
+    NotLoaded(String),
+}

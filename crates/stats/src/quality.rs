@@ -3,7 +3,7 @@
 
 use nalgebra::{SMatrix, SymmetricEigen};
 
-use crate::{Filter, Moments, DIM};
+use crate::{Filter, Moments, Sketch, DIM};
 
 /// A filter is sparse when all its |w| are below this share of the layer's max |w|.
 pub const SPARSITY_EPS: f64 = 0.01;
@@ -28,19 +28,12 @@ pub struct LayerQuality {
 }
 
 impl LayerQuality {
-    /// Measures a layer from its raw filters, in (out, in) order, and its out-channel count.
-    pub fn measure(filters: &[Filter], out_channels: usize) -> Self {
-        let mut raw = Moments::default();
-        let mut max_abs = 0.0f64;
-        for f in filters {
-            raw.add(f);
-            for v in f {
-                max_abs = max_abs.max(v.abs());
-            }
-        }
+    /// Measures a layer from its raw filters, in (out, in) order, its out-channel count and its
+    /// sketch ([`Sketch::of_layer`] of the same filters).
+    pub fn measure(filters: &[Filter], out_channels: usize, sketch: &Sketch) -> Self {
         let n = filters.len() as u64;
-        let n_sparse = sparsity_count(filters, max_abs);
-        let h = variance_entropy(&raw);
+        let n_sparse = sketch.n_sparse;
+        let h = variance_entropy(&sketch.raw);
         let sparsity = if n == 0 { 0.0 } else { n_sparse as f64 / n as f64 };
         Self {
             n,
@@ -176,6 +169,25 @@ mod tests {
         let g = vec![[1.0; DIM]; 2];
         assert!(orthogonality(&g, 2).unwrap().abs() < 1e-12);
         assert_eq!(orthogonality(&g, 1), None);
+    }
+
+    #[test]
+    fn measure_combines_the_parts() {
+        let mut f = vec![[0.0; DIM]; 8];
+        for (i, x) in f.iter_mut().enumerate() {
+            x[i % DIM] = 1.0 + i as f64;
+        }
+        f[7] = [0.001; DIM];
+        let s = Sketch::of_layer(&f);
+        let q = LayerQuality::measure(&f, 4, &s);
+        assert_eq!(q.n, 8);
+        assert_eq!(q.n_sparse, 1);
+        assert_eq!(q.sparsity, 0.125);
+        assert_eq!(q.variance_entropy, variance_entropy(&s.raw));
+        assert_eq!(q.entropy_ratio, q.variance_entropy / entropy_threshold(8));
+        assert_eq!(q.orthogonality, orthogonality(&f, 4));
+        assert_eq!(s.max_abs, 7.0);
+        assert_eq!(s.scaled.n, 8);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The mergeable sketch of a group of filters (one layer, one model, any union of layers).
 
-use crate::{Histograms, Moments};
+use crate::{scale_filter, sparsity_count, Filter, Histograms, Moments};
 
 /// Everything needed to compare a group with any other, exactly, without its raw filters.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -18,6 +18,21 @@ pub struct Sketch {
 }
 
 impl Sketch {
+    /// The sketch of one layer's raw filters, without histograms (they need the global basis and
+    /// range, known only after every layer has been seen).
+    pub fn of_layer(filters: &[Filter]) -> Self {
+        let mut s = Sketch::default();
+        for f in filters {
+            s.raw.add(f);
+            s.scaled.add(&scale_filter(f));
+            for v in f {
+                s.max_abs = s.max_abs.max(v.abs());
+            }
+        }
+        s.n_sparse = sparsity_count(filters, s.max_abs);
+        s
+    }
+
     /// Number of filters in the group.
     pub fn n(&self) -> u64 {
         self.scaled.n

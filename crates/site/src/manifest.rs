@@ -1,0 +1,177 @@
+//! manifest.json: what a site holds and how to verify it.
+
+use filterscope_stats::{Basis, DIM};
+use serde::{Deserialize, Serialize};
+
+use crate::{sha256_hex, SiteError};
+
+/// The `format` field every manifest carries.
+pub const FORMAT: &str = "filterscope-site";
+/// The version of the layout this crate reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A file of the site with its size and hash.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileEntry {
+    /// Path relative to the manifest.
+    pub file: String,
+    /// Size in bytes.
+    pub bytes: u64,
+    /// Lower-case hex sha256.
+    pub sha256: String,
+}
+
+impl FileEntry {
+    /// The entry for bytes stored as `file`.
+    pub fn of(file: &str, bytes: &[u8]) -> Self {
+        Self {
+            file: file.to_string(),
+            bytes: bytes.len() as u64,
+            sha256: sha256_hex(bytes),
+        }
+    }
+
+    /// Checks that `bytes` are this file: size first (a truncated download), then the hash.
+    pub fn verify(&self, bytes: &[u8]) -> Result<(), SiteError> {
+        if bytes.len() as u64 != self.bytes {
+            return Err(SiteError::Integrity {
+                file: self.file.clone(),
+                problem: format!(
+                    "{} bytes, the manifest says {} (truncated or replaced)",
+                    bytes.len(),
+                    self.bytes
+                ),
+            });
+        }
+        let h = sha256_hex(bytes);
+        if h != self.sha256 {
+            return Err(SiteError::Integrity {
+                file: self.file.clone(),
+                problem: format!("sha256 {h} does not match the manifest's {}", self.sha256),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// A chunk of per-layer rows: layers `first..first + count` in layer order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChunkEntry {
+    /// The file.
+    #[serde(flatten)]
+    pub entry: FileEntry,
+    /// Index of its first layer.
+    pub first_layer: u64,
+    /// Number of layers it holds.
+    pub layers: u64,
+}
+
+/// The global PCA basis as JSON.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BasisJson {
+    /// Mean scaled filter.
+    pub mean: [f64; DIM],
+    /// Components, one row each, by descending eigenvalue.
+    pub components: [[f64; DIM]; DIM],
+    /// Eigenvalues of the covariance.
+    pub eigenvalues: [f64; DIM],
+    /// Explained variance ratios.
+    pub explained_variance_ratio: [f64; DIM],
+}
+
+impl From<&Basis> for BasisJson {
+    fn from(b: &Basis) -> Self {
+        Self {
+            mean: b.mean,
+            components: b.components,
+            eigenvalues: b.eigenvalues,
+            explained_variance_ratio: b.evr,
+        }
+    }
+}
+
+impl From<&BasisJson> for Basis {
+    fn from(b: &BasisJson) -> Self {
+        Basis {
+            mean: b.mean,
+            components: b.components,
+            eigenvalues: b.eigenvalues,
+            evr: b.explained_variance_ratio,
+        }
+    }
+}
+
+/// The manifest of a site.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Always [`FORMAT`].
+    pub format: String,
+    /// Always [`FORMAT_VERSION`] for this reader.
+    pub format_version: u32,
+    /// The tool and version that wrote it.
+    pub producer: String,
+    /// What the site was built from (file names, not paths).
+    pub source: String,
+    /// Number of 3x3 filters.
+    pub n_filters: u64,
+    /// Number of layers.
+    pub n_layers: u64,
+    /// Number of models.
+    pub n_models: u64,
+    /// Global PCA basis of the scaled filters.
+    pub basis: BasisJson,
+    /// Global [min, max] of all coefficients of all components.
+    pub coef_range: [f64; 2],
+    /// Histogram bins per component.
+    pub bins: usize,
+    /// Meta columns constant within a model (in the models table).
+    pub model_columns: Vec<String>,
+    /// Meta columns that vary within a model (extra string columns of the layers table).
+    pub layer_columns: Vec<String>,
+    /// Filters sampled per layer (at most).
+    pub sample_per_layer: u64,
+    /// The sampling seed.
+    pub sample_seed: u64,
+    /// models.arrow
+    pub models: FileEntry,
+    /// layers.arrow
+    pub layers: FileEntry,
+    /// rollups.arrow
+    pub rollups: FileEntry,
+    /// Per-layer sketch chunks, in layer order.
+    pub sketches: Vec<ChunkEntry>,
+    /// Per-layer sample chunks, in layer order.
+    pub samples: Vec<ChunkEntry>,
+}
+
+impl Manifest {
+    /// Parses and checks the format.
+    pub fn parse(json: &str) -> Result<Self, SiteError> {
+        #[derive(Deserialize)]
+        struct Head {
+            format: String,
+            format_version: u32,
+        }
+        let head: Head =
+            serde_json::from_str(json).map_err(|e| SiteError::Manifest(e.to_string()))?;
+        if head.format != FORMAT || head.format_version != FORMAT_VERSION {
+            return Err(SiteError::UnknownFormat {
+                found: head.format,
+                version: head.format_version,
+            });
+        }
+        serde_json::from_str(json).map_err(|e| SiteError::Manifest(e.to_string()))
+    }
+
+    /// Pretty JSON, with a trailing newline.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).expect("manifest serializes");
+        s.push('\n');
+        s
+    }
+
+    /// The global basis.
+    pub fn basis(&self) -> Basis {
+        Basis::from(&self.basis)
+    }
+}

@@ -1,0 +1,385 @@
+//! Queries over loaded site data: global stats, the drift matrix between the groups of any column,
+//! and per-layer quality. The browser and `data-prep` call these same functions, so a number can
+//! never differ between them.
+
+use std::collections::BTreeMap;
+
+use filterscope_stats::{depth_bucket, drift_matrix, Basis, Histograms, Sketch, DEPTH_BUCKETS, DEPTH_LABELS};
+use serde::Serialize;
+
+use crate::tables::{LayerRow, LayerSketch, ModelRow, Rollup, SampleRow, Tables};
+use crate::{read_batches, Manifest, SiteError};
+
+/// A `COLUMN=VALUE` condition. Conditions on the same column are alternatives (OR); conditions on
+/// different columns must all hold (AND).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Where {
+    /// Column name (a meta column, `model` or `depth`).
+    pub column: String,
+    /// The value, compared as text.
+    pub value: String,
+}
+
+impl std::str::FromStr for Where {
+    type Err = SiteError;
+    fn from_str(s: &str) -> Result<Self, SiteError> {
+        let (c, v) = s.split_once('=').ok_or_else(|| {
+            SiteError::Query(format!("filter {s:?} is not COLUMN=VALUE"))
+        })?;
+        if c.is_empty() {
+            return Err(SiteError::Query(format!("filter {s:?} names no column")));
+        }
+        Ok(Where { column: c.to_string(), value: v.to_string() })
+    }
+}
+
+/// `data-prep stats --json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StatsReport {
+    /// Number of filters.
+    pub n_filters: u64,
+    /// Number of layers.
+    pub n_layers: u64,
+    /// Number of models.
+    pub n_models: u64,
+    /// Mean of the scaled filters.
+    pub pca_mean: [f64; 9],
+    /// Principal components, one row each.
+    pub components: [[f64; 9]; 9],
+    /// Explained variance ratios.
+    pub explained_variance_ratio: [f64; 9],
+    /// Global coefficient range.
+    pub coef_range: [f64; 2],
+}
+
+/// `data-prep compare --json`: the D matrix between groups.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comparison {
+    /// The grouping column.
+    pub by: String,
+    /// Group labels: byte order, or bucket order for `depth`.
+    pub groups: Vec<String>,
+    /// Filters per group.
+    pub n_filters: Vec<u64>,
+    /// Drift between groups.
+    #[serde(rename = "D")]
+    pub d: Vec<Vec<f64>>,
+}
+
+/// `data-prep layers --json`: one layer's quality.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LayerReport {
+    /// The source's layer id.
+    pub layer_id: i64,
+    /// Its model's name.
+    pub model: String,
+    /// Number of filters.
+    pub n: u64,
+    /// Share of sparse filters.
+    pub sparsity: f64,
+    /// Variance entropy (base 10).
+    pub variance_entropy: f64,
+    /// Variance entropy over the randomness threshold.
+    pub variance_entropy_ratio: f64,
+    /// Degenerated flag.
+    pub degenerated: bool,
+    /// Orthogonality (null with one out channel).
+    pub orthogonality: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Key {
+    Model,
+    Depth,
+    ModelColumn(usize),
+    LayerColumn(usize),
+    ConvDepth,
+    InChannels,
+    OutChannels,
+    LayerId,
+}
+
+impl Key {
+    fn model_level(self) -> bool {
+        matches!(self, Key::Model | Key::Depth | Key::ModelColumn(_))
+    }
+}
+
+/// Site data decoded in memory. Tables first; sketch and sample chunks as they arrive.
+#[derive(Debug, Clone)]
+pub struct SiteData {
+    /// The manifest.
+    pub manifest: Manifest,
+    /// Models, in the order of the models table.
+    pub models: Vec<ModelRow>,
+    /// Layers, in the order of the layers table.
+    pub layers: Vec<LayerRow>,
+    /// Per (model, depth bucket) sketches.
+    pub rollups: Vec<Rollup>,
+    sketches: Vec<Option<LayerSketch>>,
+    samples: Vec<Vec<SampleRow>>,
+    sketch_chunks: Vec<bool>,
+    sample_chunks: Vec<bool>,
+    basis: Basis,
+}
+
+/// The single record batch of a table file (the writer puts each table in one batch).
+fn one_batch(file: &str, bytes: &[u8]) -> Result<arrow_array::RecordBatch, SiteError> {
+    let mut batches = read_batches(file, bytes)?;
+    if batches.len() != 1 {
+        return Err(SiteError::Table {
+            file: file.to_string(),
+            problem: format!("expected one record batch, found {}", batches.len()),
+        });
+    }
+    Ok(batches.remove(0))
+}
+
+impl SiteData {
+    /// Decodes the manifest and the three small tables, verifying each against the manifest.
+    pub fn new(manifest_json: &str, models: &[u8], layers: &[u8], rollups: &[u8]) -> Result<Self, SiteError> {
+        let manifest = Manifest::parse(manifest_json)?;
+        manifest.models.verify(models)?;
+        manifest.layers.verify(layers)?;
+        manifest.rollups.verify(rollups)?;
+        let models = Tables::decode_models(&manifest.models.file, &one_batch(&manifest.models.file, models)?, &manifest.model_columns)?;
+        let layers = Tables::decode_layers(&manifest.layers.file, &one_batch(&manifest.layers.file, layers)?, &manifest.layer_columns)?;
+        let rollups = Tables::decode_rollups(&manifest.rollups.file, &one_batch(&manifest.rollups.file, rollups)?)?;
+        let n_layers = layers.len();
+        if n_layers as u64 != manifest.n_layers || models.len() as u64 != manifest.n_models {
+            return Err(SiteError::Table {
+                file: manifest.layers.file.clone(),
+                problem: format!(
+                    "{} layers and {} models, the manifest says {} and {}",
+                    n_layers, models.len(), manifest.n_layers, manifest.n_models
+                ),
+            });
+        }
+        if let Some(r) = rollups.iter().find(|r| r.model as usize >= models.len() || r.bucket as usize >= DEPTH_BUCKETS) {
+            return Err(SiteError::Table {
+                file: manifest.rollups.file.clone(),
+                problem: format!("row for model {} bucket {} is out of range", r.model, r.bucket),
+            });
+        }
+        Ok(Self {
+            basis: manifest.basis(),
+            sketches: vec![None; n_layers],
+            samples: vec![Vec::new(); n_layers],
+            sketch_chunks: vec![false; manifest.sketches.len()],
+            sample_chunks: vec![false; manifest.samples.len()],
+            manifest,
+            models,
+            layers,
+            rollups,
+        })
+    }
+
+    /// The global basis.
+    pub fn basis(&self) -> &Basis {
+        &self.basis
+    }
+
+    /// Verifies and decodes sketch chunk `k` (as listed in the manifest).
+    pub fn add_sketch_chunk(&mut self, k: usize, bytes: &[u8]) -> Result<(), SiteError> {
+        let entry = self.manifest.sketches.get(k).ok_or_else(|| SiteError::Query(format!("no sketch chunk {k}")))?.clone();
+        entry.entry.verify(bytes)?;
+        let file = &entry.entry.file;
+        let mut rows = Vec::new();
+        for b in read_batches(file, bytes)? {
+            rows.extend(Tables::decode_layer_sketches(file, &b)?);
+        }
+        let range = entry.first_layer..entry.first_layer + entry.layers;
+        if rows.len() as u64 != entry.layers || rows.iter().any(|(l, _)| !range.contains(&(*l as u64))) {
+            return Err(SiteError::Table { file: file.clone(), problem: format!("rows do not cover layers {range:?}") });
+        }
+        for (l, s) in rows {
+            self.sketches[l as usize] = Some(s);
+        }
+        self.sketch_chunks[k] = true;
+        Ok(())
+    }
+
+    /// Verifies and decodes sample chunk `k`.
+    pub fn add_sample_chunk(&mut self, k: usize, bytes: &[u8]) -> Result<(), SiteError> {
+        let entry = self.manifest.samples.get(k).ok_or_else(|| SiteError::Query(format!("no sample chunk {k}")))?.clone();
+        entry.entry.verify(bytes)?;
+        let file = &entry.entry.file;
+        let range = entry.first_layer..entry.first_layer + entry.layers;
+        for b in read_batches(file, bytes)? {
+            for r in Tables::decode_samples(file, &b)? {
+                if !range.contains(&(r.layer as u64)) {
+                    return Err(SiteError::Table { file: file.clone(), problem: format!("sample of layer {} outside {range:?}", r.layer) });
+                }
+                self.samples[r.layer as usize].push(r);
+            }
+        }
+        self.sample_chunks[k] = true;
+        Ok(())
+    }
+
+    /// Whether every sketch chunk has been added.
+    pub fn sketches_loaded(&self) -> bool {
+        self.sketch_chunks.iter().all(|&b| b)
+    }
+
+    /// Whether every sample chunk has been added.
+    pub fn samples_loaded(&self) -> bool {
+        self.sample_chunks.iter().all(|&b| b)
+    }
+
+    /// A layer's sketch, once its chunk is loaded.
+    pub fn layer_sketch(&self, layer: usize) -> Option<&LayerSketch> {
+        self.sketches.get(layer).and_then(|s| s.as_ref())
+    }
+
+    /// A layer's sampled filters, once its chunk is loaded.
+    pub fn layer_samples(&self, layer: usize) -> &[SampleRow] {
+        self.samples.get(layer).map_or(&[], |s| s.as_slice())
+    }
+
+    /// Columns a comparison can group or filter by.
+    pub fn columns(&self) -> Vec<String> {
+        let mut c = vec!["model".to_string(), "depth".to_string()];
+        c.extend(self.manifest.model_columns.iter().cloned());
+        c.extend(self.manifest.layer_columns.iter().cloned());
+        c.extend(["conv_depth", "in_channels", "out_channels", "layer_id"].map(String::from));
+        c
+    }
+
+    fn key(&self, column: &str) -> Result<Key, SiteError> {
+        if let Some(i) = self.manifest.model_columns.iter().position(|c| c == column) {
+            return Ok(Key::ModelColumn(i));
+        }
+        if let Some(i) = self.manifest.layer_columns.iter().position(|c| c == column) {
+            return Ok(Key::LayerColumn(i));
+        }
+        Ok(match column {
+            "model" => Key::Model,
+            "depth" => Key::Depth,
+            "conv_depth" => Key::ConvDepth,
+            "in_channels" => Key::InChannels,
+            "out_channels" => Key::OutChannels,
+            "layer_id" => Key::LayerId,
+            _ => {
+                return Err(SiteError::Query(format!(
+                    "no column {column:?}; columns: {}",
+                    self.columns().join(", ")
+                )))
+            }
+        })
+    }
+
+    fn value(&self, key: Key, model: u32, bucket: usize, layer: Option<&LayerRow>) -> String {
+        let m = &self.models[model as usize];
+        match (key, layer) {
+            (Key::Model, _) => m.name.clone(),
+            (Key::Depth, _) => DEPTH_LABELS[bucket].to_string(),
+            (Key::ModelColumn(i), _) => m.values[i].clone(),
+            (Key::LayerColumn(i), Some(l)) => l.values[i].clone(),
+            (Key::ConvDepth, Some(l)) => l.conv_depth.to_string(),
+            (Key::InChannels, Some(l)) => l.in_channels.to_string(),
+            (Key::OutChannels, Some(l)) => l.out_channels.to_string(),
+            (Key::LayerId, Some(l)) => l.layer_id.to_string(),
+            _ => unreachable!("layer-level keys are only read with a layer"),
+        }
+    }
+
+    /// The merged sketch of each group of `by` among the layers that pass `filters`, in the order
+    /// `compare` reports them. Groups by model-level columns and depth merge rollups; others
+    /// need every sketch chunk.
+    pub fn group_sketches(&self, by: &str, filters: &[Where]) -> Result<Vec<(String, Sketch)>, SiteError> {
+        let by_key = self.key(by)?;
+        let conds: Vec<(Key, &str)> = filters.iter().map(|w| Ok((self.key(&w.column)?, w.value.as_str()))).collect::<Result<_, SiteError>>()?;
+        let passes = |value: &dyn Fn(Key) -> String| {
+            // OR within a column, AND across columns.
+            let mut by_col: BTreeMap<Key, bool> = BTreeMap::new();
+            for (k, v) in &conds {
+                let e = by_col.entry(*k).or_insert(false);
+                *e |= value(*k) == *v;
+            }
+            by_col.values().all(|&b| b)
+        };
+        // Depth groups sort by bucket, others by the label's bytes.
+        let mut groups: BTreeMap<(usize, String), Sketch> = BTreeMap::new();
+        let mut add = |label: String, bucket: usize, s: &Sketch| {
+            if label.is_empty() {
+                return;
+            }
+            let order = if by_key == Key::Depth { bucket } else { 0 };
+            groups.entry((order, label)).or_default().merge(s);
+        };
+        if by_key.model_level() && conds.iter().all(|(k, _)| k.model_level()) {
+            for r in &self.rollups {
+                let b = r.bucket as usize;
+                if passes(&|k| self.value(k, r.model, b, None)) {
+                    add(self.value(by_key, r.model, b, None), b, &r.sketch);
+                }
+            }
+        } else {
+            if !self.sketches_loaded() {
+                return Err(SiteError::NotLoaded("per-layer sketches".into()));
+            }
+            for (i, l) in self.layers.iter().enumerate() {
+                let b = depth_bucket(l.conv_depth_norm).unwrap_or(0);
+                let s = &self.sketches[i].as_ref().expect("all chunks loaded").sketch;
+                if passes(&|k| self.value(k, l.model, b, Some(l))) {
+                    add(self.value(by_key, l.model, b, Some(l)), b, s);
+                }
+            }
+        }
+        Ok(groups.into_iter().filter(|(_, s)| s.n() > 0).map(|((_, label), s)| (label, s)).collect())
+    }
+
+    /// The D matrix between the groups of `by`.
+    pub fn compare(&self, by: &str, filters: &[Where]) -> Result<Comparison, SiteError> {
+        let groups = self.group_sketches(by, filters)?;
+        let hists: Vec<Histograms> = groups.iter().map(|(_, s)| s.hist.clone()).collect();
+        Ok(Comparison {
+            by: by.to_string(),
+            n_filters: groups.iter().map(|(_, s)| s.n()).collect(),
+            groups: groups.into_iter().map(|(l, _)| l).collect(),
+            d: drift_matrix(&hists, &self.basis.evr),
+        })
+    }
+
+    /// Global counts and basis.
+    pub fn stats(&self) -> StatsReport {
+        let m = &self.manifest;
+        StatsReport {
+            n_filters: m.n_filters,
+            n_layers: m.n_layers,
+            n_models: m.n_models,
+            pca_mean: m.basis.mean,
+            components: m.basis.components,
+            explained_variance_ratio: m.basis.explained_variance_ratio,
+            coef_range: m.coef_range,
+        }
+    }
+
+    /// Quality of every layer, in layer_id order. Needs every sketch chunk.
+    pub fn layer_reports(&self) -> Result<Vec<LayerReport>, SiteError> {
+        if !self.sketches_loaded() {
+            return Err(SiteError::NotLoaded("per-layer sketches".into()));
+        }
+        let mut out: Vec<LayerReport> = self
+            .layers
+            .iter()
+            .zip(&self.sketches)
+            .map(|(l, s)| {
+                let q = &s.as_ref().expect("all chunks loaded").quality;
+                LayerReport {
+                    layer_id: l.layer_id,
+                    model: self.models[l.model as usize].name.clone(),
+                    n: q.n,
+                    sparsity: q.sparsity,
+                    variance_entropy: q.variance_entropy,
+                    variance_entropy_ratio: q.entropy_ratio,
+                    degenerated: q.degenerated,
+                    orthogonality: q.orthogonality,
+                }
+            })
+            .collect();
+        out.sort_by_key(|r| r.layer_id);
+        Ok(out)
+    }
+}

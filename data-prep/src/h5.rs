@@ -1,0 +1,197 @@
+//! The official CNN Filter DB file: an HDF5 dataset `filters` of shape (N, 3, 3), float64 or
+//! float32, read in contiguous slabs so memory stays bounded whatever N is.
+
+use std::path::{Path, PathBuf};
+
+use filterscope_stats::Filter;
+use hdf5::types::{FloatSize, TypeDescriptor};
+
+use crate::PrepError;
+
+/// An open DB file.
+pub struct H5Filters {
+    path: PathBuf,
+    file: hdf5::File,
+    ds: hdf5::Dataset,
+    n: u64,
+}
+
+impl H5Filters {
+    /// Opens `path` and checks that `filters` is a float dataset of shape (N, 3, 3).
+    pub fn open(path: &Path) -> Result<Self, PrepError> {
+        if !path.is_file() {
+            return Err(PrepError::io(path, "no such file"));
+        }
+        let file = hdf5::File::open(path).map_err(|e| PrepError::io(path, format!("not a readable HDF5 file ({e})")))?;
+        let ds = file
+            .dataset("filters")
+            .map_err(|_| PrepError::invalid(path, "/filters", "no dataset named \"filters\""))?;
+        let shape = ds.shape();
+        if shape.len() != 3 || shape[1] != 3 || shape[2] != 3 {
+            return Err(PrepError::invalid(path, "/filters", format!("shape {shape:?} is not (N, 3, 3)")));
+        }
+        let dtype = ds
+            .dtype()
+            .and_then(|t| t.to_descriptor())
+            .map_err(|e| PrepError::invalid(path, "/filters", format!("unreadable data type ({e})")))?;
+        match dtype {
+            TypeDescriptor::Float(FloatSize::U8) | TypeDescriptor::Float(FloatSize::U4) => {}
+            other => {
+                return Err(PrepError::invalid(path, "/filters", format!("data type {other} is not float64 or float32")));
+            }
+        }
+        Ok(Self {
+            path: path.to_path_buf(),
+            n: shape[0] as u64,
+            file,
+            ds,
+        })
+    }
+
+    /// Number of filters.
+    pub fn len(&self) -> u64 {
+        self.n
+    }
+
+    /// Whether the file holds no filters.
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The meta table stored inside the file as CSV bytes (the v0.1.0 layout), if there is one.
+    /// `Ok(None)` when there is no `meta` dataset or it is not a byte array (v1.0.0 stores a pandas
+    /// table that only pandas reads).
+    pub fn meta_csv(&self) -> Result<Option<Vec<u8>>, PrepError> {
+        let Ok(ds) = self.file.dataset("meta") else {
+            return Ok(None);
+        };
+        match ds.dtype().and_then(|t| t.to_descriptor()) {
+            Ok(TypeDescriptor::Unsigned(_)) | Ok(TypeDescriptor::Integer(_)) if ds.ndim() == 1 && ds.dtype().map(|t| t.size()).unwrap_or(0) == 1 => {
+                let bytes: Vec<u8> = ds
+                    .read_raw::<u8>()
+                    .map_err(|e| PrepError::invalid(&self.path, "/meta", format!("unreadable ({e})")))?;
+                Ok(Some(bytes))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// Reads filters `start..start + count` (converted to f64 by HDF5 if stored as float32).
+    pub fn read(&self, start: u64, count: u64) -> Result<Vec<Filter>, PrepError> {
+        let (a, b) = (start as usize, (start + count) as usize);
+        let arr = self
+            .ds
+            .read_slice::<f64, _, ndarray::Ix3>(ndarray::s![a..b, .., ..])
+            .map_err(|e| PrepError::invalid(&self.path, format!("/filters[{a}..{b}]"), format!("read failed ({e})")))?;
+        let (flat, offset) = arr.into_raw_vec_and_offset();
+        debug_assert_eq!(offset.unwrap_or(0), 0);
+        Ok(flat.chunks_exact(9).map(|c| c.try_into().expect("9 weights")).collect())
+    }
+}
+
+/// Writes a DB file in the official layout: `filters` (N, 3, 3) as float64 (or float32), chunked,
+/// and optionally the meta CSV as a uint8 `meta` dataset (the v0.1.0 layout). For tests and the
+/// synthetic generator.
+pub fn write_db(path: &Path, filters: &[Filter], float32: bool, meta_csv: Option<&str>) -> Result<(), PrepError> {
+    let io = |e: hdf5::Error| PrepError::io(path, e);
+    let file = hdf5::File::create(path).map_err(io)?;
+    let n = filters.len();
+    let flat: Vec<f64> = filters.iter().flatten().copied().collect();
+    let chunk = n.clamp(1, 65_536);
+    if float32 {
+        let arr = ndarray::Array3::from_shape_vec((n, 3, 3), flat.iter().map(|&v| v as f32).collect()).expect("shape");
+        let b = file.new_dataset_builder();
+        let b = if n > 0 { b.chunk((chunk, 3, 3)) } else { b };
+        b.with_data(&arr).create("filters").map_err(io)?;
+    } else {
+        let arr = ndarray::Array3::from_shape_vec((n, 3, 3), flat).expect("shape");
+        let b = file.new_dataset_builder();
+        let b = if n > 0 { b.chunk((chunk, 3, 3)) } else { b };
+        b.with_data(&arr).create("filters").map_err(io)?;
+    }
+    if let Some(m) = meta_csv {
+        let bytes = ndarray::Array1::from_vec(m.as_bytes().to_vec());
+        file.new_dataset_builder().with_data(&bytes).create("meta").map_err(io)?;
+    }
+    file.close().map_err(io)
+}
+
+/// The DB file with its meta, as a [`FilterSource`](crate::pipeline::FilterSource).
+pub struct H5Source {
+    filters: H5Filters,
+    first_filter: Vec<u64>,
+    sizes: Vec<u64>,
+    layer_ids: Vec<i64>,
+}
+
+/// Opens the DB and its meta (from `meta`, or from the file's own CSV `meta` dataset) and plans
+/// the build.
+pub fn plan(h5: &Path, meta: Option<&Path>) -> Result<(crate::pipeline::Plan, H5Source), PrepError> {
+    let filters = H5Filters::open(h5)?;
+    let (meta_path, text) = match meta {
+        Some(m) => (m.to_path_buf(), std::fs::read(m).map_err(|e| PrepError::io(m, e))?),
+        None => match filters.meta_csv()? {
+            Some(t) => (PathBuf::from(format!("{}:/meta", h5.display())), t),
+            None => {
+                return Err(PrepError::invalid(
+                    h5,
+                    "/meta",
+                    format!(
+                        "no --meta given and the file holds no CSV meta dataset (v1.0.0 stores a pandas table). Export it with\n  {}\nand pass --meta meta.csv",
+                        crate::meta::PANDAS_EXPORT
+                    ),
+                ))
+            }
+        },
+    };
+    let m = crate::meta::parse_meta(&meta_path, &text, filters.len())?;
+    let name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let source = match meta {
+        Some(mp) => format!("{} + {}", name(h5), name(mp)),
+        None => name(h5),
+    };
+    let plan = crate::pipeline::Plan {
+        source,
+        models: m.models,
+        model_columns: m.model_columns,
+        layer_columns: m.layer_columns,
+        layers: m.layers,
+    };
+    let src = H5Source {
+        sizes: plan.layers.iter().map(|l| l.n_filters).collect(),
+        layer_ids: plan.layers.iter().map(|l| l.layer_id).collect(),
+        first_filter: m.first_filter,
+        filters,
+    };
+    Ok((plan, src))
+}
+
+impl crate::pipeline::FilterSource for H5Source {
+    fn read_layers(&self, range: std::ops::Range<usize>) -> Result<Vec<Vec<Filter>>, PrepError> {
+        if range.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Layers tile the file in order, so a batch is one contiguous slab.
+        let start = self.first_filter[range.start];
+        let count: u64 = self.sizes[range.clone()].iter().sum();
+        let mut all = self.filters.read(start, count)?;
+        let mut out = Vec::with_capacity(range.len());
+        for &n in self.sizes[range].iter().rev() {
+            out.push(all.split_off(all.len() - n as usize));
+        }
+        out.reverse();
+        Ok(out)
+    }
+
+    fn locate(&self, layer: usize, index: usize) -> (PathBuf, String) {
+        (
+            self.filters.path().to_path_buf(),
+            format!("filter {} (layer_id {})", self.first_filter[layer] + index as u64, self.layer_ids[layer]),
+        )
+    }
+}

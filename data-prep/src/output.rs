@@ -1,0 +1,65 @@
+//! Writing a site atomically (a temporary folder renamed into place only when complete) and
+//! reading one back from disk.
+
+use std::path::{Path, PathBuf};
+
+use filterscope_site::{encode_site, Manifest, SiteContent, SiteData, LAYERS_PER_CHUNK};
+
+use crate::PrepError;
+
+/// Refuses an existing `out` unless `force`.
+pub fn check_out(out: &Path, force: bool) -> Result<(), PrepError> {
+    if out.exists() && !force {
+        return Err(PrepError::OutputExists(out.to_path_buf()));
+    }
+    Ok(())
+}
+
+fn temp_for(out: &Path) -> PathBuf {
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "site".into());
+    out.with_file_name(format!(".{name}.partial-{}", std::process::id()))
+}
+
+/// Encodes and writes the site to `out`: into a temporary sibling folder first, renamed over `out`
+/// only once every file is written. On error nothing is left at `out` (nor the temporary folder).
+pub fn write_site(content: &SiteContent, out: &Path, force: bool) -> Result<(), PrepError> {
+    check_out(out, force)?;
+    let files = encode_site(content, LAYERS_PER_CHUNK)?;
+    let tmp = temp_for(out);
+    let result = (|| {
+        if tmp.exists() {
+            std::fs::remove_dir_all(&tmp).map_err(|e| PrepError::io(&tmp, e))?;
+        }
+        std::fs::create_dir_all(&tmp).map_err(|e| PrepError::io(&tmp, e))?;
+        for (name, bytes) in &files {
+            let p = tmp.join(name);
+            std::fs::write(&p, bytes).map_err(|e| PrepError::io(&p, e))?;
+        }
+        if out.exists() {
+            std::fs::remove_dir_all(out).map_err(|e| PrepError::io(out, e))?;
+        }
+        std::fs::rename(&tmp, out).map_err(|e| PrepError::io(out, e))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    result
+}
+
+/// Reads a site from a folder: manifest, tables and every sketch chunk (samples are not needed by
+/// the queries), each verified against the manifest.
+pub fn load_site(dir: &Path) -> Result<SiteData, PrepError> {
+    let read = |name: &str| {
+        let p = dir.join(name);
+        std::fs::read(&p).map_err(|e| PrepError::io(&p, e))
+    };
+    let json = read("manifest.json")?;
+    let json = String::from_utf8(json).map_err(|_| PrepError::invalid(dir.join("manifest.json"), "bytes", "not UTF-8"))?;
+    let m = Manifest::parse(&json).map_err(|e| PrepError::invalid(dir.join("manifest.json"), "content", e.to_string()))?;
+    let mut site = SiteData::new(&json, &read(&m.models.file)?, &read(&m.layers.file)?, &read(&m.rollups.file)?)
+        .map_err(|e| PrepError::invalid(dir, "site", e.to_string()))?;
+    for (k, c) in m.sketches.iter().enumerate() {
+        site.add_sketch_chunk(k, &read(&c.entry.file)?).map_err(|e| PrepError::invalid(dir, "site", e.to_string()))?;
+    }
+    Ok(site)
+}

@@ -1,0 +1,88 @@
+//! Readable tables of the query results (the `--json` forms are the serde serializations).
+
+use filterscope_site::{Comparison, LayerReport, StatsReport};
+
+fn table(header: &[String], rows: &[Vec<String>]) -> String {
+    let mut w: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            w[i] = w[i].max(c.chars().count());
+        }
+    }
+    let line = |cells: &[String]| {
+        cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c:>width$}", width = w[i]))
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_string()
+    };
+    let mut out = line(header);
+    out.push('\n');
+    for r in rows {
+        out.push_str(&line(r));
+        out.push('\n');
+    }
+    out
+}
+
+/// `stats` as text.
+pub fn stats(s: &StatsReport) -> String {
+    let mut out = format!(
+        "filters {}  layers {}  models {}\ncoefficient range [{:.6}, {:.6}]\n\n",
+        s.n_filters, s.n_layers, s.n_models, s.coef_range[0], s.coef_range[1]
+    );
+    let header: Vec<String> = ["component", "evr", "cumulative"].iter().map(|s| s.to_string()).chain((0..9).map(|i| format!("w{i}"))).collect();
+    let mut cum = 0.0;
+    let rows: Vec<Vec<String>> = (0..9)
+        .map(|i| {
+            cum += s.explained_variance_ratio[i];
+            let mut r = vec![format!("c{i}"), format!("{:.6}", s.explained_variance_ratio[i]), format!("{cum:.6}")];
+            r.extend(s.components[i].iter().map(|v| format!("{v:+.4}")));
+            r
+        })
+        .collect();
+    out.push_str(&table(&header, &rows));
+    out.push_str(&format!("\nmean {}\n", s.pca_mean.iter().map(|v| format!("{v:+.6}")).collect::<Vec<_>>().join(" ")));
+    out
+}
+
+/// `compare` as text: the D matrix with group sizes.
+pub fn compare(c: &Comparison) -> String {
+    let labels: Vec<String> = c.groups.iter().zip(&c.n_filters).map(|(g, n)| format!("{g} ({n})")).collect();
+    let mut header = vec![format!("D by {}", c.by)];
+    header.extend((0..labels.len()).map(|i| format!("[{i}]")));
+    let rows: Vec<Vec<String>> = labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let mut r = vec![format!("[{i}] {l}")];
+            r.extend(c.d[i].iter().map(|v| format!("{v:.6}")));
+            r
+        })
+        .collect();
+    table(&header, &rows)
+}
+
+/// `layers` as text.
+pub fn layers(ls: &[LayerReport]) -> String {
+    let header: Vec<String> = ["layer_id", "model", "n", "sparsity", "H", "H/TH", "degenerated", "orthogonality"].iter().map(|s| s.to_string()).collect();
+    let rows: Vec<Vec<String>> = ls
+        .iter()
+        .map(|l| {
+            vec![
+                l.layer_id.to_string(),
+                l.model.clone(),
+                l.n.to_string(),
+                format!("{:.4}", l.sparsity),
+                format!("{:.4}", l.variance_entropy),
+                format!("{:.4}", l.variance_entropy_ratio),
+                if l.degenerated { "yes" } else { "no" }.to_string(),
+                l.orthogonality.map_or("-".into(), |o| format!("{o:.4}")),
+            ]
+        })
+        .collect();
+    table(&header, &rows)
+}
