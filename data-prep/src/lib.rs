@@ -3,6 +3,7 @@
 //! runs.
 #![warn(missing_docs)]
 
+pub mod fixture;
 pub mod h5;
 pub mod meta;
 pub mod onnx_dir;

@@ -1,0 +1,228 @@
+#!/usr/bin/env python3
+"""Reference statistics for Filterscope's fidelity tests, computed the way the CNN Filter DB's
+main.ipynb and torchconvquality compute them (numpy, scipy, scikit-learn, pandas), independently of
+the Rust code.
+
+    reference.py h5 DB.h5 META.csv   -> JSON on stdout
+    reference.py onnx DIR MODELS.csv -> JSON on stdout (filters extracted with the onnx package)
+
+The JSON holds: stats (mean, components, evr, coefficient range), compare results for several
+groupings (groups in byte order, depth buckets in order, empty groups left out) and per-layer
+quality in layer_id order.
+"""
+import json
+import sys
+import time
+from collections import defaultdict
+
+import numpy as np
+import pandas as pd
+import scipy.stats
+from sklearn.decomposition import PCA
+
+BINS = 70
+DEPTH_EDGES = np.linspace(0, 1, 11)
+DEPTH_LABELS = ["[0.0, 0.1]"] + [f"({a:.1f}, {b:.1f}]" for a, b in zip(DEPTH_EDGES[1:-1], DEPTH_EDGES[2:])]
+
+
+def scale(X):
+    # main.ipynb: divide each filter by its L-inf norm; zero filters stay zero.
+    den = np.abs(X).max(axis=1)
+    den = np.where(den == 0, 1, den)[:, None]
+    return X / den
+
+
+def fit_basis(Xs):
+    pca = PCA(n_components=9).fit(Xs)
+    comps = pca.components_.copy()
+    # The design's convention (scikit-learn >= 1.5's svd_flip on Vt): each component's entry of
+    # largest |value| is positive. Applied explicitly so the reference does not depend on the
+    # installed scikit-learn's default.
+    for i in range(comps.shape[0]):
+        if comps[i, np.argmax(np.abs(comps[i]))] < 0:
+            comps[i] = -comps[i]
+    return pca.mean_, comps, pca.explained_variance_ratio_
+
+
+def distributions(C, idx, lo, hi):
+    out = []
+    for i in range(9):
+        counts = np.histogram(C[idx, i], bins=BINS, range=(lo, hi))[0].astype(np.float64)
+        counts[counts == 0] = np.finfo(np.float32).eps
+        out.append(counts / counts.sum())
+    return out
+
+
+def drift(P, Q, evr):
+    return float(sum(evr[i] * (scipy.stats.entropy(P[i], Q[i]) + scipy.stats.entropy(Q[i], P[i])) for i in range(9)))
+
+
+def compare(C, evr, lo, hi, labels, order=None):
+    """labels: per filter group label (None = left out)."""
+    groups = defaultdict(list)
+    for k, lab in enumerate(labels):
+        if lab is not None and lab != "":
+            groups[lab].append(k)
+    names = order if order is not None else sorted(groups, key=lambda s: s.encode())
+    names = [n for n in names if n in groups]
+    dists = {n: distributions(C, np.array(groups[n]), lo, hi) for n in names}
+    D = [[drift(dists[a], dists[b], evr) for b in names] for a in names]
+    return {"groups": names, "n_filters": [len(groups[n]) for n in names], "D": D}
+
+
+def threshold(n):
+    l, x0, k, b = (1.2618047, 2.30436435, 0.88767525, -0.31050834)
+    return l / (1 + np.exp(-k * (np.log2(n) - x0))) + b
+
+
+def quality(W, out_channels, n_filters):
+    """torchconvquality's measures, in numpy. W: (n, 9) raw filters of one layer."""
+    n = W.shape[0]
+    t = np.abs(W).max() * 0.01
+    if t == 0:
+        t = 1
+    sparsity = float((np.abs(W) < t).all(axis=1).sum() / n)
+    s = np.linalg.svd(W - W.mean(axis=0), compute_uv=False)
+    var = s ** 2 / (n - 1)
+    den = var.sum()
+    if den == 0:
+        den = 1
+    ratio = var / den
+    p = ratio[ratio > 0]
+    h = float(-(p * np.log10(p)).sum()) if ratio.sum() != 0 else 0.0
+    th = threshold(n)
+    degenerated = bool(h >= th - 0.02 or (h < 0.5 and sparsity >= 0.14))
+    orth = None
+    if out_channels >= 2 and out_channels * (n_filters // out_channels) == n_filters:
+        w = W.reshape(out_channels, -1)
+        norms = np.linalg.norm(w, axis=1, ord=2)[:, None]
+        norms[norms == 0] = 1
+        wn = w / norms
+        c = np.abs(wn @ wn.T - np.eye(out_channels)).sum() / (out_channels * (out_channels - 1))
+        orth = float(1 - c)
+    return {"n": n, "sparsity": sparsity, "variance_entropy": h, "variance_entropy_ratio": float(h / th),
+            "degenerated": degenerated, "orthogonality": orth}
+
+
+def analyse(X, layers, model_meta):
+    """X: (N, 9) raw filters. layers: list of dicts with layer_id, model, start, n, norm, out.
+    model_meta: model -> {column: value}."""
+    t0 = time.perf_counter()
+    Xs = scale(X)
+    mean, comps, evr = fit_basis(Xs)
+    C = (Xs - mean) @ comps.T
+    lo, hi = float(C.min()), float(C.max())
+    per_filter_model = np.empty(len(X), dtype=object)
+    per_filter_bucket = np.empty(len(X), dtype=object)
+    for l in layers:
+        sl = slice(l["start"], l["start"] + l["n"])
+        per_filter_model[sl] = l["model"]
+        bucket = pd.cut([l["norm"]], DEPTH_EDGES, include_lowest=True, labels=DEPTH_LABELS)[0]
+        per_filter_bucket[sl] = bucket
+    result = {
+        "stats": {"n_filters": len(X), "n_layers": len(layers), "n_models": len(model_meta),
+                  "pca_mean": mean.tolist(), "components": comps.tolist(),
+                  "explained_variance_ratio": evr.tolist(), "coef_range": [lo, hi]},
+        "compare": {},
+    }
+    cmp = result["compare"]
+    cmp["model"] = compare(C, evr, lo, hi, per_filter_model)
+    cmp["depth"] = compare(C, evr, lo, hi, per_filter_bucket, order=DEPTH_LABELS)
+    columns = sorted({c for m in model_meta.values() for c in m})
+    for col in columns:
+        labels = [model_meta[m][col] for m in per_filter_model]
+        cmp[col] = compare(C, evr, lo, hi, labels)
+    # A filtered comparison: depth within Task=Classification.
+    labels = [b if model_meta[m].get("Task") == "Classification" else None for m, b in zip(per_filter_model, per_filter_bucket)]
+    cmp["depth|Task=Classification"] = compare(C, evr, lo, hi, labels, order=DEPTH_LABELS)
+    result["layers"] = []
+    for l in sorted(layers, key=lambda l: l["layer_id"]):
+        q = quality(X[l["start"]:l["start"] + l["n"]], l["out"], l["n"])
+        result["layers"].append({"layer_id": l["layer_id"], "model": l["model"], **q})
+    result["seconds"] = time.perf_counter() - t0
+    return result
+
+
+def from_h5(h5_path, meta_path):
+    import h5py
+    t0 = time.perf_counter()
+    with h5py.File(h5_path, "r") as f:
+        X = f["filters"][...].reshape(-1, 9).astype(np.float64)
+    meta = pd.read_csv(meta_path, keep_default_na=False)
+    layers, model_meta = [], {}
+    skip = {"", "index", "model", "layer_id", "filter_ids", "conv_depth", "conv_depth_norm", "in_channels", "out_channels"}
+    cols = [c for c in meta.columns if c not in skip and not c.startswith("Unnamed")]
+    for _, r in meta.iterrows():
+        a, b = (int(v) for v in str(r["filter_ids"]).split(":"))
+        layers.append({"layer_id": int(r["layer_id"]), "model": str(r["model"]), "start": a, "n": b - a + 1,
+                       "norm": float(r["conv_depth_norm"]), "out": int(r["out_channels"])})
+        model_meta.setdefault(str(r["model"]), {c: str(r[c]) for c in cols})
+    read_s = time.perf_counter() - t0
+    out = analyse(X, layers, model_meta)
+    out["read_seconds"] = read_s
+    return out
+
+
+def onnx_layers(path):
+    """Conv layers with depths, per DESIGN.md section 1, with the onnx package."""
+    import onnx
+    from onnx import numpy_helper
+    m = onnx.load(path)
+    g = m.graph
+    inits = {t.name: t for t in g.initializer}
+    consts = {n.output[0]: n for n in g.node if n.op_type == "Constant"}
+    real_inputs = {i.name for i in g.input if i.name not in inits}
+    producer = {o: i for i, n in enumerate(g.node) for o in n.output}
+    depth = [None] * len(g.node)
+    # Nodes are topologically sorted in a valid ONNX graph.
+    for i, n in enumerate(g.node):
+        d = 0 if any(x in real_inputs for x in n.input) else None
+        for x in n.input:
+            p = producer.get(x)
+            if p is not None and depth[p] is not None:
+                d = depth[p] + 1 if d is None else max(d, depth[p] + 1)
+        depth[i] = d
+    convs = []
+    for i, n in enumerate(g.node):
+        if n.op_type != "Conv":
+            continue
+        w = n.input[1]
+        t = inits[w] if w in inits else [a.t for a in consts[w].attribute if a.name == "value"][0]
+        arr = numpy_helper.to_array(t).astype(np.float64)
+        if arr.ndim == 4 and depth[i] is not None:
+            convs.append((n.name, depth[i], arr))
+    distinct = sorted({d for _, d, _ in convs})
+    rank = {d: k for k, d in enumerate(distinct)}
+    out = []
+    for name, d, arr in convs:
+        cd = rank[d]
+        norm = cd / (len(distinct) - 1) if len(distinct) > 1 else 0.0
+        if arr.shape[2:] == (3, 3):
+            out.append((name, cd, norm, arr))
+    return out
+
+
+def from_onnx(dir_path, models_csv):
+    models = pd.read_csv(models_csv, keep_default_na=False)
+    cols = [c for c in models.columns if c not in ("file", "model")]
+    X, layers, model_meta, conv_meta = [], [], {}, []
+    start = 0
+    for _, r in models.iterrows():
+        name = str(r["model"])
+        model_meta[name] = {c: str(r[c]) for c in cols}
+        for lname, cd, norm, arr in onnx_layers(f"{dir_path}/{r['file']}"):
+            n = arr.shape[0] * arr.shape[1]
+            X.append(arr.reshape(-1, 9))
+            layers.append({"layer_id": len(layers), "model": name, "start": start, "n": n, "norm": norm, "out": arr.shape[0]})
+            conv_meta.append({"model": name, "layer_name": lname, "conv_depth": cd, "conv_depth_norm": norm,
+                              "in_channels": arr.shape[1], "out_channels": arr.shape[0]})
+            start += n
+    out = analyse(np.concatenate(X), layers, model_meta)
+    out["convs"] = conv_meta
+    return out
+
+
+if __name__ == "__main__":
+    kind = sys.argv[1]
+    res = from_h5(sys.argv[2], sys.argv[3]) if kind == "h5" else from_onnx(sys.argv[2], sys.argv[3])
+    json.dump(res, sys.stdout)
