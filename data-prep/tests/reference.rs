@@ -12,7 +12,14 @@ fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
 
+/// See errors.rs: children inherit HDF5's lock-holding descriptors; locking is for writers.
+fn no_hdf5_locking() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| std::env::set_var("HDF5_USE_FILE_LOCKING", "FALSE"));
+}
+
 fn python() -> PathBuf {
+    no_hdf5_locking();
     if let Ok(p) = std::env::var("FILTERSCOPE_PYTHON") {
         return PathBuf::from(p);
     }
@@ -32,6 +39,7 @@ fn reference(kind: &str, a: &Path, b: &Path) -> Value {
 }
 
 fn data_prep(args: &[&str]) -> Value {
+    no_hdf5_locking();
     let out = Command::new(env!("CARGO_BIN_EXE_data-prep")).args(args).output().expect("data-prep runs");
     assert!(out.status.success(), "data-prep {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
     if out.stdout.is_empty() {
@@ -115,6 +123,7 @@ fn check_site(site: &Path, r: &Value) {
 #[test]
 #[ignore = "needs the reference venv (cargo xtask test)"]
 fn h5_fixture_matches_reference() {
+    no_hdf5_locking();
     let dir = tempfile::tempdir().unwrap();
     let models = fixture::reference_models();
     for float32 in [false, true] {
