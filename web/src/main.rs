@@ -1,1 +1,11 @@
-fn main() {}
+//! The Filterscope explorer, compiled to WASM: streams site data and computes every view in the
+//! browser with the same crates data-prep uses.
+
+mod app;
+mod load;
+mod summary;
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}
