@@ -53,7 +53,9 @@ pub fn layer_filters(spec: &LayerSpec, depth: f64, rng: &mut SplitMix64) -> Vec<
     // Deeper layers are noisier and smaller in magnitude, as in trained nets.
     let scale = 0.5 / (1.0 + 3.0 * depth);
     let noise = 0.15 + 0.6 * depth;
-    let mix: Vec<f64> = (0..PATTERNS.len()).map(|_| normal(rng).abs() + 0.2).collect();
+    let mix: Vec<f64> = (0..PATTERNS.len())
+        .map(|_| normal(rng).abs() + 0.2)
+        .collect();
     (0..n)
         .map(|_| {
             let mut f = [0.0; 9];
@@ -79,7 +81,12 @@ pub fn layer_filters(spec: &LayerSpec, depth: f64, rng: &mut SplitMix64) -> Vec<
 
 /// Writes `models` in the official layout to `dir/db.h5` and `dir/meta.csv` (filter_ids with an
 /// inclusive end, the columns pandas exports). Returns both paths.
-pub fn write_h5_db(dir: &Path, models: &[ModelSpec], seed: u64, float32: bool) -> Result<(PathBuf, PathBuf), PrepError> {
+pub fn write_h5_db(
+    dir: &Path,
+    models: &[ModelSpec],
+    seed: u64,
+    float32: bool,
+) -> Result<(PathBuf, PathBuf), PrepError> {
     let mut rng = SplitMix64::new(seed);
     let mut filters = Vec::new();
     let mut csv = String::from(",model_id,conv_depth,conv_depth_norm,layer_id,filter_ids,model,Name,Task,Visual Category,Training-Dataset,in_channels,out_channels\n");
@@ -87,7 +94,11 @@ pub fn write_h5_db(dir: &Path, models: &[ModelSpec], seed: u64, float32: bool) -
     for (m, model) in models.iter().enumerate() {
         let nl = model.layers.len();
         for (d, l) in model.layers.iter().enumerate() {
-            let norm = if nl > 1 { d as f64 / (nl - 1) as f64 } else { 0.0 };
+            let norm = if nl > 1 {
+                d as f64 / (nl - 1) as f64
+            } else {
+                0.0
+            };
             let start = filters.len();
             filters.extend(layer_filters(l, norm, &mut rng));
             let end = filters.len() - 1;
@@ -116,13 +127,21 @@ pub fn write_onnx_db(dir: &Path, models: &[ModelSpec], seed: u64) -> Result<Path
     let mut rng = SplitMix64::new(seed);
     std::fs::create_dir_all(dir).map_err(|e| PrepError::io(dir, e))?;
     let mut csv = String::from("file,model,Task,Visual Category,Training-Dataset\n");
-    let storages = [Storage::Float32, Storage::Double, Storage::Constant, Storage::Float16];
+    let storages = [
+        Storage::Float32,
+        Storage::Double,
+        Storage::Constant,
+        Storage::Float16,
+    ];
     for (m, model) in models.iter().enumerate() {
         let mut convs = Vec::new();
         let nl = model.layers.len();
         for (d, l) in model.layers.iter().enumerate() {
             let storage = storages[(m + d) % storages.len()];
-            let mut w: Vec<f64> = layer_filters(l, d as f64 / nl.max(2) as f64, &mut rng).into_iter().flatten().collect();
+            let mut w: Vec<f64> = layer_filters(l, d as f64 / nl.max(2) as f64, &mut rng)
+                .into_iter()
+                .flatten()
+                .collect();
             // float32 storage rounds; round here so every storage holds exactly these values.
             for v in &mut w {
                 *v = match storage {
@@ -131,10 +150,24 @@ pub fn write_onnx_db(dir: &Path, models: &[ModelSpec], seed: u64) -> Result<Path
                     _ => *v as f32 as f64,
                 };
             }
-            convs.push(ConvSpec { out_channels: l.out_channels, in_channels: l.in_channels, k: 3, weights: w, storage, skip_from_input: d == 2 });
+            convs.push(ConvSpec {
+                out_channels: l.out_channels,
+                in_channels: l.in_channels,
+                k: 3,
+                weights: w,
+                storage,
+                skip_from_input: d == 2,
+            });
             if d == 0 {
                 let c = l.out_channels;
-                convs.push(ConvSpec { out_channels: c, in_channels: c, k: 1, weights: vec![0.5; c * c], storage: Storage::Float32, skip_from_input: false });
+                convs.push(ConvSpec {
+                    out_channels: c,
+                    in_channels: c,
+                    k: 1,
+                    weights: vec![0.5; c * c],
+                    storage: Storage::Float32,
+                    skip_from_input: false,
+                });
             }
         }
         let file = format!("{}.onnx", model.name);
@@ -152,13 +185,62 @@ pub fn write_onnx_db(dir: &Path, models: &[ModelSpec], seed: u64) -> Result<Path
 /// across all buckets, sparse layers, a single-out-channel layer and a grouped-conv-like layer.
 pub fn reference_models() -> Vec<ModelSpec> {
     let meta = |t: &str, c: &str, d: &str| [t.to_string(), c.to_string(), d.to_string()];
-    let l = |i, o, s| LayerSpec { in_channels: i, out_channels: o, sparse: s };
+    let l = |i, o, s| LayerSpec {
+        in_channels: i,
+        out_channels: o,
+        sparse: s,
+    };
     vec![
-        ModelSpec { name: "resnet-a".into(), meta: meta("Classification", "natural", "ImageNet1k"), layers: vec![l(3, 32, 0.0), l(32, 32, 0.0), l(32, 64, 0.05), l(64, 64, 0.0), l(64, 64, 0.3), l(64, 1, 0.0)] },
-        ModelSpec { name: "vgg-b".into(), meta: meta("Classification", "natural", "CIFAR-10"), layers: vec![l(3, 16, 0.0), l(16, 32, 0.0), l(32, 32, 0.0), l(32, 48, 0.0), l(48, 48, 0.2), l(48, 48, 0.0), l(48, 64, 0.0), l(64, 64, 0.0), l(64, 64, 0.0), l(64, 64, 0.0), l(64, 64, 0.6)] },
-        ModelSpec { name: "unet-c".into(), meta: meta("Segmentation", "medical ct", "LiTS"), layers: vec![l(1, 16, 0.0), l(16, 16, 0.0), l(16, 32, 0.0), l(32, 16, 0.0), l(16, 2, 0.0)] },
-        ModelSpec { name: "gan-d".into(), meta: meta("GAN-Generator", "faces", "CelebA"), layers: vec![l(64, 32, 0.0), l(32, 16, 0.0), l(16, 3, 0.0)] },
-        ModelSpec { name: "mnist-e".into(), meta: meta("Classification", "handwriting", "MNIST"), layers: vec![l(1, 8, 0.0), l(8, 16, 0.0)] },
+        ModelSpec {
+            name: "resnet-a".into(),
+            meta: meta("Classification", "natural", "ImageNet1k"),
+            layers: vec![
+                l(3, 32, 0.0),
+                l(32, 32, 0.0),
+                l(32, 64, 0.05),
+                l(64, 64, 0.0),
+                l(64, 64, 0.3),
+                l(64, 1, 0.0),
+            ],
+        },
+        ModelSpec {
+            name: "vgg-b".into(),
+            meta: meta("Classification", "natural", "CIFAR-10"),
+            layers: vec![
+                l(3, 16, 0.0),
+                l(16, 32, 0.0),
+                l(32, 32, 0.0),
+                l(32, 48, 0.0),
+                l(48, 48, 0.2),
+                l(48, 48, 0.0),
+                l(48, 64, 0.0),
+                l(64, 64, 0.0),
+                l(64, 64, 0.0),
+                l(64, 64, 0.0),
+                l(64, 64, 0.6),
+            ],
+        },
+        ModelSpec {
+            name: "unet-c".into(),
+            meta: meta("Segmentation", "medical ct", "LiTS"),
+            layers: vec![
+                l(1, 16, 0.0),
+                l(16, 16, 0.0),
+                l(16, 32, 0.0),
+                l(32, 16, 0.0),
+                l(16, 2, 0.0),
+            ],
+        },
+        ModelSpec {
+            name: "gan-d".into(),
+            meta: meta("GAN-Generator", "faces", "CelebA"),
+            layers: vec![l(64, 32, 0.0), l(32, 16, 0.0), l(16, 3, 0.0)],
+        },
+        ModelSpec {
+            name: "mnist-e".into(),
+            meta: meta("Classification", "handwriting", "MNIST"),
+            layers: vec![l(1, 8, 0.0), l(8, 16, 0.0)],
+        },
     ]
 }
 
@@ -168,11 +250,18 @@ mod tests {
 
     #[test]
     fn filters_are_seeded_and_sized() {
-        let spec = LayerSpec { in_channels: 3, out_channels: 4, sparse: 0.5 };
+        let spec = LayerSpec {
+            in_channels: 3,
+            out_channels: 4,
+            sparse: 0.5,
+        };
         let a = layer_filters(&spec, 0.2, &mut SplitMix64::new(1));
         let b = layer_filters(&spec, 0.2, &mut SplitMix64::new(1));
         assert_eq!(a.len(), 12);
         assert_eq!(a, b);
-        assert!(a.iter().any(|f| f.iter().all(|v| v.abs() < 1e-3)), "some filters are sparse");
+        assert!(
+            a.iter().any(|f| f.iter().all(|v| v.abs() < 1e-3)),
+            "some filters are sparse"
+        );
     }
 }

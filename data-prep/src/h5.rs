@@ -22,22 +22,30 @@ impl H5Filters {
         if !path.is_file() {
             return Err(PrepError::io(path, "no such file"));
         }
-        let file = hdf5::File::open(path).map_err(|e| PrepError::io(path, format!("not a readable HDF5 file ({e})")))?;
+        let file = hdf5::File::open(path)
+            .map_err(|e| PrepError::io(path, format!("not a readable HDF5 file ({e})")))?;
         let ds = file
             .dataset("filters")
             .map_err(|_| PrepError::invalid(path, "/filters", "no dataset named \"filters\""))?;
         let shape = ds.shape();
         if shape.len() != 3 || shape[1] != 3 || shape[2] != 3 {
-            return Err(PrepError::invalid(path, "/filters", format!("shape {shape:?} is not (N, 3, 3)")));
+            return Err(PrepError::invalid(
+                path,
+                "/filters",
+                format!("shape {shape:?} is not (N, 3, 3)"),
+            ));
         }
-        let dtype = ds
-            .dtype()
-            .and_then(|t| t.to_descriptor())
-            .map_err(|e| PrepError::invalid(path, "/filters", format!("unreadable data type ({e})")))?;
+        let dtype = ds.dtype().and_then(|t| t.to_descriptor()).map_err(|e| {
+            PrepError::invalid(path, "/filters", format!("unreadable data type ({e})"))
+        })?;
         match dtype {
             TypeDescriptor::Float(FloatSize::U8) | TypeDescriptor::Float(FloatSize::U4) => {}
             other => {
-                return Err(PrepError::invalid(path, "/filters", format!("data type {other} is not float64 or float32")));
+                return Err(PrepError::invalid(
+                    path,
+                    "/filters",
+                    format!("data type {other} is not float64 or float32"),
+                ));
             }
         }
         Ok(Self {
@@ -71,10 +79,12 @@ impl H5Filters {
             return Ok(None);
         };
         match ds.dtype().and_then(|t| t.to_descriptor()) {
-            Ok(TypeDescriptor::Unsigned(_)) | Ok(TypeDescriptor::Integer(_)) if ds.ndim() == 1 && ds.dtype().map(|t| t.size()).unwrap_or(0) == 1 => {
-                let bytes: Vec<u8> = ds
-                    .read_raw::<u8>()
-                    .map_err(|e| PrepError::invalid(&self.path, "/meta", format!("unreadable ({e})")))?;
+            Ok(TypeDescriptor::Unsigned(_)) | Ok(TypeDescriptor::Integer(_))
+                if ds.ndim() == 1 && ds.dtype().map(|t| t.size()).unwrap_or(0) == 1 =>
+            {
+                let bytes: Vec<u8> = ds.read_raw::<u8>().map_err(|e| {
+                    PrepError::invalid(&self.path, "/meta", format!("unreadable ({e})"))
+                })?;
                 Ok(Some(bytes))
             }
             _ => Ok(None),
@@ -87,24 +97,40 @@ impl H5Filters {
         let arr = self
             .ds
             .read_slice::<f64, _, ndarray::Ix3>(ndarray::s![a..b, .., ..])
-            .map_err(|e| PrepError::invalid(&self.path, format!("/filters[{a}..{b}]"), format!("read failed ({e})")))?;
+            .map_err(|e| {
+                PrepError::invalid(
+                    &self.path,
+                    format!("/filters[{a}..{b}]"),
+                    format!("read failed ({e})"),
+                )
+            })?;
         let (flat, offset) = arr.into_raw_vec_and_offset();
         debug_assert_eq!(offset.unwrap_or(0), 0);
-        Ok(flat.chunks_exact(9).map(|c| c.try_into().expect("9 weights")).collect())
+        Ok(flat
+            .chunks_exact(9)
+            .map(|c| c.try_into().expect("9 weights"))
+            .collect())
     }
 }
 
 /// Writes a DB file in the official layout: `filters` (N, 3, 3) as float64 (or float32), chunked,
 /// and optionally the meta CSV as a uint8 `meta` dataset (the v0.1.0 layout). For tests and the
 /// synthetic generator.
-pub fn write_db(path: &Path, filters: &[Filter], float32: bool, meta_csv: Option<&str>) -> Result<(), PrepError> {
+pub fn write_db(
+    path: &Path,
+    filters: &[Filter],
+    float32: bool,
+    meta_csv: Option<&str>,
+) -> Result<(), PrepError> {
     let io = |e: hdf5::Error| PrepError::io(path, e);
     let file = hdf5::File::create(path).map_err(io)?;
     let n = filters.len();
     let flat: Vec<f64> = filters.iter().flatten().copied().collect();
     let chunk = n.clamp(1, 65_536);
     if float32 {
-        let arr = ndarray::Array3::from_shape_vec((n, 3, 3), flat.iter().map(|&v| v as f32).collect()).expect("shape");
+        let arr =
+            ndarray::Array3::from_shape_vec((n, 3, 3), flat.iter().map(|&v| v as f32).collect())
+                .expect("shape");
         let b = file.new_dataset_builder();
         let b = if n > 0 { b.chunk((chunk, 3, 3)) } else { b };
         b.with_data(&arr).create("filters").map_err(io)?;
@@ -116,7 +142,10 @@ pub fn write_db(path: &Path, filters: &[Filter], float32: bool, meta_csv: Option
     }
     if let Some(m) = meta_csv {
         let bytes = ndarray::Array1::from_vec(m.as_bytes().to_vec());
-        file.new_dataset_builder().with_data(&bytes).create("meta").map_err(io)?;
+        file.new_dataset_builder()
+            .with_data(&bytes)
+            .create("meta")
+            .map_err(io)?;
     }
     file.close().map_err(io)
 }
@@ -131,7 +160,10 @@ pub struct H5Source {
 
 /// Opens the DB and its meta (from `meta`, or from the file's own CSV `meta` dataset) and plans
 /// the build.
-pub fn plan(h5: &Path, meta: Option<&Path>) -> Result<(crate::pipeline::Plan, H5Source), PrepError> {
+pub fn plan(
+    h5: &Path,
+    meta: Option<&Path>,
+) -> Result<(crate::pipeline::Plan, H5Source), PrepError> {
     let filters = H5Filters::open(h5)?;
     let (meta_path, text) = match meta {
         Some(m) => (m.to_path_buf(), std::fs::read(m).map_err(|e| PrepError::io(m, e))?),
@@ -150,7 +182,11 @@ pub fn plan(h5: &Path, meta: Option<&Path>) -> Result<(crate::pipeline::Plan, H5
         },
     };
     let m = crate::meta::parse_meta(&meta_path, &text, filters.len())?;
-    let name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = |p: &Path| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
     let source = match meta {
         Some(mp) => format!("{} + {}", name(h5), name(mp)),
         None => name(h5),
@@ -191,7 +227,11 @@ impl crate::pipeline::FilterSource for H5Source {
     fn locate(&self, layer: usize, index: usize) -> (PathBuf, String) {
         (
             self.filters.path().to_path_buf(),
-            format!("filter {} (layer_id {})", self.first_filter[layer] + index as u64, self.layer_ids[layer]),
+            format!(
+                "filter {} (layer_id {})",
+                self.first_filter[layer] + index as u64,
+                self.layer_ids[layer]
+            ),
         )
     }
 }

@@ -52,7 +52,11 @@ impl PrepError {
     }
 
     /// Invalid content at a place of a file.
-    pub fn invalid(path: impl Into<PathBuf>, place: impl Into<String>, problem: impl Into<String>) -> Self {
+    pub fn invalid(
+        path: impl Into<PathBuf>,
+        place: impl Into<String>,
+        problem: impl Into<String>,
+    ) -> Self {
         PrepError::Invalid {
             path: path.into(),
             place: place.into(),

@@ -10,7 +10,11 @@ use data_prep::{h5, onnx_dir, output, report};
 use filterscope_site::Where;
 
 #[derive(Parser)]
-#[command(name = "data-prep", version, about = "Build and query Filterscope site data")]
+#[command(
+    name = "data-prep",
+    version,
+    about = "Build and query Filterscope site data"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -134,8 +138,16 @@ fn run(cli: Cli) -> Result<()> {
                 print!("{}", report::stats(&s));
             }
         }
-        Command::Compare { site, by, filters, json } => {
-            let filters: Vec<Where> = filters.iter().map(|f| f.parse()).collect::<Result<_, _>>()?;
+        Command::Compare {
+            site,
+            by,
+            filters,
+            json,
+        } => {
+            let filters: Vec<Where> = filters
+                .iter()
+                .map(|f| f.parse())
+                .collect::<Result<_, _>>()?;
             let c = output::load_site(&site)?.compare(&by, &filters)?;
             if json {
                 println!("{}", serde_json::to_string(&c)?);

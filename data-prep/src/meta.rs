@@ -56,7 +56,9 @@ fn parse_int(s: &str) -> Option<i64> {
 /// Reads and validates meta CSV text. `path` names the source in errors; `n_filters` is the number
 /// of filters in the HDF5 file, which the layers' filter_ids must cover exactly.
 pub fn parse_meta(path: &Path, text: &[u8], n_filters: u64) -> Result<Meta, PrepError> {
-    let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(text);
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(text);
     let headers = rdr
         .headers()
         .map_err(|e| PrepError::invalid(path, "line 1", format!("unreadable header: {e}")))?
@@ -72,18 +74,36 @@ pub fn parse_meta(path: &Path, text: &[u8], n_filters: u64) -> Result<Meta, Prep
         return Err(PrepError::invalid(
             path,
             "line 1",
-            format!("missing column(s) {}; the header is {:?}", missing.join(", "), headers.iter().collect::<Vec<_>>()),
+            format!(
+                "missing column(s) {}; the header is {:?}",
+                missing.join(", "),
+                headers.iter().collect::<Vec<_>>()
+            ),
         ));
     }
     // pandas' own index columns ("", "index", "Unnamed: 0") carry no meta.
     let extra: Vec<(usize, String)> = headers
         .iter()
         .enumerate()
-        .filter(|(_, h)| !h.is_empty() && *h != "index" && !h.starts_with("Unnamed: ") && *h != "model" && !LAYER_FIELDS.contains(h))
+        .filter(|(_, h)| {
+            !h.is_empty()
+                && *h != "index"
+                && !h.starts_with("Unnamed: ")
+                && *h != "model"
+                && !LAYER_FIELDS.contains(h)
+        })
         .map(|(i, h)| (i, h.to_string()))
         .collect();
-    let [c_model, c_id, c_fid, c_depth, c_norm, c_in, c_out] =
-        ["model", "layer_id", "filter_ids", "conv_depth", "conv_depth_norm", "in_channels", "out_channels"].map(|c| col(c).expect("checked"));
+    let [c_model, c_id, c_fid, c_depth, c_norm, c_in, c_out] = [
+        "model",
+        "layer_id",
+        "filter_ids",
+        "conv_depth",
+        "conv_depth_norm",
+        "in_channels",
+        "out_channels",
+    ]
+    .map(|c| col(c).expect("checked"));
 
     struct Row {
         line: u64,
@@ -108,18 +128,45 @@ pub fn parse_meta(path: &Path, text: &[u8], n_filters: u64) -> Result<Meta, Prep
             return Err(PrepError::invalid(path, &place, "the row has no model"));
         }
         let int = |c: usize, name: &str| {
-            parse_int(&get(c)).ok_or_else(|| PrepError::invalid(path, &place, format!("{name} {:?} is not an integer", get(c))))
+            parse_int(&get(c)).ok_or_else(|| {
+                PrepError::invalid(
+                    path,
+                    &place,
+                    format!("{name} {:?} is not an integer", get(c)),
+                )
+            })
         };
         let layer_id = int(c_id, "layer_id")?;
         if let Some(first) = seen_ids.insert(layer_id, line) {
-            return Err(PrepError::invalid(path, &place, format!("duplicate layer_id {layer_id} (first on line {first})")));
+            return Err(PrepError::invalid(
+                path,
+                &place,
+                format!("duplicate layer_id {layer_id} (first on line {first})"),
+            ));
         }
         let range = parse_range(&get(c_fid)).ok_or_else(|| {
-            PrepError::invalid(path, &place, format!("filter_ids {:?} is not \"start:end\" (end inclusive, start <= end)", get(c_fid)))
+            PrepError::invalid(
+                path,
+                &place,
+                format!(
+                    "filter_ids {:?} is not \"start:end\" (end inclusive, start <= end)",
+                    get(c_fid)
+                ),
+            )
         })?;
-        let norm: f64 = get(c_norm).parse().map_err(|_| PrepError::invalid(path, &place, format!("conv_depth_norm {:?} is not a number", get(c_norm))))?;
+        let norm: f64 = get(c_norm).parse().map_err(|_| {
+            PrepError::invalid(
+                path,
+                &place,
+                format!("conv_depth_norm {:?} is not a number", get(c_norm)),
+            )
+        })?;
         if !(0.0..=1.0).contains(&norm) {
-            return Err(PrepError::invalid(path, &place, format!("conv_depth_norm {norm} is outside [0, 1]")));
+            return Err(PrepError::invalid(
+                path,
+                &place,
+                format!("conv_depth_norm {norm} is outside [0, 1]"),
+            ));
         }
         rows.push(Row {
             line,
@@ -134,10 +181,18 @@ pub fn parse_meta(path: &Path, text: &[u8], n_filters: u64) -> Result<Meta, Prep
         });
     }
     if rows.is_empty() {
-        return Err(PrepError::invalid(path, "line 2", "no layers: the DB is empty"));
+        return Err(PrepError::invalid(
+            path,
+            "line 2",
+            "no layers: the DB is empty",
+        ));
     }
     if n_filters == 0 {
-        return Err(PrepError::invalid(path, "filters", "the HDF5 file holds no filters: the DB is empty"));
+        return Err(PrepError::invalid(
+            path,
+            "filters",
+            "the HDF5 file holds no filters: the DB is empty",
+        ));
     }
     // filter_ids must tile 0..n_filters: sorted by start, each starts where the previous ended.
     rows.sort_by_key(|r| r.range.0);
@@ -145,18 +200,53 @@ pub fn parse_meta(path: &Path, text: &[u8], n_filters: u64) -> Result<Meta, Prep
     for r in &rows {
         let place = format!("line {}", r.line);
         if r.range.0 > next {
-            return Err(PrepError::invalid(path, &place, format!("filter_ids {}:{} leave filters {}..{} in no layer (a gap)", r.range.0, r.range.1, next, r.range.0 - 1)));
+            return Err(PrepError::invalid(
+                path,
+                &place,
+                format!(
+                    "filter_ids {}:{} leave filters {}..{} in no layer (a gap)",
+                    r.range.0,
+                    r.range.1,
+                    next,
+                    r.range.0 - 1
+                ),
+            ));
         }
         if r.range.0 < next {
-            return Err(PrepError::invalid(path, &place, format!("filter_ids {}:{} overlap the previous layer, which ends at {}", r.range.0, r.range.1, next - 1)));
+            return Err(PrepError::invalid(
+                path,
+                &place,
+                format!(
+                    "filter_ids {}:{} overlap the previous layer, which ends at {}",
+                    r.range.0,
+                    r.range.1,
+                    next - 1
+                ),
+            ));
         }
         if r.range.1 >= n_filters {
-            return Err(PrepError::invalid(path, &place, format!("filter_ids {}:{} run past the last filter, {}", r.range.0, r.range.1, n_filters - 1)));
+            return Err(PrepError::invalid(
+                path,
+                &place,
+                format!(
+                    "filter_ids {}:{} run past the last filter, {}",
+                    r.range.0,
+                    r.range.1,
+                    n_filters - 1
+                ),
+            ));
         }
         next = r.range.1 + 1;
     }
     if next != n_filters {
-        return Err(PrepError::invalid(path, "filter_ids", format!("layers cover filters 0..{} but the HDF5 file holds {n_filters}", next - 1)));
+        return Err(PrepError::invalid(
+            path,
+            "filter_ids",
+            format!(
+                "layers cover filters 0..{} but the HDF5 file holds {n_filters}",
+                next - 1
+            ),
+        ));
     }
     // Model-level columns are constant within every model.
     let mut model_index: HashMap<String, u32> = HashMap::new();
@@ -177,7 +267,11 @@ pub fn parse_meta(path: &Path, text: &[u8], n_filters: u64) -> Result<Meta, Prep
             order.push(r.model.clone());
         }
     }
-    let model_index: HashMap<String, u32> = order.iter().enumerate().map(|(i, m)| (m.clone(), i as u32)).collect();
+    let model_index: HashMap<String, u32> = order
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.clone(), i as u32))
+        .collect();
     let mut is_model_level = vec![true; extra.len()];
     let mut first_value: Vec<HashMap<u32, &str>> = vec![HashMap::new(); extra.len()];
     for r in &rows {
@@ -189,15 +283,28 @@ pub fn parse_meta(path: &Path, text: &[u8], n_filters: u64) -> Result<Meta, Prep
             }
         }
     }
-    let model_columns: Vec<String> = extra.iter().zip(&is_model_level).filter(|(_, &m)| m).map(|(e, _)| e.1.clone()).collect();
-    let layer_columns: Vec<String> = extra.iter().zip(&is_model_level).filter(|(_, &m)| !m).map(|(e, _)| e.1.clone()).collect();
+    let model_columns: Vec<String> = extra
+        .iter()
+        .zip(&is_model_level)
+        .filter(|(_, &m)| m)
+        .map(|(e, _)| e.1.clone())
+        .collect();
+    let layer_columns: Vec<String> = extra
+        .iter()
+        .zip(&is_model_level)
+        .filter(|(_, &m)| !m)
+        .map(|(e, _)| e.1.clone())
+        .collect();
     let models = order
         .iter()
         .map(|name| {
             let m = model_index[name];
             ModelRow {
                 name: name.clone(),
-                values: (0..extra.len()).filter(|&k| is_model_level[k]).map(|k| first_value[k][&m].to_string()).collect(),
+                values: (0..extra.len())
+                    .filter(|&k| is_model_level[k])
+                    .map(|k| first_value[k][&m].to_string())
+                    .collect(),
             }
         })
         .collect();
@@ -211,7 +318,10 @@ pub fn parse_meta(path: &Path, text: &[u8], n_filters: u64) -> Result<Meta, Prep
             in_channels: r.inc,
             out_channels: r.outc,
             n_filters: r.range.1 - r.range.0 + 1,
-            values: (0..extra.len()).filter(|&k| !is_model_level[k]).map(|k| r.extra[k].clone()).collect(),
+            values: (0..extra.len())
+                .filter(|&k| !is_model_level[k])
+                .map(|k| r.extra[k].clone())
+                .collect(),
         })
         .collect();
     let _ = model_names;
@@ -256,27 +366,59 @@ mod tests {
 
     #[test]
     fn bad_filter_ids_are_named() {
-        let e = err("0,0,0,0.0,10,0:5,a,A,Cls,2,3,x\n1,0,1,1.0,11,5:9,a,A,Cls,2,2,y\n", 10);
-        assert!(e.contains("meta.csv: line 3: filter_ids 5:9 overlap"), "{e}");
-        let e = err("0,0,0,0.0,10,0:5,a,A,Cls,2,3,x\n1,0,1,1.0,11,7:9,a,A,Cls,2,2,y\n", 10);
-        assert!(e.contains("line 3: filter_ids 7:9 leave filters 6..6 in no layer"), "{e}");
-        let e = err("0,0,0,0.0,10,0:5,a,A,Cls,2,3,x\n1,0,1,1.0,11,6:12,a,A,Cls,2,2,y\n", 10);
-        assert!(e.contains("line 3: filter_ids 6:12 run past the last filter, 9"), "{e}");
+        let e = err(
+            "0,0,0,0.0,10,0:5,a,A,Cls,2,3,x\n1,0,1,1.0,11,5:9,a,A,Cls,2,2,y\n",
+            10,
+        );
+        assert!(
+            e.contains("meta.csv: line 3: filter_ids 5:9 overlap"),
+            "{e}"
+        );
+        let e = err(
+            "0,0,0,0.0,10,0:5,a,A,Cls,2,3,x\n1,0,1,1.0,11,7:9,a,A,Cls,2,2,y\n",
+            10,
+        );
+        assert!(
+            e.contains("line 3: filter_ids 7:9 leave filters 6..6 in no layer"),
+            "{e}"
+        );
+        let e = err(
+            "0,0,0,0.0,10,0:5,a,A,Cls,2,3,x\n1,0,1,1.0,11,6:12,a,A,Cls,2,2,y\n",
+            10,
+        );
+        assert!(
+            e.contains("line 3: filter_ids 6:12 run past the last filter, 9"),
+            "{e}"
+        );
         let e = err("0,0,0,0.0,10,0-5,a,A,Cls,2,3,x\n", 6);
         assert!(e.contains("line 2: filter_ids \"0-5\" is not"), "{e}");
         let e = err("0,0,0,0.0,10,0:5,a,A,Cls,2,3,x\n", 8);
-        assert!(e.contains("layers cover filters 0..5 but the HDF5 file holds 8"), "{e}");
+        assert!(
+            e.contains("layers cover filters 0..5 but the HDF5 file holds 8"),
+            "{e}"
+        );
     }
 
     #[test]
     fn bad_rows_are_named() {
         let e = err("0,0,0,0.0,10,0:5,,A,Cls,2,3,x\n", 6);
         assert!(e.contains("line 2: the row has no model"), "{e}");
-        let e = err("0,0,0,0.0,10,0:5,a,A,Cls,2,3,x\n1,0,1,1.0,10,6:9,a,A,Cls,2,2,y\n", 10);
-        assert!(e.contains("line 3: duplicate layer_id 10 (first on line 2)"), "{e}");
+        let e = err(
+            "0,0,0,0.0,10,0:5,a,A,Cls,2,3,x\n1,0,1,1.0,10,6:9,a,A,Cls,2,2,y\n",
+            10,
+        );
+        assert!(
+            e.contains("line 3: duplicate layer_id 10 (first on line 2)"),
+            "{e}"
+        );
         let e = err("", 6);
         assert!(e.contains("the DB is empty"), "{e}");
-        let e = parse_meta(Path::new("m.csv"), b"model,layer_id\n", 1).unwrap_err().to_string();
-        assert!(e.contains("m.csv: line 1: missing column(s) filter_ids"), "{e}");
+        let e = parse_meta(Path::new("m.csv"), b"model,layer_id\n", 1)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("m.csv: line 1: missing column(s) filter_ids"),
+            "{e}"
+        );
     }
 }

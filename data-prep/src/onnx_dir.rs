@@ -29,7 +29,11 @@ impl ExternalData for FolderData {
         let size = f.metadata().map_err(|e| e.to_string())?.len();
         let len = length.unwrap_or(size.saturating_sub(offset));
         if offset.checked_add(len).is_none_or(|end| end > size) {
-            return Err(format!("{}: bytes {offset}..{} lie past its end ({size} bytes)", path.display(), offset.saturating_add(len)));
+            return Err(format!(
+                "{}: bytes {offset}..{} lie past its end ({size} bytes)",
+                path.display(),
+                offset.saturating_add(len)
+            ));
         }
         f.seek(SeekFrom::Start(offset)).map_err(|e| e.to_string())?;
         let mut buf = vec![0; len as usize];
@@ -42,7 +46,8 @@ impl ExternalData for FolderData {
 pub fn read_model_file(path: &Path) -> Result<ModelConvs, PrepError> {
     let bytes = std::fs::read(path).map_err(|e| PrepError::io(path, e))?;
     let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
-    read_model(&bytes, &FolderData { dir }).map_err(|e| PrepError::invalid(path, "model", e.to_string()))
+    read_model(&bytes, &FolderData { dir })
+        .map_err(|e| PrepError::invalid(path, "model", e.to_string()))
 }
 
 /// The folder as a filter source. Keeps the last model read, since batches often continue in it.
@@ -64,13 +69,35 @@ pub fn plan(dir: &Path, models_csv: &Path) -> Result<(Plan, OnnxSource), PrepErr
     }
     let text = std::fs::read(models_csv).map_err(|e| PrepError::io(models_csv, e))?;
     let mut rdr = csv::ReaderBuilder::new().from_reader(text.as_slice());
-    let headers = rdr.headers().map_err(|e| PrepError::invalid(models_csv, "line 1", e.to_string()))?.clone();
-    let c_file = headers.iter().position(|h| h == FILE_COLUMN).ok_or_else(|| {
-        PrepError::invalid(models_csv, "line 1", format!("no {FILE_COLUMN:?} column (the model file, relative to {})", dir.display()))
-    })?;
+    let headers = rdr
+        .headers()
+        .map_err(|e| PrepError::invalid(models_csv, "line 1", e.to_string()))?
+        .clone();
+    let c_file = headers
+        .iter()
+        .position(|h| h == FILE_COLUMN)
+        .ok_or_else(|| {
+            PrepError::invalid(
+                models_csv,
+                "line 1",
+                format!(
+                    "no {FILE_COLUMN:?} column (the model file, relative to {})",
+                    dir.display()
+                ),
+            )
+        })?;
     let c_model = headers.iter().position(|h| h == "model");
-    let model_columns: Vec<String> = headers.iter().filter(|h| *h != FILE_COLUMN && *h != "model" && !h.is_empty()).map(String::from).collect();
-    let meta_idx: Vec<usize> = headers.iter().enumerate().filter(|(_, h)| *h != FILE_COLUMN && *h != "model" && !h.is_empty()).map(|(i, _)| i).collect();
+    let model_columns: Vec<String> = headers
+        .iter()
+        .filter(|h| *h != FILE_COLUMN && *h != "model" && !h.is_empty())
+        .map(String::from)
+        .collect();
+    let meta_idx: Vec<usize> = headers
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| *h != FILE_COLUMN && *h != "model" && !h.is_empty())
+        .map(|(i, _)| i)
+        .collect();
 
     let mut models = Vec::new();
     let mut layers = Vec::new();
@@ -84,21 +111,48 @@ pub fn plan(dir: &Path, models_csv: &Path) -> Result<(Plan, OnnxSource), PrepErr
         let rec = rec.map_err(|e| PrepError::invalid(models_csv, &at, e.to_string()))?;
         let file = rec.get(c_file).unwrap_or("").trim();
         if file.is_empty() {
-            return Err(PrepError::invalid(models_csv, &at, "the row names no model file"));
+            return Err(PrepError::invalid(
+                models_csv,
+                &at,
+                "the row names no model file",
+            ));
         }
         let path = dir.join(file);
         if !path.is_file() {
-            return Err(PrepError::invalid(models_csv, &at, format!("model file {} does not exist", path.display())));
+            return Err(PrepError::invalid(
+                models_csv,
+                &at,
+                format!("model file {} does not exist", path.display()),
+            ));
         }
-        let stem = Path::new(file).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        let name = c_model.and_then(|c| rec.get(c)).map(str::trim).filter(|s| !s.is_empty()).map(String::from).unwrap_or(stem);
+        let stem = Path::new(file)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let name = c_model
+            .and_then(|c| rec.get(c))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .unwrap_or(stem);
         if let Some(first) = seen.insert(name.clone(), line) {
-            return Err(PrepError::invalid(models_csv, &at, format!("model {name:?} is listed twice (first on line {first})")));
+            return Err(PrepError::invalid(
+                models_csv,
+                &at,
+                format!("model {name:?} is listed twice (first on line {first})"),
+            ));
         }
         let convs = read_model_file(&path)?;
         let n3: Vec<_> = convs.layers.iter().filter(|l| l.is_3x3()).collect();
         if n3.is_empty() {
-            return Err(PrepError::invalid(&path, "model", format!("has no 3x3 Conv layer ({} convs of other sizes)", convs.layers.len())));
+            return Err(PrepError::invalid(
+                &path,
+                "model",
+                format!(
+                    "has no 3x3 Conv layer ({} convs of other sizes)",
+                    convs.layers.len()
+                ),
+            ));
         }
         if !convs.unreached.is_empty() {
             eprintln!("warning: {}: conv node(s) {:?} are fed only by constants and have no depth; left out", path.display(), convs.unreached);
@@ -118,20 +172,45 @@ pub fn plan(dir: &Path, models_csv: &Path) -> Result<(Plan, OnnxSource), PrepErr
             place.push((files.len(), j));
             names.push(l.name.clone());
         }
-        models.push(ModelRow { name, values: meta_idx.iter().map(|&c| rec.get(c).unwrap_or("").trim().to_string()).collect() });
+        models.push(ModelRow {
+            name,
+            values: meta_idx
+                .iter()
+                .map(|&c| rec.get(c).unwrap_or("").trim().to_string())
+                .collect(),
+        });
         files.push(path);
     }
     if models.is_empty() {
-        return Err(PrepError::invalid(models_csv, "line 2", "no models listed: the DB is empty"));
+        return Err(PrepError::invalid(
+            models_csv,
+            "line 2",
+            "no models listed: the DB is empty",
+        ));
     }
     let plan = Plan {
-        source: format!("{} ONNX models listed in {}", models.len(), models_csv.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()),
+        source: format!(
+            "{} ONNX models listed in {}",
+            models.len(),
+            models_csv
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        ),
         models,
         model_columns,
         layers,
         layer_columns: vec!["layer_name".into()],
     };
-    Ok((plan, OnnxSource { files, place, names, cache: Mutex::new(None) }))
+    Ok((
+        plan,
+        OnnxSource {
+            files,
+            place,
+            names,
+            cache: Mutex::new(None),
+        },
+    ))
 }
 
 impl FilterSource for OnnxSource {
@@ -144,7 +223,12 @@ impl FilterSource for OnnxSource {
                 *cache = Some((m, read_model_file(&self.files[m])?));
             }
             let convs = &cache.as_ref().expect("just filled").1;
-            let layer = convs.layers.iter().filter(|l| l.is_3x3()).nth(j).expect("planned from the same file");
+            let layer = convs
+                .layers
+                .iter()
+                .filter(|l| l.is_3x3())
+                .nth(j)
+                .expect("planned from the same file");
             out.push(layer.filters());
         }
         Ok(out)
@@ -152,6 +236,9 @@ impl FilterSource for OnnxSource {
 
     fn locate(&self, layer: usize, index: usize) -> (PathBuf, String) {
         let (m, _) = self.place[layer];
-        (self.files[m].clone(), format!("Conv node {:?}, filter {index}", self.names[layer]))
+        (
+            self.files[m].clone(),
+            format!("Conv node {:?}, filter {index}", self.names[layer]),
+        )
     }
 }

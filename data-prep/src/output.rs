@@ -16,7 +16,10 @@ pub fn check_out(out: &Path, force: bool) -> Result<(), PrepError> {
 }
 
 fn temp_for(out: &Path) -> PathBuf {
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "site".into());
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "site".into());
     out.with_file_name(format!(".{name}.partial-{}", std::process::id()))
 }
 
@@ -54,12 +57,20 @@ pub fn load_site(dir: &Path) -> Result<SiteData, PrepError> {
         std::fs::read(&p).map_err(|e| PrepError::io(&p, e))
     };
     let json = read("manifest.json")?;
-    let json = String::from_utf8(json).map_err(|_| PrepError::invalid(dir.join("manifest.json"), "bytes", "not UTF-8"))?;
-    let m = Manifest::parse(&json).map_err(|e| PrepError::invalid(dir.join("manifest.json"), "content", e.to_string()))?;
-    let mut site = SiteData::new(&json, &read(&m.models.file)?, &read(&m.layers.file)?, &read(&m.rollups.file)?)
-        .map_err(|e| PrepError::invalid(dir, "site", e.to_string()))?;
+    let json = String::from_utf8(json)
+        .map_err(|_| PrepError::invalid(dir.join("manifest.json"), "bytes", "not UTF-8"))?;
+    let m = Manifest::parse(&json)
+        .map_err(|e| PrepError::invalid(dir.join("manifest.json"), "content", e.to_string()))?;
+    let mut site = SiteData::new(
+        &json,
+        &read(&m.models.file)?,
+        &read(&m.layers.file)?,
+        &read(&m.rollups.file)?,
+    )
+    .map_err(|e| PrepError::invalid(dir, "site", e.to_string()))?;
     for (k, c) in m.sketches.iter().enumerate() {
-        site.add_sketch_chunk(k, &read(&c.entry.file)?).map_err(|e| PrepError::invalid(dir, "site", e.to_string()))?;
+        site.add_sketch_chunk(k, &read(&c.entry.file)?)
+            .map_err(|e| PrepError::invalid(dir, "site", e.to_string()))?;
     }
     Ok(site)
 }

@@ -92,9 +92,11 @@ fn bar(opts: &Options, total: u64, name: &str) -> ProgressBar {
     }
     let pb = ProgressBar::new(total);
     pb.set_style(
-        ProgressStyle::with_template("{prefix:>18} [{bar:30}] {human_pos}/{human_len} filters, {per_sec}, eta {eta}")
-            .expect("valid template")
-            .progress_chars("=> "),
+        ProgressStyle::with_template(
+            "{prefix:>18} [{bar:30}] {human_pos}/{human_len} filters, {per_sec}, eta {eta}",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
     );
     pb.set_prefix(name.to_string());
     pb
@@ -115,7 +117,11 @@ fn pass<T: Send>(
     for range in batches(&plan.layers, opts.batch_filters) {
         let filters = source.read_layers(range.clone())?;
         if filters.len() != range.len() {
-            return Err(PrepError::invalid(source.locate(range.start, 0).0, "layers", "the source returned the wrong number of layers"));
+            return Err(PrepError::invalid(
+                source.locate(range.start, 0).0,
+                "layers",
+                "the source returned the wrong number of layers",
+            ));
         }
         let n: u64 = filters.iter().map(|f| f.len() as u64).sum();
         let results: Vec<Result<T, PrepError>> = filters
@@ -133,26 +139,51 @@ fn pass<T: Send>(
 }
 
 /// Builds the site content from a plan and its filters.
-pub fn build(plan: &Plan, source: &dyn FilterSource, opts: &Options) -> Result<SiteContent, PrepError> {
+pub fn build(
+    plan: &Plan,
+    source: &dyn FilterSource,
+    opts: &Options,
+) -> Result<SiteContent, PrepError> {
     // Pass 1: moments, sparsity and quality per layer.
     let first = pass(plan, source, opts, "1/3 moments", |i, fs| {
         let layer = &plan.layers[i];
         if fs.len() as u64 != layer.n_filters {
             let (path, place) = source.locate(i, 0);
-            return Err(PrepError::invalid(path, place, format!("layer holds {} filters, expected {}", fs.len(), layer.n_filters)));
+            return Err(PrepError::invalid(
+                path,
+                place,
+                format!(
+                    "layer holds {} filters, expected {}",
+                    fs.len(),
+                    layer.n_filters
+                ),
+            ));
         }
         check_finite(fs).map_err(|e| match e {
-            StatsError::NotFinite { filter, index, value } => {
+            StatsError::NotFinite {
+                filter,
+                index,
+                value,
+            } => {
                 let (path, place) = source.locate(i, filter);
-                PrepError::invalid(path, place, format!("weight {index} is {value}; every weight must be finite"))
+                PrepError::invalid(
+                    path,
+                    place,
+                    format!("weight {index} is {value}; every weight must be finite"),
+                )
             }
             other => PrepError::invalid(source.locate(i, 0).0, "filters", other.to_string()),
         })?;
         let sketch = Sketch::of_layer(fs);
         // Orthogonality reshapes the layer to (out, in*9); it is defined only when the layer's
         // filters are exactly out x in.
-        let fits = layer.out_channels > 0 && (layer.out_channels * layer.in_channels) as u64 == layer.n_filters;
-        let quality = LayerQuality::measure(fs, if fits { layer.out_channels as usize } else { 0 }, &sketch);
+        let fits = layer.out_channels > 0
+            && (layer.out_channels * layer.in_channels) as u64 == layer.n_filters;
+        let quality = LayerQuality::measure(
+            fs,
+            if fits { layer.out_channels as usize } else { 0 },
+            &sketch,
+        );
         Ok(LayerSketch { sketch, quality })
     })?;
     let mut global = Moments::default();
@@ -160,7 +191,11 @@ pub fn build(plan: &Plan, source: &dyn FilterSource, opts: &Options) -> Result<S
         global.merge(&s.sketch.scaled);
     }
     let basis = Basis::from_moments(&global).map_err(|e| {
-        PrepError::invalid(source.locate(0, 0).0, "filters", format!("cannot fit the PCA basis: {e}"))
+        PrepError::invalid(
+            source.locate(0, 0).0,
+            "filters",
+            format!("cannot fit the PCA basis: {e}"),
+        )
     })?;
 
     // Pass 2: the global coefficient range.
@@ -224,7 +259,16 @@ mod tests {
     use super::*;
 
     fn layer(n: u64) -> LayerRow {
-        LayerRow { layer_id: 0, model: 0, conv_depth: 0, conv_depth_norm: 0.0, in_channels: 1, out_channels: n as i64, n_filters: n, values: vec![] }
+        LayerRow {
+            layer_id: 0,
+            model: 0,
+            conv_depth: 0,
+            conv_depth_norm: 0.0,
+            in_channels: 1,
+            out_channels: n as i64,
+            n_filters: n,
+            values: vec![],
+        }
     }
 
     #[test]
@@ -232,6 +276,9 @@ mod tests {
         let layers: Vec<_> = [3, 4, 10, 1, 1, 2].iter().map(|&n| layer(n)).collect();
         assert_eq!(batches(&layers, 8), vec![0..2, 2..3, 3..6]);
         assert_eq!(batches(&layers, 100), vec![0..6]);
-        assert_eq!(batches(&layers, 1), vec![0..1, 1..2, 2..3, 3..4, 4..5, 5..6]);
+        assert_eq!(
+            batches(&layers, 1),
+            vec![0..1, 1..2, 2..3, 3..4, 4..5, 5..6]
+        );
     }
 }

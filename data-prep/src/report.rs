@@ -34,24 +34,44 @@ pub fn stats(s: &StatsReport) -> String {
         "filters {}  layers {}  models {}\ncoefficient range [{:.6}, {:.6}]\n\n",
         s.n_filters, s.n_layers, s.n_models, s.coef_range[0], s.coef_range[1]
     );
-    let header: Vec<String> = ["component", "evr", "cumulative"].iter().map(|s| s.to_string()).chain((0..9).map(|i| format!("w{i}"))).collect();
+    let header: Vec<String> = ["component", "evr", "cumulative"]
+        .iter()
+        .map(|s| s.to_string())
+        .chain((0..9).map(|i| format!("w{i}")))
+        .collect();
     let mut cum = 0.0;
     let rows: Vec<Vec<String>> = (0..9)
         .map(|i| {
             cum += s.explained_variance_ratio[i];
-            let mut r = vec![format!("c{i}"), format!("{:.6}", s.explained_variance_ratio[i]), format!("{cum:.6}")];
+            let mut r = vec![
+                format!("c{i}"),
+                format!("{:.6}", s.explained_variance_ratio[i]),
+                format!("{cum:.6}"),
+            ];
             r.extend(s.components[i].iter().map(|v| format!("{v:+.4}")));
             r
         })
         .collect();
     out.push_str(&table(&header, &rows));
-    out.push_str(&format!("\nmean {}\n", s.pca_mean.iter().map(|v| format!("{v:+.6}")).collect::<Vec<_>>().join(" ")));
+    out.push_str(&format!(
+        "\nmean {}\n",
+        s.pca_mean
+            .iter()
+            .map(|v| format!("{v:+.6}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    ));
     out
 }
 
 /// `compare` as text: the D matrix with group sizes.
 pub fn compare(c: &Comparison) -> String {
-    let labels: Vec<String> = c.groups.iter().zip(&c.n_filters).map(|(g, n)| format!("{g} ({n})")).collect();
+    let labels: Vec<String> = c
+        .groups
+        .iter()
+        .zip(&c.n_filters)
+        .map(|(g, n)| format!("{g} ({n})"))
+        .collect();
     let mut header = vec![format!("D by {}", c.by)];
     header.extend((0..labels.len()).map(|i| format!("[{i}]")));
     let rows: Vec<Vec<String>> = labels
@@ -68,7 +88,19 @@ pub fn compare(c: &Comparison) -> String {
 
 /// `layers` as text.
 pub fn layers(ls: &[LayerReport]) -> String {
-    let header: Vec<String> = ["layer_id", "model", "n", "sparsity", "H", "H/TH", "degenerated", "orthogonality"].iter().map(|s| s.to_string()).collect();
+    let header: Vec<String> = [
+        "layer_id",
+        "model",
+        "n",
+        "sparsity",
+        "H",
+        "H/TH",
+        "degenerated",
+        "orthogonality",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     let rows: Vec<Vec<String>> = ls
         .iter()
         .map(|l| {

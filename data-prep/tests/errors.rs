@@ -23,7 +23,9 @@ struct Case {
 impl Case {
     fn new() -> Self {
         no_hdf5_locking();
-        Self { dir: tempfile::tempdir().unwrap() }
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
     }
 
     fn path(&self, name: &str) -> PathBuf {
@@ -53,7 +55,10 @@ impl Case {
             .filter(|e| e.file_name().to_string_lossy().contains("partial"))
             .collect();
         assert!(leftovers.is_empty(), "temporary folder left: {leftovers:?}");
-        assert!(err.starts_with("error: ") && err.matches("error: ").count() == 1, "one message: {err}");
+        assert!(
+            err.starts_with("error: ") && err.matches("error: ").count() == 1,
+            "one message: {err}"
+        );
         err
     }
 
@@ -63,8 +68,16 @@ impl Case {
 }
 
 fn small() -> Vec<ModelSpec> {
-    let l = |i, o| LayerSpec { in_channels: i, out_channels: o, sparse: 0.0 };
-    vec![ModelSpec { name: "m".into(), meta: ["Classification".into(), "natural".into(), "X".into()], layers: vec![l(1, 4), l(4, 4)] }]
+    let l = |i, o| LayerSpec {
+        in_channels: i,
+        out_channels: o,
+        sparse: 0.0,
+    };
+    vec![ModelSpec {
+        name: "m".into(),
+        meta: ["Classification".into(), "natural".into(), "X".into()],
+        layers: vec![l(1, 4), l(4, 4)],
+    }]
 }
 
 fn s(p: &Path) -> &str {
@@ -95,20 +108,32 @@ fn wrong_shape_and_dtype() {
     let c = Case::new();
     let p = c.path("shape.h5");
     let f = hdf5::File::create(&p).unwrap();
-    f.new_dataset_builder().with_data(&ndarray::Array2::<f64>::zeros((4, 9))).create("filters").unwrap();
+    f.new_dataset_builder()
+        .with_data(&ndarray::Array2::<f64>::zeros((4, 9)))
+        .create("filters")
+        .unwrap();
     drop(f);
     let e = c.fails(&["--h5", s(&p), "--meta", "x.csv"]);
     assert_has(&e, &["shape.h5: /filters: shape [4, 9] is not (N, 3, 3)"]);
     let p = c.path("dtype.h5");
     let f = hdf5::File::create(&p).unwrap();
-    f.new_dataset_builder().with_data(&ndarray::Array3::<i32>::zeros((4, 3, 3))).create("filters").unwrap();
+    f.new_dataset_builder()
+        .with_data(&ndarray::Array3::<i32>::zeros((4, 3, 3)))
+        .create("filters")
+        .unwrap();
     drop(f);
     let e = c.fails(&["--h5", s(&p), "--meta", "x.csv"]);
-    assert_has(&e, &["dtype.h5: /filters: data type", "is not float64 or float32"]);
+    assert_has(
+        &e,
+        &["dtype.h5: /filters: data type", "is not float64 or float32"],
+    );
     let p = c.path("nofilters.h5");
     hdf5::File::create(&p).unwrap();
     let e = c.fails(&["--h5", s(&p), "--meta", "x.csv"]);
-    assert_has(&e, &["nofilters.h5: /filters: no dataset named \"filters\""]);
+    assert_has(
+        &e,
+        &["nofilters.h5: /filters: no dataset named \"filters\""],
+    );
 }
 
 #[test]
@@ -116,7 +141,10 @@ fn non_finite_weights_are_located() {
     let c = Case::new();
     let (h5, meta) = c.db(&small());
     // Rewrite filter 7 (in the second layer, layer_id 1) with a NaN.
-    let mut filters = data_prep::h5::H5Filters::open(&h5).unwrap().read(0, 20).unwrap();
+    let mut filters = data_prep::h5::H5Filters::open(&h5)
+        .unwrap()
+        .read(0, 20)
+        .unwrap();
     filters[7][3] = f64::NAN;
     filters[9][0] = f64::INFINITY;
     data_prep::h5::write_db(&h5, &filters, false, None).unwrap();
@@ -133,20 +161,44 @@ fn with_meta(c: &Case, edit: impl Fn(&str) -> String) -> (PathBuf, PathBuf) {
 
 #[test]
 fn bad_meta_rows_are_located() {
-    let cases: Vec<(Box<dyn Fn(&str) -> String>, &str)> = vec![
-        (Box::new(|t| t.replace("4:19", "3:19")), "meta.csv: line 3: filter_ids 3:19 overlap the previous layer, which ends at 3"),
-        (Box::new(|t| t.replace("4:19", "5:19")), "meta.csv: line 3: filter_ids 5:19 leave filters 4..4 in no layer (a gap)"),
-        (Box::new(|t| t.replace("4:19", "4:25")), "meta.csv: line 3: filter_ids 4:25 run past the last filter, 19"),
-        (Box::new(|t| t.replace("4:19", "4:18")), "meta.csv: filter_ids: layers cover filters 0..18 but the HDF5 file holds 20"),
-        (Box::new(|t| t.replace("4:19", "4-19")), "meta.csv: line 3: filter_ids \"4-19\" is not \"start:end\""),
-        (Box::new(|t| t.replacen(",m,m net", ",,m net", 1)), "meta.csv: line 2: the row has no model"),
-        (Box::new(|t| t.lines().next().unwrap().to_string() + "\n"), "meta.csv: line 2: no layers: the DB is empty"),
+    // (text to replace in meta.csv, its replacement, the message expected)
+    let cases = [
+        (
+            "4:19",
+            "3:19",
+            "meta.csv: line 3: filter_ids 3:19 overlap the previous layer, which ends at 3",
+        ),
+        (
+            "4:19",
+            "5:19",
+            "meta.csv: line 3: filter_ids 5:19 leave filters 4..4 in no layer (a gap)",
+        ),
+        (
+            "4:19",
+            "4:25",
+            "meta.csv: line 3: filter_ids 4:25 run past the last filter, 19",
+        ),
+        (
+            "4:19",
+            "4:18",
+            "meta.csv: filter_ids: layers cover filters 0..18 but the HDF5 file holds 20",
+        ),
+        (
+            "4:19",
+            "4-19",
+            "meta.csv: line 3: filter_ids \"4-19\" is not \"start:end\"",
+        ),
+        (
+            ",m,m net",
+            ",,m net",
+            "meta.csv: line 2: the row has no model",
+        ),
     ];
-    for (k, (edit, want)) in cases.iter().enumerate() {
+    for (from, to, want) in cases {
         let c = Case::new();
-        let (h5, meta) = with_meta(&c, edit);
+        let (h5, meta) = with_meta(&c, |t| t.replace(from, to));
         let e = c.fails(&["--h5", s(&h5), "--meta", s(&meta)]);
-        assert!(e.contains(want), "case {k}: {want:?} not in {e}");
+        assert!(e.contains(want), "{from} -> {to}: {want:?} not in {e}");
     }
 }
 
@@ -162,7 +214,10 @@ fn duplicate_layer_id() {
     lines[2] = cells.join(",");
     std::fs::write(&meta, lines.join("\n") + "\n").unwrap();
     let e = c.fails(&["--h5", s(&h5), "--meta", s(&meta)]);
-    assert_has(&e, &["meta.csv: line 3: duplicate layer_id 0 (first on line 2)"]);
+    assert_has(
+        &e,
+        &["meta.csv: line 3: duplicate layer_id 0 (first on line 2)"],
+    );
 }
 
 #[test]
@@ -170,7 +225,11 @@ fn empty_db_file() {
     let c = Case::new();
     let p = c.path("empty.h5");
     data_prep::h5::write_db(&p, &[], false, None).unwrap();
-    std::fs::write(c.path("meta.csv"), ",model_id,conv_depth,conv_depth_norm,layer_id,filter_ids,model,in_channels,out_channels\n").unwrap();
+    std::fs::write(
+        c.path("meta.csv"),
+        ",model_id,conv_depth,conv_depth_norm,layer_id,filter_ids,model,in_channels,out_channels\n",
+    )
+    .unwrap();
     let e = c.fails(&["--h5", s(&p), "--meta", s(&c.path("meta.csv"))]);
     assert_has(&e, &["meta.csv: line 2: no layers: the DB is empty"]);
 }
@@ -180,7 +239,13 @@ fn missing_meta_names_the_pandas_export() {
     let c = Case::new();
     let (h5, _) = c.db(&small());
     let e = c.fails(&["--h5", s(&h5)]);
-    assert_has(&e, &["db.h5: /meta: no --meta given", "pd.read_hdf('dataset.h5', 'meta').reset_index().to_csv('meta.csv', index=False)"]);
+    assert_has(
+        &e,
+        &[
+            "db.h5: /meta: no --meta given",
+            "pd.read_hdf('dataset.h5', 'meta').reset_index().to_csv('meta.csv', index=False)",
+        ],
+    );
 }
 
 #[test]
@@ -188,11 +253,17 @@ fn embedded_csv_meta_is_read() {
     // The v0.1.0 layout: the meta CSV as a uint8 dataset inside the HDF5 file.
     let c = Case::new();
     let (h5, meta) = c.db(&small());
-    let filters = data_prep::h5::H5Filters::open(&h5).unwrap().read(0, 20).unwrap();
+    let filters = data_prep::h5::H5Filters::open(&h5)
+        .unwrap()
+        .read(0, 20)
+        .unwrap();
     let text = std::fs::read_to_string(&meta).unwrap();
     data_prep::h5::write_db(&h5, &filters, false, Some(&text)).unwrap();
     let out = c.out();
-    let o = Command::new(env!("CARGO_BIN_EXE_data-prep")).args(["build", "--h5", s(&h5), "--out", s(&out), "--quiet"]).output().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_data-prep"))
+        .args(["build", "--h5", s(&h5), "--out", s(&out), "--quiet"])
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let site = data_prep::output::load_site(&out).unwrap();
     assert_eq!(site.stats().n_filters, 20);
@@ -220,10 +291,20 @@ fn onnx_that_is_not_onnx() {
 fn onnx_without_3x3_conv() {
     use filterscope_onnx::builder::{conv_chain, ConvSpec, Storage};
     let c = Case::new();
-    let bytes = conv_chain(&[ConvSpec { out_channels: 2, in_channels: 1, k: 1, weights: vec![1.0, 2.0], storage: Storage::Float32, skip_from_input: false }]);
+    let bytes = conv_chain(&[ConvSpec {
+        out_channels: 2,
+        in_channels: 1,
+        k: 1,
+        weights: vec![1.0, 2.0],
+        storage: Storage::Float32,
+        skip_from_input: false,
+    }]);
     let (dir, csv) = onnx_case(&c, &bytes);
     let e = c.fails(&["--onnx", s(&dir), "--models", s(&csv)]);
-    assert_has(&e, &["a.onnx: model: has no 3x3 Conv layer (1 convs of other sizes)"]);
+    assert_has(
+        &e,
+        &["a.onnx: model: has no 3x3 Conv layer (1 convs of other sizes)"],
+    );
 }
 
 #[test]
@@ -233,14 +314,23 @@ fn quantized_onnx_is_reported() {
         ir_version: 8,
         graph: Some(GraphProto {
             input: vec![ValueInfoProto { name: "x".into() }],
-            node: vec![NodeProto { op_type: "ConvInteger".into(), name: "qconv".into(), input: vec!["x".into(), "w".into()], output: vec!["y".into()], ..Default::default() }],
+            node: vec![NodeProto {
+                op_type: "ConvInteger".into(),
+                name: "qconv".into(),
+                input: vec!["x".into(), "w".into()],
+                output: vec!["y".into()],
+                ..Default::default()
+            }],
             ..Default::default()
         }),
         ..Default::default()
     };
     let (dir, csv) = onnx_case(&c, &model.encode_to_vec());
     let e = c.fails(&["--onnx", s(&dir), "--models", s(&csv)]);
-    assert_has(&e, &["a.onnx: model: node \"qconv\" is a quantized convolution (ConvInteger)"]);
+    assert_has(
+        &e,
+        &["a.onnx: model: node \"qconv\" is a quantized convolution (ConvInteger)"],
+    );
 }
 
 #[test]
@@ -251,7 +341,10 @@ fn models_csv_row_whose_file_is_missing() {
     let csv = dir.join("models.csv");
     std::fs::write(&csv, "file,Task\ngone.onnx,Classification\n").unwrap();
     let e = c.fails(&["--onnx", s(&dir), "--models", s(&csv)]);
-    assert_has(&e, &["models.csv: line 2: model file", "gone.onnx does not exist"]);
+    assert_has(
+        &e,
+        &["models.csv: line 2: model file", "gone.onnx does not exist"],
+    );
 }
 
 #[test]
@@ -263,7 +356,16 @@ fn existing_output_needs_force() {
     std::fs::write(out.join("keep"), "x").unwrap();
     let run = |force: bool| {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_data-prep"));
-        cmd.args(["build", "--h5", s(&h5), "--meta", s(&meta), "--out", s(&out), "--quiet"]);
+        cmd.args([
+            "build",
+            "--h5",
+            s(&h5),
+            "--meta",
+            s(&meta),
+            "--out",
+            s(&out),
+            "--quiet",
+        ]);
         if force {
             cmd.arg("--force");
         }
@@ -271,11 +373,15 @@ fn existing_output_needs_force() {
     };
     let o = run(false);
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("site: already exists; pass --force to replace it"));
+    assert!(String::from_utf8_lossy(&o.stderr)
+        .contains("site: already exists; pass --force to replace it"));
     assert!(out.join("keep").exists(), "refused output is untouched");
     let o = run(true);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(!out.join("keep").exists() && out.join("manifest.json").exists(), "--force replaced it");
+    assert!(
+        !out.join("keep").exists() && out.join("manifest.json").exists(),
+        "--force replaced it"
+    );
 }
 
 #[test]
@@ -284,15 +390,36 @@ fn same_input_gives_identical_output() {
     let (h5, meta) = c.db(&fixture::reference_models());
     let build = |name: &str| {
         let out = c.path(name);
-        let o = Command::new(env!("CARGO_BIN_EXE_data-prep")).args(["build", "--h5", s(&h5), "--meta", s(&meta), "--out", s(&out), "--quiet", "--batch-filters", if name == "a" { "1000000" } else { "5000" }]).output().unwrap();
+        let o = Command::new(env!("CARGO_BIN_EXE_data-prep"))
+            .args([
+                "build",
+                "--h5",
+                s(&h5),
+                "--meta",
+                s(&meta),
+                "--out",
+                s(&out),
+                "--quiet",
+                "--batch-filters",
+                if name == "a" { "1000000" } else { "5000" },
+            ])
+            .output()
+            .unwrap();
         assert!(o.status.success());
         out
     };
     let (a, b) = (build("a"), build("b"));
-    let mut names: Vec<_> = std::fs::read_dir(&a).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let mut names: Vec<_> = std::fs::read_dir(&a)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     names.sort();
     assert!(names.len() >= 6);
     for n in names {
-        assert_eq!(std::fs::read(a.join(&n)).unwrap(), std::fs::read(b.join(&n)).unwrap(), "{n:?} differs");
+        assert_eq!(
+            std::fs::read(a.join(&n)).unwrap(),
+            std::fs::read(b.join(&n)).unwrap(),
+            "{n:?} differs"
+        );
     }
 }

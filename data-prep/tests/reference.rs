@@ -9,7 +9,10 @@ use data_prep::fixture;
 use serde_json::Value;
 
 fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 /// See errors.rs: children inherit HDF5's lock-holding descriptors; locking is for writers.
@@ -24,7 +27,11 @@ fn python() -> PathBuf {
         return PathBuf::from(p);
     }
     let venv = workspace().join("target/reference-venv/bin/python");
-    assert!(venv.exists(), "no reference venv at {}: run `cargo xtask test`, or set FILTERSCOPE_PYTHON", venv.display());
+    assert!(
+        venv.exists(),
+        "no reference venv at {}: run `cargo xtask test`, or set FILTERSCOPE_PYTHON",
+        venv.display()
+    );
     venv
 }
 
@@ -34,14 +41,25 @@ fn reference(kind: &str, a: &Path, b: &Path) -> Value {
         .args([kind, a.to_str().unwrap(), b.to_str().unwrap()])
         .output()
         .expect("python runs");
-    assert!(out.status.success(), "reference.py failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "reference.py failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("reference JSON")
 }
 
 fn data_prep(args: &[&str]) -> Value {
     no_hdf5_locking();
-    let out = Command::new(env!("CARGO_BIN_EXE_data-prep")).args(args).output().expect("data-prep runs");
-    assert!(out.status.success(), "data-prep {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(env!("CARGO_BIN_EXE_data-prep"))
+        .args(args)
+        .output()
+        .expect("data-prep runs");
+    assert!(
+        out.status.success(),
+        "data-prep {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     if out.stdout.is_empty() {
         Value::Null
     } else {
@@ -55,7 +73,10 @@ fn f(v: &Value) -> f64 {
 
 fn close(what: &str, got: &Value, want: &Value, abs: f64) {
     let (g, w) = (f(got), f(want));
-    assert!((g - w).abs() <= abs, "{what}: got {g}, reference {w} (tolerance {abs})");
+    assert!(
+        (g - w).abs() <= abs,
+        "{what}: got {g}, reference {w} (tolerance {abs})"
+    );
 }
 
 fn vec_close(what: &str, got: &Value, want: &Value, abs: f64) {
@@ -78,13 +99,20 @@ fn check_site(site: &Path, r: &Value) {
     for k in ["n_filters", "n_layers", "n_models"] {
         assert_eq!(s[k], rs[k], "{k}");
     }
-    vec_close("explained_variance_ratio", &s["explained_variance_ratio"], &rs["explained_variance_ratio"], 1e-6);
+    vec_close(
+        "explained_variance_ratio",
+        &s["explained_variance_ratio"],
+        &rs["explained_variance_ratio"],
+        1e-6,
+    );
     vec_close("components", &s["components"], &rs["components"], 1e-5);
     vec_close("pca_mean", &s["pca_mean"], &rs["pca_mean"], 1e-9);
     vec_close("coef_range", &s["coef_range"], &rs["coef_range"], 1e-9);
 
     for (key, want) in r["compare"].as_object().unwrap() {
-        let (by, filter) = key.split_once('|').map_or((key.as_str(), None), |(a, b)| (a, Some(b)));
+        let (by, filter) = key
+            .split_once('|')
+            .map_or((key.as_str(), None), |(a, b)| (a, Some(b)));
         let mut args = vec!["compare", site, "--by", by, "--json"];
         if let Some(w) = filter {
             args.extend(["--where", w]);
@@ -94,9 +122,18 @@ fn check_site(site: &Path, r: &Value) {
         assert_eq!(got["n_filters"], want["n_filters"], "{key}: n_filters");
         let (gd, wd) = (got["D"].as_array().unwrap(), want["D"].as_array().unwrap());
         for (i, (grow, wrow)) in gd.iter().zip(wd).enumerate() {
-            for (j, (g, w)) in grow.as_array().unwrap().iter().zip(wrow.as_array().unwrap()).enumerate() {
+            for (j, (g, w)) in grow
+                .as_array()
+                .unwrap()
+                .iter()
+                .zip(wrow.as_array().unwrap())
+                .enumerate()
+            {
                 let (g, w) = (f(g), f(w));
-                assert!((g - w).abs() <= 1e-4 * w.abs() + 1e-12, "{key}: D[{i}][{j}] = {g}, reference {w}");
+                assert!(
+                    (g - w).abs() <= 1e-4 * w.abs() + 1e-12,
+                    "{key}: D[{i}][{j}] = {g}, reference {w}"
+                );
             }
         }
     }
@@ -110,9 +147,22 @@ fn check_site(site: &Path, r: &Value) {
         assert_eq!(g["model"], w["model"], "layer {id}");
         assert_eq!(g["n"], w["n"], "layer {id}");
         assert_eq!(f(&g["sparsity"]), f(&w["sparsity"]), "layer {id}: sparsity");
-        close(&format!("layer {id}: H"), &g["variance_entropy"], &w["variance_entropy"], 1e-6);
-        close(&format!("layer {id}: H/TH"), &g["variance_entropy_ratio"], &w["variance_entropy_ratio"], 1e-6);
-        assert_eq!(g["degenerated"], w["degenerated"], "layer {id}: degenerated");
+        close(
+            &format!("layer {id}: H"),
+            &g["variance_entropy"],
+            &w["variance_entropy"],
+            1e-6,
+        );
+        close(
+            &format!("layer {id}: H/TH"),
+            &g["variance_entropy_ratio"],
+            &w["variance_entropy_ratio"],
+            1e-6,
+        );
+        assert_eq!(
+            g["degenerated"], w["degenerated"],
+            "layer {id}: degenerated"
+        );
         match (&g["orthogonality"], &w["orthogonality"]) {
             (Value::Null, Value::Null) => {}
             (a, b) => close(&format!("layer {id}: orthogonality"), a, b, 1e-9),
@@ -130,14 +180,32 @@ fn h5_fixture_matches_reference() {
         let sub = dir.path().join(if float32 { "f32" } else { "f64" });
         let (h5, meta) = fixture::write_h5_db(&sub, &models, 42, float32).unwrap();
         let site = sub.join("site");
-        data_prep(&["build", "--h5", h5.to_str().unwrap(), "--meta", meta.to_str().unwrap(), "--out", site.to_str().unwrap(), "--quiet"]);
+        data_prep(&[
+            "build",
+            "--h5",
+            h5.to_str().unwrap(),
+            "--meta",
+            meta.to_str().unwrap(),
+            "--out",
+            site.to_str().unwrap(),
+            "--quiet",
+        ]);
         let r = reference("h5", &h5, &meta);
         check_site(&site, &r);
         // The fixture has what the checks need to mean something.
         let layers = r["layers"].as_array().unwrap();
-        assert!(layers.iter().any(|l| l["degenerated"] == true), "a degenerated layer");
-        assert!(layers.iter().any(|l| l["orthogonality"].is_null()), "a one-channel layer");
-        assert!(r["compare"]["depth"]["groups"].as_array().unwrap().len() >= 8, "depth buckets");
+        assert!(
+            layers.iter().any(|l| l["degenerated"] == true),
+            "a degenerated layer"
+        );
+        assert!(
+            layers.iter().any(|l| l["orthogonality"].is_null()),
+            "a one-channel layer"
+        );
+        assert!(
+            r["compare"]["depth"]["groups"].as_array().unwrap().len() >= 8,
+            "depth buckets"
+        );
     }
 }
 
@@ -145,9 +213,20 @@ fn h5_fixture_matches_reference() {
 #[ignore = "needs the reference venv (cargo xtask test)"]
 fn onnx_fixture_matches_reference() {
     let dir = tempfile::tempdir().unwrap();
-    let models_csv = fixture::write_onnx_db(&dir.path().join("models"), &fixture::reference_models(), 7).unwrap();
+    let models_csv =
+        fixture::write_onnx_db(&dir.path().join("models"), &fixture::reference_models(), 7)
+            .unwrap();
     let site = dir.path().join("site");
-    data_prep(&["build", "--onnx", dir.path().join("models").to_str().unwrap(), "--models", models_csv.to_str().unwrap(), "--out", site.to_str().unwrap(), "--quiet"]);
+    data_prep(&[
+        "build",
+        "--onnx",
+        dir.path().join("models").to_str().unwrap(),
+        "--models",
+        models_csv.to_str().unwrap(),
+        "--out",
+        site.to_str().unwrap(),
+        "--quiet",
+    ]);
     let r = reference("onnx", &dir.path().join("models"), &models_csv);
     check_site(&site, &r);
     check_convs(&site, &r);
@@ -161,11 +240,27 @@ fn check_convs(site: &Path, r: &Value) {
     for (l, c) in data.layers.iter().zip(convs) {
         let name = &c["layer_name"];
         assert_eq!(l.values[0], name.as_str().unwrap());
-        assert_eq!(data.models[l.model as usize].name, c["model"].as_str().unwrap(), "{name}");
-        assert_eq!(l.conv_depth, c["conv_depth"].as_i64().unwrap(), "{name}: conv_depth");
-        assert_eq!(l.conv_depth_norm, f(&c["conv_depth_norm"]), "{name}: conv_depth_norm");
+        assert_eq!(
+            data.models[l.model as usize].name,
+            c["model"].as_str().unwrap(),
+            "{name}"
+        );
+        assert_eq!(
+            l.conv_depth,
+            c["conv_depth"].as_i64().unwrap(),
+            "{name}: conv_depth"
+        );
+        assert_eq!(
+            l.conv_depth_norm,
+            f(&c["conv_depth_norm"]),
+            "{name}: conv_depth_norm"
+        );
         assert_eq!(l.in_channels, c["in_channels"].as_i64().unwrap(), "{name}");
-        assert_eq!(l.out_channels, c["out_channels"].as_i64().unwrap(), "{name}");
+        assert_eq!(
+            l.out_channels,
+            c["out_channels"].as_i64().unwrap(),
+            "{name}"
+        );
     }
 }
 
@@ -175,7 +270,16 @@ fn embedded_sample_matches_reference() {
     let dir = tempfile::tempdir().unwrap();
     let sample = workspace().join("data/sample");
     let site = dir.path().join("site");
-    data_prep(&["build", "--onnx", sample.to_str().unwrap(), "--models", sample.join("models.csv").to_str().unwrap(), "--out", site.to_str().unwrap(), "--quiet"]);
+    data_prep(&[
+        "build",
+        "--onnx",
+        sample.to_str().unwrap(),
+        "--models",
+        sample.join("models.csv").to_str().unwrap(),
+        "--out",
+        site.to_str().unwrap(),
+        "--quiet",
+    ]);
     let r = reference("onnx", &sample, &sample.join("models.csv"));
     check_site(&site, &r);
     check_convs(&site, &r);

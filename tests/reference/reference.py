@@ -5,6 +5,7 @@ the Rust code.
 
     reference.py h5 DB.h5 META.csv   -> JSON on stdout
     reference.py onnx DIR MODELS.csv -> JSON on stdout (filters extracted with the onnx package)
+    reference.py bench DB.h5 META.csv -> timings of the notebook's pipeline on the whole file
 
 The JSON holds: stats (mean, components, evr, coefficient range), compare results for several
 groupings (groups in byte order, depth buckets in order, empty groups left out) and per-layer
@@ -222,7 +223,35 @@ def from_onnx(dir_path, models_csv):
     return out
 
 
+def bench(h5_path, meta_path):
+    """What data-prep build computes, the notebook's way, in memory: read, scale, PCA, transform,
+    global range, per-layer histograms of all 9 components, per-layer quality."""
+    import h5py
+    t = {}
+    t0 = time.perf_counter()
+    with h5py.File(h5_path, "r") as f:
+        X = f["filters"][...].reshape(-1, 9).astype(np.float64)
+    meta = pd.read_csv(meta_path, keep_default_na=False)
+    t["read"] = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    Xs = scale(X)
+    mean, comps, evr = fit_basis(Xs)
+    C = (Xs - mean) @ comps.T
+    lo, hi = float(C.min()), float(C.max())
+    t["scale_pca_transform"] = time.perf_counter() - t1
+    t2 = time.perf_counter()
+    for _, r in meta.iterrows():
+        a, b = (int(v) for v in str(r["filter_ids"]).split(":"))
+        for i in range(9):
+            np.histogram(C[a:b + 1, i], bins=BINS, range=(lo, hi))
+        quality(X[a:b + 1], int(r["out_channels"]), b - a + 1)
+    t["histograms_quality"] = time.perf_counter() - t2
+    t["total"] = time.perf_counter() - t0
+    t["n_filters"] = len(X)
+    return t
+
+
 if __name__ == "__main__":
     kind = sys.argv[1]
-    res = from_h5(sys.argv[2], sys.argv[3]) if kind == "h5" else from_onnx(sys.argv[2], sys.argv[3])
-    json.dump(res, sys.stdout)
+    run = {"h5": from_h5, "onnx": from_onnx, "bench": bench}[kind]
+    json.dump(run(sys.argv[2], sys.argv[3]), sys.stdout)

@@ -17,18 +17,29 @@ pub fn Summary(site: SiteData) -> impl IntoView {
             view! { <tr><td>{format!("c{i}")}</td><td>{format!("{e:.4}")}</td><td>{format!("{cum:.4}")}</td></tr> }
         })
         .collect_view();
-    let by = if site.manifest.model_columns.iter().any(|c| c == "Task") { "Task" } else { "model" };
+    let by = if site.manifest.model_columns.iter().any(|c| c == "Task") {
+        "Task"
+    } else {
+        "model"
+    };
     let task = site.compare(by, &[]);
     let task_view = match task {
         Ok(c) => {
-            let head = c.groups.iter().map(|g| view! { <th scope="col">{g.clone()}</th> }).collect_view();
+            let head = c
+                .groups
+                .iter()
+                .map(|g| view! { <th scope="col">{g.clone()}</th> })
+                .collect_view();
             let rows = c
                 .groups
                 .iter()
                 .zip(&c.n_filters)
                 .zip(&c.d)
                 .map(|((g, n), row)| {
-                    let cells = row.iter().map(|v| view! { <td>{format!("{v:.4}")}</td> }).collect_view();
+                    let cells = row
+                        .iter()
+                        .map(|v| view! { <td>{format!("{v:.4}")}</td> })
+                        .collect_view();
                     view! { <tr><th scope="row">{format!("{g} ({n})")}</th>{cells}</tr> }
                 })
                 .collect_view();

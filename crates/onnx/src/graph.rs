@@ -106,7 +106,10 @@ mod tests {
     fn cycles_are_rejected() {
         let g = GraphProto {
             input: vec![ValueInfoProto { name: "x".into() }],
-            node: vec![node("Add", &["x", "b"], &["a"]), node("Relu", &["a"], &["b"])],
+            node: vec![
+                node("Add", &["x", "b"], &["a"]),
+                node("Relu", &["a"], &["b"]),
+            ],
             ..Default::default()
         };
         assert_eq!(node_depths(&g), Err(OnnxError::Cycle));

@@ -178,7 +178,9 @@ impl<'a> Resolver<'a> {
     fn tensor(&self, name: &str, conv: &NodeProto) -> Result<&'a TensorProto, OnnxError> {
         match self.resolve(name, conv, 0)? {
             Source::Tensor(t) => Ok(t),
-            Source::Dequantize { .. } => Err(self.computed(conv, name, "a DequantizeLinear output")),
+            Source::Dequantize { .. } => {
+                Err(self.computed(conv, name, "a DequantizeLinear output"))
+            }
         }
     }
 
@@ -221,7 +223,12 @@ impl<'a> Resolver<'a> {
                     .iter()
                     .find(|a| a.name == "axis")
                     .map_or(1, |a| a.i);
-                Ok(Source::Dequantize { x, scale, zero, axis })
+                Ok(Source::Dequantize {
+                    x,
+                    scale,
+                    zero,
+                    axis,
+                })
             }
             other => Err(self.computed(conv, name, &format!("the output of a {other} node"))),
         }
@@ -238,7 +245,12 @@ fn dims_of(src: &Source) -> Vec<i64> {
 fn values_of(src: &Source, external: &dyn ExternalData) -> Result<Vec<f64>, OnnxError> {
     match src {
         Source::Tensor(t) => tensor::float_values(t, external),
-        Source::Dequantize { x, scale, zero, axis } => {
+        Source::Dequantize {
+            x,
+            scale,
+            zero,
+            axis,
+        } => {
             let q = tensor::int_values(x, external)?;
             let s = tensor::float_values(scale, external)?;
             let z = match zero {
@@ -253,7 +265,10 @@ fn values_of(src: &Source, external: &dyn ExternalData) -> Result<Vec<f64>, Onnx
             // Per-axis: scale k applies to every element whose index along `axis` is k.
             let bad = || OnnxError::BadTensor {
                 tensor: x.name.clone(),
-                problem: format!("per-axis scale of length {} does not fit axis {axis}", s.len()),
+                problem: format!(
+                    "per-axis scale of length {} does not fit axis {axis}",
+                    s.len()
+                ),
             };
             let ax = usize::try_from(axis).map_err(|_| bad())?;
             let dim = *x.dims.get(ax).ok_or_else(bad)? as usize;
@@ -310,7 +325,11 @@ pub fn read_model(bytes: &[u8], external: &dyn ExternalData) -> Result<ModelConv
         found.push((i, node, src, dims));
     }
     let conv_depths: BTreeSet<usize> = found.iter().filter_map(|(i, ..)| depths[*i]).collect();
-    let ranks: HashMap<usize, usize> = conv_depths.iter().enumerate().map(|(r, &d)| (d, r)).collect();
+    let ranks: HashMap<usize, usize> = conv_depths
+        .iter()
+        .enumerate()
+        .map(|(r, &d)| (d, r))
+        .collect();
     let denom = conv_depths.len().saturating_sub(1);
     let mut layers = Vec::new();
     let mut unreached = Vec::new();

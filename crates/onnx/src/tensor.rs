@@ -65,13 +65,14 @@ fn raw_bytes<'a>(
         };
         let offset = parse("offset")?.unwrap_or(0);
         let length = parse("length")?;
-        let bytes = external
-            .read(location, offset, length)
-            .map_err(|problem| OnnxError::External {
-                tensor: t.name.clone(),
-                location: location.to_string(),
-                problem,
-            })?;
+        let bytes =
+            external
+                .read(location, offset, length)
+                .map_err(|problem| OnnxError::External {
+                    tensor: t.name.clone(),
+                    location: location.to_string(),
+                    problem,
+                })?;
         return Ok(Some(bytes.into()));
     }
     if !t.raw_data.is_empty() {
@@ -128,11 +129,7 @@ pub fn float_values(t: &TensorProto, external: &dyn ExternalData) -> Result<Vec<
                 .collect()
         }
         // float16 and bfloat16 without raw_data live in int32_data, one 16-bit pattern each.
-        (dtype::FLOAT16, None) => t
-            .int32_data
-            .iter()
-            .map(|&v| f16_to_f64(v as u16))
-            .collect(),
+        (dtype::FLOAT16, None) => t.int32_data.iter().map(|&v| f16_to_f64(v as u16)).collect(),
         (dtype::BFLOAT16, Some(b)) => {
             check_len(t, b.len(), n * 2)?;
             b.chunks_exact(2)

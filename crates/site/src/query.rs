@@ -4,7 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use filterscope_stats::{depth_bucket, drift_matrix, Basis, Histograms, Sketch, DEPTH_BUCKETS, DEPTH_LABELS};
+use filterscope_stats::{
+    depth_bucket, drift_matrix, Basis, Histograms, Sketch, DEPTH_BUCKETS, DEPTH_LABELS,
+};
 use serde::Serialize;
 
 use crate::tables::{LayerRow, LayerSketch, ModelRow, Rollup, SampleRow, Tables};
@@ -23,13 +25,16 @@ pub struct Where {
 impl std::str::FromStr for Where {
     type Err = SiteError;
     fn from_str(s: &str) -> Result<Self, SiteError> {
-        let (c, v) = s.split_once('=').ok_or_else(|| {
-            SiteError::Query(format!("filter {s:?} is not COLUMN=VALUE"))
-        })?;
+        let (c, v) = s
+            .split_once('=')
+            .ok_or_else(|| SiteError::Query(format!("filter {s:?} is not COLUMN=VALUE")))?;
         if c.is_empty() {
             return Err(SiteError::Query(format!("filter {s:?} names no column")));
         }
-        Ok(Where { column: c.to_string(), value: v.to_string() })
+        Ok(Where {
+            column: c.to_string(),
+            value: v.to_string(),
+        })
     }
 }
 
@@ -137,28 +142,53 @@ fn one_batch(file: &str, bytes: &[u8]) -> Result<arrow_array::RecordBatch, SiteE
 
 impl SiteData {
     /// Decodes the manifest and the three small tables, verifying each against the manifest.
-    pub fn new(manifest_json: &str, models: &[u8], layers: &[u8], rollups: &[u8]) -> Result<Self, SiteError> {
+    pub fn new(
+        manifest_json: &str,
+        models: &[u8],
+        layers: &[u8],
+        rollups: &[u8],
+    ) -> Result<Self, SiteError> {
         let manifest = Manifest::parse(manifest_json)?;
         manifest.models.verify(models)?;
         manifest.layers.verify(layers)?;
         manifest.rollups.verify(rollups)?;
-        let models = Tables::decode_models(&manifest.models.file, &one_batch(&manifest.models.file, models)?, &manifest.model_columns)?;
-        let layers = Tables::decode_layers(&manifest.layers.file, &one_batch(&manifest.layers.file, layers)?, &manifest.layer_columns)?;
-        let rollups = Tables::decode_rollups(&manifest.rollups.file, &one_batch(&manifest.rollups.file, rollups)?)?;
+        let models = Tables::decode_models(
+            &manifest.models.file,
+            &one_batch(&manifest.models.file, models)?,
+            &manifest.model_columns,
+        )?;
+        let layers = Tables::decode_layers(
+            &manifest.layers.file,
+            &one_batch(&manifest.layers.file, layers)?,
+            &manifest.layer_columns,
+        )?;
+        let rollups = Tables::decode_rollups(
+            &manifest.rollups.file,
+            &one_batch(&manifest.rollups.file, rollups)?,
+        )?;
         let n_layers = layers.len();
         if n_layers as u64 != manifest.n_layers || models.len() as u64 != manifest.n_models {
             return Err(SiteError::Table {
                 file: manifest.layers.file.clone(),
                 problem: format!(
                     "{} layers and {} models, the manifest says {} and {}",
-                    n_layers, models.len(), manifest.n_layers, manifest.n_models
+                    n_layers,
+                    models.len(),
+                    manifest.n_layers,
+                    manifest.n_models
                 ),
             });
         }
-        if let Some(r) = rollups.iter().find(|r| r.model as usize >= models.len() || r.bucket as usize >= DEPTH_BUCKETS) {
+        if let Some(r) = rollups
+            .iter()
+            .find(|r| r.model as usize >= models.len() || r.bucket as usize >= DEPTH_BUCKETS)
+        {
             return Err(SiteError::Table {
                 file: manifest.rollups.file.clone(),
-                problem: format!("row for model {} bucket {} is out of range", r.model, r.bucket),
+                problem: format!(
+                    "row for model {} bucket {} is out of range",
+                    r.model, r.bucket
+                ),
             });
         }
         Ok(Self {
@@ -181,7 +211,12 @@ impl SiteData {
 
     /// Verifies and decodes sketch chunk `k` (as listed in the manifest).
     pub fn add_sketch_chunk(&mut self, k: usize, bytes: &[u8]) -> Result<(), SiteError> {
-        let entry = self.manifest.sketches.get(k).ok_or_else(|| SiteError::Query(format!("no sketch chunk {k}")))?.clone();
+        let entry = self
+            .manifest
+            .sketches
+            .get(k)
+            .ok_or_else(|| SiteError::Query(format!("no sketch chunk {k}")))?
+            .clone();
         entry.entry.verify(bytes)?;
         let file = &entry.entry.file;
         let mut rows = Vec::new();
@@ -189,8 +224,13 @@ impl SiteData {
             rows.extend(Tables::decode_layer_sketches(file, &b)?);
         }
         let range = entry.first_layer..entry.first_layer + entry.layers;
-        if rows.len() as u64 != entry.layers || rows.iter().any(|(l, _)| !range.contains(&(*l as u64))) {
-            return Err(SiteError::Table { file: file.clone(), problem: format!("rows do not cover layers {range:?}") });
+        if rows.len() as u64 != entry.layers
+            || rows.iter().any(|(l, _)| !range.contains(&(*l as u64)))
+        {
+            return Err(SiteError::Table {
+                file: file.clone(),
+                problem: format!("rows do not cover layers {range:?}"),
+            });
         }
         for (l, s) in rows {
             self.sketches[l as usize] = Some(s);
@@ -201,14 +241,22 @@ impl SiteData {
 
     /// Verifies and decodes sample chunk `k`.
     pub fn add_sample_chunk(&mut self, k: usize, bytes: &[u8]) -> Result<(), SiteError> {
-        let entry = self.manifest.samples.get(k).ok_or_else(|| SiteError::Query(format!("no sample chunk {k}")))?.clone();
+        let entry = self
+            .manifest
+            .samples
+            .get(k)
+            .ok_or_else(|| SiteError::Query(format!("no sample chunk {k}")))?
+            .clone();
         entry.entry.verify(bytes)?;
         let file = &entry.entry.file;
         let range = entry.first_layer..entry.first_layer + entry.layers;
         for b in read_batches(file, bytes)? {
             for r in Tables::decode_samples(file, &b)? {
                 if !range.contains(&(r.layer as u64)) {
-                    return Err(SiteError::Table { file: file.clone(), problem: format!("sample of layer {} outside {range:?}", r.layer) });
+                    return Err(SiteError::Table {
+                        file: file.clone(),
+                        problem: format!("sample of layer {} outside {range:?}", r.layer),
+                    });
                 }
                 self.samples[r.layer as usize].push(r);
             }
@@ -287,9 +335,16 @@ impl SiteData {
     /// The merged sketch of each group of `by` among the layers that pass `filters`, in the order
     /// `compare` reports them. Groups by model-level columns and depth merge rollups; others
     /// need every sketch chunk.
-    pub fn group_sketches(&self, by: &str, filters: &[Where]) -> Result<Vec<(String, Sketch)>, SiteError> {
+    pub fn group_sketches(
+        &self,
+        by: &str,
+        filters: &[Where],
+    ) -> Result<Vec<(String, Sketch)>, SiteError> {
         let by_key = self.key(by)?;
-        let conds: Vec<(Key, &str)> = filters.iter().map(|w| Ok((self.key(&w.column)?, w.value.as_str()))).collect::<Result<_, SiteError>>()?;
+        let conds: Vec<(Key, &str)> = filters
+            .iter()
+            .map(|w| Ok((self.key(&w.column)?, w.value.as_str())))
+            .collect::<Result<_, SiteError>>()?;
         let passes = |value: &dyn Fn(Key) -> String| {
             // OR within a column, AND across columns.
             let mut by_col: BTreeMap<Key, bool> = BTreeMap::new();
@@ -327,7 +382,11 @@ impl SiteData {
                 }
             }
         }
-        Ok(groups.into_iter().filter(|(_, s)| s.n() > 0).map(|((_, label), s)| (label, s)).collect())
+        Ok(groups
+            .into_iter()
+            .filter(|(_, s)| s.n() > 0)
+            .map(|((_, label), s)| (label, s))
+            .collect())
     }
 
     /// The D matrix between the groups of `by`.

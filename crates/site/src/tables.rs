@@ -4,13 +4,15 @@
 use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Float32Type, Float64Type, Int32Type, Int64Type, UInt32Type, UInt64Type, UInt8Type};
+use arrow_array::types::ArrowPrimitiveType;
+use arrow_array::types::{
+    Float32Type, Float64Type, Int32Type, Int64Type, UInt32Type, UInt64Type, UInt8Type,
+};
 use arrow_array::{
     Array, ArrayAccessor, ArrayRef, BooleanArray, DictionaryArray, FixedSizeListArray,
     Float64Array, Int64Array, PrimitiveArray, RecordBatch, StringArray, UInt32Array, UInt64Array,
     UInt8Array,
 };
-use arrow_array::types::ArrowPrimitiveType;
 use arrow_schema::Field;
 use filterscope_stats::{Histograms, LayerQuality, Moments, Sketch, DIM, N_BINS};
 
@@ -129,8 +131,13 @@ impl<'a> Cols<'a> {
 
     fn prim<T: ArrowPrimitiveType>(&self, name: &str) -> Result<&'a PrimitiveArray<T>, SiteError> {
         let c = self.get(name)?;
-        c.as_primitive_opt::<T>()
-            .ok_or_else(|| self.err(format!("column {name:?} is {}, not {}", c.data_type(), T::DATA_TYPE)))
+        c.as_primitive_opt::<T>().ok_or_else(|| {
+            self.err(format!(
+                "column {name:?} is {}, not {}",
+                c.data_type(),
+                T::DATA_TYPE
+            ))
+        })
     }
 
     fn bools(&self, name: &str) -> Result<&'a BooleanArray, SiteError> {
@@ -140,18 +147,28 @@ impl<'a> Cols<'a> {
     }
 
     /// Values of a fixed-size list column of `size` entries per row.
-    fn fixed<T: ArrowPrimitiveType>(&self, name: &str, size: usize) -> Result<&'a [T::Native], SiteError> {
+    fn fixed<T: ArrowPrimitiveType>(
+        &self,
+        name: &str,
+        size: usize,
+    ) -> Result<&'a [T::Native], SiteError> {
         let c = self.get(name)?;
         let l = c
             .as_fixed_size_list_opt()
             .ok_or_else(|| self.err(format!("column {name:?} is not a fixed-size list")))?;
         if l.value_length() as usize != size {
-            return Err(self.err(format!("column {name:?} has {} entries per row, not {size}", l.value_length())));
+            return Err(self.err(format!(
+                "column {name:?} has {} entries per row, not {size}",
+                l.value_length()
+            )));
         }
-        let v = l
-            .values()
-            .as_primitive_opt::<T>()
-            .ok_or_else(|| self.err(format!("column {name:?} holds {}, not {}", l.value_type(), T::DATA_TYPE)))?;
+        let v = l.values().as_primitive_opt::<T>().ok_or_else(|| {
+            self.err(format!(
+                "column {name:?} holds {}, not {}",
+                l.value_type(),
+                T::DATA_TYPE
+            ))
+        })?;
         // A sliced list starts at an offset into its values.
         let start = l.offset() * size;
         Ok(&v.values()[start..start + l.len() * size])
@@ -164,32 +181,62 @@ impl<'a> Cols<'a> {
                 .downcast_dict::<StringArray>()
                 .ok_or_else(|| self.err(format!("column {name:?} is not a string dictionary")))?;
             return Ok((0..d.len())
-                .map(|i| if d.is_null(i) { String::new() } else { typed.value(i).to_string() })
+                .map(|i| {
+                    if d.is_null(i) {
+                        String::new()
+                    } else {
+                        typed.value(i).to_string()
+                    }
+                })
                 .collect());
         }
         let s = c
             .as_string_opt::<i32>()
             .ok_or_else(|| self.err(format!("column {name:?} is not a string column")))?;
         Ok((0..s.len())
-            .map(|i| if s.is_null(i) { String::new() } else { s.value(i).to_string() })
+            .map(|i| {
+                if s.is_null(i) {
+                    String::new()
+                } else {
+                    s.value(i).to_string()
+                }
+            })
             .collect())
     }
 }
 
 fn sketch_columns(sketches: &[&Sketch]) -> Vec<(&'static str, ArrayRef)> {
-    let counts: Vec<u64> = sketches.iter().flat_map(|s| s.hist.counts().iter().copied()).collect();
+    let counts: Vec<u64> = sketches
+        .iter()
+        .flat_map(|s| s.hist.counts().iter().copied())
+        .collect();
     let col = |f: &dyn Fn(&Sketch) -> Vec<f64>, size| {
         fixed::<Float64Type>(sketches.iter().flat_map(|s| f(s)).collect(), size)
     };
     vec![
-        ("n", Arc::new(UInt64Array::from_iter_values(sketches.iter().map(|s| s.scaled.n))) as ArrayRef),
+        (
+            "n",
+            Arc::new(UInt64Array::from_iter_values(
+                sketches.iter().map(|s| s.scaled.n),
+            )) as ArrayRef,
+        ),
         ("counts", fixed::<UInt64Type>(counts, DIM * N_BINS)),
         ("scaled_sum", col(&|s| s.scaled.sum.to_vec(), DIM)),
         ("scaled_sxx", col(&|s| s.scaled.sxx.to_vec(), PACKED)),
         ("raw_sum", col(&|s| s.raw.sum.to_vec(), DIM)),
         ("raw_sxx", col(&|s| s.raw.sxx.to_vec(), PACKED)),
-        ("max_abs", Arc::new(Float64Array::from_iter_values(sketches.iter().map(|s| s.max_abs)))),
-        ("n_sparse", Arc::new(UInt64Array::from_iter_values(sketches.iter().map(|s| s.n_sparse)))),
+        (
+            "max_abs",
+            Arc::new(Float64Array::from_iter_values(
+                sketches.iter().map(|s| s.max_abs),
+            )),
+        ),
+        (
+            "n_sparse",
+            Arc::new(UInt64Array::from_iter_values(
+                sketches.iter().map(|s| s.n_sparse),
+            )),
+        ),
     ]
 }
 
@@ -207,12 +254,19 @@ fn decode_sketches(c: &Cols) -> Result<Vec<Sketch>, SiteError> {
         let moments = |sum: &[f64], sxx: &[f64]| Moments {
             n: n.value(i),
             sum: sum[i * DIM..(i + 1) * DIM].try_into().expect("9 sums"),
-            sxx: sxx[i * PACKED..(i + 1) * PACKED].try_into().expect("45 sums"),
+            sxx: sxx[i * PACKED..(i + 1) * PACKED]
+                .try_into()
+                .expect("45 sums"),
         };
-        let hist = Histograms::from_counts(counts[i * DIM * N_BINS..(i + 1) * DIM * N_BINS].to_vec())
-            .expect("630 counts");
+        let hist =
+            Histograms::from_counts(counts[i * DIM * N_BINS..(i + 1) * DIM * N_BINS].to_vec())
+                .expect("630 counts");
         if hist.total() != n.value(i) {
-            return Err(c.err(format!("row {i}: histogram holds {} filters, n says {}", hist.total(), n.value(i))));
+            return Err(c.err(format!(
+                "row {i}: histogram holds {} filters, n says {}",
+                hist.total(),
+                n.value(i)
+            )));
         }
         out.push(Sketch {
             scaled: moments(ss, sx),
@@ -230,43 +284,78 @@ impl Tables {
     pub fn encode_models(rows: &[ModelRow], columns: &[String]) -> RecordBatch {
         let mut cols = vec![("model", dict(rows.iter().map(|r| r.name.clone())))];
         for (k, name) in columns.iter().enumerate() {
-            cols.push((name.as_str(), dict(rows.iter().map(|r| r.values[k].clone()))));
+            cols.push((
+                name.as_str(),
+                dict(rows.iter().map(|r| r.values[k].clone())),
+            ));
         }
         batch(cols)
     }
 
     /// Decodes the models table.
-    pub fn decode_models(file: &str, b: &RecordBatch, columns: &[String]) -> Result<Vec<ModelRow>, SiteError> {
+    pub fn decode_models(
+        file: &str,
+        b: &RecordBatch,
+        columns: &[String],
+    ) -> Result<Vec<ModelRow>, SiteError> {
         let c = Cols { file, batch: b };
         let names = c.strings("model")?;
-        let values: Vec<Vec<String>> = columns.iter().map(|n| c.strings(n)).collect::<Result<_, _>>()?;
+        let values: Vec<Vec<String>> = columns
+            .iter()
+            .map(|n| c.strings(n))
+            .collect::<Result<_, _>>()?;
         Ok(names
             .into_iter()
             .enumerate()
-            .map(|(i, name)| ModelRow { name, values: values.iter().map(|v| v[i].clone()).collect() })
+            .map(|(i, name)| ModelRow {
+                name,
+                values: values.iter().map(|v| v[i].clone()).collect(),
+            })
             .collect())
     }
 
     /// The layers table.
     pub fn encode_layers(rows: &[LayerRow], columns: &[String]) -> RecordBatch {
-        let i64s = |f: &dyn Fn(&LayerRow) -> i64| -> ArrayRef { Arc::new(Int64Array::from_iter_values(rows.iter().map(f))) };
+        let i64s = |f: &dyn Fn(&LayerRow) -> i64| -> ArrayRef {
+            Arc::new(Int64Array::from_iter_values(rows.iter().map(f)))
+        };
         let mut cols = vec![
             ("layer_id", i64s(&|r| r.layer_id)),
-            ("model", Arc::new(UInt32Array::from_iter_values(rows.iter().map(|r| r.model))) as ArrayRef),
+            (
+                "model",
+                Arc::new(UInt32Array::from_iter_values(rows.iter().map(|r| r.model))) as ArrayRef,
+            ),
             ("conv_depth", i64s(&|r| r.conv_depth)),
-            ("conv_depth_norm", Arc::new(Float64Array::from_iter_values(rows.iter().map(|r| r.conv_depth_norm)))),
+            (
+                "conv_depth_norm",
+                Arc::new(Float64Array::from_iter_values(
+                    rows.iter().map(|r| r.conv_depth_norm),
+                )),
+            ),
             ("in_channels", i64s(&|r| r.in_channels)),
             ("out_channels", i64s(&|r| r.out_channels)),
-            ("n_filters", Arc::new(UInt64Array::from_iter_values(rows.iter().map(|r| r.n_filters)))),
+            (
+                "n_filters",
+                Arc::new(UInt64Array::from_iter_values(
+                    rows.iter().map(|r| r.n_filters),
+                )),
+            ),
         ];
         for (k, name) in columns.iter().enumerate() {
-            cols.push((name.as_str(), dict(rows.iter().map(|r| r.values[k].clone()))));
+            cols.push((
+                name.as_str(),
+                dict(rows.iter().map(|r| r.values[k].clone())),
+            ));
         }
         batch(cols)
     }
 
     /// Decodes the layers table.
-    pub fn decode_layers(file: &str, b: &RecordBatch, columns: &[String]) -> Result<Vec<LayerRow>, SiteError> {
+    pub fn decode_layers(
+        file: &str,
+        b: &RecordBatch,
+        columns: &[String],
+    ) -> Result<Vec<LayerRow>, SiteError> {
         let c = Cols { file, batch: b };
         let id = c.prim::<Int64Type>("layer_id")?;
         let model = c.prim::<UInt32Type>("model")?;
@@ -275,7 +364,10 @@ impl Tables {
         let inc = c.prim::<Int64Type>("in_channels")?;
         let outc = c.prim::<Int64Type>("out_channels")?;
         let n = c.prim::<UInt64Type>("n_filters")?;
-        let values: Vec<Vec<String>> = columns.iter().map(|n| c.strings(n)).collect::<Result<_, _>>()?;
+        let values: Vec<Vec<String>> = columns
+            .iter()
+            .map(|n| c.strings(n))
+            .collect::<Result<_, _>>()?;
         Ok((0..id.len())
             .map(|i| LayerRow {
                 layer_id: id.value(i),
@@ -294,19 +386,39 @@ impl Tables {
     pub fn encode_layer_sketches(first: u32, rows: &[LayerSketch]) -> RecordBatch {
         let sketches: Vec<&Sketch> = rows.iter().map(|r| &r.sketch).collect();
         let q = |f: &dyn Fn(&LayerQuality) -> f64| -> ArrayRef {
-            Arc::new(Float64Array::from_iter_values(rows.iter().map(|r| f(&r.quality))))
+            Arc::new(Float64Array::from_iter_values(
+                rows.iter().map(|r| f(&r.quality)),
+            ))
         };
-        let mut cols = vec![("layer", Arc::new(UInt32Array::from_iter_values(first..first + rows.len() as u32)) as ArrayRef)];
+        let mut cols = vec![(
+            "layer",
+            Arc::new(UInt32Array::from_iter_values(
+                first..first + rows.len() as u32,
+            )) as ArrayRef,
+        )];
         cols.extend(sketch_columns(&sketches));
         cols.push(("variance_entropy", q(&|q| q.variance_entropy)));
         cols.push(("entropy_ratio", q(&|q| q.entropy_ratio)));
-        cols.push(("degenerated", Arc::new(BooleanArray::from_iter(rows.iter().map(|r| Some(r.quality.degenerated))))));
-        cols.push(("orthogonality", Arc::new(Float64Array::from_iter(rows.iter().map(|r| r.quality.orthogonality)))));
+        cols.push((
+            "degenerated",
+            Arc::new(BooleanArray::from_iter(
+                rows.iter().map(|r| Some(r.quality.degenerated)),
+            )),
+        ));
+        cols.push((
+            "orthogonality",
+            Arc::new(Float64Array::from_iter(
+                rows.iter().map(|r| r.quality.orthogonality),
+            )),
+        ));
         batch(cols)
     }
 
     /// Decodes a sketch chunk: (layer index, sketch and quality) per row.
-    pub fn decode_layer_sketches(file: &str, b: &RecordBatch) -> Result<Vec<(u32, LayerSketch)>, SiteError> {
+    pub fn decode_layer_sketches(
+        file: &str,
+        b: &RecordBatch,
+    ) -> Result<Vec<(u32, LayerSketch)>, SiteError> {
         let c = Cols { file, batch: b };
         let layer = c.prim::<UInt32Type>("layer")?;
         let sketches = decode_sketches(&c)?;
@@ -337,8 +449,14 @@ impl Tables {
     pub fn encode_rollups(rows: &[Rollup]) -> RecordBatch {
         let sketches: Vec<&Sketch> = rows.iter().map(|r| &r.sketch).collect();
         let mut cols = vec![
-            ("model", Arc::new(UInt32Array::from_iter_values(rows.iter().map(|r| r.model))) as ArrayRef),
-            ("bucket", Arc::new(UInt8Array::from_iter_values(rows.iter().map(|r| r.bucket)))),
+            (
+                "model",
+                Arc::new(UInt32Array::from_iter_values(rows.iter().map(|r| r.model))) as ArrayRef,
+            ),
+            (
+                "bucket",
+                Arc::new(UInt8Array::from_iter_values(rows.iter().map(|r| r.bucket))),
+            ),
         ];
         cols.extend(sketch_columns(&sketches));
         batch(cols)
@@ -352,16 +470,29 @@ impl Tables {
         Ok(decode_sketches(&c)?
             .into_iter()
             .enumerate()
-            .map(|(i, sketch)| Rollup { model: model.value(i), bucket: bucket.value(i), sketch })
+            .map(|(i, sketch)| Rollup {
+                model: model.value(i),
+                bucket: bucket.value(i),
+                sketch,
+            })
             .collect())
     }
 
     /// A chunk of samples.
     pub fn encode_samples(rows: &[SampleRow]) -> RecordBatch {
         batch(vec![
-            ("layer", Arc::new(UInt32Array::from_iter_values(rows.iter().map(|r| r.layer))) as ArrayRef),
-            ("index", Arc::new(UInt32Array::from_iter_values(rows.iter().map(|r| r.index)))),
-            ("weights", fixed::<Float32Type>(rows.iter().flat_map(|r| r.weights).collect(), DIM)),
+            (
+                "layer",
+                Arc::new(UInt32Array::from_iter_values(rows.iter().map(|r| r.layer))) as ArrayRef,
+            ),
+            (
+                "index",
+                Arc::new(UInt32Array::from_iter_values(rows.iter().map(|r| r.index))),
+            ),
+            (
+                "weights",
+                fixed::<Float32Type>(rows.iter().flat_map(|r| r.weights).collect(), DIM),
+            ),
         ])
     }
 
@@ -380,4 +511,3 @@ impl Tables {
             .collect())
     }
 }
-

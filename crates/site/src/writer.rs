@@ -4,7 +4,9 @@
 use filterscope_stats::{depth_bucket, Basis, Sketch, DEPTH_BUCKETS};
 
 use crate::tables::{LayerRow, LayerSketch, ModelRow, Rollup, SampleRow, Tables};
-use crate::{write_stream, ChunkEntry, FileEntry, Manifest, SiteError, BasisJson, FORMAT, FORMAT_VERSION};
+use crate::{
+    write_stream, BasisJson, ChunkEntry, FileEntry, Manifest, SiteError, FORMAT, FORMAT_VERSION,
+};
 
 /// Everything a site holds, before encoding.
 #[derive(Debug, Clone)]
@@ -61,12 +63,19 @@ pub fn rollups(layers: &[LayerRow], sketches: &[LayerSketch]) -> Result<Vec<Roll
     }
     Ok(map
         .into_iter()
-        .map(|((model, bucket), sketch)| Rollup { model, bucket, sketch })
+        .map(|((model, bucket), sketch)| Rollup {
+            model,
+            bucket,
+            sketch,
+        })
         .collect())
 }
 
 /// Encodes the site: `(relative path, bytes)` for every file, `manifest.json` last.
-pub fn encode_site(c: &SiteContent, layers_per_chunk: usize) -> Result<Vec<(String, Vec<u8>)>, SiteError> {
+pub fn encode_site(
+    c: &SiteContent,
+    layers_per_chunk: usize,
+) -> Result<Vec<(String, Vec<u8>)>, SiteError> {
     assert_eq!(c.layers.len(), c.sketches.len(), "one sketch per layer");
     let mut files = Vec::new();
     let mut put = |name: String, bytes: Vec<u8>| -> FileEntry {
@@ -75,10 +84,25 @@ pub fn encode_site(c: &SiteContent, layers_per_chunk: usize) -> Result<Vec<(Stri
         e
     };
     let enc = |name: &str, b: arrow_array::RecordBatch| write_stream(&[b]).map_err(arrow_err(name));
-    let models = put("models.arrow".into(), enc("models.arrow", Tables::encode_models(&c.models, &c.model_columns))?);
-    let layers = put("layers.arrow".into(), enc("layers.arrow", Tables::encode_layers(&c.layers, &c.layer_columns))?);
+    let models = put(
+        "models.arrow".into(),
+        enc(
+            "models.arrow",
+            Tables::encode_models(&c.models, &c.model_columns),
+        )?,
+    );
+    let layers = put(
+        "layers.arrow".into(),
+        enc(
+            "layers.arrow",
+            Tables::encode_layers(&c.layers, &c.layer_columns),
+        )?,
+    );
     let roll = rollups(&c.layers, &c.sketches)?;
-    let rollups = put("rollups.arrow".into(), enc("rollups.arrow", Tables::encode_rollups(&roll))?);
+    let rollups = put(
+        "rollups.arrow".into(),
+        enc("rollups.arrow", Tables::encode_rollups(&roll))?,
+    );
     let mut sketches = Vec::new();
     let mut samples = Vec::new();
     let mut sample_rows = c.samples.as_slice();
@@ -86,7 +110,11 @@ pub fn encode_site(c: &SiteContent, layers_per_chunk: usize) -> Result<Vec<(Stri
         let first = (k * layers_per_chunk.max(1)) as u32;
         let name = format!("sketches-{k:04}.arrow");
         let bytes = enc(&name, Tables::encode_layer_sketches(first, chunk))?;
-        sketches.push(ChunkEntry { entry: put(name, bytes), first_layer: first as u64, layers: chunk.len() as u64 });
+        sketches.push(ChunkEntry {
+            entry: put(name, bytes),
+            first_layer: first as u64,
+            layers: chunk.len() as u64,
+        });
         let end = first + chunk.len() as u32;
         let split = sample_rows.partition_point(|r| r.layer < end);
         let (mine, rest) = sample_rows.split_at(split);
@@ -94,7 +122,11 @@ pub fn encode_site(c: &SiteContent, layers_per_chunk: usize) -> Result<Vec<(Stri
         if !mine.is_empty() {
             let name = format!("samples-{k:04}.arrow");
             let bytes = enc(&name, Tables::encode_samples(mine))?;
-            samples.push(ChunkEntry { entry: put(name, bytes), first_layer: first as u64, layers: chunk.len() as u64 });
+            samples.push(ChunkEntry {
+                entry: put(name, bytes),
+                first_layer: first as u64,
+                layers: chunk.len() as u64,
+            });
         }
     }
     let manifest = Manifest {

@@ -1,7 +1,9 @@
 //! Site data written and read back: exact round trip, rollup and per-layer paths agree, and every
 //! damaged file is refused with its name.
 
-use filterscope_site::{encode_site, LayerRow, LayerSketch, ModelRow, SampleRow, SiteContent, SiteData, Where};
+use filterscope_site::{
+    encode_site, LayerRow, LayerSketch, ModelRow, SampleRow, SiteContent, SiteData, Where,
+};
 use filterscope_stats::{scale_filter, Basis, BinRule, LayerQuality, Moments, Sketch, SplitMix64};
 
 fn content() -> SiteContent {
@@ -9,15 +11,36 @@ fn content() -> SiteContent {
     let mut uni = move || (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0;
     let tasks = ["Classification", "Segmentation", "GAN-Generator"];
     let models: Vec<ModelRow> = (0..6)
-        .map(|m| ModelRow { name: format!("m{m}"), values: vec![tasks[m % 3].to_string(), if m < 2 { "faces".into() } else { "natural".into() }] })
+        .map(|m| ModelRow {
+            name: format!("m{m}"),
+            values: vec![
+                tasks[m % 3].to_string(),
+                if m < 2 {
+                    "faces".into()
+                } else {
+                    "natural".into()
+                },
+            ],
+        })
         .collect();
     let mut layers = Vec::new();
     let mut raw = Vec::new();
     for m in 0..6u32 {
         for d in 0..5 {
             let n = 20 + 7 * d as usize;
-            let fs: Vec<[f64; 9]> = (0..n).map(|_| std::array::from_fn(|k| uni() * (1.0 + k as f64 * m as f64 / 5.0))).collect();
-            layers.push(LayerRow { layer_id: 100 + layers.len() as i64, model: m, conv_depth: d, conv_depth_norm: d as f64 / 4.0, in_channels: 1, out_channels: n as i64, n_filters: n as u64, values: vec![format!("conv{d}")] });
+            let fs: Vec<[f64; 9]> = (0..n)
+                .map(|_| std::array::from_fn(|k| uni() * (1.0 + k as f64 * m as f64 / 5.0)))
+                .collect();
+            layers.push(LayerRow {
+                layer_id: 100 + layers.len() as i64,
+                model: m,
+                conv_depth: d,
+                conv_depth_norm: d as f64 / 4.0,
+                in_channels: 1,
+                out_channels: n as i64,
+                n_filters: n as u64,
+                values: vec![format!("conv{d}")],
+            });
             raw.push(fs);
         }
     }
@@ -28,13 +51,29 @@ fn content() -> SiteContent {
         .map(|(fs, l)| {
             let sketch = Sketch::of_layer(fs);
             global.merge(&sketch.scaled);
-            LayerSketch { quality: LayerQuality::measure(fs, l.out_channels as usize, &sketch), sketch }
+            LayerSketch {
+                quality: LayerQuality::measure(fs, l.out_channels as usize, &sketch),
+                sketch,
+            }
         })
         .collect();
     let basis = Basis::from_moments(&global).unwrap();
-    let coefs: Vec<Vec<[f64; 9]>> = raw.iter().map(|fs| fs.iter().map(|f| basis.project(&scale_filter(f))).collect()).collect();
-    let lo = coefs.iter().flatten().flatten().copied().fold(f64::INFINITY, f64::min);
-    let hi = coefs.iter().flatten().flatten().copied().fold(f64::NEG_INFINITY, f64::max);
+    let coefs: Vec<Vec<[f64; 9]>> = raw
+        .iter()
+        .map(|fs| fs.iter().map(|f| basis.project(&scale_filter(f))).collect())
+        .collect();
+    let lo = coefs
+        .iter()
+        .flatten()
+        .flatten()
+        .copied()
+        .fold(f64::INFINITY, f64::min);
+    let hi = coefs
+        .iter()
+        .flatten()
+        .flatten()
+        .copied()
+        .fold(f64::NEG_INFINITY, f64::max);
     let rule = BinRule::new(lo, hi);
     for (s, cs) in sketches.iter_mut().zip(&coefs) {
         for c in cs {
@@ -44,7 +83,13 @@ fn content() -> SiteContent {
     let samples = raw
         .iter()
         .enumerate()
-        .flat_map(|(l, fs)| fs.iter().take(3).enumerate().map(move |(i, f)| SampleRow { layer: l as u32, index: i as u32, weights: f.map(|v| v as f32) }))
+        .flat_map(|(l, fs)| {
+            fs.iter().take(3).enumerate().map(move |(i, f)| SampleRow {
+                layer: l as u32,
+                index: i as u32,
+                weights: f.map(|v| v as f32),
+            })
+        })
         .collect();
     SiteContent {
         producer: "test".into(),
@@ -68,7 +113,13 @@ fn get<'a>(files: &'a [(String, Vec<u8>)], name: &str) -> &'a [u8] {
 
 fn load(files: &[(String, Vec<u8>)]) -> SiteData {
     let json = std::str::from_utf8(get(files, "manifest.json")).unwrap();
-    let mut s = SiteData::new(json, get(files, "models.arrow"), get(files, "layers.arrow"), get(files, "rollups.arrow")).unwrap();
+    let mut s = SiteData::new(
+        json,
+        get(files, "models.arrow"),
+        get(files, "layers.arrow"),
+        get(files, "rollups.arrow"),
+    )
+    .unwrap();
     for (k, c) in s.manifest.sketches.clone().iter().enumerate() {
         s.add_sketch_chunk(k, get(files, &c.entry.file)).unwrap();
     }
@@ -102,7 +153,12 @@ fn round_trip_is_exact() {
 fn rollup_and_layer_paths_agree() {
     let s = load(&encode_site(&content(), 7).unwrap());
     // `Task` uses rollups; adding a layer-level filter that keeps every layer forces the layer path.
-    let all_layers: Vec<Where> = (0..5).map(|d| Where { column: "layer_name".into(), value: format!("conv{d}") }).collect();
+    let all_layers: Vec<Where> = (0..5)
+        .map(|d| Where {
+            column: "layer_name".into(),
+            value: format!("conv{d}"),
+        })
+        .collect();
     for by in ["Task", "model", "depth", "Visual Category"] {
         let fast = s.compare(by, &[]).unwrap();
         let slow = s.compare(by, &all_layers).unwrap();
@@ -113,14 +169,42 @@ fn rollup_and_layer_paths_agree() {
         }
     }
     let t = s.compare("Task", &[]).unwrap();
-    assert_eq!(t.groups, vec!["Classification", "GAN-Generator", "Segmentation"]);
+    assert_eq!(
+        t.groups,
+        vec!["Classification", "GAN-Generator", "Segmentation"]
+    );
     let d = s.compare("depth", &[]).unwrap();
-    assert_eq!(d.groups, vec!["[0.0, 0.1]", "(0.2, 0.3]", "(0.4, 0.5]", "(0.7, 0.8]", "(0.9, 1.0]"]);
+    assert_eq!(
+        d.groups,
+        vec![
+            "[0.0, 0.1]",
+            "(0.2, 0.3]",
+            "(0.4, 0.5]",
+            "(0.7, 0.8]",
+            "(0.9, 1.0]"
+        ]
+    );
     // OR within a column, AND across columns.
-    let w = |c: &str, v: &str| Where { column: c.into(), value: v.into() };
-    let f = s.compare("model", &[w("Task", "Classification"), w("Task", "Segmentation"), w("Visual Category", "natural")]).unwrap();
+    let w = |c: &str, v: &str| Where {
+        column: c.into(),
+        value: v.into(),
+    };
+    let f = s
+        .compare(
+            "model",
+            &[
+                w("Task", "Classification"),
+                w("Task", "Segmentation"),
+                w("Visual Category", "natural"),
+            ],
+        )
+        .unwrap();
     assert_eq!(f.groups, vec!["m3", "m4"]);
-    assert!(s.compare("nope", &[]).unwrap_err().to_string().contains("no column \"nope\""));
+    assert!(s
+        .compare("nope", &[])
+        .unwrap_err()
+        .to_string()
+        .contains("no column \"nope\""));
 }
 
 #[test]
@@ -130,15 +214,33 @@ fn damaged_files_are_refused_by_name() {
     let entry = s.manifest.sketches[2].entry.clone();
     let bytes = get(&files, &entry.file);
     let mut fresh = load(&files);
-    let e = fresh.add_sketch_chunk(2, &bytes[..bytes.len() - 10]).unwrap_err().to_string();
-    assert!(e.contains("sketches-0002.arrow") && e.contains("truncated"), "{e}");
+    let e = fresh
+        .add_sketch_chunk(2, &bytes[..bytes.len() - 10])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("sketches-0002.arrow") && e.contains("truncated"),
+        "{e}"
+    );
     let mut flipped = bytes.to_vec();
     flipped[bytes.len() / 2] ^= 1;
     let e = fresh.add_sketch_chunk(2, &flipped).unwrap_err().to_string();
     assert!(e.contains("sketches-0002.arrow: sha256"), "{e}");
     let json = std::str::from_utf8(get(&files, "manifest.json")).unwrap();
-    let e = SiteData::new(&json.replace("\"format_version\": 1", "\"format_version\": 9"), get(&files, "models.arrow"), get(&files, "layers.arrow"), get(&files, "rollups.arrow")).unwrap_err();
+    let e = SiteData::new(
+        &json.replace("\"format_version\": 1", "\"format_version\": 9"),
+        get(&files, "models.arrow"),
+        get(&files, "layers.arrow"),
+        get(&files, "rollups.arrow"),
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("version 9 is not"), "{e}");
-    let e = SiteData::new(json, get(&files, "layers.arrow"), get(&files, "layers.arrow"), get(&files, "rollups.arrow")).unwrap_err();
+    let e = SiteData::new(
+        json,
+        get(&files, "layers.arrow"),
+        get(&files, "layers.arrow"),
+        get(&files, "rollups.arrow"),
+    )
+    .unwrap_err();
     assert!(e.to_string().starts_with("models.arrow:"), "{e}");
 }

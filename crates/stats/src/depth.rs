@@ -25,7 +25,13 @@ pub fn depth_bucket(norm: f64) -> Option<usize> {
         return None;
     }
     // Edges k * 0.1 as numpy.linspace(0, 1, 11) computes them; the last edge is exactly 1.
-    let edge = |k: usize| if k == DEPTH_BUCKETS { 1.0 } else { k as f64 * 0.1 };
+    let edge = |k: usize| {
+        if k == DEPTH_BUCKETS {
+            1.0
+        } else {
+            k as f64 * 0.1
+        }
+    };
     (0..DEPTH_BUCKETS).find(|&k| norm <= edge(k + 1))
 }
 

@@ -23,7 +23,11 @@ impl BinRule {
     /// The rule with any number of bins (>= 1).
     pub fn with_bins(lo: f64, hi: f64, bins: usize) -> Self {
         assert!(bins >= 1, "a histogram needs at least one bin");
-        let (lo, hi) = if lo == hi { (lo - 0.5, hi + 0.5) } else { (lo, hi) };
+        let (lo, hi) = if lo == hi {
+            (lo - 0.5, hi + 0.5)
+        } else {
+            (lo, hi)
+        };
         Self {
             lo,
             hi,

@@ -14,6 +14,8 @@
 //!
 //! Per layer, [`LayerQuality`] holds sparsity, variance entropy and orthogonality on raw weights.
 #![warn(missing_docs)]
+// Matrix code reads best with explicit indices.
+#![allow(clippy::needless_range_loop)]
 
 mod basis;
 mod depth;
@@ -117,6 +119,13 @@ mod tests {
         let mut f = vec![[0.0; 9]; 3];
         f[2][4] = f64::NAN;
         let e = check_finite(&f).unwrap_err();
-        assert!(matches!(e, StatsError::NotFinite { filter: 2, index: 4, .. }));
+        assert!(matches!(
+            e,
+            StatsError::NotFinite {
+                filter: 2,
+                index: 4,
+                ..
+            }
+        ));
     }
 }

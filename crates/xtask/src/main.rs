@@ -1,1 +1,187 @@
-fn main() {}
+//! Project tasks. `cargo xtask demo` builds the site from the embedded sample and serves it;
+//! `cargo xtask test` runs every check; `cargo xtask site --out DIR` writes the static site.
+//! Each installs the tools it needs first.
+
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context, Result};
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("crates/xtask is two below the root")
+        .to_path_buf()
+}
+
+/// Runs a command in the workspace root, failing on a non-zero exit.
+pub fn run(cmd: &mut Command) -> Result<()> {
+    let shown = format!("{cmd:?}");
+    eprintln!("xtask: $ {shown}");
+    let status = cmd
+        .current_dir(root())
+        .status()
+        .with_context(|| format!("starting {shown}"))?;
+    if !status.success() {
+        bail!("{shown} failed ({status})");
+    }
+    Ok(())
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+const SHARED_CRATES: [&str; 4] = [
+    "filterscope-stats",
+    "filterscope-site",
+    "filterscope-onnx",
+    "filterscope-web",
+];
+
+fn test() -> Result<()> {
+    tools::system_packages()?;
+    tools::wasm_target()?;
+    run(cargo().args(["fmt", "--all", "--", "--check"]))?;
+    run(cargo().args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    let mut wasm = cargo();
+    wasm.args(["clippy", "--target", "wasm32-unknown-unknown"]);
+    for c in SHARED_CRATES {
+        wasm.args(["-p", c]);
+    }
+    run(wasm.args(["--", "-D", "warnings"]))?;
+    let python = tools::reference_venv()?;
+    run(cargo()
+        .args(["test", "--workspace", "--", "--include-ignored"])
+        .env("FILTERSCOPE_PYTHON", python))?;
+    // The README's main command must keep working: build the whole site and check what it holds.
+    let out = root().join("target/site-check");
+    site(&out)?;
+    for f in [
+        "index.html",
+        "data/manifest.json",
+        "data/models.arrow",
+        "data/sketches-0000.arrow",
+    ] {
+        if !out.join(f).is_file() {
+            bail!("the built site lacks {f}");
+        }
+    }
+    let wasm = std::fs::read_dir(&out)?
+        .filter_map(|e| e.ok())
+        .any(|e| e.file_name().to_string_lossy().ends_with("_bg.wasm"));
+    if !wasm {
+        bail!("the built site has no .wasm");
+    }
+    eprintln!("xtask: all checks passed");
+    Ok(())
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for e in std::fs::read_dir(from)? {
+        let e = e?;
+        let target = to.join(e.file_name());
+        if e.file_type()?.is_dir() {
+            copy_dir(&e.path(), &target)?;
+        } else {
+            std::fs::copy(e.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+/// Builds the complete static site (app + sample data) into `out`, replacing a previous build.
+fn site(out: &Path) -> Result<()> {
+    tools::system_packages()?;
+    let bin = tools::web_tools()?;
+    if out.exists() && !out.join("index.html").exists() {
+        bail!(
+            "{} exists and is not a site built by xtask; choose another --out",
+            out.display()
+        );
+    }
+    let staging = root().join("target/site-staging");
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging)?;
+    }
+    run(cargo().args(["build", "--release", "-p", "data-prep"]))?;
+    let sample = root().join("data/sample");
+    run(Command::new(root().join("target/release/data-prep"))
+        .args(["build", "--onnx"])
+        .arg(&sample)
+        .arg("--models")
+        .arg(sample.join("models.csv"))
+        .arg("--out")
+        .arg(staging.join("data")))?;
+    // Trunk runs cargo offline, so every crate must already be fetched.
+    run(cargo().args(["fetch"]))?;
+    let dist = root().join("target/trunk-dist");
+    run(Command::new("trunk")
+        .args(["build", "--release", "--dist"])
+        .arg(&dist)
+        .env("PATH", tools::path_with(&bin)))?;
+    copy_dir(&dist, &staging)?;
+    if out.exists() {
+        std::fs::remove_dir_all(out)?;
+    }
+    if let Some(parent) = out.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::rename(&staging, out).or_else(|_| copy_dir(&staging, out))?;
+    eprintln!("xtask: site written to {}", out.display());
+    Ok(())
+}
+
+fn demo() -> Result<()> {
+    let out = root().join("target/demo-site");
+    site(&out)?;
+    let port = std::env::var("PORT").unwrap_or_else(|_| "8080".into());
+    eprintln!(
+        "xtask: serving {} at http://127.0.0.1:{port}/ (Ctrl-C stops)",
+        out.display()
+    );
+    run(Command::new("python3")
+        .args([
+            "-m",
+            "http.server",
+            &port,
+            "--bind",
+            "127.0.0.1",
+            "--directory",
+        ])
+        .arg(&out))
+}
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["test"] => test(),
+        ["demo"] => demo(),
+        ["site", "--out", dir] => {
+            let p = PathBuf::from(dir);
+            site(&if p.is_absolute() {
+                p
+            } else {
+                std::env::current_dir()?.join(p)
+            })
+        }
+        _ => bail!("usage: cargo xtask test | demo | site --out DIR"),
+    }
+}
