@@ -248,15 +248,6 @@ pub fn parse_meta(path: &Path, text: &[u8], n_filters: u64) -> Result<Meta, Prep
             ),
         ));
     }
-    // Model-level columns are constant within every model.
-    let mut model_index: HashMap<String, u32> = HashMap::new();
-    let mut model_names = Vec::new();
-    for r in &rows {
-        if !model_index.contains_key(&r.model) {
-            model_index.insert(r.model.clone(), model_names.len() as u32);
-            model_names.push(r.model.clone());
-        }
-    }
     // Models in order of first appearance in the file, not in filter order.
     let mut by_line: Vec<&Row> = rows.iter().collect();
     by_line.sort_by_key(|r| r.line);
@@ -272,6 +263,7 @@ pub fn parse_meta(path: &Path, text: &[u8], n_filters: u64) -> Result<Meta, Prep
         .enumerate()
         .map(|(i, m)| (m.clone(), i as u32))
         .collect();
+    // Model-level columns are constant within every model.
     let mut is_model_level = vec![true; extra.len()];
     let mut first_value: Vec<HashMap<u32, &str>> = vec![HashMap::new(); extra.len()];
     for r in &rows {
@@ -324,7 +316,6 @@ pub fn parse_meta(path: &Path, text: &[u8], n_filters: u64) -> Result<Meta, Prep
                 .collect(),
         })
         .collect();
-    let _ = model_names;
     Ok(Meta {
         models,
         model_columns,

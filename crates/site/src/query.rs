@@ -10,7 +10,7 @@ use filterscope_stats::{
 use serde::Serialize;
 
 use crate::tables::{LayerRow, LayerSketch, ModelRow, Rollup, SampleRow, Tables};
-use crate::{read_batches, Manifest, SiteError};
+use crate::{read_batches, ChunkEntry, Manifest, SiteError};
 
 /// A `COLUMN=VALUE` condition. Conditions on the same column are alternatives (OR); conditions on
 /// different columns must all hold (AND).
@@ -128,6 +128,23 @@ pub struct SiteData {
     basis: Basis,
 }
 
+/// Chunk `k` of a manifest list, checked against `bytes`: its file name and layer range.
+fn verified_chunk(
+    list: &[ChunkEntry],
+    kind: &str,
+    k: usize,
+    bytes: &[u8],
+) -> Result<(String, std::ops::Range<u64>), SiteError> {
+    let c = list
+        .get(k)
+        .ok_or_else(|| SiteError::Query(format!("no {kind} chunk {k}")))?;
+    c.entry.verify(bytes)?;
+    Ok((
+        c.entry.file.clone(),
+        c.first_layer..c.first_layer + c.layers,
+    ))
+}
+
 /// The single record batch of a table file (the writer puts each table in one batch).
 fn one_batch(file: &str, bytes: &[u8]) -> Result<arrow_array::RecordBatch, SiteError> {
     let mut batches = read_batches(file, bytes)?;
@@ -211,20 +228,12 @@ impl SiteData {
 
     /// Verifies and decodes sketch chunk `k` (as listed in the manifest).
     pub fn add_sketch_chunk(&mut self, k: usize, bytes: &[u8]) -> Result<(), SiteError> {
-        let entry = self
-            .manifest
-            .sketches
-            .get(k)
-            .ok_or_else(|| SiteError::Query(format!("no sketch chunk {k}")))?
-            .clone();
-        entry.entry.verify(bytes)?;
-        let file = &entry.entry.file;
+        let (file, range) = verified_chunk(&self.manifest.sketches, "sketch", k, bytes)?;
         let mut rows = Vec::new();
-        for b in read_batches(file, bytes)? {
-            rows.extend(Tables::decode_layer_sketches(file, &b)?);
+        for b in read_batches(&file, bytes)? {
+            rows.extend(Tables::decode_layer_sketches(&file, &b)?);
         }
-        let range = entry.first_layer..entry.first_layer + entry.layers;
-        if rows.len() as u64 != entry.layers
+        if rows.len() as u64 != range.end - range.start
             || rows.iter().any(|(l, _)| !range.contains(&(*l as u64)))
         {
             return Err(SiteError::Table {
@@ -241,17 +250,9 @@ impl SiteData {
 
     /// Verifies and decodes sample chunk `k`.
     pub fn add_sample_chunk(&mut self, k: usize, bytes: &[u8]) -> Result<(), SiteError> {
-        let entry = self
-            .manifest
-            .samples
-            .get(k)
-            .ok_or_else(|| SiteError::Query(format!("no sample chunk {k}")))?
-            .clone();
-        entry.entry.verify(bytes)?;
-        let file = &entry.entry.file;
-        let range = entry.first_layer..entry.first_layer + entry.layers;
-        for b in read_batches(file, bytes)? {
-            for r in Tables::decode_samples(file, &b)? {
+        let (file, range) = verified_chunk(&self.manifest.samples, "sample", k, bytes)?;
+        for b in read_batches(&file, bytes)? {
+            for r in Tables::decode_samples(&file, &b)? {
                 if !range.contains(&(r.layer as u64)) {
                     return Err(SiteError::Table {
                         file: file.clone(),
