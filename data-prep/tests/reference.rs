@@ -119,7 +119,9 @@ fn check_site(site: &Path, r: &Value) {
         }
         let got = data_prep(&args);
         assert_eq!(got["groups"], want["groups"], "{key}: groups");
-        assert_eq!(got["n_filters"], want["n_filters"], "{key}: n_filters");
+        for k in ["n_filters", "n_models", "n_layers"] {
+            assert_eq!(got[k], want[k], "{key}: {k}");
+        }
         let (gd, wd) = (got["D"].as_array().unwrap(), want["D"].as_array().unwrap());
         for (i, (grow, wrow)) in gd.iter().zip(wd).enumerate() {
             for (j, (g, w)) in grow

@@ -58,8 +58,8 @@ def drift(P, Q, evr):
     return float(sum(evr[i] * (scipy.stats.entropy(P[i], Q[i]) + scipy.stats.entropy(Q[i], P[i])) for i in range(9)))
 
 
-def compare(C, evr, lo, hi, labels, order=None):
-    """labels: per filter group label (None = left out)."""
+def compare(C, evr, lo, hi, labels, owners, order=None):
+    """labels: per filter group label (None = left out); owners: per filter (model, layer_id)."""
     groups = defaultdict(list)
     for k, lab in enumerate(labels):
         if lab is not None and lab != "":
@@ -68,7 +68,9 @@ def compare(C, evr, lo, hi, labels, order=None):
     names = [n for n in names if n in groups]
     dists = {n: distributions(C, np.array(groups[n]), lo, hi) for n in names}
     D = [[drift(dists[a], dists[b], evr) for b in names] for a in names]
-    return {"groups": names, "n_filters": [len(groups[n]) for n in names], "D": D}
+    n_models = [len({owners[k][0] for k in groups[n]}) for n in names]
+    n_layers = [len({owners[k][1] for k in groups[n]}) for n in names]
+    return {"groups": names, "n_filters": [len(groups[n]) for n in names], "n_models": n_models, "n_layers": n_layers, "D": D}
 
 
 def threshold(n):
@@ -115,9 +117,11 @@ def analyse(X, layers, model_meta):
     lo, hi = float(C.min()), float(C.max())
     per_filter_model = np.empty(len(X), dtype=object)
     per_filter_bucket = np.empty(len(X), dtype=object)
+    owners = [None] * len(X)
     for l in layers:
         sl = slice(l["start"], l["start"] + l["n"])
         per_filter_model[sl] = l["model"]
+        owners[sl] = [(l["model"], l["layer_id"])] * l["n"]
         bucket = pd.cut([l["norm"]], DEPTH_EDGES, include_lowest=True, labels=DEPTH_LABELS)[0]
         per_filter_bucket[sl] = bucket
     result = {
@@ -127,15 +131,15 @@ def analyse(X, layers, model_meta):
         "compare": {},
     }
     cmp = result["compare"]
-    cmp["model"] = compare(C, evr, lo, hi, per_filter_model)
-    cmp["depth"] = compare(C, evr, lo, hi, per_filter_bucket, order=DEPTH_LABELS)
+    cmp["model"] = compare(C, evr, lo, hi, per_filter_model, owners)
+    cmp["depth"] = compare(C, evr, lo, hi, per_filter_bucket, owners, order=DEPTH_LABELS)
     columns = sorted({c for m in model_meta.values() for c in m})
     for col in columns:
         labels = [model_meta[m][col] for m in per_filter_model]
-        cmp[col] = compare(C, evr, lo, hi, labels)
+        cmp[col] = compare(C, evr, lo, hi, labels, owners)
     # A filtered comparison: depth within Task=Classification.
     labels = [b if model_meta[m].get("Task") == "Classification" else None for m, b in zip(per_filter_model, per_filter_bucket)]
-    cmp["depth|Task=Classification"] = compare(C, evr, lo, hi, labels, order=DEPTH_LABELS)
+    cmp["depth|Task=Classification"] = compare(C, evr, lo, hi, labels, owners, order=DEPTH_LABELS)
     result["layers"] = []
     for l in sorted(layers, key=lambda l: l["layer_id"]):
         q = quality(X[l["start"]:l["start"] + l["n"]], l["out"], l["n"])

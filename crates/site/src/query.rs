@@ -2,7 +2,7 @@
 //! and per-layer quality. The browser and `data-prep` call these same functions, so a number can
 //! never differ between them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use filterscope_stats::{
     depth_bucket, drift_matrix, Basis, Histograms, Sketch, DEPTH_BUCKETS, DEPTH_LABELS,
@@ -38,6 +38,19 @@ impl std::str::FromStr for Where {
     }
 }
 
+/// One group of a comparison: its label, merged sketch and size.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    /// The column's value (or depth bucket label).
+    pub label: String,
+    /// The merged sketch of the group's layers.
+    pub sketch: Sketch,
+    /// Models with layers in the group.
+    pub n_models: u64,
+    /// Layers in the group.
+    pub n_layers: u64,
+}
+
 /// `data-prep stats --json`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StatsReport {
@@ -66,6 +79,10 @@ pub struct Comparison {
     pub groups: Vec<String>,
     /// Filters per group.
     pub n_filters: Vec<u64>,
+    /// Models with layers in each group.
+    pub n_models: Vec<u64>,
+    /// Layers per group.
+    pub n_layers: Vec<u64>,
     /// Drift between groups.
     #[serde(rename = "D")]
     pub d: Vec<Vec<f64>>,
@@ -336,11 +353,7 @@ impl SiteData {
     /// The merged sketch of each group of `by` among the layers that pass `filters`, in the order
     /// `compare` reports them. Groups by model-level columns and depth merge rollups; others
     /// need every sketch chunk.
-    pub fn group_sketches(
-        &self,
-        by: &str,
-        filters: &[Where],
-    ) -> Result<Vec<(String, Sketch)>, SiteError> {
+    pub fn group_sketches(&self, by: &str, filters: &[Where]) -> Result<Vec<Group>, SiteError> {
         let by_key = self.key(by)?;
         let conds: Vec<(Key, &str)> = filters
             .iter()
@@ -383,22 +396,44 @@ impl SiteData {
                 }
             }
         }
+        // Models and layers per group, from the layers table (always loaded).
+        let mut members: BTreeMap<String, (BTreeSet<u32>, u64)> = BTreeMap::new();
+        for l in &self.layers {
+            let b = depth_bucket(l.conv_depth_norm).unwrap_or(0);
+            if passes(&|k| self.value(k, l.model, b, Some(l))) {
+                let e = members
+                    .entry(self.value(by_key, l.model, b, Some(l)))
+                    .or_default();
+                e.0.insert(l.model);
+                e.1 += 1;
+            }
+        }
         Ok(groups
             .into_iter()
             .filter(|(_, s)| s.n() > 0)
-            .map(|((_, label), s)| (label, s))
+            .map(|((_, label), sketch)| {
+                let (models, n_layers) = members.remove(&label).unwrap_or_default();
+                Group {
+                    n_models: models.len() as u64,
+                    n_layers,
+                    label,
+                    sketch,
+                }
+            })
             .collect())
     }
 
     /// The D matrix between the groups of `by`.
     pub fn compare(&self, by: &str, filters: &[Where]) -> Result<Comparison, SiteError> {
         let groups = self.group_sketches(by, filters)?;
-        let hists: Vec<Histograms> = groups.iter().map(|(_, s)| s.hist.clone()).collect();
+        let hists: Vec<Histograms> = groups.iter().map(|g| g.sketch.hist.clone()).collect();
         Ok(Comparison {
             by: by.to_string(),
-            n_filters: groups.iter().map(|(_, s)| s.n()).collect(),
-            groups: groups.into_iter().map(|(l, _)| l).collect(),
+            n_filters: groups.iter().map(|g| g.sketch.n()).collect(),
+            n_models: groups.iter().map(|g| g.n_models).collect(),
+            n_layers: groups.iter().map(|g| g.n_layers).collect(),
             d: drift_matrix(&hists, &self.basis.evr),
+            groups: groups.into_iter().map(|g| g.label).collect(),
         })
     }
 

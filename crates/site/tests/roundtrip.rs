@@ -164,6 +164,11 @@ fn rollup_and_layer_paths_agree() {
         let slow = s.compare(by, &all_layers).unwrap();
         assert_eq!(fast.groups, slow.groups, "{by}");
         assert_eq!(fast.n_filters, slow.n_filters, "{by}");
+        assert_eq!(
+            (&fast.n_models, &fast.n_layers),
+            (&slow.n_models, &slow.n_layers),
+            "{by}"
+        );
         for (a, b) in fast.d.iter().flatten().zip(slow.d.iter().flatten()) {
             assert!((a - b).abs() <= 1e-12 * (1.0 + a.abs()), "{by}: {a} vs {b}");
         }
