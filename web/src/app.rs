@@ -1,25 +1,86 @@
-//! The page: loads the site data once and shows its summary, or the error that stopped it.
+//! The page: header with navigation and theme toggle, loading status, and the view the URL names.
 
 use leptos::prelude::*;
 
-use crate::load::{data_base, load_site};
-use crate::summary::Summary;
+use crate::loader::{LoadStatus, Loader};
+use crate::plot::Theme;
+use crate::route::{Route, Router, View};
+use crate::views::{Compare, Model, Overview, Pair};
+
+fn prefers_dark() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}
 
 /// The root component.
 #[component]
 pub fn App() -> impl IntoView {
-    let base = data_base();
-    let site = LocalResource::new(move || load_site(base.clone()));
+    let router = Router::install();
+    let loader = Loader::new();
+    let theme = RwSignal::new(Theme {
+        dark: prefers_dark(),
+    });
+    provide_context(router);
+    provide_context(loader);
+    provide_context(theme);
+    Effect::new(move |_| {
+        if let Some(body) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.body())
+        {
+            let _ = body.set_attribute(
+                "data-theme",
+                if theme.get().dark { "dark" } else { "light" },
+            );
+        }
+    });
+    let route = router.route;
+    let nav = View::ALL.map(|v| {
+        let href = move || {
+            Route {
+                view: Some(v),
+                ..route.get()
+            }
+            .to_query()
+        };
+        view! {
+            <a
+                href=href
+                aria-current=move || (route.get().view() == v).then_some("page")
+                on:click=move |e: web_sys::MouseEvent| {
+                    e.prevent_default();
+                    router.go(Route { view: Some(v), unknown: vec![], ..route.get_untracked() });
+                }
+            >
+                {v.title()}
+            </a>
+        }
+    });
     view! {
+        <header>
+            <div class="brand">
+                <h1>"Filterscope"</h1>
+                <p class="lede">"How trained 3x3 convolution filters differ between groups of models, computed in your browser."</p>
+            </div>
+            <nav aria-label="Views">{nav.into_iter().collect_view()}</nav>
+            <button class="theme" on:click=move |_| theme.update(|t| t.dark = !t.dark) aria-label="Toggle dark theme">
+                {move || if theme.get().dark { "Light" } else { "Dark" }}
+            </button>
+        </header>
         <main>
-            <h1>"Filterscope"</h1>
-            <p class="lede">"How trained 3x3 convolution filters differ between groups of models, computed in your browser."</p>
-            <Suspense fallback=|| view! { <p role="status">"Loading site data…"</p> }>
-                {move || site.get().map(|r| match r {
-                    Ok(s) => view! { <Summary site=s/> }.into_any(),
-                    Err(e) => view! { <p class="error" role="alert">"Could not load the data: " {e}</p> }.into_any(),
-                })}
-            </Suspense>
+            <LoadStatus loader=loader/>
+            <Show when=move || !route.get().unknown.is_empty()>
+                <p class="notice" role="status" id="notice">
+                    "Ignored unknown URL parameter(s): " {move || route.get().unknown.join(", ")}
+                </p>
+            </Show>
+            {move || match route.get().view() {
+                View::Overview => view! { <Overview/> }.into_any(),
+                View::Compare => view! { <Compare/> }.into_any(),
+                View::Pair => view! { <Pair/> }.into_any(),
+                View::Model => view! { <Model/> }.into_any(),
+            }}
         </main>
     }
 }

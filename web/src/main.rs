@@ -2,8 +2,11 @@
 //! browser with the same crates data-prep uses.
 
 mod app;
-mod load;
-mod summary;
+mod figure;
+mod loader;
+mod plot;
+mod route;
+mod views;
 
 fn main() {
     console_error_panic_hook::set_once();

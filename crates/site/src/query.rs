@@ -127,6 +127,24 @@ impl Key {
     }
 }
 
+/// Filter conditions: OR within a column, AND across columns.
+struct Conditions(Vec<(Key, String)>);
+
+impl Conditions {
+    fn pass(&self, value: &dyn Fn(Key) -> String) -> bool {
+        let mut by_col: BTreeMap<Key, bool> = BTreeMap::new();
+        for (k, want) in &self.0 {
+            *by_col.entry(*k).or_insert(false) |= value(*k) == *want;
+        }
+        by_col.values().all(|&ok| ok)
+    }
+
+    /// Whether every condition is on a model-level column (so rollups can answer).
+    fn model_level(&self) -> bool {
+        self.0.iter().all(|(k, _)| k.model_level())
+    }
+}
+
 /// Site data decoded in memory. Tables first; sketch and sample chunks as they arrive.
 #[derive(Debug, Clone)]
 pub struct SiteData {
@@ -335,6 +353,15 @@ impl SiteData {
         })
     }
 
+    fn conditions(&self, filters: &[Where]) -> Result<Conditions, SiteError> {
+        Ok(Conditions(
+            filters
+                .iter()
+                .map(|w| Ok((self.key(&w.column)?, w.value.clone())))
+                .collect::<Result<_, SiteError>>()?,
+        ))
+    }
+
     fn value(&self, key: Key, model: u32, bucket: usize, layer: Option<&LayerRow>) -> String {
         let m = &self.models[model as usize];
         match (key, layer) {
@@ -355,19 +382,8 @@ impl SiteData {
     /// need every sketch chunk.
     pub fn group_sketches(&self, by: &str, filters: &[Where]) -> Result<Vec<Group>, SiteError> {
         let by_key = self.key(by)?;
-        let conds: Vec<(Key, &str)> = filters
-            .iter()
-            .map(|w| Ok((self.key(&w.column)?, w.value.as_str())))
-            .collect::<Result<_, SiteError>>()?;
-        let passes = |value: &dyn Fn(Key) -> String| {
-            // OR within a column, AND across columns.
-            let mut by_col: BTreeMap<Key, bool> = BTreeMap::new();
-            for (k, v) in &conds {
-                let e = by_col.entry(*k).or_insert(false);
-                *e |= value(*k) == *v;
-            }
-            by_col.values().all(|&b| b)
-        };
+        let conds = self.conditions(filters)?;
+        let passes = |value: &dyn Fn(Key) -> String| conds.pass(value);
         // Depth groups sort by bucket, others by the label's bytes.
         let mut groups: BTreeMap<(usize, String), Sketch> = BTreeMap::new();
         let mut add = |label: String, bucket: usize, s: &Sketch| {
@@ -377,7 +393,7 @@ impl SiteData {
             let order = if by_key == Key::Depth { bucket } else { 0 };
             groups.entry((order, label)).or_default().merge(s);
         };
-        if by_key.model_level() && conds.iter().all(|(k, _)| k.model_level()) {
+        if by_key.model_level() && conds.model_level() {
             for r in &self.rollups {
                 let b = r.bucket as usize;
                 if passes(&|k| self.value(k, r.model, b, None)) {
@@ -420,6 +436,47 @@ impl SiteData {
                     sketch,
                 }
             })
+            .collect())
+    }
+
+    /// Indices of the layers in group `label` of `by` among those passing `filters` (from the
+    /// layers table; a layer-level grouping needs no sketch for this).
+    pub fn group_layers(
+        &self,
+        by: &str,
+        filters: &[Where],
+        label: &str,
+    ) -> Result<Vec<usize>, SiteError> {
+        let by_key = self.key(by)?;
+        let conds = self.conditions(filters)?;
+        Ok(self
+            .layers
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| {
+                let b = depth_bucket(l.conv_depth_norm).unwrap_or(0);
+                let v = |k| self.value(k, l.model, b, Some(l));
+                conds.pass(&v) && v(by_key) == label
+            })
+            .map(|(i, _)| i)
+            .collect())
+    }
+
+    /// The sketch of every layer, merged (the whole DB).
+    pub fn global_sketch(&self) -> Sketch {
+        let mut s = Sketch::default();
+        for r in &self.rollups {
+            s.merge(&r.sketch);
+        }
+        s
+    }
+
+    /// The distinct values of a column among the layers, sorted as `compare` sorts groups.
+    pub fn column_values(&self, column: &str) -> Result<Vec<String>, SiteError> {
+        Ok(self
+            .group_sketches(column, &[])?
+            .into_iter()
+            .map(|g| g.label)
             .collect())
     }
 

@@ -22,10 +22,10 @@ pub fn root() -> PathBuf {
 pub fn run(cmd: &mut Command) -> Result<()> {
     let shown = format!("{cmd:?}");
     eprintln!("xtask: $ {shown}");
-    let status = cmd
-        .current_dir(root())
-        .status()
-        .with_context(|| format!("starting {shown}"))?;
+    if cmd.get_current_dir().is_none() {
+        cmd.current_dir(root());
+    }
+    let status = cmd.status().with_context(|| format!("starting {shown}"))?;
     if !status.success() {
         bail!("{shown} failed ({status})");
     }
@@ -84,8 +84,48 @@ fn test() -> Result<()> {
     if !wasm {
         bail!("the built site has no .wasm");
     }
+    e2e(&out)?;
     eprintln!("xtask: all checks passed");
     Ok(())
+}
+
+/// The browser suites: wasm-bindgen-test in headless Chromium, then the built site end to end,
+/// driven by playwright-core.
+fn e2e(site: &Path) -> Result<()> {
+    tools::browser()?;
+    // Decoding and computing in wasm32, in the browser (runner from wasm-bindgen-cli).
+    run(cargo()
+        .args([
+            "test",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "filterscope-site",
+            "--test",
+            "wasm",
+        ])
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+            "wasm-bindgen-test-runner",
+        )
+        .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+        .env(
+            "WASM_BINDGEN_TEST_WEBDRIVER_JSON",
+            root().join("tests/webdriver.json"),
+        ))?;
+    let dir = root().join("tests/e2e");
+    run(Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(&dir))?;
+    run(Command::new("node")
+        .args([
+            "--test",
+            "--test-concurrency=1",
+            "tests/e2e/explorer.test.mjs",
+        ])
+        .env("SITE_DIR", site)
+        .env("DATA_PREP", root().join("target/release/data-prep"))
+        .env("SHOTS_DIR", root().join("target/e2e-shots")))
 }
 
 fn copy_dir(from: &Path, to: &Path) -> Result<()> {

@@ -27,7 +27,16 @@ fn has_version(cmd: &str, expected: &str) -> bool {
 
 /// Debian packages: the HDF5 library data-prep links, pkg-config to find it.
 pub fn system_packages() -> Result<()> {
-    let want = ["libhdf5-dev", "pkg-config"];
+    apt(&["libhdf5-dev", "pkg-config"])
+}
+
+/// Debian's Chromium and ChromeDriver, for the browser tests.
+pub fn browser() -> Result<()> {
+    apt(&["chromium", "chromium-driver"])
+}
+
+/// Installs the Debian packages of `want` that are missing.
+fn apt(want: &[&str]) -> Result<()> {
     let missing: Vec<&str> = want
         .iter()
         .copied()

@@ -1,0 +1,54 @@
+//! The site format decoded and queried in wasm32, in headless Chromium (wasm-bindgen-test): the
+//! same bytes give the same numbers as computing from the sketches directly.
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use filterscope_site::{encode_site, SiteData};
+use filterscope_stats::{drift_matrix, Histograms, Sketch};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+fn decodes_and_compares_in_the_browser() {
+    let c = common::content();
+    let files = encode_site(&c, 7).unwrap();
+    let get = |n: &str| {
+        files
+            .iter()
+            .find(|(f, _)| f == n)
+            .map(|(_, b)| b.as_slice())
+            .unwrap()
+    };
+    let json = std::str::from_utf8(get("manifest.json")).unwrap();
+    let mut s = SiteData::new(
+        json,
+        get("models.arrow"),
+        get("layers.arrow"),
+        get("rollups.arrow"),
+    )
+    .unwrap();
+    for (k, e) in s.manifest.sketches.clone().iter().enumerate() {
+        s.add_sketch_chunk(k, get(&e.entry.file)).unwrap();
+    }
+    assert!(s.sketches_loaded());
+    // D between tasks from the decoded rollups vs from the undecoded layer sketches.
+    let got = s.compare("Task", &[]).unwrap();
+    let task = |m: u32| c.models[m as usize].values[0].clone();
+    let mut by: std::collections::BTreeMap<String, Sketch> = Default::default();
+    for (l, ls) in c.layers.iter().zip(&c.sketches) {
+        by.entry(task(l.model)).or_default().merge(&ls.sketch);
+    }
+    let hists: Vec<Histograms> = by.values().map(|s| s.hist.clone()).collect();
+    let want = drift_matrix(&hists, &c.basis.evr);
+    assert_eq!(got.groups, by.keys().cloned().collect::<Vec<_>>());
+    for (a, b) in got.d.iter().flatten().zip(want.iter().flatten()) {
+        assert!((a - b).abs() <= 1e-12 * (1.0 + b.abs()), "{a} vs {b}");
+    }
+    assert!(got.d[0][1] > 0.0);
+    // A damaged chunk is refused in wasm32 too.
+    let mut bad = get(&s.manifest.sketches[0].entry.file).to_vec();
+    bad[10] ^= 1;
+    assert!(s.add_sketch_chunk(0, &bad).is_err());
+}

@@ -1,0 +1,230 @@
+// End-to-end: the built site (cargo xtask site) in Debian's headless Chromium, served under
+// /filterscope/ as GitHub Pages serves a project site. Env: SITE_DIR (the built site),
+// DATA_PREP (the data-prep binary), SHOTS_DIR (where screenshots go).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { chromium } from 'playwright-core';
+import { serve } from './serve.mjs';
+
+const SITE = process.env.SITE_DIR;
+const DATA_PREP = process.env.DATA_PREP;
+const SHOTS = process.env.SHOTS_DIR || path.join(os.tmpdir(), 'filterscope-shots');
+assert.ok(SITE && fs.existsSync(path.join(SITE, 'index.html')), 'SITE_DIR must hold a built site');
+assert.ok(DATA_PREP && fs.existsSync(DATA_PREP), 'DATA_PREP must name the data-prep binary');
+
+let browser, server, broken;
+
+/** A copy of the site whose data is damaged by `damage(dataDir)`. */
+function damagedCopy(name, damage) {
+  const dir = path.join(broken, name);
+  fs.cpSync(SITE, dir, { recursive: true });
+  damage(path.join(dir, 'data'));
+  return dir;
+}
+
+before(async () => {
+  broken = fs.mkdtempSync(path.join(os.tmpdir(), 'filterscope-e2e-'));
+  const missing = damagedCopy('missing', (d) => fs.rmSync(path.join(d, 'sketches-0000.arrow')));
+  const corrupt = damagedCopy('corrupt', (d) => {
+    const f = path.join(d, 'sketches-0000.arrow');
+    const b = fs.readFileSync(f);
+    b[Math.floor(b.length / 2)] ^= 0xff;
+    fs.writeFileSync(f, b);
+  });
+  const truncated = damagedCopy('truncated', (d) => {
+    const f = path.join(d, 'rollups.arrow');
+    fs.writeFileSync(f, fs.readFileSync(f).subarray(0, 100));
+  });
+  const badManifest = damagedCopy('badformat', (d) => {
+    const f = path.join(d, 'manifest.json');
+    fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace('"format_version": 1', '"format_version": 99'));
+  });
+  server = await serve({
+    '/filterscope/': SITE, '/missing/': missing, '/corrupt/': corrupt, '/truncated/': truncated, '/badformat/': badManifest,
+  });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  fs.mkdirSync(SHOTS, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+  if (broken) fs.rmSync(broken, { recursive: true, force: true });
+});
+
+async function page(colorScheme = 'light') {
+  const ctx = await browser.newContext({ viewport: { width: 1300, height: 1000 }, colorScheme });
+  const p = await ctx.newPage();
+  const errors = [];
+  p.on('pageerror', (e) => errors.push(String(e)));
+  p.errors = errors;
+  return p;
+}
+
+/** Waits until the canvas inside `figure` shows more than two colours (something was drawn). */
+async function drawn(p, figure) {
+  await p.waitForFunction((sel) => {
+    const c = document.querySelector(`${sel} canvas`);
+    if (!c || !c.width) return false;
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const seen = new Set();
+    for (let i = 0; i < d.length; i += 4 * 97) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+    return seen.size > 2;
+  }, figure, { timeout: 30000 });
+}
+
+async function loaded(p) {
+  await p.waitForFunction(() => !document.querySelector('#progress') && !document.querySelector('#load-error'), null, { timeout: 60000 });
+}
+
+function cli(...args) {
+  return JSON.parse(execFileSync(DATA_PREP, args, { encoding: 'utf8' }));
+}
+
+test('first plot appears and the counts are the data\'s', async () => {
+  const p = await page();
+  await p.goto(`${server.url}/filterscope/`);
+  await drawn(p, '#eigen');
+  const stats = cli('stats', path.join(SITE, 'data'), '--json');
+  assert.equal(await p.textContent('#n-filters'), String(stats.n_filters));
+  assert.equal(await p.textContent('#n-models'), String(stats.n_models));
+  assert.deepEqual(p.errors, []);
+});
+
+test('the compare table equals data-prep compare --json', async () => {
+  const p = await page();
+  await p.goto(`${server.url}/filterscope/?view=compare&by=Task`);
+  await loaded(p);
+  await drawn(p, '#heatmap');
+  await p.click('#heatmap button:has-text("data")');
+  const rows = await p.$$eval('#heatmap-data tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+  const want = cli('compare', path.join(SITE, 'data'), '--by', 'Task', '--json');
+  assert.equal(rows.length, want.groups.length);
+  const labels = rows.map((r) => r[0].replace(/ \(\d+\)$/, ''));
+  assert.deepEqual([...labels].sort(), [...want.groups].sort());
+  rows.forEach((r, i) => {
+    const gi = want.groups.indexOf(labels[i]);
+    assert.ok(r[0].endsWith(`(${want.n_models[gi]})`), `label ${r[0]} carries the model count`);
+    r.slice(1).forEach((cell, j) => {
+      const gj = want.groups.indexOf(labels[j]);
+      assert.equal(Number(cell), want.D[gi][gj], `D[${labels[i]}][${labels[j]}]`);
+    });
+  });
+  // Rows are sorted by mean drift, as the notebook orders them.
+  const means = rows.map((r) => r.slice(1).reduce((a, c) => a + Number(c), 0));
+  assert.deepEqual(means, [...means].sort((a, b) => a - b));
+});
+
+test('clicking a heatmap cell opens the pair, and a permalink reopens it', async () => {
+  const p = await page();
+  await p.goto(`${server.url}/filterscope/?view=compare&by=Task`);
+  await loaded(p);
+  await drawn(p, '#heatmap');
+  const box = await p.locator('#heatmap canvas').boundingBox();
+  // The bottom-left cell is row n-1, column 0: two different groups.
+  await p.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.75);
+  await p.waitForURL(/view=pair/);
+  const url = p.url();
+  const title = await p.textContent('#pair-h');
+  assert.match(title, / vs /);
+  await drawn(p, '#d-per-component');
+  const fresh = await page();
+  await fresh.goto(url);
+  await loaded(fresh);
+  await drawn(fresh, '#d-per-component');
+  assert.equal(await fresh.textContent('#pair-h'), title);
+  // The pair's D per component sums to the compare matrix's entry.
+  await fresh.click('#d-per-component button:has-text("data")');
+  const parts = await fresh.$$eval('#d-per-component-data tbody tr td:nth-child(2)', (tds) => tds.map((t) => Number(t.textContent)));
+  const [a, b] = title.split(' vs ');
+  const want = cli('compare', path.join(SITE, 'data'), '--by', 'Task', '--json');
+  const d = want.D[want.groups.indexOf(a)][want.groups.indexOf(b)];
+  assert.ok(Math.abs(parts.reduce((x, y) => x + y, 0) - d) < 1e-12 * Math.max(1, d), `${parts} vs ${d}`);
+});
+
+test('back and forward move between views', async () => {
+  const p = await page();
+  await p.goto(`${server.url}/filterscope/`);
+  await drawn(p, '#eigen');
+  await p.click('nav a:has-text("Compare")');
+  await p.waitForSelector('#compare-h');
+  await p.click('nav a:has-text("Model")');
+  await p.waitForSelector('#model-h');
+  await p.goBack();
+  await p.waitForSelector('#compare-h');
+  await p.goBack();
+  await p.waitForSelector('#overview-h');
+  await p.goForward();
+  await p.waitForSelector('#compare-h');
+  assert.match(p.url(), /view=compare/);
+});
+
+test('a bad URL parameter shows a notice and a sane default', async () => {
+  const p = await page();
+  await p.goto(`${server.url}/filterscope/?view=nonsense&colour=red`);
+  await p.waitForSelector('#notice');
+  assert.match(await p.textContent('#notice'), /view=nonsense.*colour=red/);
+  await drawn(p, '#eigen');
+  const q = await page();
+  await q.goto(`${server.url}/filterscope/?view=compare&by=NoSuchColumn`);
+  await q.waitForSelector('.notice');
+  assert.match(await q.textContent('main'), /no column "NoSuchColumn"/);
+});
+
+for (const [name, expect] of [
+  ['missing', /sketches-0000\.arrow: HTTP 404/],
+  ['corrupt', /sketches-0000\.arrow: sha256 .* does not match/],
+  ['truncated', /rollups\.arrow: 100 bytes, the manifest says \d+ \(truncated/],
+  ['badformat', /version 99 is not/],
+]) {
+  test(`a ${name} file shows its error and a retry`, async () => {
+    const p = await page();
+    await p.goto(`${server.url}/${name}/?view=compare`);
+    await p.waitForSelector('#load-error', { timeout: 30000 });
+    assert.match(await p.textContent('#load-error'), expect);
+    assert.ok(await p.isVisible('#load-error button:has-text("Retry")'));
+  });
+}
+
+test('every view draws, in light and dark (screenshots saved)', async () => {
+  for (const scheme of ['light', 'dark']) {
+    const p = await page(scheme);
+    for (const [view, fig] of [['overview', '#eigen'], ['compare', '#heatmap'], ['pair', '#d-per-component'], ['model', '#model-profile']]) {
+      await p.goto(`${server.url}/filterscope/?view=${view}`);
+      await loaded(p);
+      await drawn(p, fig);
+      const file = path.join(SHOTS, `${view}-${scheme}.png`);
+      const png = await p.screenshot({ path: file, fullPage: true });
+      assert.ok(png.length > 20000, `${file} is not blank (${png.length} bytes)`);
+      assert.equal(await p.evaluate(() => document.body.dataset.theme), scheme);
+    }
+    assert.deepEqual(p.errors, []);
+  }
+});
+
+test('timings: navigation to first plot and to fully loaded (median of 5)', async () => {
+  const first = [];
+  const full = [];
+  for (let i = 0; i < 5; i++) {
+    const p = await page();
+    const t0 = Date.now();
+    await p.goto(`${server.url}/filterscope/`);
+    await drawn(p, '#eigen');
+    first.push(Date.now() - t0);
+    await loaded(p);
+    full.push(Date.now() - t0);
+    await p.context().close();
+  }
+  const median = (v) => [...v].sort((a, b) => a - b)[2];
+  const out = { first_plot_ms: first, fully_loaded_ms: full, median_first_plot_ms: median(first), median_fully_loaded_ms: median(full) };
+  fs.writeFileSync(path.join(SHOTS, 'timings.json'), JSON.stringify(out, null, 2));
+  assert.ok(median(first) > 0 && median(full) >= median(first));
+});

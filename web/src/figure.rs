@@ -1,0 +1,200 @@
+//! A figure: a plot on a canvas with its controls: the numbers as an accessible table, CSV, PNG and
+//! SVG downloads, and for heatmaps, the value under the pointer and a click handler.
+
+use leptos::html;
+use leptos::prelude::*;
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use wasm_bindgen::JsCast;
+
+use crate::plot::{PixelArea, Plot, Theme};
+
+/// Offers `bytes` as a download named `name`.
+pub fn download(name: &str, mime: &str, text: &str) {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    download_url(name, &url);
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+fn download_url(name: &str, url: &str) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(a) = doc.create_element("a") else {
+        return;
+    };
+    let a: web_sys::HtmlAnchorElement = a.unchecked_into();
+    a.set_href(url);
+    a.set_download(name);
+    a.click();
+}
+
+fn slug(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect::<String>()
+        .trim_matches('-')
+        .to_string()
+}
+
+/// One plot with its controls. `on_cell` makes heatmap cells clickable.
+#[component]
+pub fn Figure(
+    #[prop(into)] plot: Signal<Option<Plot>>,
+    id: &'static str,
+    #[prop(default = 640)] width: u32,
+    #[prop(default = 420)] height: u32,
+    #[prop(optional)] on_cell: Option<Callback<(usize, usize)>>,
+) -> impl IntoView {
+    let theme = use_context::<RwSignal<Theme>>().expect("theme context");
+    let canvas = NodeRef::<html::Canvas>::new();
+    let show_data = RwSignal::new(false);
+    let area = RwSignal::new(None::<PixelArea>);
+    let hover = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+
+    Effect::new(move |_| {
+        let (Some(c), Some(p)) = (canvas.get(), plot.get()) else {
+            return;
+        };
+        let el: web_sys::HtmlCanvasElement = c.clone();
+        let Some(backend) = CanvasBackend::with_canvas_object(el) else {
+            return;
+        };
+        let root = backend.into_drawing_area();
+        match p
+            .draw(&root, theme.get())
+            .and_then(|a| root.present().map(|_| a).map_err(|e| format!("{e:?}")))
+        {
+            Ok(a) => {
+                area.set(a);
+                error.set(None);
+            }
+            Err(e) => error.set(Some(e)),
+        }
+    });
+
+    // The heatmap cell under a point of the canvas, in CSS pixels.
+    let cell_at = move |x: f64, y: f64| -> Option<(usize, usize)> {
+        let ((x0, x1), (y0, y1)) = area.get_untracked()?;
+        let Some(Plot::Heatmap { labels, .. }) = plot.get_untracked() else {
+            return None;
+        };
+        let c = canvas.get_untracked()?;
+        let rect = c.get_bounding_client_rect();
+        let (sx, sy) = (
+            c.width() as f64 / rect.width().max(1.0),
+            c.height() as f64 / rect.height().max(1.0),
+        );
+        let (px, py) = (x * sx, y * sy);
+        let n = labels.len();
+        if px < x0 as f64 || px >= x1 as f64 || py < y0 as f64 || py >= y1 as f64 || n == 0 {
+            return None;
+        }
+        let j = ((px - x0 as f64) / (x1 - x0) as f64 * n as f64) as usize;
+        let i = ((py - y0 as f64) / (y1 - y0) as f64 * n as f64) as usize;
+        Some((i.min(n - 1), j.min(n - 1)))
+    };
+    let on_move = move |e: web_sys::MouseEvent| {
+        let text = cell_at(e.offset_x() as f64, e.offset_y() as f64).and_then(|(i, j)| match plot
+            .get_untracked()
+        {
+            Some(Plot::Heatmap { labels, values, .. }) => Some(format!(
+                "{} vs {}: D = {:.4}",
+                labels[i], labels[j], values[i][j]
+            )),
+            _ => None,
+        });
+        hover.set(text);
+    };
+    let on_click = move |e: web_sys::MouseEvent| {
+        if let (Some(cb), Some(cell)) = (on_cell, cell_at(e.offset_x() as f64, e.offset_y() as f64))
+        {
+            cb.run(cell);
+        }
+    };
+    let name = move || {
+        plot.with(|p| {
+            p.as_ref()
+                .map(|p| slug(p.title()))
+                .unwrap_or_else(|| id.to_string())
+        })
+    };
+    let csv = move |_| {
+        if let Some(p) = plot.get_untracked() {
+            download(&format!("{}.csv", name()), "text/csv", &p.csv());
+        }
+    };
+    let svg = move |_| {
+        if let Some(p) = plot.get_untracked() {
+            if let Ok(s) = p.svg((width, height), theme.get_untracked()) {
+                download(&format!("{}.svg", name()), "image/svg+xml", &s);
+            }
+        }
+    };
+    let png = move |_| {
+        if let Some(url) = canvas.get_untracked().and_then(|c| c.to_data_url().ok()) {
+            download_url(&format!("{}.png", name()), &url);
+        }
+    };
+    let title = move || {
+        plot.with(|p| {
+            p.as_ref()
+                .map(|p| p.title().to_string())
+                .unwrap_or_default()
+        })
+    };
+    let table = move || {
+        plot.with(|p| p.as_ref().map(|p| p.table())).map(|(head, rows)| {
+            view! {
+                <table class="data" id=format!("{id}-data")>
+                    <caption>{title()}</caption>
+                    <thead><tr>{head.into_iter().map(|h| view! { <th scope="col">{h}</th> }).collect_view()}</tr></thead>
+                    <tbody>
+                        {rows.into_iter().map(|r| view! { <tr>{r.into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}</tr> }).collect_view()}
+                    </tbody>
+                </table>
+            }
+        })
+    };
+    view! {
+        <figure class="plot" id=id>
+            <canvas
+                node_ref=canvas
+                width=width
+                height=height
+                role="img"
+                aria-label=title
+                class:clickable=on_cell.is_some()
+                on:mousemove=on_move
+                on:mouseleave=move |_| hover.set(None)
+                on:click=on_click
+            ></canvas>
+            <figcaption>
+                <span class="hover" aria-live="polite">{move || hover.get().unwrap_or_default()}</span>
+                <span class="controls">
+                    <button aria-pressed=move || show_data.get().to_string() on:click=move |_| show_data.update(|s| *s = !*s)>"data"</button>
+                    <button on:click=csv>"CSV"</button>
+                    <button on:click=png>"PNG"</button>
+                    <button on:click=svg>"SVG"</button>
+                </span>
+            </figcaption>
+            {move || error.get().map(|e| view! { <p class="error">"Could not draw: " {e}</p> })}
+            <Show when=move || show_data.get()>{table}</Show>
+        </figure>
+    }
+}

@@ -1,0 +1,210 @@
+//! Loads the site data: manifest, then the tables (enough for every model-level view), then the
+//! sketch and sample chunks a few at a time. Progress counts bytes and files; every file is
+//! verified against the manifest before a number from it is shown, and the first failure stops
+//! loading with a message that names the file.
+
+use filterscope_site::{Manifest, SiteData};
+use futures::StreamExt;
+use js_sys::Uint8Array;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::Response;
+
+/// Chunks fetched at once: enough to hide latency, few enough that progress moves steadily.
+const PARALLEL: usize = 3;
+
+/// How far loading has come.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Progress {
+    pub bytes: u64,
+    pub total_bytes: u64,
+    pub files: usize,
+    pub total_files: usize,
+    pub done: bool,
+}
+
+/// The loaded data and the loading state, shared by every view.
+#[derive(Clone, Copy)]
+pub struct Loader {
+    pub site: RwSignal<Option<SiteData>>,
+    pub progress: RwSignal<Progress>,
+    pub error: RwSignal<Option<String>>,
+    /// Bumped to restart loading (the retry button).
+    pub attempt: RwSignal<u32>,
+}
+
+/// The data base URL: `?data=URL` or `data/` beside the page.
+pub fn data_base() -> String {
+    let search = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    let base = web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()
+        .and_then(|p| p.get("data"))
+        .unwrap_or_else(|| "data/".to_string());
+    if base.ends_with('/') {
+        base
+    } else {
+        format!("{base}/")
+    }
+}
+
+async fn fetch_bytes(url: &str, file: &str) -> Result<Vec<u8>, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let resp = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .map_err(|_| format!("{file}: could not be fetched (network error or blocked by CORS)"))?;
+    let resp: Response = resp
+        .dyn_into()
+        .map_err(|_| format!("{file}: not an HTTP response"))?;
+    if !resp.ok() {
+        return Err(format!(
+            "{file}: HTTP {} {} (missing?)",
+            resp.status(),
+            resp.status_text()
+        ));
+    }
+    let buf = JsFuture::from(
+        resp.array_buffer()
+            .map_err(|_| format!("{file}: unreadable body"))?,
+    )
+    .await
+    .map_err(|_| format!("{file}: the download broke off"))?;
+    Ok(Uint8Array::new(&buf).to_vec())
+}
+
+impl Loader {
+    pub fn new() -> Loader {
+        let l = Loader {
+            site: RwSignal::new(None),
+            progress: RwSignal::new(Progress::default()),
+            error: RwSignal::new(None),
+            attempt: RwSignal::new(0),
+        };
+        Effect::new(move |_| {
+            l.attempt.track();
+            l.site.set(None);
+            l.error.set(None);
+            l.progress.set(Progress::default());
+            leptos::task::spawn_local(async move {
+                if let Err(e) = l.run(data_base()).await {
+                    l.error.set(Some(e));
+                }
+            });
+        });
+        l
+    }
+
+    fn advance(&self, bytes: usize) {
+        self.progress.update(|p| {
+            p.bytes += bytes as u64;
+            p.files += 1;
+        });
+    }
+
+    async fn run(self, base: String) -> Result<(), String> {
+        let json_bytes = fetch_bytes(&format!("{base}manifest.json"), "manifest.json").await?;
+        let json = String::from_utf8(json_bytes)
+            .map_err(|_| "manifest.json: not UTF-8 text".to_string())?;
+        let m = Manifest::parse(&json).map_err(|e| e.to_string())?;
+        let chunk_bytes: u64 = m
+            .sketches
+            .iter()
+            .chain(&m.samples)
+            .map(|c| c.entry.bytes)
+            .sum();
+        self.progress.set(Progress {
+            bytes: json.len() as u64,
+            total_bytes: json.len() as u64
+                + m.models.bytes
+                + m.layers.bytes
+                + m.rollups.bytes
+                + chunk_bytes,
+            files: 1,
+            total_files: 4 + m.sketches.len() + m.samples.len(),
+            done: false,
+        });
+        let url = |f: &str| format!("{base}{f}");
+        let mut tables = Vec::new();
+        for e in [&m.models, &m.layers, &m.rollups] {
+            let b = fetch_bytes(&url(&e.file), &e.file).await?;
+            self.advance(b.len());
+            tables.push(b);
+        }
+        let site =
+            SiteData::new(&json, &tables[0], &tables[1], &tables[2]).map_err(|e| e.to_string())?;
+        self.site.set(Some(site));
+        // Sketches first (layer views and layer filters need them), then samples.
+        let jobs: Vec<(bool, usize, String)> = m
+            .sketches
+            .iter()
+            .enumerate()
+            .map(|(k, c)| (true, k, c.entry.file.clone()))
+            .chain(
+                m.samples
+                    .iter()
+                    .enumerate()
+                    .map(|(k, c)| (false, k, c.entry.file.clone())),
+            )
+            .collect();
+        let mut fetched = futures::stream::iter(jobs.into_iter().map(|(sketch, k, file)| {
+            let u = url(&file);
+            async move { (sketch, k, fetch_bytes(&u, &file).await) }
+        }))
+        .buffer_unordered(PARALLEL);
+        while let Some((sketch, k, bytes)) = fetched.next().await {
+            let bytes = bytes?;
+            let mut result = Ok(());
+            self.site.update(|s| {
+                if let Some(s) = s {
+                    result = if sketch {
+                        s.add_sketch_chunk(k, &bytes)
+                    } else {
+                        s.add_sample_chunk(k, &bytes)
+                    };
+                }
+            });
+            result.map_err(|e| e.to_string())?;
+            self.advance(bytes.len());
+        }
+        self.progress.update(|p| p.done = true);
+        Ok(())
+    }
+}
+
+/// The progress bar and, on failure, the error with a retry button.
+#[component]
+pub fn LoadStatus(loader: Loader) -> impl IntoView {
+    let p = loader.progress;
+    view! {
+        <Show when=move || loader.error.get().is_some()>
+            <div class="error" role="alert" id="load-error">
+                <p>"Loading stopped: " {move || loader.error.get().unwrap_or_default()}</p>
+                <p>"No numbers from that file are shown."</p>
+                <button on:click=move |_| loader.attempt.update(|a| *a += 1)>"Retry"</button>
+            </div>
+        </Show>
+        <Show when=move || !p.get().done && loader.error.get().is_none()>
+            <div class="progress" id="progress">
+                <progress
+                    max=move || p.get().total_bytes.max(1)
+                    value=move || p.get().bytes
+                    aria-label="Loading site data"
+                ></progress>
+                <span>
+                    {move || {
+                        let p = p.get();
+                        format!(
+                            "{:.1} / {:.1} MB, {} / {} files",
+                            p.bytes as f64 / 1e6,
+                            p.total_bytes as f64 / 1e6,
+                            p.files,
+                            p.total_files
+                        )
+                    }}
+                </span>
+            </div>
+        </Show>
+    }
+}

@@ -1,0 +1,123 @@
+//! Shared controls: the grouping column and the filters, both kept in the URL.
+
+use filterscope_site::{SiteData, Where};
+use leptos::prelude::*;
+
+use crate::loader::Loader;
+use crate::route::{Route, Router};
+
+/// The filters of a route as site conditions.
+pub fn wheres(r: &Route) -> Vec<Where> {
+    r.wheres
+        .iter()
+        .map(|(c, v)| Where {
+            column: c.clone(),
+            value: v.clone(),
+        })
+        .collect()
+}
+
+/// Columns one can group by with what is loaded: model-level ones at once, layer-level ones once
+/// every sketch chunk is in.
+pub fn groupable(s: &SiteData) -> Vec<String> {
+    let mut c = vec!["depth".to_string(), "model".to_string()];
+    c.extend(s.manifest.model_columns.iter().cloned());
+    if s.sketches_loaded() {
+        c.extend(s.manifest.layer_columns.iter().cloned());
+        c.extend(["conv_depth", "in_channels", "out_channels"].map(String::from));
+    }
+    c
+}
+
+/// The default grouping: Task when the data has it.
+pub fn default_by(s: &SiteData) -> String {
+    if s.manifest.model_columns.iter().any(|c| c == "Task") {
+        "Task".into()
+    } else {
+        "model".into()
+    }
+}
+
+/// "Group by" select and filter chips with an "add filter" pair of selects.
+#[component]
+pub fn GroupControls() -> impl IntoView {
+    let router = use_context::<Router>().expect("router");
+    let loader = use_context::<Loader>().expect("loader");
+    let route = router.route;
+    let columns = Memo::new(move |_| {
+        loader
+            .site
+            .with(|s| s.as_ref().map(groupable).unwrap_or_default())
+    });
+    let by = Memo::new(move |_| {
+        route
+            .get()
+            .by
+            .clone()
+            .or_else(|| loader.site.with(|s| s.as_ref().map(default_by)))
+            .unwrap_or_default()
+    });
+    let new_col = RwSignal::new(String::new());
+    let values = Memo::new(move |_| {
+        let c = new_col.get();
+        if c.is_empty() {
+            return vec![];
+        }
+        loader.site.with(|s| {
+            s.as_ref()
+                .and_then(|s| s.column_values(&c).ok())
+                .unwrap_or_default()
+        })
+    });
+    let set_by = move |v: String| {
+        router.go(Route {
+            by: Some(v),
+            a: None,
+            b: None,
+            ..route.get_untracked()
+        })
+    };
+    let add = move |v: String| {
+        let mut r = route.get_untracked();
+        r.wheres.push((new_col.get_untracked(), v));
+        r.a = None;
+        r.b = None;
+        router.go(r);
+        new_col.set(String::new());
+    };
+    view! {
+        <div class="controls-row">
+            <label>
+                "Group by "
+                <select id="by" on:change=move |e| set_by(event_target_value(&e)) prop:value=move || by.get()>
+                    {move || columns.get().into_iter().map(|c| view! { <option value=c.clone() selected=c == by.get()>{c.clone()}</option> }).collect_view()}
+                </select>
+            </label>
+            <span class="filters" aria-label="Filters">
+                {move || route.get().wheres.iter().enumerate().map(|(i, (c, v))| {
+                    let text = format!("{c} = {v}");
+                    view! {
+                        <button class="chip" title="Remove this filter" on:click=move |_| {
+                            let mut r = route.get_untracked();
+                            r.wheres.remove(i);
+                            router.go(r);
+                        }>{text}" ×"</button>
+                    }
+                }).collect_view()}
+            </span>
+            <label>
+                "Filter "
+                <select id="where-col" on:change=move |e| new_col.set(event_target_value(&e)) prop:value=move || new_col.get()>
+                    <option value="">"column…"</option>
+                    {move || columns.get().into_iter().filter(|c| c != "model").map(|c| view! { <option value=c.clone()>{c.clone()}</option> }).collect_view()}
+                </select>
+            </label>
+            <Show when=move || !new_col.get().is_empty()>
+                <select id="where-val" aria-label="Filter value" on:change=move |e| add(event_target_value(&e))>
+                    <option value="">"value…"</option>
+                    {move || values.get().into_iter().map(|v| view! { <option value=v.clone()>{v.clone()}</option> }).collect_view()}
+                </select>
+            </Show>
+        </div>
+    }
+}

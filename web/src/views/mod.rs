@@ -1,0 +1,12 @@
+//! The explorer's views, one per file.
+
+mod compare;
+mod controls;
+mod model;
+mod overview;
+mod pair;
+
+pub use compare::Compare;
+pub use model::Model;
+pub use overview::Overview;
+pub use pair::Pair;

@@ -1,0 +1,113 @@
+//! Overview: what the data holds (models per Task, Visual Category, Training-Dataset), the global
+//! eigen-filters with their explained variance, and the cumulative explained variance.
+
+use std::collections::BTreeMap;
+
+use filterscope_site::SiteData;
+use leptos::prelude::*;
+
+use crate::figure::Figure;
+use crate::loader::Loader;
+use crate::plot::Plot;
+
+/// Models, layers and filters per value of a model-level column.
+fn counts(s: &SiteData, column: &str) -> Option<Plot> {
+    let k = s.manifest.model_columns.iter().position(|c| c == column)?;
+    let mut by: BTreeMap<String, (u64, u64, u64)> = BTreeMap::new();
+    for m in &s.models {
+        by.entry(m.values[k].clone()).or_default().0 += 1;
+    }
+    for l in &s.layers {
+        let e = by
+            .entry(s.models[l.model as usize].values[k].clone())
+            .or_default();
+        e.1 += 1;
+        e.2 += l.n_filters;
+    }
+    let mut rows: Vec<_> = by.into_iter().collect();
+    rows.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(&b.0)));
+    Some(Plot::Bars {
+        title: format!("Models per {column}"),
+        labels: rows.iter().map(|r| r.0.clone()).collect(),
+        values: rows.iter().map(|r| r.1 .0 as f64).collect(),
+        y_label: "models".into(),
+        extra: vec![
+            (
+                "layers".into(),
+                rows.iter().map(|r| r.1 .1 as f64).collect(),
+            ),
+            (
+                "filters".into(),
+                rows.iter().map(|r| r.1 .2 as f64).collect(),
+            ),
+        ],
+    })
+}
+
+/// The overview.
+#[component]
+pub fn Overview() -> impl IntoView {
+    let loader = use_context::<Loader>().expect("loader");
+    let site = loader.site;
+    let stats = Memo::new(move |_| site.with(|s| s.as_ref().map(|s| s.stats())));
+    let eigen = Memo::new(move |_| {
+        stats.get().map(|st| Plot::Filters {
+            title: "Global eigen-filters (principal components of the scaled filters)".into(),
+            captions: st
+                .explained_variance_ratio
+                .iter()
+                .enumerate()
+                .map(|(i, e)| format!("c{i} {:.1}%", 100.0 * e))
+                .collect(),
+            filters: st.components.to_vec(),
+            cols: 9,
+        })
+    });
+    let cumulative = Memo::new(move |_| {
+        stats.get().map(|st| {
+            let mut c = 0.0;
+            Plot::Lines {
+                title: "Cumulative explained variance".into(),
+                x_label: "components".into(),
+                y_label: "ratio".into(),
+                x: (1..=9).map(|i| i as f64).collect(),
+                series: vec![(
+                    "cumulative evr".into(),
+                    st.explained_variance_ratio
+                        .iter()
+                        .map(|e| {
+                            c += e;
+                            c
+                        })
+                        .collect(),
+                )],
+            }
+        })
+    });
+    let bars = ["Task", "Visual Category", "Training-Dataset"].map(|col| {
+        let plot = Memo::new(move |_| site.with(|s| s.as_ref().and_then(|s| counts(s, col))));
+        view! {
+            <Show when=move || plot.with(|p| p.is_some())>
+                <Figure plot=plot id=match col { "Task" => "counts-task", "Visual Category" => "counts-category", _ => "counts-dataset" } width=460 height=300/>
+            </Show>
+        }
+    });
+    view! {
+        <section aria-labelledby="overview-h">
+            <h2 id="overview-h">"Overview"</h2>
+            {move || stats.get().map(|st| view! {
+                <dl class="counts">
+                    <div><dt>"models"</dt><dd id="n-models">{st.n_models}</dd></div>
+                    <div><dt>"layers"</dt><dd id="n-layers">{st.n_layers}</dd></div>
+                    <div><dt>"3x3 filters"</dt><dd id="n-filters">{st.n_filters}</dd></div>
+                </dl>
+                <p class="source">{site.with(|s| s.as_ref().map(|s| format!("Built from {}.", s.manifest.source)))}</p>
+            })}
+            <div class="grid">
+                <Figure plot=eigen id="eigen" width=760 height=150/>
+                <Figure plot=cumulative id="cumulative-evr" width=460 height=300/>
+                {bars.into_iter().collect_view()}
+            </div>
+        </section>
+    }
+}

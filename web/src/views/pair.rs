@@ -1,0 +1,216 @@
+//! Pair: group A against group B of a column: their 9 coefficient distributions overlaid, the drift
+//! per component, each group's own eigen-filters, sampled raw filters, and their layers' quality.
+
+use filterscope_site::{SiteData, Where};
+use filterscope_stats::{distribution, drift_per_component, Basis, BinRule, Sketch, N_BINS};
+use leptos::prelude::*;
+
+use crate::figure::Figure;
+use crate::loader::Loader;
+use crate::plot::{Plot, Points};
+use crate::route::Router;
+use crate::views::controls::{default_by, wheres, GroupControls};
+
+/// Both groups' sketches and layers, or why they cannot be shown.
+#[derive(Clone, PartialEq)]
+struct PairData {
+    labels: [String; 2],
+    sketches: [Sketch; 2],
+    layers: [Vec<usize>; 2],
+    evr: [f64; 9],
+    rule: BinRule,
+}
+
+fn pair_data(
+    s: &SiteData,
+    by: &str,
+    filters: &[Where],
+    a: &str,
+    b: &str,
+) -> Result<PairData, String> {
+    let groups = s.group_sketches(by, filters).map_err(|e| e.to_string())?;
+    let find = |l: &str| {
+        groups
+            .iter()
+            .find(|g| g.label == l)
+            .map(|g| g.sketch.clone())
+            .ok_or_else(|| {
+                format!("{by} has no group {l:?} among the layers that pass the filters")
+            })
+    };
+    Ok(PairData {
+        labels: [a.to_string(), b.to_string()],
+        sketches: [find(a)?, find(b)?],
+        layers: [
+            s.group_layers(by, filters, a).map_err(|e| e.to_string())?,
+            s.group_layers(by, filters, b).map_err(|e| e.to_string())?,
+        ],
+        evr: s.basis().evr,
+        rule: BinRule::new(s.manifest.coef_range[0], s.manifest.coef_range[1]),
+    })
+}
+
+/// The pair view.
+#[component]
+pub fn Pair() -> impl IntoView {
+    let router = use_context::<Router>().expect("router");
+    let loader = use_context::<Loader>().expect("loader");
+    let route = router.route;
+    let data = Memo::new(move |_| {
+        let r = route.get();
+        loader.site.with(|s| {
+            let s = s.as_ref()?;
+            let by = r.by.clone().unwrap_or_else(|| default_by(s));
+            let groups = s.column_values(&by).unwrap_or_default();
+            // Without a and b, the first two groups.
+            let a = r.a.clone().or_else(|| groups.first().cloned())?;
+            let b =
+                r.b.clone()
+                    .or_else(|| groups.get(1).cloned())
+                    .unwrap_or_else(|| a.clone());
+            Some(pair_data(s, &by, &wheres(&r), &a, &b))
+        })
+    });
+    let ok = move || data.with(|d| matches!(d, Some(Ok(_))));
+    let per_component = Memo::new(move |_| {
+        data.with(|d| match d {
+            Some(Ok(p)) => {
+                let d = drift_per_component(&p.sketches[0].hist, &p.sketches[1].hist, &p.evr);
+                Some(Plot::Bars {
+                    title: format!(
+                        "D per component: {} vs {} (total {:.4})",
+                        p.labels[0],
+                        p.labels[1],
+                        d.iter().sum::<f64>()
+                    ),
+                    labels: (0..9).map(|i| format!("c{i}")).collect(),
+                    values: d.to_vec(),
+                    y_label: "evr-weighted symmetric KL".into(),
+                    extra: vec![],
+                })
+            }
+            _ => None,
+        })
+    });
+    let distributions = (0..9).map(|i| {
+        let plot = Memo::new(move |_| {
+            data.with(|d| match d {
+                Some(Ok(p)) => {
+                    let e = p.rule.edges();
+                    Some(Plot::Lines {
+                        title: format!("c{i} (evr {:.1}%)", 100.0 * p.evr[i]),
+                        x_label: "coefficient".into(),
+                        y_label: "share".into(),
+                        x: (0..N_BINS).map(|k| 0.5 * (e[k] + e[k + 1])).collect(),
+                        series: (0..2).map(|g| (p.labels[g].clone(), distribution(p.sketches[g].hist.component(i)))).collect(),
+                    })
+                }
+                _ => None,
+            })
+        });
+        view! { <Figure plot=plot id=["dist-0", "dist-1", "dist-2", "dist-3", "dist-4", "dist-5", "dist-6", "dist-7", "dist-8"][i] width=300 height=200/> }
+    }).collect_view();
+    let eigen = |g: usize| {
+        Memo::new(move |_| {
+            data.with(|d| match d {
+                Some(Ok(p)) => {
+                    Basis::from_moments(&p.sketches[g].scaled)
+                        .ok()
+                        .map(|b| Plot::Filters {
+                            title: format!("Eigen-filters of {} (its own PCA)", p.labels[g]),
+                            captions: b
+                                .evr
+                                .iter()
+                                .enumerate()
+                                .map(|(i, e)| format!("c{i} {:.1}%", 100.0 * e))
+                                .collect(),
+                            filters: b.components.to_vec(),
+                            cols: 9,
+                        })
+                }
+                _ => None,
+            })
+        })
+    };
+    let samples = |g: usize| {
+        Memo::new(move |_| {
+            let d = data.get();
+            let Some(Ok(p)) = d else { return None };
+            loader.site.with(|s| {
+                let s = s.as_ref()?;
+                // Round-robin over the group's layers so one big layer does not fill the grid.
+                let per: Vec<_> = p.layers[g].iter().map(|&l| s.layer_samples(l)).collect();
+                let mut filters = Vec::new();
+                let mut k = 0;
+                while filters.len() < 48 && per.iter().any(|v| v.len() > k) {
+                    for v in &per {
+                        if let Some(r) = v.get(k) {
+                            filters.push(r.weights.map(|w| w as f64));
+                        }
+                    }
+                    k += 1;
+                }
+                filters.truncate(48);
+                (!filters.is_empty()).then(|| Plot::Filters {
+                    title: format!("Sampled filters of {}", p.labels[g]),
+                    captions: vec![String::new(); filters.len()],
+                    filters,
+                    cols: 12,
+                })
+            })
+        })
+    };
+    let scatter = Memo::new(move |_| {
+        let d = data.get();
+        let Some(Ok(p)) = d else { return None };
+        loader.site.with(|s| {
+            let s = s.as_ref()?;
+            let series: Vec<(String, Points)> = (0..2)
+                .map(|g| {
+                    let pts = p.layers[g]
+                        .iter()
+                        .filter_map(|&l| s.layer_sketch(l))
+                        .map(|ls| {
+                            (
+                                ls.quality.sparsity,
+                                ls.quality.variance_entropy,
+                                ls.quality.degenerated,
+                            )
+                        })
+                        .collect();
+                    (p.labels[g].clone(), pts)
+                })
+                .collect();
+            series
+                .iter()
+                .any(|s| !s.1.is_empty())
+                .then(|| Plot::Scatter {
+                    title: "Layers: sparsity vs variance entropy (x = degenerated)".into(),
+                    x_label: "sparsity".into(),
+                    y_label: "variance entropy".into(),
+                    series,
+                })
+        })
+    });
+    view! {
+        <section aria-labelledby="pair-h">
+            <h2 id="pair-h">{move || data.with(|d| match d { Some(Ok(p)) => format!("{} vs {}", p.labels[0], p.labels[1]), _ => "Pair".into() })}</h2>
+            <GroupControls/>
+            {move || data.with(|d| match d { Some(Err(e)) => Some(view! { <p class="notice" role="status">{e.clone()}</p> }), _ => None })}
+            <div class:hidden=move || !ok()>
+                <div class="grid">
+                    <Figure plot=per_component id="d-per-component" width=460 height=280/>
+                    <Figure plot=scatter id="layer-scatter" width=460 height=280/>
+                </div>
+                <h3>"Distribution of each principal coefficient"</h3>
+                <div class="grid small">{distributions}</div>
+                <div class="grid">
+                    <Figure plot=eigen(0) id="eigen-a" width=760 height=150/>
+                    <Figure plot=eigen(1) id="eigen-b" width=760 height=150/>
+                    <Figure plot=samples(0) id="samples-a" width=760 height=260/>
+                    <Figure plot=samples(1) id="samples-b" width=760 height=260/>
+                </div>
+            </div>
+        </section>
+    }
+}
