@@ -150,6 +150,33 @@ test('clicking a heatmap cell opens the pair, and a permalink reopens it', async
   assert.ok(Math.abs(parts.reduce((x, y) => x + y, 0) - d) < 1e-12 * Math.max(1, d), `${parts} vs ${d}`);
 });
 
+test('the pair is reachable by keyboard and shows both groups\' c0/c1 densities', async () => {
+  const p = await page();
+  await p.goto(`${server.url}/filterscope/?view=pair&by=Task`);
+  await loaded(p);
+  await p.focus('#pick-b');
+  await p.selectOption('#pick-b', 'Text Recognition');
+  await p.waitForURL(/b=Text(\+|%20)Recognition/);
+  assert.match(await p.textContent('#pair-h'), /vs Text Recognition$/);
+  await drawn(p, '#density-a');
+  await drawn(p, '#density-b');
+});
+
+test('the model view\'s layer numbers equal data-prep layers --json', async () => {
+  const p = await page();
+  await p.goto(`${server.url}/filterscope/?view=model&model=ppocrv4-det`);
+  await loaded(p);
+  await drawn(p, '#model-profile');
+  await p.click('#model-profile button:has-text("data")');
+  const rows = await p.$$eval('#model-profile-data tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => Number(td.textContent))));
+  const want = cli('layers', path.join(SITE, 'data'), '--json').filter((l) => l.model === 'ppocrv4-det');
+  assert.equal(rows.length, want.length);
+  const sorted = (v) => [...v].sort((a, b) => a - b);
+  assert.deepEqual(sorted(rows.map((r) => r[1])), sorted(want.map((l) => l.sparsity)));
+  assert.deepEqual(sorted(rows.map((r) => r[2])), sorted(want.map((l) => l.variance_entropy_ratio)));
+  assert.match(await p.textContent('#model-meta'), /Apache-2\.0/);
+});
+
 test('back and forward move between views', async () => {
   const p = await page();
   await p.goto(`${server.url}/filterscope/`);

@@ -129,6 +129,14 @@ pub enum Plot {
         y_label: String,
         series: Vec<(String, Points)>,
     },
+    /// A 2-D histogram over a square range (rows are y bins, bottom first), log colour scale.
+    Density {
+        title: String,
+        x_label: String,
+        y_label: String,
+        range: (f64, f64),
+        counts: Vec<Vec<u32>>,
+    },
     /// Box plot of one set of values (drift of the upper triangle).
     Box {
         title: String,
@@ -149,6 +157,7 @@ impl Plot {
             | Plot::Lines { title, .. }
             | Plot::Filters { title, .. }
             | Plot::Scatter { title, .. }
+            | Plot::Density { title, .. }
             | Plot::Box { title, .. } => title,
         }
     }
@@ -246,6 +255,28 @@ impl Plot {
                     })
                     .collect(),
             ),
+            Plot::Density {
+                x_label,
+                y_label,
+                range,
+                counts,
+                ..
+            } => {
+                let n = counts.len().max(1);
+                let w = (range.1 - range.0) / n as f64;
+                let centre = |k: usize| range.0 + (k as f64 + 0.5) * w;
+                let rows = counts
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(y, row)| {
+                        row.iter()
+                            .enumerate()
+                            .filter(|(_, c)| **c > 0)
+                            .map(move |(x, c)| vec![f(centre(x)), f(centre(y)), c.to_string()])
+                    })
+                    .collect();
+                (vec![x_label.clone(), y_label.clone(), "count".into()], rows)
+            }
             Plot::Box { label, values, .. } => (
                 vec![label.clone()],
                 values.iter().map(|v| vec![f(*v)]).collect(),
@@ -549,6 +580,46 @@ impl Plot {
                     .map_err(err)?;
                 Ok(None)
             }
+            Plot::Density {
+                title,
+                x_label,
+                y_label,
+                range,
+                counts,
+            } => {
+                let n = counts.len().max(1);
+                let max = counts.iter().flatten().copied().max().unwrap_or(0) as f64;
+                let mut chart = ChartBuilder::on(root)
+                    .caption(title, font(14))
+                    .margin(6)
+                    .x_label_area_size(30)
+                    .y_label_area_size(50)
+                    .build_cartesian_2d(range.0..range.1, range.0..range.1)
+                    .map_err(err)?;
+                chart
+                    .configure_mesh()
+                    .disable_mesh()
+                    .x_desc(x_label.as_str())
+                    .y_desc(y_label.as_str())
+                    .label_style(font(10))
+                    .axis_style(fg)
+                    .draw()
+                    .map_err(err)?;
+                let w = (range.1 - range.0) / n as f64;
+                chart
+                    .draw_series(counts.iter().enumerate().flat_map(|(y, row)| {
+                        row.iter()
+                            .enumerate()
+                            .filter(|(_, c)| **c > 0)
+                            .map(move |(x, c)| {
+                                let (x0, y0) = (range.0 + x as f64 * w, range.0 + y as f64 * w);
+                                let t = (*c as f64).ln_1p() / max.ln_1p().max(1e-12);
+                                Rectangle::new([(x0, y0), (x0 + w, y0 + w)], viridis(t).filled())
+                            })
+                    }))
+                    .map_err(err)?;
+                Ok(None)
+            }
             Plot::Box {
                 title,
                 label,
@@ -692,6 +763,13 @@ mod tests {
                 title: "b".into(),
                 label: "D".into(),
                 values: vec![0.1, 0.5, 0.2],
+            },
+            Plot::Density {
+                title: "d".into(),
+                x_label: "c0".into(),
+                y_label: "c1".into(),
+                range: (-1.0, 1.0),
+                counts: vec![vec![0, 2], vec![5, 1]],
             },
         ];
         for p in plots {

@@ -2,7 +2,9 @@
 //! per component, each group's own eigen-filters, sampled raw filters, and their layers' quality.
 
 use filterscope_site::{SiteData, Where};
-use filterscope_stats::{distribution, drift_per_component, Basis, BinRule, Sketch, N_BINS};
+use filterscope_stats::{
+    distribution, drift_per_component, scale_filter, Basis, BinRule, Sketch, N_BINS,
+};
 use leptos::prelude::*;
 
 use crate::figure::Figure;
@@ -72,17 +74,50 @@ pub fn Pair() -> impl IntoView {
         })
     });
     let ok = move || data.with(|d| matches!(d, Some(Ok(_))));
+    // The groups to pick from, so any pair is reachable by keyboard as well as from the heatmap.
+    let choices = Memo::new(move |_| {
+        let r = route.get();
+        loader.site.with(|s| {
+            s.as_ref()
+                .and_then(|s| {
+                    s.column_values(&r.by.clone().unwrap_or_else(|| default_by(s)))
+                        .ok()
+                })
+                .unwrap_or_default()
+        })
+    });
+    let current = move |g: usize| {
+        data.with(|d| match d {
+            Some(Ok(p)) => p.labels[g].clone(),
+            _ => String::new(),
+        })
+    };
+    let pick = move |g: usize, v: String| {
+        let mut r = route.get_untracked();
+        let other = current(1 - g);
+        if g == 0 {
+            (r.a, r.b) = (Some(v), Some(other));
+        } else {
+            (r.a, r.b) = (Some(other), Some(v));
+        }
+        router.go(r);
+    };
+    let picker = move |g: usize| {
+        view! {
+            <label>
+                {if g == 0 { "A " } else { "B " }}
+                <select id=if g == 0 { "pick-a" } else { "pick-b" } on:change=move |e| pick(g, event_target_value(&e)) prop:value=move || current(g)>
+                    {move || choices.get().into_iter().map(|c| view! { <option value=c.clone() selected=c == current(g)>{c.clone()}</option> }).collect_view()}
+                </select>
+            </label>
+        }
+    };
     let per_component = Memo::new(move |_| {
         data.with(|d| match d {
             Some(Ok(p)) => {
                 let d = drift_per_component(&p.sketches[0].hist, &p.sketches[1].hist, &p.evr);
                 Some(Plot::Bars {
-                    title: format!(
-                        "D per component: {} vs {} (total {:.4})",
-                        p.labels[0],
-                        p.labels[1],
-                        d.iter().sum::<f64>()
-                    ),
+                    title: format!("D per component (D = {:.4})", d.iter().sum::<f64>()),
                     labels: (0..9).map(|i| format!("c{i}")).collect(),
                     values: d.to_vec(),
                     y_label: "evr-weighted symmetric KL".into(),
@@ -160,6 +195,35 @@ pub fn Pair() -> impl IntoView {
             })
         })
     };
+    let density = |g: usize| {
+        Memo::new(move |_| {
+            let d = data.get();
+            let Some(Ok(p)) = d else { return None };
+            loader.site.with(|s| {
+                let s = s.as_ref()?;
+                let basis = s.basis();
+                let (lo, hi) = (p.rule.lo, p.rule.hi);
+                const N: usize = 40;
+                let mut counts = vec![vec![0u32; N]; N];
+                let cell = |v: f64| (((v - lo) / (hi - lo) * N as f64) as usize).min(N - 1);
+                let mut n = 0;
+                for &l in &p.layers[g] {
+                    for r in s.layer_samples(l) {
+                        let c = basis.project(&scale_filter(&r.weights.map(|w| w as f64)));
+                        counts[cell(c[1])][cell(c[0])] += 1;
+                        n += 1;
+                    }
+                }
+                (n > 0).then(|| Plot::Density {
+                    title: format!("c0/c1 density of {} ({n} sampled filters)", p.labels[g]),
+                    x_label: "c0".into(),
+                    y_label: "c1".into(),
+                    range: (lo, hi),
+                    counts,
+                })
+            })
+        })
+    };
     let scatter = Memo::new(move |_| {
         let d = data.get();
         let Some(Ok(p)) = d else { return None };
@@ -196,6 +260,7 @@ pub fn Pair() -> impl IntoView {
         <section aria-labelledby="pair-h">
             <h2 id="pair-h">{move || data.with(|d| match d { Some(Ok(p)) => format!("{} vs {}", p.labels[0], p.labels[1]), _ => "Pair".into() })}</h2>
             <GroupControls/>
+            <div class="controls-row">{picker(0)} {picker(1)}</div>
             {move || data.with(|d| match d { Some(Err(e)) => Some(view! { <p class="notice" role="status">{e.clone()}</p> }), _ => None })}
             <div class:hidden=move || !ok()>
                 <div class="grid">
@@ -209,6 +274,8 @@ pub fn Pair() -> impl IntoView {
                     <Figure plot=eigen(1) id="eigen-b" width=760 height=150/>
                     <Figure plot=samples(0) id="samples-a" width=760 height=260/>
                     <Figure plot=samples(1) id="samples-b" width=760 height=260/>
+                    <Figure plot=density(0) id="density-a" width=420 height=400/>
+                    <Figure plot=density(1) id="density-b" width=420 height=400/>
                 </div>
             </div>
         </section>
