@@ -165,6 +165,10 @@ impl Plot {
     /// The numbers behind the plot: header and rows.
     pub fn table(&self) -> (Vec<String>, Vec<Vec<String>>) {
         let f = |v: f64| format!("{v}");
+        // A row: a leading label, then numbers.
+        let row = |first: String, rest: &mut dyn Iterator<Item = f64>| -> Vec<String> {
+            std::iter::once(first).chain(rest.map(f)).collect()
+        };
         match self {
             Plot::Heatmap { labels, values, .. } => {
                 let mut h = vec![String::new()];
@@ -172,11 +176,7 @@ impl Plot {
                 let rows = labels
                     .iter()
                     .zip(values)
-                    .map(|(l, r)| {
-                        std::iter::once(l.clone())
-                            .chain(r.iter().map(|v| f(*v)))
-                            .collect()
-                    })
+                    .map(|(l, r)| row(l.clone(), &mut r.iter().copied()))
                     .collect();
                 (h, rows)
             }
@@ -196,10 +196,10 @@ impl Plot {
                     .zip(values)
                     .enumerate()
                     .map(|(i, (l, v))| {
-                        [l.clone(), f(*v)]
-                            .into_iter()
-                            .chain(extra.iter().map(|e| f(e.1[i])))
-                            .collect()
+                        row(
+                            l.clone(),
+                            &mut std::iter::once(*v).chain(extra.iter().map(|e| e.1[i])),
+                        )
                     })
                     .collect(),
             ),
@@ -211,11 +211,7 @@ impl Plot {
                 let rows = x
                     .iter()
                     .enumerate()
-                    .map(|(i, xv)| {
-                        std::iter::once(f(*xv))
-                            .chain(series.iter().map(|s| f(s.1[i])))
-                            .collect()
-                    })
+                    .map(|(i, xv)| row(f(*xv), &mut series.iter().map(|s| s.1[i])))
                     .collect();
                 (h, rows)
             }
@@ -227,11 +223,7 @@ impl Plot {
                 let rows = captions
                     .iter()
                     .zip(filters)
-                    .map(|(c, w)| {
-                        std::iter::once(c.clone())
-                            .chain(w.iter().map(|v| f(*v)))
-                            .collect()
-                    })
+                    .map(|(c, w)| row(c.clone(), &mut w.iter().copied()))
                     .collect();
                 (h, rows)
             }

@@ -8,7 +8,7 @@ use crate::figure::Figure;
 use crate::loader::Loader;
 use crate::plot::Plot;
 use crate::route::{Route, Router, View};
-use crate::views::controls::{default_by, wheres, GroupControls};
+use crate::views::controls::{grouping, wheres, GroupControls};
 
 /// Order of groups by mean drift to the others, smallest first (ties by label).
 pub fn mean_order(c: &Comparison) -> Vec<usize> {
@@ -45,14 +45,7 @@ pub fn Compare() -> impl IntoView {
     let router = use_context::<Router>().expect("router");
     let loader = use_context::<Loader>().expect("loader");
     let route = router.route;
-    let by = Memo::new(move |_| {
-        route
-            .get()
-            .by
-            .clone()
-            .or_else(|| loader.site.with(|s| s.as_ref().map(default_by)))
-            .unwrap_or_default()
-    });
+    let by = grouping(route, loader);
     let comparison = Memo::new(move |_| {
         let r = route.get();
         let b = by.get();

@@ -38,6 +38,18 @@ pub fn default_by(s: &SiteData) -> String {
     }
 }
 
+/// The grouping column of the URL, or the data's default.
+pub fn grouping(route: RwSignal<Route>, loader: Loader) -> Memo<String> {
+    Memo::new(move |_| {
+        route
+            .get()
+            .by
+            .clone()
+            .or_else(|| loader.site.with(|s| s.as_ref().map(default_by)))
+            .unwrap_or_default()
+    })
+}
+
 /// "Group by" select and filter chips with an "add filter" pair of selects.
 #[component]
 pub fn GroupControls() -> impl IntoView {
@@ -49,14 +61,7 @@ pub fn GroupControls() -> impl IntoView {
             .site
             .with(|s| s.as_ref().map(groupable).unwrap_or_default())
     });
-    let by = Memo::new(move |_| {
-        route
-            .get()
-            .by
-            .clone()
-            .or_else(|| loader.site.with(|s| s.as_ref().map(default_by)))
-            .unwrap_or_default()
-    });
+    let by = grouping(route, loader);
     let new_col = RwSignal::new(String::new());
     let values = Memo::new(move |_| {
         let c = new_col.get();
