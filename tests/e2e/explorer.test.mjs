@@ -44,7 +44,7 @@ before(async () => {
     fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace('"format_version": 1', '"format_version": 99'));
   });
   server = await serve({
-    '/filterscope/': SITE, '/missing/': missing, '/corrupt/': corrupt, '/truncated/': truncated, '/badformat/': badManifest,
+    '/filterscope/': SITE, '/elsewhere/': path.join(SITE, 'data'), '/missing/': missing, '/corrupt/': corrupt, '/truncated/': truncated, '/badformat/': badManifest,
   });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -175,6 +175,17 @@ test('the model view\'s layer numbers equal data-prep layers --json', async () =
   assert.deepEqual(sorted(rows.map((r) => r[1])), sorted(want.map((l) => l.sparsity)));
   assert.deepEqual(sorted(rows.map((r) => r[2])), sorted(want.map((l) => l.variance_entropy_ratio)));
   assert.match(await p.textContent('#model-meta'), /Apache-2\.0/);
+});
+
+test('?data= loads the data from another base URL and links keep it', async () => {
+  const p = await page();
+  await p.goto(`${server.url}/filterscope/?data=${encodeURIComponent(`${server.url}/elsewhere/`)}`);
+  await drawn(p, '#eigen');
+  await p.click('nav a:has-text("Compare")');
+  await p.waitForURL(/view=compare/);
+  assert.match(p.url(), /data=.*elsewhere/);
+  await loaded(p);
+  await drawn(p, '#heatmap');
 });
 
 test('back and forward move between views', async () => {

@@ -74,6 +74,47 @@ async fn fetch_bytes(url: &str, file: &str) -> Result<Vec<u8>, String> {
     Ok(Uint8Array::new(&buf).to_vec())
 }
 
+/// Streams a file's body piece by piece into `sink` as it downloads.
+async fn stream_bytes(
+    url: &str,
+    file: &str,
+    mut sink: impl FnMut(&[u8]) -> Result<(), String>,
+) -> Result<(), String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let resp = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .map_err(|_| format!("{file}: could not be fetched (network error or blocked by CORS)"))?;
+    let resp: Response = resp
+        .dyn_into()
+        .map_err(|_| format!("{file}: not an HTTP response"))?;
+    if !resp.ok() {
+        return Err(format!(
+            "{file}: HTTP {} {} (missing?)",
+            resp.status(),
+            resp.status_text()
+        ));
+    }
+    let body = resp
+        .body()
+        .ok_or_else(|| format!("{file}: the response has no body"))?;
+    let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+    loop {
+        let step = JsFuture::from(reader.read())
+            .await
+            .map_err(|_| format!("{file}: the download broke off"))?;
+        let done = js_sys::Reflect::get(&step, &"done".into())
+            .ok()
+            .and_then(|d| d.as_bool())
+            .unwrap_or(true);
+        if done {
+            return Ok(());
+        }
+        let value = js_sys::Reflect::get(&step, &"value".into())
+            .map_err(|_| format!("{file}: unreadable body"))?;
+        sink(&Uint8Array::new(&value).to_vec())?;
+    }
+}
+
 impl Loader {
     pub fn new() -> Loader {
         let l = Loader {
@@ -148,25 +189,47 @@ impl Loader {
                     .map(|(k, c)| (false, k, c.entry.file.clone())),
             )
             .collect();
+        // Each chunk is verified and decoded while it downloads; its rows join the data only once
+        // the whole file has checked out against the manifest.
+        let site = self.site;
+        let progress = self.progress;
         let mut fetched = futures::stream::iter(jobs.into_iter().map(|(sketch, k, file)| {
             let u = url(&file);
-            async move { (sketch, k, fetch_bytes(&u, &file).await) }
+            async move {
+                let mut incoming = site
+                    .with_untracked(|s| {
+                        let s = s.as_ref().expect("tables loaded");
+                        if sketch {
+                            s.incoming_sketch_chunk(k)
+                        } else {
+                            s.incoming_sample_chunk(k)
+                        }
+                    })
+                    .map_err(|e| e.to_string())?;
+                stream_bytes(&u, &file, |piece| {
+                    progress.update(|p| p.bytes += piece.len() as u64);
+                    incoming.push(piece).map_err(|e| e.to_string())
+                })
+                .await?;
+                let batches = incoming.finish().map_err(|e| e.to_string())?;
+                Ok::<_, String>((sketch, k, batches))
+            }
         }))
         .buffer_unordered(PARALLEL);
-        while let Some((sketch, k, bytes)) = fetched.next().await {
-            let bytes = bytes?;
+        while let Some(done) = fetched.next().await {
+            let (sketch, k, batches) = done?;
             let mut result = Ok(());
             self.site.update(|s| {
                 if let Some(s) = s {
                     result = if sketch {
-                        s.add_sketch_chunk(k, &bytes)
+                        s.add_sketch_batches(k, &batches)
                     } else {
-                        s.add_sample_chunk(k, &bytes)
+                        s.add_sample_batches(k, &batches)
                     };
                 }
             });
             result.map_err(|e| e.to_string())?;
-            self.advance(bytes.len());
+            self.progress.update(|p| p.files += 1);
         }
         self.progress.update(|p| p.done = true);
         Ok(())

@@ -18,7 +18,7 @@ mod query;
 mod tables;
 mod writer;
 
-pub use ipc::{read_batches, sha256_hex, write_stream};
+pub use ipc::{read_batches, sha256_hex, write_stream, IncomingFile};
 pub use manifest::{BasisJson, ChunkEntry, FileEntry, Manifest, FORMAT, FORMAT_VERSION};
 pub use query::{Comparison, Group, LayerReport, SiteData, StatsReport, Where};
 pub use tables::{LayerRow, LayerSketch, ModelRow, Rollup, SampleRow, Tables};

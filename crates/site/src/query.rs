@@ -4,13 +4,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use arrow_array::RecordBatch;
 use filterscope_stats::{
     depth_bucket, drift_matrix, Basis, Histograms, Sketch, DEPTH_BUCKETS, DEPTH_LABELS,
 };
 use serde::Serialize;
 
 use crate::tables::{LayerRow, LayerSketch, ModelRow, Rollup, SampleRow, Tables};
-use crate::{read_batches, ChunkEntry, Manifest, SiteError};
+use crate::{read_batches, ChunkEntry, IncomingFile, Manifest, SiteError};
 
 /// A `COLUMN=VALUE` condition. Conditions on the same column are alternatives (OR); conditions on
 /// different columns must all hold (AND).
@@ -163,21 +164,14 @@ pub struct SiteData {
     basis: Basis,
 }
 
-/// Chunk `k` of a manifest list, checked against `bytes`: its file name and layer range.
-fn verified_chunk(
-    list: &[ChunkEntry],
+/// Entry `k` of a manifest's chunk list.
+fn chunk_entry<'a>(
+    list: &'a [ChunkEntry],
     kind: &str,
     k: usize,
-    bytes: &[u8],
-) -> Result<(String, std::ops::Range<u64>), SiteError> {
-    let c = list
-        .get(k)
-        .ok_or_else(|| SiteError::Query(format!("no {kind} chunk {k}")))?;
-    c.entry.verify(bytes)?;
-    Ok((
-        c.entry.file.clone(),
-        c.first_layer..c.first_layer + c.layers,
-    ))
+) -> Result<&'a ChunkEntry, SiteError> {
+    list.get(k)
+        .ok_or_else(|| SiteError::Query(format!("no {kind} chunk {k}")))
 }
 
 /// The single record batch of a table file (the writer puts each table in one batch).
@@ -261,18 +255,40 @@ impl SiteData {
         &self.basis
     }
 
-    /// Verifies and decodes sketch chunk `k` (as listed in the manifest).
-    pub fn add_sketch_chunk(&mut self, k: usize, bytes: &[u8]) -> Result<(), SiteError> {
-        let (file, range) = verified_chunk(&self.manifest.sketches, "sketch", k, bytes)?;
+    /// Starts receiving sketch chunk `k` (as listed in the manifest), to be pushed piece by piece.
+    pub fn incoming_sketch_chunk(&self, k: usize) -> Result<IncomingFile, SiteError> {
+        Ok(IncomingFile::new(
+            &chunk_entry(&self.manifest.sketches, "sketch", k)?.entry,
+        ))
+    }
+
+    /// Starts receiving sample chunk `k`.
+    pub fn incoming_sample_chunk(&self, k: usize) -> Result<IncomingFile, SiteError> {
+        Ok(IncomingFile::new(
+            &chunk_entry(&self.manifest.samples, "sample", k)?.entry,
+        ))
+    }
+
+    /// Adds the verified batches of sketch chunk `k` ([`IncomingFile::finish`]).
+    pub fn add_sketch_batches(
+        &mut self,
+        k: usize,
+        batches: &[RecordBatch],
+    ) -> Result<(), SiteError> {
+        let c = chunk_entry(&self.manifest.sketches, "sketch", k)?;
+        let (file, range) = (
+            c.entry.file.clone(),
+            c.first_layer..c.first_layer + c.layers,
+        );
         let mut rows = Vec::new();
-        for b in read_batches(&file, bytes)? {
-            rows.extend(Tables::decode_layer_sketches(&file, &b)?);
+        for b in batches {
+            rows.extend(Tables::decode_layer_sketches(&file, b)?);
         }
         if rows.len() as u64 != range.end - range.start
             || rows.iter().any(|(l, _)| !range.contains(&(*l as u64)))
         {
             return Err(SiteError::Table {
-                file: file.clone(),
+                file,
                 problem: format!("rows do not cover layers {range:?}"),
             });
         }
@@ -283,22 +299,47 @@ impl SiteData {
         Ok(())
     }
 
-    /// Verifies and decodes sample chunk `k`.
-    pub fn add_sample_chunk(&mut self, k: usize, bytes: &[u8]) -> Result<(), SiteError> {
-        let (file, range) = verified_chunk(&self.manifest.samples, "sample", k, bytes)?;
-        for b in read_batches(&file, bytes)? {
-            for r in Tables::decode_samples(&file, &b)? {
-                if !range.contains(&(r.layer as u64)) {
-                    return Err(SiteError::Table {
-                        file: file.clone(),
-                        problem: format!("sample of layer {} outside {range:?}", r.layer),
-                    });
-                }
-                self.samples[r.layer as usize].push(r);
-            }
+    /// Adds the verified batches of sample chunk `k`.
+    pub fn add_sample_batches(
+        &mut self,
+        k: usize,
+        batches: &[RecordBatch],
+    ) -> Result<(), SiteError> {
+        let c = chunk_entry(&self.manifest.samples, "sample", k)?;
+        let (file, range) = (
+            c.entry.file.clone(),
+            c.first_layer..c.first_layer + c.layers,
+        );
+        let mut rows = Vec::new();
+        for b in batches {
+            rows.extend(Tables::decode_samples(&file, b)?);
+        }
+        if let Some(r) = rows.iter().find(|r| !range.contains(&(r.layer as u64))) {
+            return Err(SiteError::Table {
+                file,
+                problem: format!("sample of layer {} outside {range:?}", r.layer),
+            });
+        }
+        for r in rows {
+            let l = r.layer as usize;
+            self.samples[l].push(r);
         }
         self.sample_chunks[k] = true;
         Ok(())
+    }
+
+    /// Verifies and decodes sketch chunk `k` from all its bytes.
+    pub fn add_sketch_chunk(&mut self, k: usize, bytes: &[u8]) -> Result<(), SiteError> {
+        let mut f = self.incoming_sketch_chunk(k)?;
+        f.push(bytes)?;
+        self.add_sketch_batches(k, &f.finish()?)
+    }
+
+    /// Verifies and decodes sample chunk `k` from all its bytes.
+    pub fn add_sample_chunk(&mut self, k: usize, bytes: &[u8]) -> Result<(), SiteError> {
+        let mut f = self.incoming_sample_chunk(k)?;
+        f.push(bytes)?;
+        self.add_sample_batches(k, &f.finish()?)
     }
 
     /// Whether every sketch chunk has been added.
