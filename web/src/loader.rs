@@ -50,30 +50,6 @@ pub fn data_base() -> String {
     }
 }
 
-async fn fetch_bytes(url: &str, file: &str) -> Result<Vec<u8>, String> {
-    let window = web_sys::window().ok_or("no window")?;
-    let resp = JsFuture::from(window.fetch_with_str(url))
-        .await
-        .map_err(|_| format!("{file}: could not be fetched (network error or blocked by CORS)"))?;
-    let resp: Response = resp
-        .dyn_into()
-        .map_err(|_| format!("{file}: not an HTTP response"))?;
-    if !resp.ok() {
-        return Err(format!(
-            "{file}: HTTP {} {} (missing?)",
-            resp.status(),
-            resp.status_text()
-        ));
-    }
-    let buf = JsFuture::from(
-        resp.array_buffer()
-            .map_err(|_| format!("{file}: unreadable body"))?,
-    )
-    .await
-    .map_err(|_| format!("{file}: the download broke off"))?;
-    Ok(Uint8Array::new(&buf).to_vec())
-}
-
 /// Streams a file's body piece by piece into `sink` as it downloads.
 async fn stream_bytes(
     url: &str,
@@ -113,6 +89,17 @@ async fn stream_bytes(
             .map_err(|_| format!("{file}: unreadable body"))?;
         sink(&Uint8Array::new(&value).to_vec())?;
     }
+}
+
+/// A whole (small) file.
+async fn fetch_bytes(url: &str, file: &str) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    stream_bytes(url, file, |piece| {
+        out.extend_from_slice(piece);
+        Ok(())
+    })
+    .await?;
+    Ok(out)
 }
 
 impl Loader {
