@@ -34,11 +34,8 @@ impl LayerQuality {
         let n = filters.len() as u64;
         let n_sparse = sketch.n_sparse;
         let h = variance_entropy(&sketch.raw);
-        let sparsity = if n == 0 {
-            0.0
-        } else {
-            n_sparse as f64 / n as f64
-        };
+        // The same share the site reader derives from a decoded sketch.
+        let sparsity = sketch.sparsity();
         Self {
             n,
             n_sparse,
