@@ -1,6 +1,11 @@
 //! The official CNN Filter DB file: an HDF5 dataset `filters` of shape (N, 3, 3), float64 or
 //! float32, read in contiguous slabs so memory stays bounded whatever N is.
+//!
+//! A contiguous, unfiltered dataset (what h5py writes by default) is read straight from the file at
+//! its offset with positioned reads into the caller's buffer: no HDF5 global lock, no ndarray and
+//! no copy. Chunked or compressed datasets go through the HDF5 library in slabs.
 
+use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
 use filterscope_stats::Filter;
@@ -14,6 +19,56 @@ pub struct H5Filters {
     file: hdf5::File,
     ds: hdf5::Dataset,
     n: u64,
+    direct: Option<Direct>,
+}
+
+/// Where a contiguous dataset's raw values live in the file.
+struct Direct {
+    file: std::fs::File,
+    offset: u64,
+    /// Bytes per value: 8 (float64) or 4 (float32).
+    width: u64,
+    /// Values are big-endian.
+    swap: bool,
+}
+
+impl Direct {
+    fn probe(
+        path: &Path,
+        ds: &hdf5::Dataset,
+        n: u64,
+        width: u64,
+    ) -> Result<Option<Self>, PrepError> {
+        if ds.is_chunked() || !ds.filters().is_empty() || n == 0 {
+            return Ok(None);
+        }
+        let Some(offset) = ds.offset() else {
+            return Ok(None);
+        };
+        let swap = match ds.dtype().map(|t| t.byte_order()) {
+            Ok(hdf5::datatype::ByteOrder::LittleEndian) => cfg!(target_endian = "big"),
+            Ok(hdf5::datatype::ByteOrder::BigEndian) => cfg!(target_endian = "little"),
+            _ => return Ok(None),
+        };
+        let file = std::fs::File::open(path).map_err(|e| PrepError::io(path, e))?;
+        let have = file.metadata().map_err(|e| PrepError::io(path, e))?.len();
+        let need = offset + n * 9 * width;
+        if have < need {
+            return Err(PrepError::invalid(
+                path,
+                "/filters",
+                format!(
+                    "the file is truncated: the dataset ends at byte {need}, the file at {have}"
+                ),
+            ));
+        }
+        Ok(Some(Self {
+            file,
+            offset,
+            width,
+            swap,
+        }))
+    }
 }
 
 impl H5Filters {
@@ -38,8 +93,9 @@ impl H5Filters {
         let dtype = ds.dtype().and_then(|t| t.to_descriptor()).map_err(|e| {
             PrepError::invalid(path, "/filters", format!("unreadable data type ({e})"))
         })?;
-        match dtype {
-            TypeDescriptor::Float(FloatSize::U8) | TypeDescriptor::Float(FloatSize::U4) => {}
+        let width = match dtype {
+            TypeDescriptor::Float(FloatSize::U8) => 8,
+            TypeDescriptor::Float(FloatSize::U4) => 4,
             other => {
                 return Err(PrepError::invalid(
                     path,
@@ -47,10 +103,12 @@ impl H5Filters {
                     format!("data type {other} is not float64 or float32"),
                 ));
             }
-        }
+        };
+        let n = shape[0] as u64;
         Ok(Self {
             path: path.to_path_buf(),
-            n: shape[0] as u64,
+            direct: Direct::probe(path, &ds, n, width)?,
+            n,
             file,
             ds,
         })
@@ -91,31 +149,79 @@ impl H5Filters {
         }
     }
 
-    /// Reads filters `start..start + count` (converted to f64 by HDF5 if stored as float32).
+    /// Whether reads bypass the HDF5 library (a contiguous, unfiltered dataset).
+    pub fn is_direct(&self) -> bool {
+        self.direct.is_some()
+    }
+
+    /// Appends filters `start..start + count` to `buf` as f64.
+    pub fn read_into(
+        &self,
+        start: u64,
+        count: u64,
+        buf: &mut Vec<Filter>,
+    ) -> Result<(), PrepError> {
+        let (a, b) = (start, start + count);
+        let failed = |e: &dyn std::fmt::Display| {
+            PrepError::invalid(
+                &self.path,
+                format!("/filters[{a}..{b}]"),
+                format!("read failed ({e})"),
+            )
+        };
+        let old = buf.len();
+        let Some(d) = &self.direct else {
+            let arr = self
+                .ds
+                .read_slice::<f64, _, ndarray::Ix3>(ndarray::s![a as usize..b as usize, .., ..])
+                .map_err(|e| failed(&e))?;
+            let (flat, _) = arr.into_raw_vec_and_offset();
+            buf.extend(
+                flat.chunks_exact(9)
+                    .map(|c| -> Filter { c.try_into().expect("9 weights") }),
+            );
+            return Ok(());
+        };
+        buf.resize(old + count as usize, [0.0; 9]);
+        let dst = &mut buf[old..];
+        let at = d.offset + start * 9 * d.width;
+        if d.width == 8 {
+            d.file
+                .read_exact_at(bytemuck::cast_slice_mut(dst), at)
+                .map_err(|e| failed(&e))?;
+            if d.swap {
+                for v in dst.as_flattened_mut() {
+                    *v = f64::from_bits(v.to_bits().swap_bytes());
+                }
+            }
+        } else {
+            let mut raw = vec![0f32; dst.len() * 9];
+            d.file
+                .read_exact_at(bytemuck::cast_slice_mut(&mut raw), at)
+                .map_err(|e| failed(&e))?;
+            for (v, r) in dst.as_flattened_mut().iter_mut().zip(raw) {
+                let r = if d.swap {
+                    f32::from_bits(r.to_bits().swap_bytes())
+                } else {
+                    r
+                };
+                *v = f64::from(r);
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads filters `start..start + count` (converted to f64 if stored as float32).
     pub fn read(&self, start: u64, count: u64) -> Result<Vec<Filter>, PrepError> {
-        let (a, b) = (start as usize, (start + count) as usize);
-        let arr = self
-            .ds
-            .read_slice::<f64, _, ndarray::Ix3>(ndarray::s![a..b, .., ..])
-            .map_err(|e| {
-                PrepError::invalid(
-                    &self.path,
-                    format!("/filters[{a}..{b}]"),
-                    format!("read failed ({e})"),
-                )
-            })?;
-        let (flat, offset) = arr.into_raw_vec_and_offset();
-        debug_assert_eq!(offset.unwrap_or(0), 0);
-        Ok(flat
-            .chunks_exact(9)
-            .map(|c| c.try_into().expect("9 weights"))
-            .collect())
+        let mut buf = Vec::with_capacity(count as usize);
+        self.read_into(start, count, &mut buf)?;
+        Ok(buf)
     }
 }
 
-/// Writes a DB file in the official layout: `filters` (N, 3, 3) as float64 (or float32), chunked,
-/// and optionally the meta CSV as a uint8 `meta` dataset (the v0.1.0 layout). For tests and the
-/// synthetic generator.
+/// Writes a DB file in the official layout: `filters` (N, 3, 3) as float64, contiguous (h5py's
+/// default), or as float32 in chunks of 65,536 filters, so tests cover both the direct and the
+/// library read path; optionally the meta CSV as a uint8 `meta` dataset (the v0.1.0 layout).
 pub fn write_db(
     path: &Path,
     filters: &[Filter],
@@ -136,9 +242,10 @@ pub fn write_db(
         b.with_data(&arr).create("filters").map_err(io)?;
     } else {
         let arr = ndarray::Array3::from_shape_vec((n, 3, 3), flat).expect("shape");
-        let b = file.new_dataset_builder();
-        let b = if n > 0 { b.chunk((chunk, 3, 3)) } else { b };
-        b.with_data(&arr).create("filters").map_err(io)?;
+        file.new_dataset_builder()
+            .with_data(&arr)
+            .create("filters")
+            .map_err(io)?;
     }
     if let Some(m) = meta_csv {
         let bytes = ndarray::Array1::from_vec(m.as_bytes().to_vec());
@@ -208,20 +315,18 @@ pub fn plan(
 }
 
 impl crate::pipeline::FilterSource for H5Source {
-    fn read_layers(&self, range: std::ops::Range<usize>) -> Result<Vec<Vec<Filter>>, PrepError> {
+    fn read_layers(
+        &self,
+        range: std::ops::Range<usize>,
+        buf: &mut Vec<Filter>,
+    ) -> Result<(), PrepError> {
         if range.is_empty() {
-            return Ok(Vec::new());
+            return Ok(());
         }
         // Layers tile the file in order, so a batch is one contiguous slab.
         let start = self.first_filter[range.start];
-        let count: u64 = self.sizes[range.clone()].iter().sum();
-        let mut all = self.filters.read(start, count)?;
-        let mut out = Vec::with_capacity(range.len());
-        for &n in self.sizes[range].iter().rev() {
-            out.push(all.split_off(all.len() - n as usize));
-        }
-        out.reverse();
-        Ok(out)
+        let count: u64 = self.sizes[range].iter().sum();
+        self.filters.read_into(start, count, buf)
     }
 
     fn locate(&self, layer: usize, index: usize) -> (PathBuf, String) {

@@ -10,6 +10,7 @@ pub mod onnx_dir;
 pub mod output;
 pub mod pipeline;
 pub mod report;
+pub mod synth;
 
 use std::path::PathBuf;
 

@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
-use data_prep::pipeline::{build, Options};
+use data_prep::pipeline::{build_timed, Options, PassTiming};
+use data_prep::synth::{SynthDb, SynthOptions};
 use data_prep::{h5, onnx_dir, output, report};
 use filterscope_site::Where;
 
@@ -24,6 +25,9 @@ struct Cli {
 enum Command {
     /// Build site data from the CNN Filter DB (--h5) or a folder of ONNX models (--onnx).
     Build(BuildArgs),
+    /// Generate a synthetic DB with the shape of the CNN Filter DB v1.0.0 (db.h5 + meta.csv), or
+    /// with --site-only the site data built from it, without writing the DB.
+    Synth(SynthArgs),
     /// Global counts, PCA basis and coefficient range of a site.
     Stats {
         /// The site folder.
@@ -88,6 +92,95 @@ struct BuildArgs {
     /// No progress bars.
     #[arg(long)]
     quiet: bool,
+    /// Print the seconds and filters/s of each pass as JSON on stdout.
+    #[arg(long)]
+    timings: bool,
+}
+
+#[derive(Args)]
+struct SynthArgs {
+    /// Models (v1.0.0: 647).
+    #[arg(long, default_value_t = SynthOptions::default().models)]
+    models: usize,
+    /// 3x3 conv layers in all (v1.0.0: 21,436).
+    #[arg(long, default_value_t = SynthOptions::default().layers)]
+    layers: usize,
+    /// Filters in all, approximately (v1.0.0: 1,464,797,156).
+    #[arg(long, default_value_t = SynthOptions::default().filters)]
+    filters: u64,
+    /// Seed.
+    #[arg(long, default_value_t = SynthOptions::default().seed)]
+    seed: u64,
+    /// The folder to write (db.h5 + meta.csv, or the site with --site-only).
+    #[arg(long)]
+    out: PathBuf,
+    /// Write the site data (as `build` would from the DB) instead of the DB.
+    #[arg(long)]
+    site_only: bool,
+    /// Replace --out if it exists.
+    #[arg(long)]
+    force: bool,
+    /// No progress bars.
+    #[arg(long)]
+    quiet: bool,
+}
+
+fn print_timings(passes: &[PassTiming], total_secs: f64, write_secs: f64, n: u64) -> Result<()> {
+    let rows: Vec<serde_json::Value> = passes
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "pass": p.name,
+                "seconds": p.seconds,
+                "filters_per_s": p.filters as f64 / p.seconds,
+            })
+        })
+        .collect();
+    println!(
+        "{}",
+        serde_json::json!({
+            "filters": n,
+            "seconds": total_secs,
+            "filters_per_s": n as f64 / total_secs,
+            "passes": rows,
+            "plan_seconds": total_secs - write_secs - passes.iter().map(|p| p.seconds).sum::<f64>(),
+            "write_seconds": write_secs,
+        })
+    );
+    Ok(())
+}
+
+fn run_synth(a: SynthArgs) -> Result<()> {
+    output::check_out(&a.out, a.force)?;
+    let db = SynthDb::design(&SynthOptions {
+        models: a.models,
+        layers: a.layers,
+        filters: a.filters,
+        seed: a.seed,
+    })?;
+    let started = std::time::Instant::now();
+    if a.site_only {
+        let (plan, src) = db.plan()?;
+        let opts = Options {
+            progress: !a.quiet,
+            ..Options::default()
+        };
+        let (content, _) = build_timed(&plan, &src, &opts)?;
+        output::write_site(&content, &a.out, a.force)?;
+    } else {
+        db.write(&a.out, a.force, !a.quiet)?;
+    }
+    if !a.quiet {
+        eprintln!(
+            "wrote {}: {} filters, {} layers, {} models in {:.1} s",
+            a.out.display(),
+            db.n_filters(),
+            db.layers.len(),
+            db.models.len(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
 }
 
 fn run_build(a: BuildArgs) -> Result<()> {
@@ -99,18 +192,20 @@ fn run_build(a: BuildArgs) -> Result<()> {
         progress: !a.quiet,
     };
     let started = std::time::Instant::now();
-    let content = match (&a.h5, &a.onnx, &a.models) {
+    let (content, passes) = match (&a.h5, &a.onnx, &a.models) {
         (Some(h5), _, _) => {
             let (plan, src) = h5::plan(h5, a.meta.as_deref())?;
-            build(&plan, &src, &opts)?
+            build_timed(&plan, &src, &opts)?
         }
         (None, Some(dir), Some(models)) => {
             let (plan, src) = onnx_dir::plan(dir, models)?;
-            build(&plan, &src, &opts)?
+            build_timed(&plan, &src, &opts)?
         }
         _ => anyhow::bail!("give --h5 FILE [--meta CSV] or --onnx DIR --models CSV"),
     };
+    let written = std::time::Instant::now();
     output::write_site(&content, &a.out, a.force)?;
+    let write_secs = written.elapsed().as_secs_f64();
     let n: u64 = content.layers.iter().map(|l| l.n_filters).sum();
     let secs = started.elapsed().as_secs_f64();
     if !a.quiet {
@@ -124,12 +219,16 @@ fn run_build(a: BuildArgs) -> Result<()> {
             n as f64 / secs
         );
     }
+    if a.timings {
+        print_timings(&passes, secs, write_secs, n)?;
+    }
     Ok(())
 }
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Build(a) => run_build(a)?,
+        Command::Synth(a) => run_synth(a)?,
         Command::Stats { site, json } => {
             let s = output::load_site(&site)?.stats();
             if json {

@@ -214,9 +214,12 @@ pub fn plan(dir: &Path, models_csv: &Path) -> Result<(Plan, OnnxSource), PrepErr
 }
 
 impl FilterSource for OnnxSource {
-    fn read_layers(&self, range: std::ops::Range<usize>) -> Result<Vec<Vec<Filter>>, PrepError> {
+    fn read_layers(
+        &self,
+        range: std::ops::Range<usize>,
+        buf: &mut Vec<Filter>,
+    ) -> Result<(), PrepError> {
         let mut cache = self.cache.lock().expect("cache lock");
-        let mut out = Vec::with_capacity(range.len());
         for i in range {
             let (m, j) = self.place[i];
             if cache.as_ref().is_none_or(|(k, _)| *k != m) {
@@ -229,9 +232,9 @@ impl FilterSource for OnnxSource {
                 .filter(|l| l.is_3x3())
                 .nth(j)
                 .expect("planned from the same file");
-            out.push(layer.filters());
+            buf.extend(layer.filters());
         }
-        Ok(out)
+        Ok(())
     }
 
     fn locate(&self, layer: usize, index: usize) -> (PathBuf, String) {

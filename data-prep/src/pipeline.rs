@@ -4,16 +4,20 @@
 //! 3. per layer: histograms over that range, and seeded samples.
 //!
 //! Each pass reads the source in batches of whole layers (bounded by `batch_filters`), so memory
-//! grows with the largest layer, never with the number of filters. Layers of a batch are processed
-//! in parallel; results are merged in layer order, so output is deterministic.
+//! grows with the largest layer, never with the number of filters. A reader thread fills the next
+//! batch while the layers of the current one are processed in parallel, and the two batch buffers
+//! are reused, so the passes allocate nothing per filter. Results are merged in layer order, so
+//! output is deterministic.
 
 use std::ops::Range;
 use std::path::PathBuf;
+use std::sync::mpsc::{channel, sync_channel, Receiver, Sender};
+use std::time::Instant;
 
 use filterscope_site::{LayerRow, LayerSketch, ModelRow, SampleRow, SiteContent};
 use filterscope_stats::{
-    check_finite, sample_indices, scale_filter, Basis, BinRule, Filter, LayerQuality, Moments,
-    Sketch, StatsError,
+    check_finite, coefficient_range, histograms_of, moments_of, sample_indices, sparsity_count,
+    Basis, BinRule, Filter, Histograms, LayerQuality, Moments, Sketch, StatsError,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -22,8 +26,9 @@ use crate::PrepError;
 
 /// Where filters come from: the HDF5 DB or a folder of ONNX models.
 pub trait FilterSource: Sync {
-    /// The filters of layers `range` (indices into the plan's layers), one vector per layer.
-    fn read_layers(&self, range: Range<usize>) -> Result<Vec<Vec<Filter>>, PrepError>;
+    /// Appends the filters of layers `range` (indices into the plan's layers) to `buf`, layer after
+    /// layer. `buf` arrives empty; its capacity is reused from batch to batch.
+    fn read_layers(&self, range: Range<usize>, buf: &mut Vec<Filter>) -> Result<(), PrepError>;
     /// The file and place of filter `index` of layer `layer`, for error messages.
     fn locate(&self, layer: usize, index: usize) -> (PathBuf, String);
 }
@@ -102,39 +107,169 @@ fn bar(opts: &Options, total: u64, name: &str) -> ProgressBar {
     pb
 }
 
-/// Runs `f` over every layer's filters, batch by batch, in parallel within a batch; results in
+/// How long one pass took.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PassTiming {
+    /// The pass's name.
+    pub name: String,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+    /// Filters it went through.
+    pub filters: u64,
+}
+
+type Batch = Result<(Range<usize>, Vec<Filter>), PrepError>;
+
+/// Reads the batches in order into recycled buffers; stops when the consumer hangs up.
+fn read_ahead(
+    source: &dyn FilterSource,
+    ranges: Vec<Range<usize>>,
+    free: Receiver<Vec<Filter>>,
+    full: std::sync::mpsc::SyncSender<Batch>,
+) {
+    for range in ranges {
+        let Ok(mut buf) = free.recv() else { return };
+        buf.clear();
+        let read = source
+            .read_layers(range.clone(), &mut buf)
+            .map(|()| (range, buf));
+        let failed = read.is_err();
+        if full.send(read).is_err() || failed {
+            return;
+        }
+    }
+}
+
+/// Filters per piece of work: layers are cut into parts of this size (counted from the layer's
+/// start, so a layer's result never depends on how it was batched) so that one huge layer keeps
+/// every core busy. 16,384 filters are 1.2 MB, a core's L2.
+const PART: usize = 16_384;
+
+/// What a pass does: `part(layer, offset, filters)` on each part of a layer, in parallel; then
+/// `finish(layer, parts in order, all the layer's filters)` once per layer.
+struct Work<P, T, FP, FF>
+where
+    FP: Fn(usize, usize, &[Filter]) -> Result<P, PrepError> + Sync,
+    FF: Fn(usize, Vec<P>, &[Filter]) -> Result<T, PrepError> + Sync,
+{
+    part: FP,
+    finish: FF,
+    _types: std::marker::PhantomData<fn() -> (P, T)>,
+}
+
+fn work<P, T, FP, FF>(part: FP, finish: FF) -> Work<P, T, FP, FF>
+where
+    FP: Fn(usize, usize, &[Filter]) -> Result<P, PrepError> + Sync,
+    FF: Fn(usize, Vec<P>, &[Filter]) -> Result<T, PrepError> + Sync,
+{
+    Work {
+        part,
+        finish,
+        _types: std::marker::PhantomData,
+    }
+}
+
+/// Runs a pass over every layer's filters, batch by batch, in parallel within a batch; results in
 /// layer order.
-fn pass<T: Send>(
+fn pass<P: Send, T: Send, FP, FF>(
     plan: &Plan,
     source: &dyn FilterSource,
     opts: &Options,
     name: &str,
-    f: impl Fn(usize, &[Filter]) -> Result<T, PrepError> + Sync,
-) -> Result<Vec<T>, PrepError> {
+    w: Work<P, T, FP, FF>,
+) -> Result<(Vec<T>, PassTiming), PrepError>
+where
+    FP: Fn(usize, usize, &[Filter]) -> Result<P, PrepError> + Sync,
+    FF: Fn(usize, Vec<P>, &[Filter]) -> Result<T, PrepError> + Sync,
+{
+    let started = Instant::now();
     let total: u64 = plan.layers.iter().map(|l| l.n_filters).sum();
     let pb = bar(opts, total, name);
+    // Two buffers: one being filled by the reader while the other is computed on.
+    let (free_tx, free_rx) = channel::<Vec<Filter>>();
+    let (full_tx, full_rx) = sync_channel::<Batch>(1);
+    for _ in 0..2 {
+        free_tx.send(Vec::new()).expect("receiver alive");
+    }
+    let ranges = batches(&plan.layers, opts.batch_filters);
+    let out = std::thread::scope(|s| {
+        s.spawn(move || read_ahead(source, ranges, free_rx, full_tx));
+        consume(plan, source, full_rx, free_tx, &pb, &w)
+    })?;
+    pb.finish_and_clear();
+    Ok((
+        out,
+        PassTiming {
+            name: name.to_string(),
+            seconds: started.elapsed().as_secs_f64(),
+            filters: total,
+        },
+    ))
+}
+
+fn consume<P: Send, T: Send, FP, FF>(
+    plan: &Plan,
+    source: &dyn FilterSource,
+    full: Receiver<Batch>,
+    free: Sender<Vec<Filter>>,
+    pb: &ProgressBar,
+    w: &Work<P, T, FP, FF>,
+) -> Result<Vec<T>, PrepError>
+where
+    FP: Fn(usize, usize, &[Filter]) -> Result<P, PrepError> + Sync,
+    FF: Fn(usize, Vec<P>, &[Filter]) -> Result<T, PrepError> + Sync,
+{
     let mut out = Vec::with_capacity(plan.layers.len());
-    for range in batches(&plan.layers, opts.batch_filters) {
-        let filters = source.read_layers(range.clone())?;
-        if filters.len() != range.len() {
+    for batch in full {
+        let (range, buf) = batch?;
+        let mut offsets = Vec::with_capacity(range.len() + 1);
+        offsets.push(0usize);
+        for l in &plan.layers[range.clone()] {
+            offsets.push(offsets.last().copied().unwrap_or(0) + l.n_filters as usize);
+        }
+        let expected = offsets.last().copied().unwrap_or(0);
+        if buf.len() != expected {
+            let (path, place) = source.locate(range.start, 0);
             return Err(PrepError::invalid(
-                source.locate(range.start, 0).0,
-                "layers",
-                "the source returned the wrong number of layers",
+                path,
+                place,
+                format!(
+                    "layers {}..{} hold {} filters, expected {expected}",
+                    range.start,
+                    range.end,
+                    buf.len()
+                ),
             ));
         }
-        let n: u64 = filters.iter().map(|f| f.len() as u64).sum();
-        let results: Vec<Result<T, PrepError>> = filters
-            .par_iter()
+        let layer = |k: usize| &buf[offsets[k]..offsets[k + 1]];
+        let items: Vec<(usize, usize)> = (0..range.len())
+            .flat_map(|k| (0..layer(k).len()).step_by(PART).map(move |o| (k, o)))
+            .collect();
+        let mut parts = items
+            .into_par_iter()
+            .map(|(k, o)| {
+                let fs = layer(k);
+                (w.part)(range.start + k, o, &fs[o..fs.len().min(o + PART)])
+            })
+            .collect::<Vec<_>>()
+            .into_iter();
+        let mut grouped = Vec::with_capacity(range.len());
+        for k in 0..range.len() {
+            let n = layer(k).len().div_ceil(PART);
+            grouped.push(parts.by_ref().take(n).collect::<Result<Vec<P>, _>>()?);
+        }
+        let results: Vec<Result<T, PrepError>> = grouped
+            .into_par_iter()
             .enumerate()
-            .map(|(k, fs)| f(range.start + k, fs))
+            .map(|(k, ps)| (w.finish)(range.start + k, ps, layer(k)))
             .collect();
         for r in results {
             out.push(r?);
         }
-        pb.inc(n);
+        pb.inc(expected as u64);
+        // The reader may have finished already; then the buffer is simply dropped.
+        let _ = free.send(buf);
     }
-    pb.finish_and_clear();
     Ok(out)
 }
 
@@ -144,28 +279,24 @@ pub fn build(
     source: &dyn FilterSource,
     opts: &Options,
 ) -> Result<SiteContent, PrepError> {
+    build_timed(plan, source, opts).map(|(content, _)| content)
+}
+
+/// [`build`], also returning how long each pass took.
+pub fn build_timed(
+    plan: &Plan,
+    source: &dyn FilterSource,
+    opts: &Options,
+) -> Result<(SiteContent, Vec<PassTiming>), PrepError> {
     // Pass 1: moments, sparsity and quality per layer.
-    let first = pass(plan, source, opts, "1/3 moments", |i, fs| {
-        let layer = &plan.layers[i];
-        if fs.len() as u64 != layer.n_filters {
-            let (path, place) = source.locate(i, 0);
-            return Err(PrepError::invalid(
-                path,
-                place,
-                format!(
-                    "layer holds {} filters, expected {}",
-                    fs.len(),
-                    layer.n_filters
-                ),
-            ));
-        }
+    let finite = |i: usize, offset: usize, fs: &[Filter]| {
         check_finite(fs).map_err(|e| match e {
             StatsError::NotFinite {
                 filter,
                 index,
                 value,
             } => {
-                let (path, place) = source.locate(i, filter);
+                let (path, place) = source.locate(i, offset + filter);
                 PrepError::invalid(
                     path,
                     place,
@@ -173,19 +304,35 @@ pub fn build(
                 )
             }
             other => PrepError::invalid(source.locate(i, 0).0, "filters", other.to_string()),
-        })?;
-        let sketch = Sketch::of_layer(fs);
-        // Orthogonality reshapes the layer to (out, in*9); it is defined only when the layer's
-        // filters are exactly out x in.
-        let fits = layer.out_channels > 0
-            && (layer.out_channels * layer.in_channels) as u64 == layer.n_filters;
-        let quality = LayerQuality::measure(
-            fs,
-            if fits { layer.out_channels as usize } else { 0 },
-            &sketch,
-        );
-        Ok(LayerSketch { sketch, quality })
-    })?;
+        })
+    };
+    let moments = work(
+        |i, offset, fs| {
+            finite(i, offset, fs)?;
+            Ok(moments_of(fs))
+        },
+        |i, parts, fs| {
+            let layer = &plan.layers[i];
+            let mut sketch = Sketch::default();
+            for (raw, scaled, max_abs) in &parts {
+                sketch.raw.merge(raw);
+                sketch.scaled.merge(scaled);
+                sketch.max_abs = sketch.max_abs.max(*max_abs);
+            }
+            sketch.n_sparse = sparsity_count(fs, sketch.max_abs);
+            // Orthogonality reshapes the layer to (out, in*9); it is defined only when the layer's
+            // filters are exactly out x in.
+            let fits = layer.out_channels > 0
+                && (layer.out_channels * layer.in_channels) as u64 == layer.n_filters;
+            let quality = LayerQuality::measure(
+                fs,
+                if fits { layer.out_channels as usize } else { 0 },
+                &sketch,
+            );
+            Ok(LayerSketch { sketch, quality })
+        },
+    );
+    let (first, t1) = pass(plan, source, opts, "1/3 moments", moments)?;
     let mut global = Moments::default();
     for s in &first {
         global.merge(&s.sketch.scaled);
@@ -199,46 +346,51 @@ pub fn build(
     })?;
 
     // Pass 2: the global coefficient range.
-    let ranges = pass(plan, source, opts, "2/3 range", |_, fs| {
-        let mut lo = f64::INFINITY;
-        let mut hi = f64::NEG_INFINITY;
-        for f in fs {
-            for c in basis.project(&scale_filter(f)) {
-                lo = lo.min(c);
-                hi = hi.max(c);
-            }
-        }
-        Ok((lo, hi))
-    })?;
+    let range = work(
+        |_, _, fs| Ok(coefficient_range(&basis, fs)),
+        |_, parts, _| {
+            Ok(parts
+                .into_iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |a, b| {
+                    (a.0.min(b.0), a.1.max(b.1))
+                }))
+        },
+    );
+    let (ranges, t2) = pass(plan, source, opts, "2/3 range", range)?;
     let lo = ranges.iter().map(|r| r.0).fold(f64::INFINITY, f64::min);
     let hi = ranges.iter().map(|r| r.1).fold(f64::NEG_INFINITY, f64::max);
     let rule = BinRule::new(lo, hi);
 
     // Pass 3: histograms and samples.
-    let third = pass(plan, source, opts, "3/3 histograms", |i, fs| {
-        let mut hist = filterscope_stats::Histograms::default();
-        for f in fs {
-            let counted = hist.add(&rule, &basis.project(&scale_filter(f)));
-            assert!(counted, "pass 2's range holds every coefficient of pass 3");
-        }
-        let seed = opts.seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        let samples: Vec<SampleRow> = sample_indices(fs.len() as u64, opts.sample_per_layer, seed)
-            .into_iter()
-            .map(|k| SampleRow {
-                layer: i as u32,
-                index: k as u32,
-                weights: fs[k as usize].map(|v| v as f32),
-            })
-            .collect();
-        Ok((hist, samples))
-    })?;
+    let histograms = work(
+        // Both passes compute coefficients bit-identically, so pass 2's range holds them all.
+        |_, _, fs| Ok(histograms_of(&basis, &rule, fs).expect("inside pass 2's range")),
+        |i, parts, fs| {
+            let mut hist = Histograms::default();
+            for h in &parts {
+                hist.merge(h);
+            }
+            let seed = opts.seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            let samples: Vec<SampleRow> =
+                sample_indices(fs.len() as u64, opts.sample_per_layer, seed)
+                    .into_iter()
+                    .map(|k| SampleRow {
+                        layer: i as u32,
+                        index: k as u32,
+                        weights: fs[k as usize].map(|v| v as f32),
+                    })
+                    .collect();
+            Ok((hist, samples))
+        },
+    );
+    let (third, t3) = pass(plan, source, opts, "3/3 histograms", histograms)?;
     let mut sketches = first;
     let mut samples = Vec::new();
     for (s, (hist, rows)) in sketches.iter_mut().zip(third) {
         s.sketch.hist = hist;
         samples.extend(rows);
     }
-    Ok(SiteContent {
+    let content = SiteContent {
         producer: format!("data-prep {}", env!("CARGO_PKG_VERSION")),
         source: plan.source.clone(),
         models: plan.models.clone(),
@@ -251,7 +403,8 @@ pub fn build(
         coef_range: [rule.lo, rule.hi],
         sample_per_layer: opts.sample_per_layer,
         sample_seed: opts.seed,
-    })
+    };
+    Ok((content, vec![t1, t2, t3]))
 }
 
 #[cfg(test)]

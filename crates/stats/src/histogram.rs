@@ -11,6 +11,8 @@ pub struct BinRule {
     /// Right edge of the last bin (inclusive).
     pub hi: f64,
     edges: Vec<f64>,
+    /// bins / (hi - lo): the first guess needs a multiplication, not a division.
+    per_unit: f64,
 }
 
 impl BinRule {
@@ -32,6 +34,7 @@ impl BinRule {
             lo,
             hi,
             edges: linspace(lo, hi, bins + 1),
+            per_unit: bins as f64 / (hi - lo),
         }
     }
 
@@ -54,8 +57,8 @@ impl BinRule {
         }
         let n = self.bins();
         // numpy's fast path: a first guess from the arithmetic, then corrected against the edges
-        // so the result depends only on the edges.
-        let guess = ((v - self.lo) / (self.hi - self.lo)) * n as f64;
+        // so the result depends only on the edges (any guess gives the same bin).
+        let guess = (v - self.lo) * self.per_unit;
         let mut k = (guess as usize).min(n - 1);
         while k > 0 && v < self.edges[k] {
             k -= 1;
@@ -121,6 +124,12 @@ impl Histograms {
             self.counts[i * N_BINS + b] += 1;
         }
         true
+    }
+
+    /// Counts one value of component `i` in bin `k`.
+    #[inline]
+    pub(crate) fn bump(&mut self, i: usize, k: usize) {
+        self.counts[i * N_BINS + k] += 1;
     }
 
     /// Adds another histogram's counts.

@@ -1,6 +1,6 @@
 //! The mergeable sketch of a group of filters (one layer, one model, any union of layers).
 
-use crate::{scale_filter, sparsity_count, Filter, Histograms, Moments};
+use crate::{sparsity_count, Filter, Histograms, Moments};
 
 /// Everything needed to compare a group with any other, exactly, without its raw filters.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -22,13 +22,7 @@ impl Sketch {
     /// range, known only after every layer has been seen).
     pub fn of_layer(filters: &[Filter]) -> Self {
         let mut s = Sketch::default();
-        for f in filters {
-            s.raw.add(f);
-            s.scaled.add(&scale_filter(f));
-            for v in f {
-                s.max_abs = s.max_abs.max(v.abs());
-            }
-        }
+        (s.raw, s.scaled, s.max_abs) = crate::moments_of(filters);
         s.n_sparse = sparsity_count(filters, s.max_abs);
         s
     }
