@@ -59,7 +59,7 @@ fn heatmap(c: &mut Criterion) {
                     let mut c = [0.0; 9];
                     for v in &mut c {
                         *v = (rng.next_u64() >> 11) as f64 / (1u64 << 52) as f64 - 1.0;
-                        *v = v.abs() * *v;
+                        *v *= v.abs();
                     }
                     h.add(&rule, &c);
                 }
