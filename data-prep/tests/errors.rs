@@ -137,6 +137,18 @@ fn wrong_shape_and_dtype() {
 }
 
 #[test]
+fn truncated_db_file() {
+    let c = Case::new();
+    let (h5, meta) = c.db(&small());
+    let len = std::fs::metadata(&h5).unwrap().len();
+    let f = std::fs::OpenOptions::new().write(true).open(&h5).unwrap();
+    f.set_len(len - 100).unwrap();
+    drop(f);
+    let e = c.fails(&["--h5", s(&h5), "--meta", s(&meta)]);
+    assert_has(&e, &["db.h5", "truncated"]);
+}
+
+#[test]
 fn non_finite_weights_are_located() {
     let c = Case::new();
     let (h5, meta) = c.db(&small());

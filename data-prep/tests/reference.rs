@@ -286,3 +286,68 @@ fn embedded_sample_matches_reference() {
     check_site(&site, &r);
     check_convs(&site, &r);
 }
+
+/// A synthetic DB at a small scale: its build matches the reference, and `synth --site-only`
+/// (filters generated on the fly, no DB written) yields the very same numbers.
+#[test]
+#[ignore = "needs the reference venv (cargo xtask test)"]
+fn synth_db_matches_reference_and_site_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let shape = [
+        "--models",
+        "24",
+        "--layers",
+        "300",
+        "--filters",
+        "400000",
+        "--seed",
+        "3",
+        "--quiet",
+    ];
+    let mut args = vec!["synth", "--out", db.to_str().unwrap()];
+    args.extend(shape);
+    data_prep(&args);
+    let (h5, meta) = (db.join("db.h5"), db.join("meta.csv"));
+    let site = dir.path().join("site");
+    data_prep(&[
+        "build",
+        "--h5",
+        h5.to_str().unwrap(),
+        "--meta",
+        meta.to_str().unwrap(),
+        "--out",
+        site.to_str().unwrap(),
+        "--quiet",
+    ]);
+    let r = reference("h5", &h5, &meta);
+    check_site(&site, &r);
+    assert_eq!(r["layers"].as_array().unwrap().len(), 300);
+    assert!(r["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|l| l["degenerated"] == true));
+
+    let direct = dir.path().join("direct");
+    let mut args = vec!["synth", "--site-only", "--out", direct.to_str().unwrap()];
+    args.extend(shape);
+    data_prep(&args);
+    for query in [
+        vec!["stats", "--json"],
+        vec!["compare", "--by", "Task", "--json"],
+        vec!["compare", "--by", "model", "--json"],
+        vec!["layers", "--json"],
+    ] {
+        let run = |s: &Path| {
+            let mut a = vec![query[0], s.to_str().unwrap()];
+            a.extend(&query[1..]);
+            let mut v = data_prep(&a);
+            if let Some(o) = v.as_object_mut() {
+                o.remove("source");
+            }
+            v
+        };
+        assert_eq!(run(&site), run(&direct), "{query:?}");
+    }
+}
