@@ -76,11 +76,13 @@ pub fn Figure(
             return;
         };
         let root = backend.into_drawing_area();
-        match p
-            .draw(&root, theme.get())
-            .and_then(|a| root.present().map(|_| a).map_err(|e| format!("{e:?}")))
-        {
+        let drawn = crate::timing::measure(&format!("filterscope:draw:{id}"), || {
+            p.draw(&root, theme.get())
+                .and_then(|a| root.present().map(|_| a).map_err(|e| format!("{e:?}")))
+        });
+        match drawn {
             Ok(a) => {
+                crate::timing::mark_once("filterscope:first-plot");
                 area.set(a);
                 error.set(None);
             }

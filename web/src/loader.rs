@@ -24,10 +24,24 @@ pub struct Progress {
     pub done: bool,
 }
 
+/// How far loading has got, as far as the sketch queries care: sample chunks arriving do not
+/// change it, so views that read the site through it are not recomputed for every chunk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Nothing usable yet.
+    Empty,
+    /// Models, layers and rollups: model-level views can draw.
+    Tables,
+    /// Every per-layer sketch too: layer-level views can draw.
+    Sketches,
+}
+
 /// The loaded data and the loading state, shared by every view.
 #[derive(Clone, Copy)]
 pub struct Loader {
     pub site: RwSignal<Option<SiteData>>,
+    /// Changes only when [`Phase`] does; read the site untracked beside it.
+    pub phase: Memo<Phase>,
     pub progress: RwSignal<Progress>,
     pub error: RwSignal<Option<String>>,
     /// Bumped to restart loading (the retry button).
@@ -104,8 +118,16 @@ async fn fetch_bytes(url: &str, file: &str) -> Result<Vec<u8>, String> {
 
 impl Loader {
     pub fn new() -> Loader {
+        let site = RwSignal::new(None::<SiteData>);
         let l = Loader {
-            site: RwSignal::new(None),
+            site,
+            phase: Memo::new(move |_| {
+                site.with(|s| match s {
+                    None => Phase::Empty,
+                    Some(s) if s.sketches_loaded() => Phase::Sketches,
+                    Some(_) => Phase::Tables,
+                })
+            }),
             progress: RwSignal::new(Progress::default()),
             error: RwSignal::new(None),
             attempt: RwSignal::new(0),
@@ -219,6 +241,7 @@ impl Loader {
             self.progress.update(|p| p.files += 1);
         }
         self.progress.update(|p| p.done = true);
+        crate::timing::mark_once("filterscope:loaded");
         Ok(())
     }
 }

@@ -6,6 +6,7 @@ mod figure;
 mod loader;
 mod plot;
 mod route;
+mod timing;
 mod views;
 
 fn main() {

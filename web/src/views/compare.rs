@@ -49,9 +49,13 @@ pub fn Compare() -> impl IntoView {
     let comparison = Memo::new(move |_| {
         let r = route.get();
         let b = by.get();
-        loader.site.with(|s| {
-            s.as_ref()
-                .map(|s| s.compare(&b, &wheres(&r)).map_err(|e| e.to_string()))
+        // Recomputed when the tables or the last sketch chunk arrive, not for every chunk.
+        loader.phase.track();
+        loader.site.with_untracked(|s| {
+            s.as_ref().map(|s| {
+                crate::timing::measure("filterscope:compare", || s.compare(&b, &wheres(&r)))
+                    .map_err(|e| e.to_string())
+            })
         })
     });
     let order = Memo::new(move |_| {

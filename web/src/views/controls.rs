@@ -68,7 +68,8 @@ pub fn GroupControls() -> impl IntoView {
         if c.is_empty() {
             return vec![];
         }
-        loader.site.with(|s| {
+        loader.phase.track();
+        loader.site.with_untracked(|s| {
             s.as_ref()
                 .and_then(|s| s.column_values(&c).ok())
                 .unwrap_or_default()

@@ -16,7 +16,8 @@ pub fn Model() -> impl IntoView {
     let loader = use_context::<Loader>().expect("loader");
     let route = router.route;
     let names = Memo::new(move |_| {
-        loader.site.with(|s| {
+        loader.phase.track();
+        loader.site.with_untracked(|s| {
             s.as_ref()
                 .map(|s| s.models.iter().map(|m| m.name.clone()).collect::<Vec<_>>())
                 .unwrap_or_default()
@@ -41,7 +42,8 @@ pub fn Model() -> impl IntoView {
     });
     let profile = Memo::new(move |_| {
         let mi = index.get()? as u32;
-        loader.site.with(|s| {
+        loader.phase.track();
+        loader.site.with_untracked(|s| {
             let s = s.as_ref()?;
             if !s.sketches_loaded() {
                 return None;
@@ -88,7 +90,8 @@ pub fn Model() -> impl IntoView {
     });
     let samples = Memo::new(move |_| {
         let mi = index.get()? as u32;
-        loader.site.with(|s| {
+        loader.phase.track();
+        loader.site.with_untracked(|s| {
             let s = s.as_ref()?;
             let mut filters = Vec::new();
             let mut captions = Vec::new();

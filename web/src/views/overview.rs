@@ -49,7 +49,11 @@ fn counts(s: &SiteData, column: &str) -> Option<Plot> {
 pub fn Overview() -> impl IntoView {
     let loader = use_context::<Loader>().expect("loader");
     let site = loader.site;
-    let stats = Memo::new(move |_| site.with(|s| s.as_ref().map(|s| s.stats())));
+    let phase = loader.phase;
+    let stats = Memo::new(move |_| {
+        phase.track();
+        site.with_untracked(|s| s.as_ref().map(|s| s.stats()))
+    });
     let eigen = Memo::new(move |_| {
         stats.get().map(|st| Plot::Filters {
             title: "Global eigen-filters (principal components of the scaled filters)".into(),
@@ -85,7 +89,10 @@ pub fn Overview() -> impl IntoView {
         })
     });
     let bars = ["Task", "Visual Category", "Training-Dataset"].map(|col| {
-        let plot = Memo::new(move |_| site.with(|s| s.as_ref().and_then(|s| counts(s, col))));
+        let plot = Memo::new(move |_| {
+            phase.track();
+            site.with_untracked(|s| s.as_ref().and_then(|s| counts(s, col)))
+        });
         view! {
             <Show when=move || plot.with(|p| p.is_some())>
                 <Figure plot=plot id=match col { "Task" => "counts-task", "Visual Category" => "counts-category", _ => "counts-dataset" } width=460 height=300/>

@@ -60,7 +60,8 @@ pub fn Pair() -> impl IntoView {
     let route = router.route;
     let data = Memo::new(move |_| {
         let r = route.get();
-        loader.site.with(|s| {
+        loader.phase.track();
+        loader.site.with_untracked(|s| {
             let s = s.as_ref()?;
             let by = r.by.clone().unwrap_or_else(|| default_by(s));
             let groups = s.column_values(&by).unwrap_or_default();
@@ -70,7 +71,9 @@ pub fn Pair() -> impl IntoView {
                 r.b.clone()
                     .or_else(|| groups.get(1).cloned())
                     .unwrap_or_else(|| a.clone());
-            Some(pair_data(s, &by, &wheres(&r), &a, &b))
+            Some(crate::timing::measure("filterscope:subset", || {
+                pair_data(s, &by, &wheres(&r), &a, &b)
+            }))
         })
     });
     let ok = move || data.with(|d| matches!(d, Some(Ok(_))));
@@ -148,21 +151,21 @@ pub fn Pair() -> impl IntoView {
     let eigen = |g: usize| {
         Memo::new(move |_| {
             data.with(|d| match d {
-                Some(Ok(p)) => {
+                Some(Ok(p)) => crate::timing::measure("filterscope:subset-pca", || {
                     Basis::from_moments(&p.sketches[g].scaled)
-                        .ok()
-                        .map(|b| Plot::Filters {
-                            title: format!("Eigen-filters of {} (its own PCA)", p.labels[g]),
-                            captions: b
-                                .evr
-                                .iter()
-                                .enumerate()
-                                .map(|(i, e)| format!("c{i} {:.1}%", 100.0 * e))
-                                .collect(),
-                            filters: b.components.to_vec(),
-                            cols: 9,
-                        })
-                }
+                })
+                .ok()
+                .map(|b| Plot::Filters {
+                    title: format!("Eigen-filters of {} (its own PCA)", p.labels[g]),
+                    captions: b
+                        .evr
+                        .iter()
+                        .enumerate()
+                        .map(|(i, e)| format!("c{i} {:.1}%", 100.0 * e))
+                        .collect(),
+                    filters: b.components.to_vec(),
+                    cols: 9,
+                }),
                 _ => None,
             })
         })
