@@ -43,15 +43,26 @@ impl LogDist {
     /// KL(P_i||Q_i) + KL(Q_i||P_i) = sum (p - q)(ln p - ln q) for each component i. Written this
     /// way the result is exactly symmetric and exactly 0 for identical groups.
     pub fn symmetric_kl(&self, other: &LogDist) -> [f64; DIM] {
+        // Four running sums per component, added at the end: the compiler can keep them in vector
+        // registers (one f64x2 pair under wasm SIMD128, one AVX register natively). Swapping the
+        // groups negates both factors of every product, so the result stays exactly symmetric.
+        const W: usize = 4;
         let mut out = [0.0; DIM];
         for (i, o) in out.iter_mut().enumerate() {
             let r = i * N_BINS..(i + 1) * N_BINS;
-            *o = self.p[r.clone()]
-                .iter()
-                .zip(&other.p[r.clone()])
-                .zip(self.ln_p[r.clone()].iter().zip(&other.ln_p[r]))
-                .map(|((p, q), (lp, lq))| (p - q) * (lp - lq))
-                .sum();
+            let (p, q) = (&self.p[r.clone()], &other.p[r.clone()]);
+            let (lp, lq) = (&self.ln_p[r.clone()], &other.ln_p[r]);
+            let mut acc = [0.0f64; W];
+            let whole = N_BINS / W * W;
+            for k in (0..whole).step_by(W) {
+                for l in 0..W {
+                    acc[l] += (p[k + l] - q[k + l]) * (lp[k + l] - lq[k + l]);
+                }
+            }
+            for k in whole..N_BINS {
+                acc[k - whole] += (p[k] - q[k]) * (lp[k] - lq[k]);
+            }
+            *o = (acc[0] + acc[1]) + (acc[2] + acc[3]);
         }
         out
     }
@@ -73,14 +84,54 @@ pub fn drift(a: &Histograms, b: &Histograms, evr: &[f64; DIM]) -> f64 {
 }
 
 /// The D matrix between groups: symmetric, zero diagonal.
+///
+/// Expanding sum (p - q)(ln p - ln q) = sum p ln p + sum q ln q - sum p ln q - sum q ln p turns
+/// the whole matrix into one matrix product: with A = the evr-weighted distributions (groups x
+/// 630) and B = their logarithms, D = e 1^T + 1 e^T - A B^T - B A^T, e = rowsum(A o B). One GEMM
+/// (cache-blocked, vectorised by matrixmultiply, on wasm32 too) instead of n^2/2 passes over
+/// 10 KB of data each. Entries agree with [`drift`] to ~1e-15 absolute; the result is made exactly
+/// symmetric, exactly 0 on the diagonal and never negative.
 pub fn drift_matrix(groups: &[Histograms], evr: &[f64; DIM]) -> Vec<Vec<f64>> {
-    let logs: Vec<LogDist> = groups.iter().map(LogDist::new).collect();
+    const K: usize = DIM * N_BINS;
     let n = groups.len();
+    let mut a = vec![0.0; n * K];
+    let mut b = vec![0.0; n * K];
+    let mut e = vec![0.0; n];
+    for (g, h) in groups.iter().enumerate() {
+        let l = LogDist::new(h);
+        for k in 0..K {
+            a[g * K + k] = evr[k / N_BINS] * l.p[k];
+            b[g * K + k] = l.ln_p[k];
+        }
+        e[g] = (0..K).map(|k| a[g * K + k] * b[g * K + k]).sum();
+    }
+    let mut m = vec![0.0; n * n];
+    if n > 0 {
+        // SAFETY: A is n x K row-major (row stride K); B^T is read from B (n x K) with row stride
+        // 1 and column stride K; `m` holds n x n row-major. No output aliases an input.
+        unsafe {
+            matrixmultiply::dgemm(
+                n,
+                K,
+                n,
+                1.0,
+                a.as_ptr(),
+                K as isize,
+                1,
+                b.as_ptr(),
+                1,
+                K as isize,
+                0.0,
+                m.as_mut_ptr(),
+                n as isize,
+                1,
+            );
+        }
+    }
     let mut d = vec![vec![0.0; n]; n];
     for i in 0..n {
         for j in i + 1..n {
-            let skl = logs[i].symmetric_kl(&logs[j]);
-            let v: f64 = skl.iter().zip(evr).map(|(s, e)| s * e).sum();
+            let v = ((e[i] + e[j]) - (m[i * n + j] + m[j * n + i])).max(0.0);
             d[i][j] = v;
             d[j][i] = v;
         }
@@ -127,9 +178,18 @@ mod tests {
         assert!((got - expect).abs() < 1e-12 * expect, "{got} vs {expect}");
         assert_eq!(drift(&a, &a, &evr), 0.0);
         assert_eq!(drift(&a, &b, &evr), drift(&b, &a, &evr));
-        let m = drift_matrix(&[a.clone(), b.clone()], &evr);
-        assert_eq!(m[0][1], got);
-        assert_eq!(m[1][0], got);
+        let m = drift_matrix(&[a.clone(), b.clone(), a.clone()], &evr);
+        assert!(
+            (m[0][1] - got).abs() < 1e-14 * got.max(1.0),
+            "{} vs {got}",
+            m[0][1]
+        );
+        assert_eq!(m[1][0], m[0][1]);
         assert_eq!(m[0][0], 0.0);
+        assert!(
+            m[0][2] >= 0.0 && m[0][2] < 1e-14,
+            "identical groups: {}",
+            m[0][2]
+        );
     }
 }

@@ -1,7 +1,9 @@
 //! Project tasks. `cargo xtask demo` builds the site from the embedded sample and serves it;
-//! `cargo xtask test` runs every check; `cargo xtask site --out DIR` writes the static site.
+//! `cargo xtask test` runs every check; `cargo xtask site --out DIR` writes the static site;
+//! `cargo xtask bench` measures everything BENCHMARKS.md reports.
 //! Each installs the tools it needs first.
 
+mod bench;
 mod tools;
 
 use std::path::{Path, PathBuf};
@@ -32,7 +34,7 @@ pub fn run(cmd: &mut Command) -> Result<()> {
     Ok(())
 }
 
-fn cargo() -> Command {
+pub fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
 }
 
@@ -143,7 +145,7 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
 }
 
 /// Builds the complete static site (app + sample data) into `out`, replacing a previous build.
-fn site(out: &Path) -> Result<()> {
+pub fn site(out: &Path) -> Result<()> {
     tools::system_packages()?;
     let bin = tools::web_tools()?;
     if out.exists() && !out.join("index.html").exists() {
@@ -222,6 +224,11 @@ fn main() -> Result<()> {
                 std::env::current_dir()?.join(p)
             })
         }
-        _ => bail!("usage: cargo xtask test | demo | site --out DIR"),
+        ["bench"] => bench::bench("10000000,50000000,200000000", None),
+        ["bench", "--sizes", sizes] => bench::bench(sizes, None),
+        ["bench", "--sizes", sizes, "--work", dir] => bench::bench(sizes, Some(dir.into())),
+        _ => bail!(
+            "usage: cargo xtask test | demo | site --out DIR | bench [--sizes N,N,... [--work DIR]]"
+        ),
     }
 }

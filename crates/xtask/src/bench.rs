@@ -1,0 +1,148 @@
+//! `cargo xtask bench`: every figure of BENCHMARKS.md in one session, written to target/bench/.
+//!
+//! 1. data-prep on synthetic DBs of the v1.0.0 shape at each size: per pass, in all, peak RSS,
+//!    the plain-read floor and the numpy/scikit-learn reference (tests/bench/data_prep.py);
+//! 2. site data at full shape (`data-prep synth --site-only`, 1.46 G filters): bytes, largest file;
+//! 3. the browser on the sample and on the full-shape site (tests/e2e/bench.mjs);
+//! 4. the numpy baseline of the same heatmaps (tests/bench/heatmap_numpy.py);
+//! 5. the wasm bundle, raw and gzipped;
+//! 6. criterion micro-benchmarks of the kernels.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, Result};
+
+use crate::{cargo, root, run, site, tools};
+
+/// Runs `cmd` and writes its stdout to `out` (stderr passes through).
+fn capture(cmd: &mut Command, out: &Path) -> Result<()> {
+    let shown = format!("{cmd:?}");
+    eprintln!("xtask: $ {shown} > {}", out.display());
+    if cmd.get_current_dir().is_none() {
+        cmd.current_dir(root());
+    }
+    let o = cmd
+        .stderr(Stdio::inherit())
+        .output()
+        .with_context(|| format!("starting {shown}"))?;
+    if !o.status.success() {
+        anyhow::bail!("{shown} failed ({})", o.status);
+    }
+    std::fs::write(out, &o.stdout)?;
+    Ok(())
+}
+
+fn gzip_len(bytes: &[u8]) -> Result<u64> {
+    let mut gz = Command::new("gzip")
+        .args(["-9", "-c"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()?;
+    gz.stdin.take().expect("piped").write_all(bytes)?;
+    Ok(gz.wait_with_output()?.stdout.len() as u64)
+}
+
+/// Total bytes, file count and the largest file of a folder.
+fn folder_size(dir: &Path) -> Result<(u64, usize, String, u64)> {
+    let mut total = 0;
+    let mut n = 0;
+    let mut largest = (String::new(), 0);
+    for e in std::fs::read_dir(dir)? {
+        let e = e?;
+        let len = e.metadata()?.len();
+        total += len;
+        n += 1;
+        if len > largest.1 {
+            largest = (e.file_name().to_string_lossy().into_owned(), len);
+        }
+    }
+    Ok((total, n, largest.0, largest.1))
+}
+
+pub fn bench(sizes: &str, work: Option<PathBuf>) -> Result<()> {
+    let out = root().join("target/bench");
+    std::fs::create_dir_all(&out)?;
+    let work = work.unwrap_or_else(|| out.join("work"));
+    let python = tools::reference_venv()?;
+    run(cargo().args([
+        "build",
+        "--release",
+        "-p",
+        "data-prep",
+        "--examples",
+        "--bins",
+    ]))?;
+    let data_prep = root().join("target/release/data-prep");
+
+    // 1. data-prep at 10M, 50M, 200M.
+    let mut cmd = Command::new(&python);
+    cmd.arg("tests/bench/data_prep.py")
+        .arg("--work")
+        .arg(&work)
+        .arg("--out")
+        .arg(out.join("data-prep.json"))
+        .arg("--sizes")
+        .args(sizes.split(','));
+    capture(&mut cmd, &out.join("data-prep.md"))?;
+
+    // 2. The full-shape site, straight from the generator.
+    let full = out.join("site-full");
+    let t0 = std::time::Instant::now();
+    run(Command::new(&data_prep)
+        .args(["synth", "--site-only", "--force", "--quiet", "--out"])
+        .arg(&full))?;
+    let synth_secs = t0.elapsed().as_secs_f64();
+    let (bytes, files, largest, largest_len) = folder_size(&full)?;
+
+    // 3. The browser, on the sample and at full shape.
+    let app = out.join("app");
+    site(&app)?;
+    tools::browser()?;
+    run(Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(root().join("tests/e2e")))?;
+    capture(
+        Command::new("node")
+            .arg("tests/e2e/bench.mjs")
+            .arg(&app)
+            .arg(format!("full={}", full.display())),
+        &out.join("browser.json"),
+    )?;
+
+    // 4. numpy on the same counts.
+    for by in ["model", "Task"] {
+        capture(
+            Command::new(&python)
+                .arg("tests/bench/heatmap_numpy.py")
+                .arg(&full)
+                .args(["--by", by, "--data-prep"])
+                .arg(&data_prep),
+            &out.join(format!("heatmap-numpy-{by}.json")),
+        )?;
+    }
+
+    // 5. The wasm bundle.
+    let wasm = std::fs::read_dir(&app)?
+        .filter_map(|e| e.ok())
+        .find(|e| e.file_name().to_string_lossy().ends_with("_bg.wasm"))
+        .context("no .wasm in the built site")?;
+    let bytes_wasm = std::fs::read(wasm.path())?;
+    let summary = serde_json::json!({
+        "site_full": {
+            "seconds": synth_secs, "bytes": bytes, "files": files,
+            "largest_file": largest, "largest_bytes": largest_len,
+        },
+        "wasm": { "bytes": bytes_wasm.len(), "gzip_bytes": gzip_len(&bytes_wasm)? },
+    });
+    std::fs::write(
+        out.join("sizes.json"),
+        serde_json::to_string_pretty(&summary)?,
+    )?;
+
+    // 6. Kernels.
+    run(cargo().args(["bench", "-p", "filterscope-stats", "--bench", "kernels"]))?;
+    eprintln!("xtask: results in {}", out.display());
+    Ok(())
+}
