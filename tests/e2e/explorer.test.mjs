@@ -16,7 +16,7 @@ const SHOTS = process.env.SHOTS_DIR || path.join(os.tmpdir(), 'filterscope-shots
 assert.ok(SITE && fs.existsSync(path.join(SITE, 'index.html')), 'SITE_DIR must hold a built site');
 assert.ok(DATA_PREP && fs.existsSync(DATA_PREP), 'DATA_PREP must name the data-prep binary');
 
-let browser, server, broken;
+let browser, server, broken, synth;
 
 /** A copy of the site whose data is damaged by `damage(dataDir)`. */
 function damagedCopy(name, damage) {
@@ -43,7 +43,11 @@ before(async () => {
     const f = path.join(d, 'manifest.json');
     fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace('"format_version": 1', '"format_version": 99'));
   });
+  // A site with 120 models: its model heatmap is drawn as one bitmap (plot.rs BITMAP_CELLS).
+  synth = path.join(broken, 'synth');
+  execFileSync(DATA_PREP, ['synth', '--site-only', '--models', '120', '--layers', '480', '--filters', '300000', '--quiet', '--out', synth]);
   server = await serve({
+    '/synth/': synth,
     '/filterscope/': SITE, '/elsewhere/': path.join(SITE, 'data'), '/missing/': missing, '/corrupt/': corrupt, '/truncated/': truncated, '/badformat/': badManifest,
   });
   browser = await chromium.launch({
@@ -231,6 +235,37 @@ for (const [name, expect] of [
     assert.ok(await p.isVisible('#load-error button:has-text("Retry")'));
   });
 }
+
+test('a 120-model heatmap is drawn as one bitmap, equals data-prep, and a cell opens its pair', async () => {
+  const p = await page();
+  const data = encodeURIComponent(`${server.url}/synth/`);
+  await p.goto(`${server.url}/filterscope/?data=${data}&view=compare&by=model`);
+  await loaded(p);
+  await drawn(p, '#heatmap');
+  const measures = await p.evaluate(() => performance.getEntriesByName('filterscope:draw:heatmap').map((e) => e.duration));
+  assert.ok(measures.length > 0, 'the heatmap draw is measured');
+  await p.click('#heatmap button:has-text("data")');
+  const rows = await p.$$eval('#heatmap-data tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+  const want = cli('compare', synth, '--by', 'model', '--json');
+  assert.equal(rows.length, 120);
+  const labels = rows.map((r) => r[0].replace(/ \(\d+\)$/, ''));
+  rows.forEach((r, i) => r.slice(1).forEach((cell, j) => {
+    assert.equal(Number(cell), want.D[want.groups.indexOf(labels[i])][want.groups.indexOf(labels[j])]);
+  }));
+  await p.click('#heatmap button:has-text("data")');
+  const box = await p.locator('#heatmap canvas').boundingBox();
+  await p.mouse.click(box.x + box.width * 0.45, box.y + box.height * 0.6);
+  await p.waitForURL(/view=pair/);
+  const [a, b] = (await p.textContent('#pair-h')).split(' vs ');
+  assert.notEqual(a, b);
+  await drawn(p, '#d-per-component');
+  await p.click('#d-per-component button:has-text("data")');
+  const parts = await p.$$eval('#d-per-component-data tbody tr td:nth-child(2)', (tds) => tds.map((t) => Number(t.textContent)));
+  const d = want.D[want.groups.indexOf(a)][want.groups.indexOf(b)];
+  assert.ok(Math.abs(parts.reduce((x, y) => x + y, 0) - d) < 1e-12 * Math.max(1, d), `${parts} vs ${d}`);
+  await p.screenshot({ path: path.join(SHOTS, 'compare-120-models.png') });
+  assert.deepEqual(p.errors, []);
+});
 
 test('every view draws, in light and dark (screenshots saved)', async () => {
   for (const scheme of ['light', 'dark']) {

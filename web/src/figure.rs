@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 
-use crate::plot::{PixelArea, Plot, Theme};
+use crate::plot::{PixelArea, Plot, Theme, BITMAP_CELLS};
 
 /// Offers `bytes` as a download named `name`.
 pub fn download(name: &str, mime: &str, text: &str) {
@@ -51,6 +51,43 @@ fn slug(s: &str) -> String {
         .to_string()
 }
 
+/// Draws an n x n RGBA image scaled onto `area` of the canvas, without smoothing: one call for
+/// the whole heatmap instead of one per cell.
+fn blit(
+    canvas: &web_sys::HtmlCanvasElement,
+    ((x0, x1), (y0, y1)): PixelArea,
+    n: usize,
+    rgba: &[u8],
+) -> Result<(), wasm_bindgen::JsValue> {
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let tmp: web_sys::HtmlCanvasElement = doc.create_element("canvas")?.dyn_into()?;
+    tmp.set_width(n as u32);
+    tmp.set_height(n as u32);
+    let ctx2d = |c: &web_sys::HtmlCanvasElement| -> Result<web_sys::CanvasRenderingContext2d, wasm_bindgen::JsValue> {
+        c.get_context("2d")?
+            .ok_or("no 2d context")?
+            .dyn_into()
+            .map_err(|_| "not a 2d context".into())
+    };
+    let image = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
+        wasm_bindgen::Clamped(rgba),
+        n as u32,
+        n as u32,
+    )?;
+    ctx2d(&tmp)?.put_image_data(&image, 0.0, 0.0)?;
+    let ctx = ctx2d(canvas)?;
+    ctx.set_image_smoothing_enabled(false);
+    ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
+        &tmp,
+        x0 as f64,
+        y0 as f64,
+        (x1 - x0) as f64,
+        (y1 - y0) as f64,
+    )
+}
+
 /// One plot with its controls. `on_cell` makes heatmap cells clickable.
 #[component]
 pub fn Figure(
@@ -76,9 +113,15 @@ pub fn Figure(
             return;
         };
         let root = backend.into_drawing_area();
+        let bitmap = matches!(&p, Plot::Heatmap { labels, .. } if labels.len() > BITMAP_CELLS);
         let drawn = crate::timing::measure(&format!("filterscope:draw:{id}"), || {
-            p.draw(&root, theme.get())
-                .and_then(|a| root.present().map(|_| a).map_err(|e| format!("{e:?}")))
+            let a = p
+                .render(&root, theme.get(), !bitmap)
+                .and_then(|a| root.present().map(|_| a).map_err(|e| format!("{e:?}")))?;
+            if let (true, Some(area), Some((n, px))) = (bitmap, a, p.heatmap_pixels()) {
+                blit(&c, area, n, &px).map_err(|e| format!("{e:?}"))?;
+            }
+            Ok(a)
         });
         match drawn {
             Ok(a) => {

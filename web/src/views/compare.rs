@@ -50,7 +50,7 @@ pub fn Compare() -> impl IntoView {
         let r = route.get();
         let b = by.get();
         // Recomputed when the tables or the last sketch chunk arrive, not for every chunk.
-        loader.phase.track();
+        let _ = loader.phase.get();
         loader.site.with_untracked(|s| {
             s.as_ref().map(|s| {
                 crate::timing::measure("filterscope:compare", || s.compare(&b, &wheres(&r)))

@@ -68,7 +68,7 @@ pub fn GroupControls() -> impl IntoView {
         if c.is_empty() {
             return vec![];
         }
-        loader.phase.track();
+        let _ = loader.phase.get();
         loader.site.with_untracked(|s| {
             s.as_ref()
                 .and_then(|s| s.column_values(&c).ok())

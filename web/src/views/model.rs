@@ -16,7 +16,7 @@ pub fn Model() -> impl IntoView {
     let loader = use_context::<Loader>().expect("loader");
     let route = router.route;
     let names = Memo::new(move |_| {
-        loader.phase.track();
+        let _ = loader.phase.get();
         loader.site.with_untracked(|s| {
             s.as_ref()
                 .map(|s| s.models.iter().map(|m| m.name.clone()).collect::<Vec<_>>())
@@ -42,7 +42,7 @@ pub fn Model() -> impl IntoView {
     });
     let profile = Memo::new(move |_| {
         let mi = index.get()? as u32;
-        loader.phase.track();
+        let _ = loader.phase.get();
         loader.site.with_untracked(|s| {
             let s = s.as_ref()?;
             if !s.sketches_loaded() {
@@ -90,8 +90,8 @@ pub fn Model() -> impl IntoView {
     });
     let samples = Memo::new(move |_| {
         let mi = index.get()? as u32;
-        loader.phase.track();
-        loader.site.with_untracked(|s| {
+        // Samples arrive chunk by chunk: follow every change.
+        loader.site.with(|s| {
             let s = s.as_ref()?;
             let mut filters = Vec::new();
             let mut captions = Vec::new();

@@ -51,7 +51,7 @@ pub fn Overview() -> impl IntoView {
     let site = loader.site;
     let phase = loader.phase;
     let stats = Memo::new(move |_| {
-        phase.track();
+        let _ = phase.get();
         site.with_untracked(|s| s.as_ref().map(|s| s.stats()))
     });
     let eigen = Memo::new(move |_| {
@@ -90,7 +90,7 @@ pub fn Overview() -> impl IntoView {
     });
     let bars = ["Task", "Visual Category", "Training-Dataset"].map(|col| {
         let plot = Memo::new(move |_| {
-            phase.track();
+            let _ = phase.get();
             site.with_untracked(|s| s.as_ref().and_then(|s| counts(s, col)))
         });
         view! {

@@ -60,7 +60,7 @@ pub fn Pair() -> impl IntoView {
     let route = router.route;
     let data = Memo::new(move |_| {
         let r = route.get();
-        loader.phase.track();
+        let _ = loader.phase.get();
         loader.site.with_untracked(|s| {
             let s = s.as_ref()?;
             let by = r.by.clone().unwrap_or_else(|| default_by(s));
@@ -80,7 +80,8 @@ pub fn Pair() -> impl IntoView {
     // The groups to pick from, so any pair is reachable by keyboard as well as from the heatmap.
     let choices = Memo::new(move |_| {
         let r = route.get();
-        loader.site.with(|s| {
+        let _ = loader.phase.get();
+        loader.site.with_untracked(|s| {
             s.as_ref()
                 .and_then(|s| {
                     s.column_values(&r.by.clone().unwrap_or_else(|| default_by(s)))
