@@ -36,33 +36,23 @@ impl LogDist {
         for i in 0..DIM {
             p.extend(distribution(h.component(i)));
         }
-        let ln_p = p.iter().map(|v| v.ln()).collect();
+        // libm's log, not f64::ln (the platform's): the same bits in data-prep and the browser.
+        let ln_p = p.iter().map(|&v| libm::log(v)).collect();
         Self { p, ln_p }
     }
 
     /// KL(P_i||Q_i) + KL(Q_i||P_i) = sum (p - q)(ln p - ln q) for each component i. Written this
     /// way the result is exactly symmetric and exactly 0 for identical groups.
     pub fn symmetric_kl(&self, other: &LogDist) -> [f64; DIM] {
-        // Four running sums per component, added at the end: the compiler can keep them in vector
-        // registers (one f64x2 pair under wasm SIMD128, one AVX register natively). Swapping the
-        // groups negates both factors of every product, so the result stays exactly symmetric.
-        const W: usize = 4;
         let mut out = [0.0; DIM];
         for (i, o) in out.iter_mut().enumerate() {
             let r = i * N_BINS..(i + 1) * N_BINS;
-            let (p, q) = (&self.p[r.clone()], &other.p[r.clone()]);
-            let (lp, lq) = (&self.ln_p[r.clone()], &other.ln_p[r]);
-            let mut acc = [0.0f64; W];
-            let whole = N_BINS / W * W;
-            for k in (0..whole).step_by(W) {
-                for l in 0..W {
-                    acc[l] += (p[k + l] - q[k + l]) * (lp[k + l] - lq[k + l]);
-                }
-            }
-            for k in whole..N_BINS {
-                acc[k - whole] += (p[k] - q[k]) * (lp[k] - lq[k]);
-            }
-            *o = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+            *o = self.p[r.clone()]
+                .iter()
+                .zip(&other.p[r.clone()])
+                .zip(self.ln_p[r.clone()].iter().zip(&other.ln_p[r]))
+                .map(|((p, q), (lp, lq))| (p - q) * (lp - lq))
+                .sum();
         }
         out
     }
