@@ -57,6 +57,7 @@ def bench_size(n, work, runs, ref_runs, python, env):
                         "--force", "--quiet"], env)
     h5, meta = db / "db.h5", db / "meta.csv"
     row["synth_seconds"] = secs
+    row["synth_peak_rss_bytes"] = rss
     row["db_bytes"] = h5.stat().st_size
     row["filters"] = (h5.stat().st_size - 2048) // 72  # reported exactly by build below
 

@@ -2,7 +2,8 @@
 // loads per data set. Reads the app's User Timing entries (web/src/timing.rs):
 //   filterscope:first-plot, filterscope:loaded   (ms since navigation)
 //   filterscope:compare, filterscope:subset, filterscope:subset-pca, filterscope:draw:<id>
-// and the tab's memory (renderer RSS from /proc, JS heap from the DevTools protocol).
+// the tab's memory (renderer RSS from /proc, JS heap from the DevTools protocol) and the
+// main-thread tasks longer than 50 ms (Long Tasks API) from navigation to fully loaded.
 //
 //   node tests/e2e/bench.mjs SITE_DIR [NAME=DATA_DIR ...] > results.json
 // SITE_DIR is `cargo xtask site` output (its data/ is the embedded sample); each NAME=DATA_DIR
@@ -50,6 +51,12 @@ async function entries(page) {
 async function open(browser, base, query) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
+  // Main-thread tasks over 50 ms while loading: what a Web Worker for decoding would remove.
+  await page.addInitScript(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__longTasks.push(e.duration)))
+      .observe({ type: 'longtask', buffered: true });
+  });
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
   await page.goto(base + query);
@@ -63,11 +70,12 @@ async function open(browser, base, query) {
   // Let the last effects (redraws after the final chunk) run.
   await page.waitForTimeout(300);
   const e = await entries(page);
+  const long = await page.evaluate(() => window.__longTasks);
   const metrics = (await cdp.send('Performance.getMetrics')).metrics;
   const heap = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value;
   const rss = rendererRss();
   await context.close();
-  return { e, heap, rss };
+  return { e, heap, rss, long };
 }
 
 const last = (e, name) => e.filter((x) => x.name === name && x.type === 'measure').at(-1)?.duration;
@@ -106,6 +114,8 @@ try {
         loaded_ms: median(pick((e) => at(e, 'filterscope:loaded'))),
         tab_rss_mb: median(runs.map((x) => x.rss)) / 2 ** 20,
         js_heap_mb: median(runs.map((x) => x.heap)) / 2 ** 20,
+        longest_task_ms: median(runs.map((x) => Math.max(0, ...x.long))),
+        long_tasks_total_ms: median(runs.map((x) => x.long.reduce((a, b) => a + b, 0))),
       };
       for (const [k, m] of [['compare_ms', 'filterscope:compare'], ['subset_ms', 'filterscope:subset'],
         ['subset_pca_ms', 'filterscope:subset-pca'], ['heatmap_draw_ms', 'filterscope:draw:heatmap']]) {
