@@ -154,10 +154,12 @@ impl H5Filters {
         self.direct.is_some()
     }
 
-    /// Appends filters `start..start + count` to `buf` as f64.
+    /// Writes filters `start..start + count`, as f64, to `buf[at..]`, resizing `buf` to
+    /// `at + count` (what it already holds there is overwritten, not zero-filled first).
     pub fn read_into(
         &self,
         start: u64,
+        at: usize,
         count: u64,
         buf: &mut Vec<Filter>,
     ) -> Result<(), PrepError> {
@@ -169,8 +171,8 @@ impl H5Filters {
                 format!("read failed ({e})"),
             )
         };
-        let old = buf.len();
         let Some(d) = &self.direct else {
+            buf.truncate(at);
             let arr = self
                 .ds
                 .read_slice::<f64, _, ndarray::Ix3>(ndarray::s![a as usize..b as usize, .., ..])
@@ -182,8 +184,8 @@ impl H5Filters {
             );
             return Ok(());
         };
-        buf.resize(old + count as usize, [0.0; 9]);
-        let dst = &mut buf[old..];
+        buf.resize(at + count as usize, [0.0; 9]);
+        let dst = &mut buf[at..];
         let at = d.offset + start * 9 * d.width;
         if d.width == 8 {
             d.file
@@ -214,7 +216,7 @@ impl H5Filters {
     /// Reads filters `start..start + count` (converted to f64 if stored as float32).
     pub fn read(&self, start: u64, count: u64) -> Result<Vec<Filter>, PrepError> {
         let mut buf = Vec::with_capacity(count as usize);
-        self.read_into(start, count, &mut buf)?;
+        self.read_into(start, 0, count, &mut buf)?;
         Ok(buf)
     }
 }
@@ -321,12 +323,13 @@ impl crate::pipeline::FilterSource for H5Source {
         buf: &mut Vec<Filter>,
     ) -> Result<(), PrepError> {
         if range.is_empty() {
+            buf.clear();
             return Ok(());
         }
         // Layers tile the file in order, so a batch is one contiguous slab.
         let start = self.first_filter[range.start];
         let count: u64 = self.sizes[range].iter().sum();
-        self.filters.read_into(start, count, buf)
+        self.filters.read_into(start, 0, count, buf)
     }
 
     fn locate(&self, layer: usize, index: usize) -> (PathBuf, String) {

@@ -220,6 +220,7 @@ impl FilterSource for OnnxSource {
         buf: &mut Vec<Filter>,
     ) -> Result<(), PrepError> {
         let mut cache = self.cache.lock().expect("cache lock");
+        buf.clear();
         for i in range {
             let (m, j) = self.place[i];
             if cache.as_ref().is_none_or(|(k, _)| *k != m) {

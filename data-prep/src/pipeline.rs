@@ -26,8 +26,9 @@ use crate::PrepError;
 
 /// Where filters come from: the HDF5 DB or a folder of ONNX models.
 pub trait FilterSource: Sync {
-    /// Appends the filters of layers `range` (indices into the plan's layers) to `buf`, layer after
-    /// layer. `buf` arrives empty; its capacity is reused from batch to batch.
+    /// Puts the filters of layers `range` (indices into the plan's layers) in `buf`, layer after
+    /// layer, replacing what it holds. `buf` is recycled from batch to batch, so a source that
+    /// overwrites it in place (`resize`, then write) skips zero-filling what it already holds.
     fn read_layers(&self, range: Range<usize>, buf: &mut Vec<Filter>) -> Result<(), PrepError>;
     /// The file and place of filter `index` of layer `layer`, for error messages.
     fn locate(&self, layer: usize, index: usize) -> (PathBuf, String);
@@ -129,7 +130,6 @@ fn read_ahead(
 ) {
     for range in ranges {
         let Ok(mut buf) = free.recv() else { return };
-        buf.clear();
         let read = source
             .read_layers(range.clone(), &mut buf)
             .map(|()| (range, buf));
@@ -308,8 +308,13 @@ pub fn build_timed(
     };
     let moments = work(
         |i, offset, fs| {
-            finite(i, offset, fs)?;
-            Ok(moments_of(fs))
+            let m = moments_of(fs);
+            // A NaN or infinite weight makes its column sum non-finite: only then look for it
+            // (a second sweep over the part) to name it.
+            if !m.0.sum.iter().all(|v| v.is_finite()) {
+                finite(i, offset, fs)?;
+            }
+            Ok(m)
         },
         |i, parts, fs| {
             let layer = &plan.layers[i];

@@ -24,8 +24,9 @@ pub struct Progress {
     pub done: bool,
 }
 
-/// How far loading has got, as far as the sketch queries care: sample chunks arriving do not
-/// change it, so views that read the site through it are not recomputed for every chunk.
+/// How far loading has got. Views read the site through it (untracked) so they are recomputed a
+/// few times while loading, not once per arriving chunk: at full shape, re-projecting a group's
+/// samples for each of 42 chunks kept the main thread busy for 1.5 s.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Phase {
     /// Nothing usable yet.
@@ -34,6 +35,8 @@ pub enum Phase {
     Tables,
     /// Every per-layer sketch too: layer-level views can draw.
     Sketches,
+    /// Every sample chunk too: filter grids and densities are complete.
+    Complete,
 }
 
 /// The loaded data and the loading state, shared by every view.
@@ -124,6 +127,7 @@ impl Loader {
             phase: Memo::new(move |_| {
                 site.with(|s| match s {
                     None => Phase::Empty,
+                    Some(s) if s.sketches_loaded() && s.samples_loaded() => Phase::Complete,
                     Some(s) if s.sketches_loaded() => Phase::Sketches,
                     Some(_) => Phase::Tables,
                 })
@@ -182,9 +186,11 @@ impl Loader {
             self.advance(b.len());
             tables.push(b);
         }
-        let site =
-            SiteData::new(&json, &tables[0], &tables[1], &tables[2]).map_err(|e| e.to_string())?;
-        self.site.set(Some(site));
+        let site = crate::timing::measure("filterscope:tables", || {
+            SiteData::new(&json, &tables[0], &tables[1], &tables[2])
+        })
+        .map_err(|e| e.to_string())?;
+        crate::timing::measure("filterscope:tables-shown", || self.site.set(Some(site)));
         // Sketches first (layer views and layer filters need them), then samples.
         let jobs: Vec<(bool, usize, String)> = m
             .sketches
@@ -228,6 +234,8 @@ impl Loader {
         while let Some(done) = fetched.next().await {
             let (sketch, k, batches) = done?;
             let mut result = Ok(());
+            // Adding the rows and re-running what depends on them, as one task.
+            let _t = crate::timing::Span::new("filterscope:add-chunk");
             self.site.update(|s| {
                 if let Some(s) = s {
                     result = if sketch {

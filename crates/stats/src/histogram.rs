@@ -126,10 +126,9 @@ impl Histograms {
         true
     }
 
-    /// Counts one value of component `i` in bin `k`.
-    #[inline]
-    pub(crate) fn bump(&mut self, i: usize, k: usize) {
-        self.counts[i * N_BINS + k] += 1;
+    /// Adds `n` values of component `i` to bin `k`.
+    pub(crate) fn add_count(&mut self, i: usize, k: usize, n: u64) {
+        self.counts[i * N_BINS + k] += n;
     }
 
     /// Adds another histogram's counts.

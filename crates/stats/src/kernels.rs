@@ -132,19 +132,39 @@ pub fn coefficient_range(basis: &Basis, filters: &[Filter]) -> (f64, f64) {
 
 /// Histograms of the coefficients of the scaled filters, or `None` if one falls outside the rule.
 pub fn histograms_of(basis: &Basis, rule: &BinRule, filters: &[Filter]) -> Option<Histograms> {
-    debug_assert_eq!(rule.bins(), N_BINS);
-    let mut h = Histograms::default();
+    assert_eq!(rule.bins(), N_BINS, "histograms have N_BINS bins");
+    // BinRule::bin with the edges in a fixed-size array, so the guess and its correction need no
+    // bounds checks: the same bins (the test below checks), a third faster.
+    let mut edges = [0.0; N_BINS + 1];
+    edges.copy_from_slice(rule.edges());
+    let (lo, hi) = (rule.lo, rule.hi);
+    let per_unit = N_BINS as f64 / (hi - lo);
+    let mut counts = [[0u64; N_BINS]; DIM];
     let mut inside = true;
     for_each_tile(basis, filters, |c, valid| {
-        for (i, row) in c.iter().enumerate() {
+        for (row, counts) in c.iter().zip(counts.iter_mut()) {
             for &v in &row[..valid] {
-                match rule.bin(v) {
-                    Some(k) => h.bump(i, k),
-                    None => inside = false,
+                if !(v >= lo && v <= hi) {
+                    inside = false;
+                    continue;
                 }
+                let mut k = (((v - lo) * per_unit) as usize).min(N_BINS - 1);
+                while k > 0 && v < edges[k] {
+                    k -= 1;
+                }
+                while k < N_BINS - 1 && v >= edges[k + 1] {
+                    k += 1;
+                }
+                counts[k] += 1;
             }
         }
     });
+    let mut h = Histograms::default();
+    for (i, row) in counts.iter().enumerate() {
+        for (k, &n) in row.iter().enumerate() {
+            h.add_count(i, k, n);
+        }
+    }
     inside.then_some(h)
 }
 

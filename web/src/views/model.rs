@@ -90,8 +90,8 @@ pub fn Model() -> impl IntoView {
     });
     let samples = Memo::new(move |_| {
         let mi = index.get()? as u32;
-        // Samples arrive chunk by chunk: follow every change.
-        loader.site.with(|s| {
+        let _ = loader.phase.get();
+        loader.site.with_untracked(|s| {
             let s = s.as_ref()?;
             let mut filters = Vec::new();
             let mut captions = Vec::new();

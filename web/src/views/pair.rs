@@ -175,7 +175,8 @@ pub fn Pair() -> impl IntoView {
         Memo::new(move |_| {
             let d = data.get();
             let Some(Ok(p)) = d else { return None };
-            loader.site.with(|s| {
+            let _ = loader.phase.get();
+            loader.site.with_untracked(|s| {
                 let s = s.as_ref()?;
                 // Round-robin over the group's layers so one big layer does not fill the grid.
                 let per: Vec<_> = p.layers[g].iter().map(|&l| s.layer_samples(l)).collect();
@@ -203,7 +204,8 @@ pub fn Pair() -> impl IntoView {
         Memo::new(move |_| {
             let d = data.get();
             let Some(Ok(p)) = d else { return None };
-            loader.site.with(|s| {
+            let _ = loader.phase.get();
+            loader.site.with_untracked(|s| {
                 let s = s.as_ref()?;
                 let basis = s.basis();
                 let (lo, hi) = (p.rule.lo, p.rule.hi);
@@ -231,7 +233,8 @@ pub fn Pair() -> impl IntoView {
     let scatter = Memo::new(move |_| {
         let d = data.get();
         let Some(Ok(p)) = d else { return None };
-        loader.site.with(|s| {
+        let _ = loader.phase.get();
+        loader.site.with_untracked(|s| {
             let s = s.as_ref()?;
             let series: Vec<(String, Points)> = (0..2)
                 .map(|g| {
