@@ -45,6 +45,10 @@ pub struct Loader {
     pub site: RwSignal<Option<SiteData>>,
     /// Changes only when [`Phase`] does; read the site untracked beside it.
     pub phase: Memo<Phase>,
+    /// The tables are in (model-level queries can run).
+    pub tables_ready: Memo<bool>,
+    /// Every per-layer sketch is in (layer-level queries can run).
+    pub layers_ready: Memo<bool>,
     pub progress: RwSignal<Progress>,
     pub error: RwSignal<Option<String>>,
     /// Bumped to restart loading (the retry button).
@@ -122,15 +126,20 @@ async fn fetch_bytes(url: &str, file: &str) -> Result<Vec<u8>, String> {
 impl Loader {
     pub fn new() -> Loader {
         let site = RwSignal::new(None::<SiteData>);
+        let phase = Memo::new(move |_| {
+            site.with(|s| match s {
+                None => Phase::Empty,
+                Some(s) if s.sketches_loaded() && s.samples_loaded() => Phase::Complete,
+                Some(s) if s.sketches_loaded() => Phase::Sketches,
+                Some(_) => Phase::Tables,
+            })
+        });
         let l = Loader {
             site,
-            phase: Memo::new(move |_| {
-                site.with(|s| match s {
-                    None => Phase::Empty,
-                    Some(s) if s.sketches_loaded() && s.samples_loaded() => Phase::Complete,
-                    Some(s) if s.sketches_loaded() => Phase::Sketches,
-                    Some(_) => Phase::Tables,
-                })
+            phase,
+            tables_ready: Memo::new(move |_| phase.get() != Phase::Empty),
+            layers_ready: Memo::new(move |_| {
+                matches!(phase.get(), Phase::Sketches | Phase::Complete)
             }),
             progress: RwSignal::new(Progress::default()),
             error: RwSignal::new(None),
@@ -148,6 +157,21 @@ impl Loader {
             });
         });
         l
+    }
+
+    /// Subscribes the running memo to what a grouping query over `by` and `filters` depends on:
+    /// the tables alone for model-level queries (so a 647-group heatmap is not recomputed when
+    /// per-layer chunks arrive), every sketch chunk for layer-level ones.
+    pub fn track_query(&self, by: &str, filters: &[filterscope_site::Where]) {
+        let layers = self.site.with_untracked(|s| {
+            s.as_ref()
+                .map(|s| s.needs_layers(by, filters).unwrap_or(true))
+                .unwrap_or(true)
+        });
+        let _ = self.tables_ready.get();
+        if layers {
+            let _ = self.layers_ready.get();
+        }
     }
 
     fn advance(&self, bytes: usize) {

@@ -503,6 +503,12 @@ impl SiteData {
             .collect())
     }
 
+    /// Whether grouping by `by` under `filters` needs the per-layer sketches; if not, the rollups
+    /// (loaded first) answer it.
+    pub fn needs_layers(&self, by: &str, filters: &[Where]) -> Result<bool, SiteError> {
+        Ok(!(self.key(by)?.model_level() && self.conditions(filters)?.model_level()))
+    }
+
     /// The sketch of every layer, merged (the whole DB).
     pub fn global_sketch(&self) -> Sketch {
         let mut s = Sketch::default();

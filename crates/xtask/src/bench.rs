@@ -8,7 +8,6 @@
 //! 5. the wasm bundle, raw and gzipped;
 //! 6. criterion micro-benchmarks of the kernels.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -34,14 +33,9 @@ fn capture(cmd: &mut Command, out: &Path) -> Result<()> {
     Ok(())
 }
 
-fn gzip_len(bytes: &[u8]) -> Result<u64> {
-    let mut gz = Command::new("gzip")
-        .args(["-9", "-c"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()?;
-    gz.stdin.take().expect("piped").write_all(bytes)?;
-    Ok(gz.wait_with_output()?.stdout.len() as u64)
+fn gzip_len(path: &Path) -> Result<u64> {
+    let out = Command::new("gzip").args(["-9", "-c"]).arg(path).output()?;
+    Ok(out.stdout.len() as u64)
 }
 
 /// Total bytes, file count and the largest file of a folder.
@@ -140,7 +134,7 @@ pub fn bench(sizes: &str, work: Option<PathBuf>) -> Result<()> {
             "seconds": synth_secs, "bytes": bytes, "files": files,
             "largest_file": largest, "largest_bytes": largest_len,
         },
-        "wasm": { "bytes": bytes_wasm.len(), "gzip_bytes": gzip_len(&bytes_wasm)? },
+        "wasm": { "bytes": bytes_wasm.len(), "gzip_bytes": gzip_len(&wasm.path())? },
     });
     std::fs::write(
         out.join("sizes.json"),

@@ -49,8 +49,8 @@ pub fn Compare() -> impl IntoView {
     let comparison = Memo::new(move |_| {
         let r = route.get();
         let b = by.get();
-        // Recomputed when the tables or the last sketch chunk arrive, not for every chunk.
-        let _ = loader.phase.get();
+        // Recomputed when what the query needs has arrived, not for every chunk.
+        loader.track_query(&b, &wheres(&r));
         loader.site.with_untracked(|s| {
             s.as_ref().map(|s| {
                 crate::timing::measure("filterscope:compare", || s.compare(&b, &wheres(&r)))
