@@ -172,6 +172,24 @@ fn check_site(site: &Path, r: &Value) {
     }
 }
 
+/// Builds `site` from an official-layout DB and checks it against the reference; returns the
+/// reference's answers.
+fn build_and_check(h5: &Path, meta: &Path, site: &Path) -> Value {
+    data_prep(&[
+        "build",
+        "--h5",
+        h5.to_str().unwrap(),
+        "--meta",
+        meta.to_str().unwrap(),
+        "--out",
+        site.to_str().unwrap(),
+        "--quiet",
+    ]);
+    let r = reference("h5", h5, meta);
+    check_site(site, &r);
+    r
+}
+
 #[test]
 #[ignore = "needs the reference venv (cargo xtask test)"]
 fn h5_fixture_matches_reference() {
@@ -181,19 +199,7 @@ fn h5_fixture_matches_reference() {
     for float32 in [false, true] {
         let sub = dir.path().join(if float32 { "f32" } else { "f64" });
         let (h5, meta) = fixture::write_h5_db(&sub, &models, 42, float32).unwrap();
-        let site = sub.join("site");
-        data_prep(&[
-            "build",
-            "--h5",
-            h5.to_str().unwrap(),
-            "--meta",
-            meta.to_str().unwrap(),
-            "--out",
-            site.to_str().unwrap(),
-            "--quiet",
-        ]);
-        let r = reference("h5", &h5, &meta);
-        check_site(&site, &r);
+        let r = build_and_check(&h5, &meta, &sub.join("site"));
         // The fixture has what the checks need to mean something.
         let layers = r["layers"].as_array().unwrap();
         assert!(
@@ -310,18 +316,7 @@ fn synth_db_matches_reference_and_site_only() {
     data_prep(&args);
     let (h5, meta) = (db.join("db.h5"), db.join("meta.csv"));
     let site = dir.path().join("site");
-    data_prep(&[
-        "build",
-        "--h5",
-        h5.to_str().unwrap(),
-        "--meta",
-        meta.to_str().unwrap(),
-        "--out",
-        site.to_str().unwrap(),
-        "--quiet",
-    ]);
-    let r = reference("h5", &h5, &meta);
-    check_site(&site, &r);
+    let r = build_and_check(&h5, &meta, &site);
     assert_eq!(r["layers"].as_array().unwrap().len(), 300);
     assert!(r["layers"]
         .as_array()
