@@ -570,8 +570,10 @@ impl Plot {
                 series,
             } => {
                 let pts = || series.iter().flat_map(|s| s.1.iter());
-                let xmax = pts().map(|p| p.0).fold(0.0f64, f64::max).max(1e-6) * 1.05;
-                let ymax = pts().map(|p| p.1).fold(0.0f64, f64::max).max(1e-6) * 1.05;
+                // At least 0.01 wide: an all-zero axis (no sparse filter anywhere) otherwise gets
+                // a 1e-6 span whose tick labels run into each other.
+                let xmax = pts().map(|p| p.0).fold(0.0f64, f64::max).max(0.01) * 1.05;
+                let ymax = pts().map(|p| p.1).fold(0.0f64, f64::max).max(0.01) * 1.05;
                 let mut chart = ChartBuilder::on(root)
                     .caption(title, font(14))
                     .margin(6)
