@@ -40,7 +40,7 @@ fn normal(rng: &mut SplitMix64) -> f64 {
 }
 
 /// Smooth, low-frequency 3x3 patterns that dominate trained filters (blob, edges, ridge).
-const PATTERNS: [[f64; 9]; 4] = [
+pub(crate) const PATTERNS: [[f64; 9]; 4] = [
     [0.4, 0.7, 0.4, 0.7, 1.0, 0.7, 0.4, 0.7, 0.4],
     [-1.0, 0.0, 1.0, -1.0, 0.0, 1.0, -1.0, 0.0, 1.0],
     [-1.0, -1.0, -1.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0],

@@ -149,11 +149,6 @@ impl H5Filters {
         }
     }
 
-    /// Whether reads bypass the HDF5 library (a contiguous, unfiltered dataset).
-    pub fn is_direct(&self) -> bool {
-        self.direct.is_some()
-    }
-
     /// Writes filters `start..start + count`, as f64, to `buf[at..]`, resizing `buf` to
     /// `at + count` (what it already holds there is overwritten, not zero-filled first).
     pub fn read_into(

@@ -15,6 +15,7 @@ use filterscope_stats::{Filter, SplitMix64};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
+use crate::fixture::PATTERNS;
 use crate::pipeline::{FilterSource, Plan};
 use crate::PrepError;
 
@@ -539,14 +540,6 @@ impl SynthDb {
         file.close().map_err(io)
     }
 }
-
-/// Smooth, low-frequency 3x3 patterns that dominate trained filters (blob, edges, ridge).
-const PATTERNS: [[f64; 9]; 4] = [
-    [0.4, 0.7, 0.4, 0.7, 1.0, 0.7, 0.4, 0.7, 0.4],
-    [-1.0, 0.0, 1.0, -1.0, 0.0, 1.0, -1.0, 0.0, 1.0],
-    [-1.0, -1.0, -1.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0],
-    [-0.5, 1.0, -0.5, -0.5, 1.0, -0.5, -0.5, 1.0, -0.5],
-];
 
 /// The generator as a [`FilterSource`]: layers are generated when the pipeline asks for them.
 pub struct SynthSource<'a> {
