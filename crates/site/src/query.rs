@@ -164,6 +164,29 @@ pub struct SiteData {
     basis: Basis,
 }
 
+/// The rows of chunk `k` of a manifest list, decoded from its verified batches, with the chunk's
+/// file name and layer range (which the caller checks the rows against).
+type ChunkRows<T> = (String, std::ops::Range<u64>, Vec<T>);
+
+fn decode_chunk<T>(
+    list: &[ChunkEntry],
+    kind: &str,
+    k: usize,
+    batches: &[RecordBatch],
+    decode: impl Fn(&str, &RecordBatch) -> Result<Vec<T>, SiteError>,
+) -> Result<ChunkRows<T>, SiteError> {
+    let c = chunk_entry(list, kind, k)?;
+    let mut rows = Vec::new();
+    for b in batches {
+        rows.extend(decode(&c.entry.file, b)?);
+    }
+    Ok((
+        c.entry.file.clone(),
+        c.first_layer..c.first_layer + c.layers,
+        rows,
+    ))
+}
+
 /// Entry `k` of a manifest's chunk list.
 fn chunk_entry<'a>(
     list: &'a [ChunkEntry],
@@ -275,15 +298,13 @@ impl SiteData {
         k: usize,
         batches: &[RecordBatch],
     ) -> Result<(), SiteError> {
-        let c = chunk_entry(&self.manifest.sketches, "sketch", k)?;
-        let (file, range) = (
-            c.entry.file.clone(),
-            c.first_layer..c.first_layer + c.layers,
-        );
-        let mut rows = Vec::new();
-        for b in batches {
-            rows.extend(Tables::decode_layer_sketches(&file, b)?);
-        }
+        let (file, range, rows) = decode_chunk(
+            &self.manifest.sketches,
+            "sketch",
+            k,
+            batches,
+            Tables::decode_layer_sketches,
+        )?;
         if rows.len() as u64 != range.end - range.start
             || rows.iter().any(|(l, _)| !range.contains(&(*l as u64)))
         {
@@ -305,15 +326,13 @@ impl SiteData {
         k: usize,
         batches: &[RecordBatch],
     ) -> Result<(), SiteError> {
-        let c = chunk_entry(&self.manifest.samples, "sample", k)?;
-        let (file, range) = (
-            c.entry.file.clone(),
-            c.first_layer..c.first_layer + c.layers,
-        );
-        let mut rows = Vec::new();
-        for b in batches {
-            rows.extend(Tables::decode_samples(&file, b)?);
-        }
+        let (file, range, rows) = decode_chunk(
+            &self.manifest.samples,
+            "sample",
+            k,
+            batches,
+            Tables::decode_samples,
+        )?;
         if let Some(r) = rows.iter().find(|r| !range.contains(&(r.layer as u64))) {
             return Err(SiteError::Table {
                 file,
