@@ -182,7 +182,8 @@ pub fn write_onnx_db(dir: &Path, models: &[ModelSpec], seed: u64) -> Result<Path
 }
 
 /// A small DB with the variety the reference tests need: several tasks and categories, depths
-/// across all buckets, sparse layers, a single-out-channel layer and a grouped-conv-like layer.
+/// across all buckets, sparse layers, a single-out-channel layer and a grouped-conv-like layer,
+/// and a Task label ("Semantic Segmentation") that the notebook's cleaning merges.
 pub fn reference_models() -> Vec<ModelSpec> {
     let meta = |t: &str, c: &str, d: &str| [t.to_string(), c.to_string(), d.to_string()];
     let l = |i, o, s| LayerSpec {
@@ -230,6 +231,11 @@ pub fn reference_models() -> Vec<ModelSpec> {
                 l(32, 16, 0.0),
                 l(16, 2, 0.0),
             ],
+        },
+        ModelSpec {
+            name: "deeplab-f".into(),
+            meta: meta("Semantic Segmentation", "natural", "Cityscapes"),
+            layers: vec![l(3, 16, 0.0), l(16, 16, 0.1), l(16, 24, 0.0)],
         },
         ModelSpec {
             name: "gan-d".into(),

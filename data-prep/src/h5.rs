@@ -301,6 +301,7 @@ pub fn plan(
         model_columns: m.model_columns,
         layer_columns: m.layer_columns,
         layers: m.layers,
+        label_rules: Vec::new(),
     };
     let src = H5Source {
         sizes: plan.layers.iter().map(|l| l.n_filters).collect(),

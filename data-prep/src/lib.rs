@@ -5,6 +5,7 @@
 
 pub mod fixture;
 pub mod h5;
+pub mod labels;
 pub mod meta;
 pub mod onnx_dir;
 pub mod output;

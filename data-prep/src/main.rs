@@ -7,8 +7,9 @@ use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
 use data_prep::pipeline::{build_timed, Options, PassTiming};
 use data_prep::synth::{SynthDb, SynthOptions};
-use data_prep::{h5, onnx_dir, output, report};
+use data_prep::{h5, labels, onnx_dir, output, report};
 use filterscope_site::Where;
+use filterscope_stats::Precision;
 
 #[derive(Parser)]
 #[command(
@@ -95,6 +96,19 @@ struct BuildArgs {
     /// Print the seconds and filters/s of each pass as JSON on stdout.
     #[arg(long)]
     timings: bool,
+    /// Precision of the weights: f64 (as stored), or f16 to round every weight and every scaled
+    /// weight through IEEE half precision as the reference notebook does (`astype(np.float16)`),
+    /// for comparing with the paper's published figures.
+    #[arg(long, value_name = "f64|f16", default_value = "f64", value_parser = parse_precision)]
+    cast: Precision,
+    /// Keep the official DB's labels as they are. By default, as the notebook does, every Task
+    /// containing "Segmentation" becomes "Segmentation" (v1.0.0 labels them inconsistently).
+    #[arg(long, requires = "h5")]
+    raw_labels: bool,
+}
+
+fn parse_precision(s: &str) -> Result<Precision, String> {
+    Precision::from_name(s).ok_or_else(|| format!("{s:?} is not f64 or f16"))
 }
 
 #[derive(Args)]
@@ -160,7 +174,9 @@ fn run_synth(a: SynthArgs) -> Result<()> {
     })?;
     let started = std::time::Instant::now();
     if a.site_only {
-        let (plan, src) = db.plan()?;
+        let (mut plan, src) = db.plan()?;
+        // What `build --h5` does to the DB this would write.
+        labels::clean_notebook_labels(&mut plan);
         let opts = Options {
             progress: !a.quiet,
             ..Options::default()
@@ -190,11 +206,18 @@ fn run_build(a: BuildArgs) -> Result<()> {
         sample_per_layer: a.sample_per_layer,
         seed: a.seed,
         progress: !a.quiet,
+        precision: a.cast,
     };
     let started = std::time::Instant::now();
     let (content, passes) = match (&a.h5, &a.onnx, &a.models) {
         (Some(h5), _, _) => {
-            let (plan, src) = h5::plan(h5, a.meta.as_deref())?;
+            let (mut plan, src) = h5::plan(h5, a.meta.as_deref())?;
+            if !a.raw_labels {
+                let n = labels::clean_notebook_labels(&mut plan);
+                if n > 0 && !a.quiet {
+                    eprintln!("{n} models' Task relabelled \"Segmentation\" as the notebook does (--raw-labels keeps them)");
+                }
+            }
             build_timed(&plan, &src, &opts)?
         }
         (None, Some(dir), Some(models)) => {

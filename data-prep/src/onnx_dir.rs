@@ -201,6 +201,7 @@ pub fn plan(dir: &Path, models_csv: &Path) -> Result<(Plan, OnnxSource), PrepErr
         model_columns,
         layers,
         layer_columns: vec!["layer_name".into()],
+        label_rules: Vec::new(),
     };
     Ok((
         plan,

@@ -1,4 +1,4 @@
-//! The three streaming passes that turn filters into site content (DESIGN.md section 2):
+//! The three streaming passes that turn filters into site content:
 //! 1. per layer: moments of scaled and raw filters, max |w|, sparsity, quality -> global basis;
 //! 2. per layer: coefficients -> global coefficient range;
 //! 3. per layer: histograms over that range, and seeded samples.
@@ -17,7 +17,7 @@ use std::time::Instant;
 use filterscope_site::{LayerRow, LayerSketch, ModelRow, SampleRow, SiteContent};
 use filterscope_stats::{
     check_finite, coefficient_range, histograms_of, moments_of, sample_indices, sparsity_count,
-    Basis, BinRule, Filter, Histograms, LayerQuality, Moments, Sketch, StatsError,
+    Basis, BinRule, Filter, Histograms, LayerQuality, Moments, Precision, Sketch, StatsError,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -47,6 +47,8 @@ pub struct Plan {
     pub layers: Vec<LayerRow>,
     /// Layer-level meta columns.
     pub layer_columns: Vec<String>,
+    /// Label cleaning applied to the meta, in words (recorded in the manifest).
+    pub label_rules: Vec<String>,
 }
 
 /// Knobs of a build.
@@ -61,6 +63,8 @@ pub struct Options {
     pub seed: u64,
     /// Draw progress bars on stderr.
     pub progress: bool,
+    /// The precision weights are read at: f64 by default, f16 for the notebook's float16 path.
+    pub precision: Precision,
 }
 
 impl Default for Options {
@@ -70,6 +74,7 @@ impl Default for Options {
             sample_per_layer: 64,
             seed: 0x5EED_F11E,
             progress: true,
+            precision: Precision::F64,
         }
     }
 }
@@ -121,9 +126,10 @@ pub struct PassTiming {
 
 type Batch = Result<(Range<usize>, Vec<Filter>), PrepError>;
 
-/// Reads the batches in order into recycled buffers; stops when the consumer hangs up.
+/// Reads the batches in order into recycled buffers, at the build's precision; stops when the
+/// consumer hangs up.
 fn read_ahead(
-    source: &dyn FilterSource,
+    (plan, source, precision): (&Plan, &dyn FilterSource, Precision),
     ranges: Vec<Range<usize>>,
     free: Receiver<Vec<Filter>>,
     full: std::sync::mpsc::SyncSender<Batch>,
@@ -132,12 +138,52 @@ fn read_ahead(
         let Ok(mut buf) = free.recv() else { return };
         let read = source
             .read_layers(range.clone(), &mut buf)
+            .and_then(|()| cast(plan, source, range.start, &mut buf, precision))
             .map(|()| (range, buf));
         let failed = read.is_err();
         if full.send(read).is_err() || failed {
             return;
         }
     }
+}
+
+/// Rounds a batch (layers from `first` on) to `precision`, refusing a finite weight that the
+/// precision cannot hold (float16 overflows from 65520 on) rather than passing on an infinity.
+fn cast(
+    plan: &Plan,
+    source: &dyn FilterSource,
+    first: usize,
+    buf: &mut [Filter],
+    precision: Precision,
+) -> Result<(), PrepError> {
+    if precision == Precision::F64 {
+        return Ok(());
+    }
+    for (g, f) in buf.iter_mut().enumerate() {
+        for (j, v) in f.iter_mut().enumerate() {
+            let r = precision.round(*v);
+            if r.is_infinite() && v.is_finite() {
+                let (mut layer, mut start) = (first, 0usize);
+                while layer + 1 < plan.layers.len()
+                    && g >= start + plan.layers[layer].n_filters as usize
+                {
+                    start += plan.layers[layer].n_filters as usize;
+                    layer += 1;
+                }
+                let (path, place) = source.locate(layer, g - start);
+                return Err(PrepError::invalid(
+                    path,
+                    place,
+                    format!(
+                        "weight {j} is {v}, beyond what --cast {} holds (|w| < 65520)",
+                        precision.name()
+                    ),
+                ));
+            }
+            *v = r;
+        }
+    }
+    Ok(())
 }
 
 /// Filters per piece of work: layers are cut into parts of this size (counted from the layer's
@@ -193,7 +239,8 @@ where
     }
     let ranges = batches(&plan.layers, opts.batch_filters);
     let out = std::thread::scope(|s| {
-        s.spawn(move || read_ahead(source, ranges, free_rx, full_tx));
+        let reader = (plan, source, opts.precision);
+        s.spawn(move || read_ahead(reader, ranges, free_rx, full_tx));
         consume(plan, source, full_rx, free_tx, &pb, &w)
     })?;
     pb.finish_and_clear();
@@ -308,7 +355,7 @@ pub fn build_timed(
     };
     let moments = work(
         |i, offset, fs| {
-            let m = moments_of(fs);
+            let m = moments_of(fs, opts.precision);
             // A NaN or infinite weight makes its column sum non-finite: only then look for it
             // (a second sweep over the part) to name it.
             if !m.0.sum.iter().all(|v| v.is_finite()) {
@@ -352,7 +399,7 @@ pub fn build_timed(
 
     // Pass 2: the global coefficient range.
     let range = work(
-        |_, _, fs| Ok(coefficient_range(&basis, fs)),
+        |_, _, fs| Ok(coefficient_range(&basis, fs, opts.precision)),
         |_, parts, _| {
             Ok(parts
                 .into_iter()
@@ -369,7 +416,9 @@ pub fn build_timed(
     // Pass 3: histograms and samples.
     let histograms = work(
         // Both passes compute coefficients bit-identically, so pass 2's range holds them all.
-        |_, _, fs| Ok(histograms_of(&basis, &rule, fs).expect("inside pass 2's range")),
+        |_, _, fs| {
+            Ok(histograms_of(&basis, &rule, fs, opts.precision).expect("inside pass 2's range"))
+        },
         |i, parts, fs| {
             let mut hist = Histograms::default();
             for h in &parts {
@@ -406,6 +455,8 @@ pub fn build_timed(
         samples,
         basis,
         coef_range: [rule.lo, rule.hi],
+        precision: opts.precision,
+        label_rules: plan.label_rules.clone(),
         sample_per_layer: opts.sample_per_layer,
         sample_seed: opts.seed,
     };

@@ -446,6 +446,7 @@ impl SynthDb {
             model_columns: m.model_columns,
             layer_columns: m.layer_columns,
             layers: m.layers,
+            label_rules: Vec::new(),
         };
         Ok((plan, SynthSource { db: self }))
     }

@@ -164,6 +164,25 @@ fn non_finite_weights_are_located() {
     assert_has(&e, &["db.h5: filter 7 (layer_id 1): weight 3 is NaN"]);
 }
 
+#[test]
+fn weights_beyond_float16_are_refused_with_cast_f16() {
+    let c = Case::new();
+    let (h5, meta) = c.db(&small());
+    let mut filters = data_prep::h5::H5Filters::open(&h5)
+        .unwrap()
+        .read(0, 20)
+        .unwrap();
+    // 65519 still rounds to 65504; 70000 would become infinite in float16.
+    filters[2][1] = 65519.0;
+    filters[9][5] = -70000.0;
+    data_prep::h5::write_db(&h5, &filters, false, None).unwrap();
+    let e = c.fails(&["--h5", s(&h5), "--meta", s(&meta), "--cast", "f16"]);
+    assert_has(
+        &e,
+        &["db.h5: filter 9 (layer_id 1): weight 5 is -70000, beyond what --cast f16 holds"],
+    );
+}
+
 fn with_meta(c: &Case, edit: impl Fn(&str) -> String) -> (PathBuf, PathBuf) {
     let (h5, meta) = c.db(&small());
     let text = std::fs::read_to_string(&meta).unwrap();

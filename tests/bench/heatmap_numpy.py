@@ -25,9 +25,12 @@ def table(site, entry):
         return pa.ipc.open_stream(f).read_all()
 
 
-def drift_matrix(counts, evr):
-    """counts: (G, 9, 70) -> D (G, G), as DESIGN.md defines it."""
-    p = counts.astype(np.float64)
+def drift_matrix(counts, evr, widths):
+    """counts: (G, 9, 70) -> D (G, G), as docs/method.md defines it: per group and component,
+    densities count / width / n (numpy.histogram's density=True), empty bins set to float32 eps in
+    those units, normalised to sum 1."""
+    n = counts.sum(axis=2, keepdims=True).astype(np.float64)
+    p = counts.astype(np.float64) / widths[None, None, :] / n
     p[p == 0] = EPS
     p /= p.sum(axis=2, keepdims=True)
     lp = np.log(p)
@@ -49,6 +52,8 @@ def main():
     a = ap.parse_args()
     manifest = json.loads((a.site / "manifest.json").read_text())
     evr = np.array(manifest["basis"]["explained_variance_ratio"])
+    lo, hi = manifest["coef_range"]
+    widths = np.diff(np.linspace(lo, hi, manifest["bins"] + 1))
     rollups = table(a.site, manifest["rollups"])
     models = table(a.site, manifest["models"])
     model_of = rollups.column("model").to_numpy()
@@ -64,7 +69,7 @@ def main():
         group = np.array([index[labels[m]] for m in model_of])
         sums = np.zeros((len(names), 9, 70), dtype=np.uint64)
         np.add.at(sums, group, counts)
-        return names, drift_matrix(sums, evr)
+        return names, drift_matrix(sums, evr, widths)
 
     times = []
     for _ in range(a.runs):

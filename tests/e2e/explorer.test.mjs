@@ -41,7 +41,7 @@ before(async () => {
   });
   const badManifest = damagedCopy('badformat', (d) => {
     const f = path.join(d, 'manifest.json');
-    fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace('"format_version": 1', '"format_version": 99'));
+    fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace('"format_version": 2', '"format_version": 99'));
   });
   // A site with 120 models: its model heatmap is drawn as one bitmap (plot.rs BITMAP_CELLS).
   synth = path.join(broken, 'synth');

@@ -3,9 +3,15 @@
 main.ipynb and torchconvquality compute them (numpy, scipy, scikit-learn, pandas), independently of
 the Rust code.
 
-    reference.py h5 DB.h5 META.csv   -> JSON on stdout
+    reference.py h5 DB.h5 META.csv [--cast f16] [--raw-labels] -> JSON on stdout
     reference.py onnx DIR MODELS.csv -> JSON on stdout (filters extracted with the onnx package)
     reference.py bench DB.h5 META.csv -> timings of the notebook's pipeline on the whole file
+    reference.py dist LO HI < COUNTS.json -> the notebook's distributions of data with those
+                                            histogram counts (repr floats, for bit equality)
+
+h5 follows the notebook on the official DB: Task labels containing "Segmentation" become
+"Segmentation" (unless --raw-labels), and --cast f16 loads the filters with astype(np.float16)
+and scales them in float16, as main.ipynb does.
 
 The JSON holds: stats (mean, components, evr, coefficient range), compare results for several
 groupings (groups in byte order, depth buckets in order, empty groups left out) and per-layer
@@ -45,7 +51,21 @@ def fit_basis(Xs):
     return pca.mean_, comps, pca.explained_variance_ratio_
 
 
+def get_discrete_probability_distribution(X, _range, bins):
+    # main.ipynb's function, line for line: DENSITY values, eps in density units, then normalised.
+    v, _ = np.histogram(X, range=_range, bins=bins, density=True)  # density will not sum to 1 but help to not underflow eps during normalization
+    v = v.astype(np.double)
+    v[v == 0] = np.finfo(np.float32).eps
+    v = v / np.sum(v)
+    return v
+
+
 def distributions(C, idx, lo, hi):
+    return [get_discrete_probability_distribution(C[idx, i], (lo, hi), BINS) for i in range(9)]
+
+
+def count_distributions(C, idx, lo, hi):
+    """The earlier, wrong reading of the method (eps on raw counts), kept to show the difference."""
     out = []
     for i in range(9):
         counts = np.histogram(C[idx, i], bins=BINS, range=(lo, hi))[0].astype(np.float64)
@@ -68,9 +88,12 @@ def compare(C, evr, lo, hi, labels, owners, order=None):
     names = [n for n in names if n in groups]
     dists = {n: distributions(C, np.array(groups[n]), lo, hi) for n in names}
     D = [[drift(dists[a], dists[b], evr) for b in names] for a in names]
+    cdists = {n: count_distributions(C, np.array(groups[n]), lo, hi) for n in names}
+    D_counts = [[drift(cdists[a], cdists[b], evr) for b in names] for a in names]
     n_models = [len({owners[k][0] for k in groups[n]}) for n in names]
     n_layers = [len({owners[k][1] for k in groups[n]}) for n in names]
-    return {"groups": names, "n_filters": [len(groups[n]) for n in names], "n_models": n_models, "n_layers": n_layers, "D": D}
+    return {"groups": names, "n_filters": [len(groups[n]) for n in names], "n_models": n_models, "n_layers": n_layers, "D": D,
+            "D_counts": D_counts}
 
 
 def threshold(n):
@@ -107,11 +130,17 @@ def quality(W, out_channels, n_filters):
             "degenerated": degenerated, "orthogonality": orth}
 
 
-def analyse(X, layers, model_meta):
+def analyse(X, layers, model_meta, half=False):
     """X: (N, 9) raw filters. layers: list of dicts with layer_id, model, start, n, norm, out.
-    model_meta: model -> {column: value}."""
+    model_meta: model -> {column: value}. half: the notebook's float16 path (astype(np.float16),
+    then scale in float16; scikit-learn fits in float64)."""
     t0 = time.perf_counter()
-    Xs = scale(X)
+    if half:
+        Xh = X.astype(np.float16)
+        Xs = scale(Xh).astype(np.float64)
+        X = Xh.astype(np.float64)
+    else:
+        Xs = scale(X)
     mean, comps, evr = fit_basis(Xs)
     C = (Xs - mean) @ comps.T
     lo, hi = float(C.min()), float(C.max())
@@ -148,12 +177,15 @@ def analyse(X, layers, model_meta):
     return result
 
 
-def from_h5(h5_path, meta_path):
+def from_h5(h5_path, meta_path, *flags):
     import h5py
     t0 = time.perf_counter()
     with h5py.File(h5_path, "r") as f:
         X = f["filters"][...].reshape(-1, 9).astype(np.float64)
     meta = pd.read_csv(meta_path, keep_default_na=False)
+    if "--raw-labels" not in flags and "Task" in meta.columns:
+        # main.ipynb: v1.0.0 had unreliable labeling of Segmentation models, so it cleans them.
+        meta["Task"] = meta["Task"].apply(lambda s: "Segmentation" if "Segmentation" in s else s)
     layers, model_meta = [], {}
     skip = {"", "index", "model", "layer_id", "filter_ids", "conv_depth", "conv_depth_norm", "in_channels", "out_channels"}
     cols = [c for c in meta.columns if c not in skip and not c.startswith("Unnamed")]
@@ -163,13 +195,14 @@ def from_h5(h5_path, meta_path):
                        "norm": float(r["conv_depth_norm"]), "out": int(r["out_channels"])})
         model_meta.setdefault(str(r["model"]), {c: str(r[c]) for c in cols})
     read_s = time.perf_counter() - t0
-    out = analyse(X, layers, model_meta)
+    half = "--cast" in flags and flags[flags.index("--cast") + 1] == "f16"
+    out = analyse(X, layers, model_meta, half=half)
     out["read_seconds"] = read_s
     return out
 
 
 def onnx_layers(path):
-    """Conv layers with depths, per DESIGN.md section 1, with the onnx package."""
+    """Conv layers with depths, as docs/method.md defines them, with the onnx package."""
     import onnx
     from onnx import numpy_helper
     m = onnx.load(path)
@@ -255,7 +288,21 @@ def bench(h5_path, meta_path):
     return t
 
 
+def dist(lo, hi):
+    """Data whose histogram over (lo, hi) has the given counts (bin centres repeated), through the
+    notebook's function; floats as repr strings so the caller can compare bits."""
+    lo, hi = float(lo), float(hi)
+    edges = np.linspace(lo, hi, BINS + 1)
+    centres = (edges[:-1] + edges[1:]) / 2
+    out = []
+    for counts in json.load(sys.stdin):
+        x = np.repeat(centres, counts)
+        assert (np.histogram(x, bins=BINS, range=(lo, hi))[0] == counts).all()
+        out.append([repr(float(v)) for v in get_discrete_probability_distribution(x, (lo, hi), BINS)])
+    return out
+
+
 if __name__ == "__main__":
     kind = sys.argv[1]
-    run = {"h5": from_h5, "onnx": from_onnx, "bench": bench}[kind]
-    json.dump(run(sys.argv[2], sys.argv[3]), sys.stdout)
+    run = {"h5": from_h5, "onnx": from_onnx, "bench": bench, "dist": dist}[kind]
+    json.dump(run(*sys.argv[2:]), sys.stdout)

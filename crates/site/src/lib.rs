@@ -1,7 +1,7 @@
 //! Filterscope's site data: a `manifest.json` and LZ4-compressed Arrow IPC streams, and the queries
 //! over them (stats, compare, layers) that `data-prep` and the browser both run.
 //!
-//! Files of a site (DESIGN.md section 3):
+//! Files of a site:
 //! - `manifest.json` ([`Manifest`]): counts, the global basis, the coefficient range, the file list
 //!   with sizes and sha256;
 //! - `models.arrow`: one row per model, every model-level meta column;
@@ -24,6 +24,17 @@ pub use query::{Comparison, Group, LayerReport, SiteData, StatsReport, Where};
 pub use tables::{LayerRow, LayerSketch, ModelRow, Rollup, SampleRow, Tables};
 pub use writer::{encode_site, rollups, SiteContent, LAYERS_PER_CHUNK};
 
+/// What to do about a site of another version of this format.
+fn rebuild_hint(found: &str, version: u32) -> &'static str {
+    if found != FORMAT {
+        ""
+    } else if version < FORMAT_VERSION {
+        ": it was built by an older data-prep; rebuild it with this version"
+    } else {
+        ": it was built by a newer data-prep; load it with a matching Filterscope"
+    }
+}
+
 /// Errors reading or querying site data. Each names the file and what is wrong with it.
 #[derive(Debug, thiserror::Error)]
 pub enum SiteError {
@@ -31,7 +42,7 @@ pub enum SiteError {
     #[error("manifest.json: {0}")]
     Manifest(String),
     /// The manifest is of a format this reader does not know.
-    #[error("manifest.json: format {found:?} version {version} is not {FORMAT:?} version {FORMAT_VERSION}")]
+    #[error("manifest.json: format {found:?} version {version} is not {FORMAT:?} version {FORMAT_VERSION}{}", rebuild_hint(.found, *.version))]
     UnknownFormat {
         /// the format string found
         found: String,

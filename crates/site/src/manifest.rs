@@ -1,14 +1,16 @@
 //! manifest.json: what a site holds and how to verify it.
 
-use filterscope_stats::{Basis, DIM};
+use filterscope_stats::{Basis, BinRule, Precision, DIM, N_BINS};
 use serde::{Deserialize, Serialize};
 
 use crate::{sha256_hex, SiteError};
 
 /// The `format` field every manifest carries.
 pub const FORMAT: &str = "filterscope-site";
-/// The version of the layout this crate reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+/// The version of the layout this crate reads and writes. Version 2 records the build's precision
+/// and label cleaning, and its D follows the notebook's density-based distributions; a version 1
+/// site must be rebuilt rather than read with numbers that mean something else.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// A file of the site with its size and hash.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -124,6 +126,11 @@ pub struct Manifest {
     pub coef_range: [f64; 2],
     /// Histogram bins per component.
     pub bins: usize,
+    /// The precision weights were read at: `f64`, or `f16` for the notebook's float16 path
+    /// ([`filterscope_stats::Precision`]).
+    pub precision: String,
+    /// Label cleaning applied to meta columns before grouping, in words (empty: labels as given).
+    pub label_rules: Vec<String>,
     /// Meta columns constant within a model (in the models table).
     pub model_columns: Vec<String>,
     /// Meta columns that vary within a model (extra string columns of the layers table).
@@ -173,5 +180,27 @@ impl Manifest {
     /// The global basis.
     pub fn basis(&self) -> Basis {
         Basis::from(&self.basis)
+    }
+
+    /// The precision the site was built at.
+    pub fn precision(&self) -> Result<Precision, SiteError> {
+        Precision::from_name(&self.precision).ok_or_else(|| {
+            SiteError::Manifest(format!(
+                "precision {:?} is neither \"f64\" nor \"f16\"",
+                self.precision
+            ))
+        })
+    }
+
+    /// The histogram bins: [`filterscope_stats::N_BINS`] equal bins over the coefficient range.
+    pub fn bin_rule(&self) -> Result<BinRule, SiteError> {
+        let [lo, hi] = self.coef_range;
+        if self.bins != N_BINS || !(lo.is_finite() && hi.is_finite() && lo < hi) {
+            return Err(SiteError::Manifest(format!(
+                "coefficient range {:?} with {} bins is not {} bins over a finite, non-empty range",
+                self.coef_range, self.bins, N_BINS
+            )));
+        }
+        Ok(BinRule::new(lo, hi))
     }
 }

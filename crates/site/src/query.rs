@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use arrow_array::RecordBatch;
 use filterscope_stats::{
-    depth_bucket, drift_matrix, Basis, Histograms, Sketch, DEPTH_BUCKETS, DEPTH_LABELS,
+    depth_bucket, drift_matrix, Basis, BinRule, Histograms, Precision, Sketch, DEPTH_BUCKETS,
+    DEPTH_LABELS,
 };
 use serde::Serialize;
 
@@ -162,6 +163,8 @@ pub struct SiteData {
     sketch_chunks: Vec<bool>,
     sample_chunks: Vec<bool>,
     basis: Basis,
+    rule: BinRule,
+    precision: Precision,
 }
 
 /// The rows of chunk `k` of a manifest list, decoded from its verified batches, with the chunk's
@@ -262,6 +265,8 @@ impl SiteData {
         }
         Ok(Self {
             basis: manifest.basis(),
+            rule: manifest.bin_rule()?,
+            precision: manifest.precision()?,
             sketches: vec![None; n_layers],
             samples: vec![Vec::new(); n_layers],
             sketch_chunks: vec![false; manifest.sketches.len()],
@@ -276,6 +281,16 @@ impl SiteData {
     /// The global basis.
     pub fn basis(&self) -> &Basis {
         &self.basis
+    }
+
+    /// The histogram bins every sketch counts in (the global coefficient range); every D needs them.
+    pub fn rule(&self) -> &BinRule {
+        &self.rule
+    }
+
+    /// The precision the site was built at; a foreign filter must be scaled the same way.
+    pub fn precision(&self) -> Precision {
+        self.precision
     }
 
     /// Starts receiving sketch chunk `k` (as listed in the manifest), to be pushed piece by piece.
@@ -555,7 +570,7 @@ impl SiteData {
             n_filters: groups.iter().map(|g| g.sketch.n()).collect(),
             n_models: groups.iter().map(|g| g.n_models).collect(),
             n_layers: groups.iter().map(|g| g.n_layers).collect(),
-            d: drift_matrix(&hists, &self.basis.evr),
+            d: drift_matrix(&hists, &self.basis.evr, &self.rule),
             groups: groups.into_iter().map(|g| g.label).collect(),
         })
     }

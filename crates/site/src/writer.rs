@@ -1,7 +1,7 @@
 //! Encodes a whole site: tables, rollups, chunks and the manifest that lists them. Deterministic:
 //! the same content gives byte-identical files.
 
-use filterscope_stats::{depth_bucket, Basis, Sketch, DEPTH_BUCKETS};
+use filterscope_stats::{depth_bucket, Basis, Precision, Sketch, DEPTH_BUCKETS};
 
 use crate::tables::{LayerRow, LayerSketch, ModelRow, Rollup, SampleRow, Tables};
 use crate::{
@@ -31,6 +31,10 @@ pub struct SiteContent {
     pub basis: Basis,
     /// Global coefficient range.
     pub coef_range: [f64; 2],
+    /// The precision weights were read at.
+    pub precision: Precision,
+    /// Label cleaning applied before grouping, in words.
+    pub label_rules: Vec<String>,
     /// Filters sampled per layer (at most).
     pub sample_per_layer: u64,
     /// The sampling seed.
@@ -140,6 +144,8 @@ pub fn encode_site(
         basis: BasisJson::from(&c.basis),
         coef_range: c.coef_range,
         bins: filterscope_stats::N_BINS,
+        precision: c.precision.name().to_string(),
+        label_rules: c.label_rules.clone(),
         model_columns: c.model_columns.clone(),
         layer_columns: c.layer_columns.clone(),
         sample_per_layer: c.sample_per_layer,

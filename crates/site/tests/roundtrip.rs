@@ -131,14 +131,29 @@ fn damaged_files_are_refused_by_name() {
     let e = fresh.add_sketch_chunk(2, &flipped).unwrap_err().to_string();
     assert!(e.contains("sketches-0002.arrow: sha256"), "{e}");
     let json = std::str::from_utf8(get(&files, "manifest.json")).unwrap();
-    let e = SiteData::new(
-        &json.replace("\"format_version\": 1", "\"format_version\": 9"),
-        get(&files, "models.arrow"),
-        get(&files, "layers.arrow"),
-        get(&files, "rollups.arrow"),
-    )
-    .unwrap_err();
-    assert!(e.to_string().contains("version 9 is not"), "{e}");
+    let current = format!("\"format_version\": {}", filterscope_site::FORMAT_VERSION);
+    assert!(json.contains(&current));
+    let with_version = |v: u32| {
+        SiteData::new(
+            &json.replace(&current, &format!("\"format_version\": {v}")),
+            get(&files, "models.arrow"),
+            get(&files, "layers.arrow"),
+            get(&files, "rollups.arrow"),
+        )
+        .unwrap_err()
+        .to_string()
+    };
+    let e = with_version(99);
+    assert!(
+        e.contains("version 99 is not") && e.contains("newer"),
+        "{e}"
+    );
+    // A site of the first layout counted the same bins but was read with another D: rebuild it.
+    let e = with_version(1);
+    assert!(
+        e.contains("version 1 is not") && e.contains("rebuild it"),
+        "{e}"
+    );
     let e = SiteData::new(
         json,
         get(&files, "layers.arrow"),

@@ -41,7 +41,7 @@ fn decodes_and_compares_in_the_browser() {
         by.entry(task(l.model)).or_default().merge(&ls.sketch);
     }
     let hists: Vec<Histograms> = by.values().map(|s| s.hist.clone()).collect();
-    let want = drift_matrix(&hists, &c.basis.evr);
+    let want = drift_matrix(&hists, &c.basis.evr, s.rule());
     assert_eq!(got.groups, by.keys().cloned().collect::<Vec<_>>());
     for (a, b) in got.d.iter().flatten().zip(want.iter().flatten()) {
         assert!((a - b).abs() <= 1e-12 * (1.0 + b.abs()), "{a} vs {b}");

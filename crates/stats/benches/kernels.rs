@@ -3,7 +3,7 @@
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use filterscope_stats::{
     coefficient_range, drift_matrix, histograms_of, moments_of, Basis, BinRule, Filter, Histograms,
-    Moments, SplitMix64,
+    Moments, Precision, SplitMix64,
 };
 
 fn filters(n: usize) -> Vec<Filter> {
@@ -21,13 +21,15 @@ fn filters(n: usize) -> Vec<Filter> {
 
 fn build_kernels(c: &mut Criterion) {
     let fs = filters(1 << 16);
-    let (_, scaled, _) = moments_of(&fs);
+    let (_, scaled, _) = moments_of(&fs, Precision::F64);
     let basis = Basis::from_moments(&scaled).unwrap();
-    let (lo, hi) = coefficient_range(&basis, &fs);
+    let (lo, hi) = coefficient_range(&basis, &fs, Precision::F64);
     let rule = BinRule::new(lo, hi);
     let mut g = c.benchmark_group("per filter");
     g.throughput(Throughput::Elements(fs.len() as u64));
-    g.bench_function("moments_of (pass 1)", |b| b.iter(|| moments_of(&fs)));
+    g.bench_function("moments_of (pass 1)", |b| {
+        b.iter(|| moments_of(&fs, Precision::F64))
+    });
     g.bench_function("Moments::add, one running sum", |b| {
         b.iter(|| {
             let mut m = Moments::default();
@@ -38,10 +40,10 @@ fn build_kernels(c: &mut Criterion) {
         })
     });
     g.bench_function("coefficient_range (pass 2)", |b| {
-        b.iter(|| coefficient_range(&basis, &fs))
+        b.iter(|| coefficient_range(&basis, &fs, Precision::F64))
     });
     g.bench_function("histograms_of (pass 3)", |b| {
-        b.iter(|| histograms_of(&basis, &rule, &fs))
+        b.iter(|| histograms_of(&basis, &rule, &fs, Precision::F64))
     });
     g.finish();
 }
@@ -67,8 +69,9 @@ fn heatmap(c: &mut Criterion) {
             })
             .collect();
         let evr = [0.3, 0.2, 0.15, 0.1, 0.08, 0.07, 0.05, 0.03, 0.02];
+        let rule = BinRule::new(-1.0, 1.0);
         g.bench_with_input(BenchmarkId::from_parameter(n), &groups, |b, gs| {
-            b.iter(|| drift_matrix(gs, &evr))
+            b.iter(|| drift_matrix(gs, &evr, &rule))
         });
     }
     g.finish();

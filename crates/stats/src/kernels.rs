@@ -7,7 +7,7 @@
 //!
 //! [`scale_filter`]: crate::scale_filter
 
-use crate::{Basis, BinRule, Filter, Histograms, Moments, DIM, N_BINS};
+use crate::{Basis, BinRule, Filter, Histograms, Moments, Precision, DIM, N_BINS};
 
 /// Filters per tile: 8 f64 fill an AVX-512 register, two AVX2 or four SSE2 ones.
 pub const LANES: usize = 8;
@@ -46,17 +46,29 @@ impl Tile {
         m
     }
 
-    /// Each filter times the reciprocal of its L-inf norm; zero filters stay zero (exactly as
-    /// `scale_filter`).
-    fn scaled(&self, max_abs: &Lanes) -> Self {
-        let mut inv = [0.0; LANES];
+    /// Each filter scaled by its L-inf norm at `precision`; zero filters stay zero (exactly as
+    /// [`Precision::scale`]: for f64 times the reciprocal, for f16 the rounded quotient).
+    fn scaled(&self, max_abs: &Lanes, precision: Precision) -> Self {
+        let mut den = [0.0; LANES];
         for t in 0..LANES {
-            inv[t] = 1.0 / if max_abs[t] == 0.0 { 1.0 } else { max_abs[t] };
+            den[t] = if max_abs[t] == 0.0 { 1.0 } else { max_abs[t] };
         }
         let mut w = self.w;
-        for row in &mut w {
-            for t in 0..LANES {
-                row[t] *= inv[t];
+        match precision {
+            Precision::F64 => {
+                let inv = den.map(|d| 1.0 / d);
+                for row in &mut w {
+                    for t in 0..LANES {
+                        row[t] *= inv[t];
+                    }
+                }
+            }
+            Precision::F16 => {
+                for row in &mut w {
+                    for t in 0..LANES {
+                        row[t] = crate::round_to_f16(row[t] / den[t]);
+                    }
+                }
             }
         }
         Self {
@@ -85,10 +97,10 @@ impl Tile {
     }
 }
 
-/// Moments of the raw and of the scaled filters, and max |w|, in one sweep. One running sum per
-/// entry, filter after filter, as [`Moments::add`]: the compiler vectorises the 45 products of
-/// one filter well, and a layer's sums depend only on its filters.
-pub fn moments_of(filters: &[Filter]) -> (Moments, Moments, f64) {
+/// Moments of the raw and of the scaled filters (scaled at `precision`), and max |w|, in one
+/// sweep. One running sum per entry, filter after filter, as [`Moments::add`]: the compiler
+/// vectorises the 45 products of one filter well, and a layer's sums depend only on its filters.
+pub fn moments_of(filters: &[Filter], precision: Precision) -> (Moments, Moments, f64) {
     let mut raw = Moments::default();
     let mut scaled = Moments::default();
     let mut max = 0.0f64;
@@ -96,27 +108,32 @@ pub fn moments_of(filters: &[Filter]) -> (Moments, Moments, f64) {
         let m = f.iter().fold(0.0f64, |a, v| a.max(v.abs()));
         max = max.max(m);
         raw.add(f);
-        scaled.add(&crate::scale_filter(f));
+        scaled.add(&precision.scale(f));
     }
     (raw, scaled, max)
 }
 
 /// Calls `f` with the coefficients of every scaled filter, a tile at a time (lanes past `valid`
 /// are padding and must be ignored).
-fn for_each_tile(basis: &Basis, filters: &[Filter], mut f: impl FnMut(&[Lanes; DIM], usize)) {
+fn for_each_tile(
+    basis: &Basis,
+    filters: &[Filter],
+    precision: Precision,
+    mut f: impl FnMut(&[Lanes; DIM], usize),
+) {
     for chunk in filters.chunks(LANES) {
         let tile = Tile::load(chunk);
-        let c = tile.scaled(&tile.max_abs()).project(basis);
+        let c = tile.scaled(&tile.max_abs(), precision).project(basis);
         f(&c, tile.valid);
     }
 }
 
-/// The smallest and largest coefficient of the scaled filters on the basis ((inf, -inf) for no
-/// filters).
-pub fn coefficient_range(basis: &Basis, filters: &[Filter]) -> (f64, f64) {
+/// The smallest and largest coefficient of the filters scaled at `precision` on the basis
+/// ((inf, -inf) for no filters).
+pub fn coefficient_range(basis: &Basis, filters: &[Filter], precision: Precision) -> (f64, f64) {
     let mut lo = [f64::INFINITY; LANES];
     let mut hi = [f64::NEG_INFINITY; LANES];
-    for_each_tile(basis, filters, |c, valid| {
+    for_each_tile(basis, filters, precision, |c, valid| {
         for row in c {
             for t in 0..valid {
                 lo[t] = lo[t].min(row[t]);
@@ -130,8 +147,14 @@ pub fn coefficient_range(basis: &Basis, filters: &[Filter]) -> (f64, f64) {
     )
 }
 
-/// Histograms of the coefficients of the scaled filters, or `None` if one falls outside the rule.
-pub fn histograms_of(basis: &Basis, rule: &BinRule, filters: &[Filter]) -> Option<Histograms> {
+/// Histograms of the coefficients of the filters scaled at `precision`, or `None` if one falls
+/// outside the rule.
+pub fn histograms_of(
+    basis: &Basis,
+    rule: &BinRule,
+    filters: &[Filter],
+    precision: Precision,
+) -> Option<Histograms> {
     assert_eq!(rule.bins(), N_BINS, "histograms have N_BINS bins");
     // BinRule::bin with the edges in a fixed-size array, so the guess and its correction need no
     // bounds checks: the same bins (the test below checks), a third faster.
@@ -141,7 +164,7 @@ pub fn histograms_of(basis: &Basis, rule: &BinRule, filters: &[Filter]) -> Optio
     let per_unit = N_BINS as f64 / (hi - lo);
     let mut counts = [[0u64; N_BINS]; DIM];
     let mut inside = true;
-    for_each_tile(basis, filters, |c, valid| {
+    for_each_tile(basis, filters, precision, |c, valid| {
         for (row, counts) in c.iter().zip(counts.iter_mut()) {
             for &v in &row[..valid] {
                 if !(v >= lo && v <= hi) {
@@ -199,16 +222,23 @@ mod tests {
 
     #[test]
     fn coefficients_match_the_scalar_path_bit_for_bit() {
+        for precision in [Precision::F64, Precision::F16] {
+            scalar_path_at(precision);
+        }
+    }
+
+    fn scalar_path_at(precision: Precision) {
         // 61 filters: full tiles and a partial one.
-        let fs = filters(61, 3);
+        let mut fs = filters(61, 3);
+        precision.round_filters(&mut fs);
         let b = basis(&fs);
         let mut lo = f64::INFINITY;
         let mut hi = f64::NEG_INFINITY;
         let mut h = Histograms::default();
-        let (l2, h2) = coefficient_range(&b, &fs);
+        let (l2, h2) = coefficient_range(&b, &fs, precision);
         let rule = BinRule::new(l2, h2);
         for f in &fs {
-            let c = b.project(&scale_filter(f));
+            let c = b.project(&precision.scale(f));
             for v in c {
                 lo = lo.min(v);
                 hi = hi.max(v);
@@ -216,14 +246,15 @@ mod tests {
             assert!(h.add(&rule, &c));
         }
         assert_eq!((lo.to_bits(), hi.to_bits()), (l2.to_bits(), h2.to_bits()));
-        assert_eq!(histograms_of(&b, &rule, &fs).unwrap(), h);
-        assert!(histograms_of(&b, &BinRule::new(l2 / 2.0, h2 / 2.0), &fs).is_none());
+        assert_eq!(histograms_of(&b, &rule, &fs, precision).unwrap(), h);
+        let half = BinRule::new(l2 / 2.0, h2 / 2.0);
+        assert!(histograms_of(&b, &half, &fs, precision).is_none());
     }
 
     #[test]
     fn moments_match_one_running_sum() {
         let fs = filters(37, 5);
-        let (raw, scaled, max) = moments_of(&fs);
+        let (raw, scaled, max) = moments_of(&fs, Precision::F64);
         let (mut r, mut s) = (Moments::default(), Moments::default());
         let mut m = 0.0f64;
         for f in &fs {
@@ -236,7 +267,7 @@ mod tests {
             assert_eq!(a.n, b.n);
             assert_eq!((a.sum, a.sxx), (b.sum, b.sxx));
         }
-        let (e, _, z) = moments_of(&[]);
+        let (e, _, z) = moments_of(&[], Precision::F16);
         assert_eq!((e.n, z), (0, 0.0));
     }
 }

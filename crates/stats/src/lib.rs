@@ -1,6 +1,6 @@
 //! The science core of Filterscope.
 //!
-//! Every statistic of the CNN Filter DB method (DESIGN.md section 1) is computed here, once, for both
+//! Every statistic of the CNN Filter DB method (docs/method.md) is computed here, once, for both
 //! the native `data-prep` tool and the browser. The central type is [`Sketch`]: a summary of a set of
 //! 3x3 filters that merges exactly (counts add, sums add), so any group of layers can be compared
 //! without the raw filters.
@@ -23,16 +23,18 @@ mod drift;
 mod histogram;
 mod kernels;
 mod moments;
+mod precision;
 mod quality;
 mod sample;
 mod sketch;
 
 pub use basis::Basis;
 pub use depth::{depth_bucket, DEPTH_BUCKETS, DEPTH_LABELS};
-pub use drift::{distribution, drift, drift_matrix, drift_per_component, kl_divergence, LogDist};
+pub use drift::{distribution, drift, drift_matrix, drift_per_component, LogDist};
 pub use histogram::{BinRule, Histograms};
 pub use kernels::{coefficient_range, histograms_of, moments_of, LANES};
 pub use moments::Moments;
+pub use precision::{round_to_f16, Precision};
 pub use quality::{
     entropy_threshold, is_degenerated, orthogonality, sparsity_count, variance_entropy,
     LayerQuality, SPARSITY_EPS,

@@ -215,7 +215,7 @@ mod tests {
             x[i % DIM] = 1.0 + i as f64;
         }
         f[7] = [0.001; DIM];
-        let s = Sketch::of_layer(&f);
+        let s = Sketch::of_layer(&f, crate::Precision::F64);
         let q = LayerQuality::measure(&f, 4, &s);
         assert_eq!(q.n, 8);
         assert_eq!(q.n_sparse, 1);

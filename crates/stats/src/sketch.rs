@@ -1,6 +1,6 @@
 //! The mergeable sketch of a group of filters (one layer, one model, any union of layers).
 
-use crate::{sparsity_count, Filter, Histograms, Moments};
+use crate::{sparsity_count, Filter, Histograms, Moments, Precision};
 
 /// Everything needed to compare a group with any other, exactly, without its raw filters.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -18,11 +18,11 @@ pub struct Sketch {
 }
 
 impl Sketch {
-    /// The sketch of one layer's raw filters, without histograms (they need the global basis and
-    /// range, known only after every layer has been seen).
-    pub fn of_layer(filters: &[Filter]) -> Self {
+    /// The sketch of one layer's raw filters, scaled at `precision`, without histograms (they
+    /// need the global basis and range, known only after every layer has been seen).
+    pub fn of_layer(filters: &[Filter], precision: Precision) -> Self {
         let mut s = Sketch::default();
-        (s.raw, s.scaled, s.max_abs) = crate::moments_of(filters);
+        (s.raw, s.scaled, s.max_abs) = crate::moments_of(filters, precision);
         s.n_sparse = sparsity_count(filters, s.max_abs);
         s
     }

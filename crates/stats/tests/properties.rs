@@ -1,7 +1,7 @@
 //! Properties of the science core: merging is exact for counts and associative for sums, drift is a
 //! symmetric divergence, and binning follows numpy's edges on every value.
 
-use filterscope_stats::{drift, drift_matrix, BinRule, Histograms, Sketch, DIM, N_BINS};
+use filterscope_stats::{drift, drift_matrix, BinRule, Histograms, Precision, Sketch, DIM, N_BINS};
 use proptest::prelude::*;
 
 fn filters() -> impl Strategy<Value = Vec<[f64; 9]>> {
@@ -9,7 +9,7 @@ fn filters() -> impl Strategy<Value = Vec<[f64; 9]>> {
 }
 
 fn sketch(fs: &[[f64; 9]], rule: &BinRule) -> Sketch {
-    let mut s = Sketch::of_layer(fs);
+    let mut s = Sketch::of_layer(fs, Precision::F64);
     for f in fs {
         // Bin the scaled filter itself (a basis is not needed for merge properties).
         let scaled = filterscope_stats::scale_filter(f);
@@ -53,13 +53,13 @@ proptest! {
     ) {
         let rule = BinRule::new(-1.0, 1.0);
         let hs: Vec<Histograms> = [a, b, c].iter().map(|f| sketch(f, &rule).hist).collect();
-        let d = drift_matrix(&hs, &evr);
+        let d = drift_matrix(&hs, &evr, &rule);
         for i in 0..3 {
             prop_assert_eq!(d[i][i], 0.0);
             for j in 0..3 {
                 prop_assert_eq!(d[i][j], d[j][i]);
                 prop_assert!(d[i][j] >= 0.0);
-                let direct = drift(&hs[i], &hs[j], &evr);
+                let direct = drift(&hs[i], &hs[j], &evr, &rule);
                 prop_assert!((direct - d[i][j]).abs() <= 1e-12 * (1.0 + direct));
             }
         }

@@ -2,6 +2,7 @@
 //!
 //! 1. data-prep on synthetic DBs of the v1.0.0 shape at each size: per pass, in all, peak RSS,
 //!    the plain-read floor and the numpy/scikit-learn reference (tests/bench/data_prep.py);
+//!    and how far the notebook's float16 path moves the statistics (tests/bench/cast_f16.py);
 //! 2. site data at full shape (`data-prep synth --site-only`, 1.46 G filters): bytes, largest file;
 //! 3. the browser on the sample and on the full-shape site (tests/e2e/bench.mjs);
 //! 4. the numpy baseline of the same heatmaps (tests/bench/heatmap_numpy.py);
@@ -81,11 +82,42 @@ pub fn bench(sizes: &str, work: Option<PathBuf>) -> Result<()> {
         .args(sizes.split(','));
     capture(&mut cmd, &out.join("data-prep.md"))?;
 
+    // 1b. `--cast f16` against full precision on a 10M-filter DB (docs/method.md quotes it).
+    let cast_db = work.join("cast-f16-db");
+    run(Command::new(&data_prep)
+        .args([
+            "synth",
+            "--filters",
+            "10000000",
+            "--seed",
+            "1",
+            "--force",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&cast_db))?;
+    capture(
+        Command::new(&python)
+            .arg("tests/bench/cast_f16.py")
+            .arg(&cast_db)
+            .arg(&work)
+            .arg("--data-prep")
+            .arg(&data_prep),
+        &out.join("cast-f16.json"),
+    )?;
+    std::fs::remove_dir_all(&cast_db)?;
+
     // 2. The full-shape site, straight from the generator (about 15 minutes on 2 cores: an
     // existing one is reused unless FRESH=1).
     let full = out.join("site-full");
     let mut synth_secs = None;
-    if std::env::var_os("FRESH").is_some() || !full.join("manifest.json").is_file() {
+    // A site this data-prep cannot read (missing, or of an older format) is rebuilt.
+    let current = Command::new(&data_prep)
+        .arg("stats")
+        .arg(&full)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if std::env::var_os("FRESH").is_some() || !current {
         let t0 = std::time::Instant::now();
         run(Command::new(&data_prep)
             .args(["synth", "--site-only", "--force", "--quiet", "--out"])

@@ -65,7 +65,7 @@ fn test() -> Result<()> {
     run(wasm.args(["--", "-D", "warnings"]))?;
     let python = tools::reference_venv()?;
     run(cargo()
-        .args(["test", "--workspace", "--", "--include-ignored"])
+        .args(["test", "--workspace"])
         .env("FILTERSCOPE_PYTHON", python))?;
     // The README's main command must keep working: build the whole site and check what it holds.
     let out = root().join("target/site-check");

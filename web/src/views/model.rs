@@ -82,7 +82,7 @@ pub fn Model() -> impl IntoView {
                 x: q(&|l| s.layers[l].conv_depth_norm),
                 series: vec![(
                     "D".into(),
-                    q(&|l| drift(&sk(l).sketch.hist, &global.hist, &evr)),
+                    q(&|l| drift(&sk(l).sketch.hist, &global.hist, &evr, s.rule())),
                 )],
             };
             Some((quality, drifts))

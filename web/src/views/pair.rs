@@ -2,9 +2,7 @@
 //! per component, each group's own eigen-filters, sampled raw filters, and their layers' quality.
 
 use filterscope_site::{SiteData, Where};
-use filterscope_stats::{
-    distribution, drift_per_component, scale_filter, Basis, BinRule, Sketch, N_BINS,
-};
+use filterscope_stats::{distribution, drift_per_component, Basis, BinRule, Sketch, N_BINS};
 use leptos::prelude::*;
 
 use crate::figure::Figure;
@@ -48,7 +46,7 @@ fn pair_data(
             s.group_layers(by, filters, b).map_err(|e| e.to_string())?,
         ],
         evr: s.basis().evr,
-        rule: BinRule::new(s.manifest.coef_range[0], s.manifest.coef_range[1]),
+        rule: s.rule().clone(),
     })
 }
 
@@ -119,7 +117,8 @@ pub fn Pair() -> impl IntoView {
     let per_component = Memo::new(move |_| {
         data.with(|d| match d {
             Some(Ok(p)) => {
-                let d = drift_per_component(&p.sketches[0].hist, &p.sketches[1].hist, &p.evr);
+                let d =
+                    drift_per_component(&p.sketches[0].hist, &p.sketches[1].hist, &p.evr, &p.rule);
                 Some(Plot::Bars {
                     title: format!("D per component (D = {:.4})", d.iter().sum::<f64>()),
                     labels: (0..9).map(|i| format!("c{i}")).collect(),
@@ -141,7 +140,7 @@ pub fn Pair() -> impl IntoView {
                         x_label: "coefficient".into(),
                         y_label: "share".into(),
                         x: (0..N_BINS).map(|k| 0.5 * (e[k] + e[k + 1])).collect(),
-                        series: (0..2).map(|g| (p.labels[g].clone(), distribution(p.sketches[g].hist.component(i)))).collect(),
+                        series: (0..2).map(|g| (p.labels[g].clone(), distribution(p.sketches[g].hist.component(i), &p.rule))).collect(),
                     })
                 }
                 _ => None,
@@ -215,7 +214,7 @@ pub fn Pair() -> impl IntoView {
                 let mut n = 0;
                 for &l in &p.layers[g] {
                     for r in s.layer_samples(l) {
-                        let c = basis.project(&scale_filter(&r.weights.map(|w| w as f64)));
+                        let c = basis.project(&s.precision().scale(&r.weights.map(|w| w as f64)));
                         counts[cell(c[1])][cell(c[0])] += 1;
                         n += 1;
                     }

@@ -1,7 +1,9 @@
 //! Site content shared by the native and wasm32 tests: six models, five layers each.
 
 use filterscope_site::{LayerRow, LayerSketch, ModelRow, SampleRow, SiteContent};
-use filterscope_stats::{scale_filter, Basis, BinRule, LayerQuality, Moments, Sketch, SplitMix64};
+use filterscope_stats::{
+    scale_filter, Basis, BinRule, LayerQuality, Moments, Precision, Sketch, SplitMix64,
+};
 
 /// Generated content with known structure.
 pub fn content() -> SiteContent {
@@ -47,7 +49,7 @@ pub fn content() -> SiteContent {
         .iter()
         .zip(&layers)
         .map(|(fs, l)| {
-            let sketch = Sketch::of_layer(fs);
+            let sketch = Sketch::of_layer(fs, Precision::F64);
             global.merge(&sketch.scaled);
             LayerSketch {
                 quality: LayerQuality::measure(fs, l.out_channels as usize, &sketch),
@@ -100,6 +102,8 @@ pub fn content() -> SiteContent {
         samples,
         basis,
         coef_range: [rule.lo, rule.hi],
+        precision: Precision::F64,
+        label_rules: Vec::new(),
         sample_per_layer: 3,
         sample_seed: 1,
     }
