@@ -14,7 +14,7 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result};
 
-use crate::{cargo, root, run, site, tools};
+use crate::{cargo, npm_ci, root, run, site, tools};
 
 /// Runs `cmd` and writes its stdout to `out` (stderr passes through).
 fn capture(cmd: &mut Command, out: &Path) -> Result<()> {
@@ -132,9 +132,7 @@ pub fn bench(sizes: &str, work: Option<PathBuf>) -> Result<()> {
     let app = out.join("app");
     site(&app)?;
     tools::browser()?;
-    run(Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund"])
-        .current_dir(root().join("tests/e2e")))?;
+    npm_ci(&root().join("tests/e2e"))?;
     capture(
         Command::new("node")
             .arg("tests/e2e/bench.mjs")

@@ -4,7 +4,10 @@
 //! Each installs the tools it needs first.
 
 mod bench;
+mod steps;
 mod tools;
+
+use steps::Steps;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -46,30 +49,76 @@ const SHARED_CRATES: [&str; 4] = [
 ];
 
 fn test() -> Result<()> {
-    tools::system_packages()?;
-    tools::wasm_target()?;
-    run(cargo().args(["fmt", "--all", "--", "--check"]))?;
-    run(cargo().args([
-        "clippy",
-        "--workspace",
-        "--all-targets",
-        "--",
-        "-D",
-        "warnings",
-    ]))?;
-    let mut wasm = cargo();
-    wasm.args(["clippy", "--target", "wasm32-unknown-unknown"]);
-    for c in SHARED_CRATES {
-        wasm.args(["-p", c]);
-    }
-    run(wasm.args(["--", "-D", "warnings"]))?;
-    let python = tools::reference_venv()?;
-    run(cargo()
-        .args(["test", "--workspace"])
-        .env("FILTERSCOPE_PYTHON", python))?;
+    let mut steps = Steps::default();
+    let result = test_steps(&mut steps);
+    steps.report();
+    result
+}
+
+fn test_steps(steps: &mut Steps) -> Result<()> {
+    // One apt run for everything (apt takes a lock, so nothing else may install in parallel).
+    steps.run("Debian packages and the wasm32 target", || {
+        tools::system_packages()?;
+        tools::browser()?;
+        tools::wasm_target()
+    })?;
+    // Downloads that compile nothing (the Python venv, npm packages) run while cargo compiles.
+    let downloads = std::thread::spawn(|| -> Result<PathBuf> {
+        let python = tools::reference_venv()?;
+        tools::binaryen()?;
+        npm_ci(&root().join("tests/e2e"))?;
+        Ok(python)
+    });
+    steps.run("fmt", || {
+        run(cargo().args(["fmt", "--all", "--", "--check"]))
+    })?;
+    steps.run("clippy (native)", || {
+        run(cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })?;
+    steps.run("clippy (wasm32)", || {
+        let mut wasm = cargo();
+        wasm.args(["clippy", "--target", "wasm32-unknown-unknown"]);
+        for c in SHARED_CRATES {
+            wasm.args(["-p", c]);
+        }
+        run(wasm.args(["--", "-D", "warnings"]))
+    })?;
+    let python = steps.run("venv and npm packages (downloaded meanwhile)", || {
+        downloads
+            .join()
+            .map_err(|_| anyhow::anyhow!("the download thread panicked"))?
+    })?;
+    // The release profile: its dependencies are the ones the site build compiles anyway, so the
+    // workspace is compiled natively once for tests and site alike.
+    steps.run(
+        "Rust tests (release profile, with the reference tests)",
+        || {
+            run(cargo()
+                .args(["test", "--workspace", "--release"])
+                .env("FILTERSCOPE_PYTHON", &python))
+        },
+    )?;
     // The README's main command must keep working: build the whole site and check what it holds.
     let out = root().join("target/site-check");
-    site(&out)?;
+    steps.run("site (tools, data-prep, trunk)", || {
+        site(&out)?;
+        check_site(&out)
+    })?;
+    steps.run("wasm-bindgen-test in Chromium", wasm_tests)?;
+    steps.run("end-to-end (playwright)", || e2e(&out))?;
+    eprintln!("xtask: all checks passed");
+    Ok(())
+}
+
+/// The built site holds the app and the sample's data.
+fn check_site(out: &Path) -> Result<()> {
     for f in [
         "index.html",
         "data/manifest.json",
@@ -80,22 +129,24 @@ fn test() -> Result<()> {
             bail!("the built site lacks {f}");
         }
     }
-    let wasm = std::fs::read_dir(&out)?
+    let wasm = std::fs::read_dir(out)?
         .filter_map(|e| e.ok())
         .any(|e| e.file_name().to_string_lossy().ends_with("_bg.wasm"));
     if !wasm {
         bail!("the built site has no .wasm");
     }
-    e2e(&out)?;
-    eprintln!("xtask: all checks passed");
     Ok(())
 }
 
-/// The browser suites: wasm-bindgen-test in headless Chromium, then the built site end to end,
-/// driven by playwright-core.
-fn e2e(site: &Path) -> Result<()> {
-    tools::browser()?;
-    // Decoding and computing in wasm32, in the browser (runner from wasm-bindgen-cli).
+/// `npm ci` in `dir`.
+fn npm_ci(dir: &Path) -> Result<()> {
+    run(Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(dir))
+}
+
+/// Decoding and computing in wasm32, in the browser (runner from wasm-bindgen-cli).
+fn wasm_tests() -> Result<()> {
     run(cargo()
         .args([
             "test",
@@ -114,11 +165,14 @@ fn e2e(site: &Path) -> Result<()> {
         .env(
             "WASM_BINDGEN_TEST_WEBDRIVER_JSON",
             root().join("tests/webdriver.json"),
-        ))?;
+        ))
+}
+
+/// The built site end to end, driven by playwright-core in Debian's Chromium.
+fn e2e(site: &Path) -> Result<()> {
+    tools::browser()?;
     let dir = root().join("tests/e2e");
-    run(Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund"])
-        .current_dir(&dir))?;
+    npm_ci(&dir)?;
     run(Command::new("node")
         .args([
             "--test",

@@ -99,6 +99,11 @@ pub fn web_tools() -> Result<PathBuf> {
             "--force",
         ]))?;
     }
+    binaryen()
+}
+
+/// wasm-opt from npm binaryen; returns the folder holding it.
+pub fn binaryen() -> Result<PathBuf> {
     let tools = root().join("target/tools");
     let bin = tools.join("node_modules/.bin");
     let wasm_opt = bin.join("wasm-opt");
