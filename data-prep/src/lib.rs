@@ -1,7 +1,7 @@
 //! data-prep: turns the CNN Filter DB (HDF5 + meta CSV) or a folder of ONNX models into Filterscope
 //! site data, in bounded memory, and answers queries over a site with the same code the browser
 //! runs.
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
 pub mod fixture;
 pub mod h5;

@@ -44,7 +44,8 @@ enum Command {
         /// Column to group by: a meta column, `model` or `depth`.
         #[arg(long)]
         by: String,
-        /// Keep only layers with COLUMN=VALUE (repeatable: OR within a column, AND across).
+        /// Keep only layers with COLUMN=VALUE (or COLUMN:VALUE, as page links write it;
+        /// repeatable: OR within a column, AND across).
         #[arg(long = "where", value_name = "COLUMN=VALUE")]
         filters: Vec<String>,
         /// Print JSON.

@@ -320,16 +320,7 @@ where
     Ok(out)
 }
 
-/// Builds the site content from a plan and its filters.
-pub fn build(
-    plan: &Plan,
-    source: &dyn FilterSource,
-    opts: &Options,
-) -> Result<SiteContent, PrepError> {
-    build_timed(plan, source, opts).map(|(content, _)| content)
-}
-
-/// [`build`], also returning how long each pass took.
+/// Builds the site content from a plan and its filters, also returning how long each pass took.
 pub fn build_timed(
     plan: &Plan,
     source: &dyn FilterSource,

@@ -97,7 +97,7 @@ pub fn Figure(
     #[prop(default = 420)] height: u32,
     #[prop(optional)] on_cell: Option<Callback<(usize, usize)>>,
 ) -> impl IntoView {
-    let theme = use_context::<RwSignal<Theme>>().expect("theme context");
+    let theme = expect_context::<RwSignal<Theme>>();
     let canvas = NodeRef::<html::Canvas>::new();
     let show_data = RwSignal::new(false);
     let area = RwSignal::new(None::<PixelArea>);

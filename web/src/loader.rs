@@ -159,10 +159,29 @@ impl Loader {
         l
     }
 
-    /// Subscribes the running memo to what a grouping query over `by` and `filters` depends on:
-    /// the tables alone for model-level queries (so a 647-group heatmap is not recomputed when
-    /// per-layer chunks arrive), every sketch chunk for layer-level ones.
-    pub fn track_query(&self, by: &str, filters: &[filterscope_site::Where]) {
+    /// Reads the site for a memo: the memo follows the loading [`Phase`] (so it is recomputed a
+    /// few times while loading) and reads the site itself untracked (not once per chunk). `None`
+    /// until the tables are in. Every view reads the site through this or [`Loader::with_query`].
+    pub fn with_site<T>(&self, f: impl FnOnce(&SiteData) -> T) -> Option<T> {
+        let _ = self.phase.get();
+        self.site.with_untracked(|s| s.as_ref().map(f))
+    }
+
+    /// Reads the site for a memo that runs a grouping query over `by` and `filters`: the memo
+    /// follows only what that query needs (the tables for model-level queries, so a 647-group
+    /// heatmap is not recomputed when per-layer chunks arrive; every sketch chunk for layer-level
+    /// ones).
+    pub fn with_query<T>(
+        &self,
+        by: &str,
+        filters: &[filterscope_site::Where],
+        f: impl FnOnce(&SiteData) -> T,
+    ) -> Option<T> {
+        self.track_query(by, filters);
+        self.site.with_untracked(|s| s.as_ref().map(f))
+    }
+
+    fn track_query(&self, by: &str, filters: &[filterscope_site::Where]) {
         let layers = self.site.with_untracked(|s| {
             s.as_ref()
                 .map(|s| s.needs_layers(by, filters).unwrap_or(true))

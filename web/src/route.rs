@@ -2,6 +2,7 @@
 //! the query string with history.pushState, so a link reopens the same view and back/forward work
 //! under any base path.
 
+use filterscope_site::Where;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
@@ -41,8 +42,8 @@ impl View {
 pub struct Route {
     pub view: Option<View>,
     pub by: Option<String>,
-    /// `where=COLUMN:VALUE`, repeatable.
-    pub wheres: Vec<(String, String)>,
+    /// `where=COLUMN:VALUE` (or `COLUMN=VALUE`, as the command line writes it), repeatable.
+    pub wheres: Vec<Where>,
     pub a: Option<String>,
     pub b: Option<String>,
     pub model: Option<String>,
@@ -71,11 +72,9 @@ impl Route {
                     None => r.unknown.push(format!("view={v}")),
                 },
                 "by" => r.by = Some(v),
-                "where" => match v.split_once(':') {
-                    Some((c, val)) if !c.is_empty() => {
-                        r.wheres.push((c.to_string(), val.to_string()))
-                    }
-                    _ => r.unknown.push(format!("where={v}")),
+                "where" => match v.parse::<Where>() {
+                    Ok(w) => r.wheres.push(w),
+                    Err(_) => r.unknown.push(format!("where={v}")),
                 },
                 "a" => r.a = Some(v),
                 "b" => r.b = Some(v),
@@ -98,8 +97,9 @@ impl Route {
         if let Some(by) = &self.by {
             p.append("by", by);
         }
-        for (c, v) in &self.wheres {
-            p.append("where", &format!("{c}:{v}"));
+        // The ':' form: URLSearchParams would escape '=' inside a value.
+        for w in &self.wheres {
+            p.append("where", &format!("{}:{}", w.column, w.value));
         }
         for (k, v) in [("a", &self.a), ("b", &self.b), ("model", &self.model)] {
             if let Some(v) = v {

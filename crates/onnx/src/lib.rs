@@ -6,7 +6,7 @@
 //! `DequantizeLinear` (dequantized), in float32, float16, bfloat16 or double, inline or in external
 //! data files (through [`ExternalData`], so the browser, which has no files, can still read
 //! self-contained models). Quantized convolution ops are reported, never skipped.
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
 pub mod builder;
 mod graph;

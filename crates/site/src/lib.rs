@@ -10,7 +10,7 @@
 //!   column or by depth is an exact merge of a few thousand rows;
 //! - `sketches-*.arrow`: per-layer sketches and quality;
 //! - `samples-*.arrow`: per-layer seeded samples of raw filters.
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
 mod ipc;
 mod manifest;

@@ -14,8 +14,19 @@ use serde::Serialize;
 use crate::tables::{LayerRow, LayerSketch, ModelRow, Rollup, SampleRow, Tables};
 use crate::{read_batches, ChunkEntry, IncomingFile, Manifest, SiteError};
 
-/// A `COLUMN=VALUE` condition. Conditions on the same column are alternatives (OR); conditions on
-/// different columns must all hold (AND).
+/// A `COLUMN=VALUE` condition (`COLUMN:VALUE` is read the same way: the URL writes that form, the
+/// command line the first; both are accepted everywhere). Conditions on the same column are
+/// alternatives (OR); conditions on different columns must all hold (AND).
+///
+/// ```
+/// use filterscope_site::Where;
+/// let a: Where = "Visual Category=natural".parse().unwrap();
+/// let b: Where = "Visual Category:natural".parse().unwrap();
+/// assert_eq!(a, b);
+/// // Only the first separator counts: values may hold either character.
+/// let t: Where = "Name:resnet=50".parse().unwrap();
+/// assert_eq!((t.column.as_str(), t.value.as_str()), ("Name", "resnet=50"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Where {
     /// Column name (a meta column, `model` or `depth`).
@@ -27,8 +38,10 @@ pub struct Where {
 impl std::str::FromStr for Where {
     type Err = SiteError;
     fn from_str(s: &str) -> Result<Self, SiteError> {
+        // Column names never hold '=' or ':', so the first of either ends the column.
         let (c, v) = s
-            .split_once('=')
+            .find(['=', ':'])
+            .map(|i| (&s[..i], &s[i + 1..]))
             .ok_or_else(|| SiteError::Query(format!("filter {s:?} is not COLUMN=VALUE")))?;
         if c.is_empty() {
             return Err(SiteError::Query(format!("filter {s:?} names no column")));

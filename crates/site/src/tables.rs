@@ -14,11 +14,9 @@ use arrow_array::{
     UInt8Array,
 };
 use arrow_schema::Field;
-use filterscope_stats::{Histograms, LayerQuality, Moments, Sketch, DIM, N_BINS};
+use filterscope_stats::{Histograms, LayerQuality, Moments, Sketch, DIM, N_BINS, PACKED};
 
 use crate::SiteError;
-
-const PACKED: usize = DIM * (DIM + 1) / 2;
 
 /// One model and its model-level meta values.
 #[derive(Debug, Clone, PartialEq)]
@@ -256,7 +254,7 @@ fn decode_sketches(c: &Cols) -> Result<Vec<Sketch>, SiteError> {
             sum: sum[i * DIM..(i + 1) * DIM].try_into().expect("9 sums"),
             sxx: sxx[i * PACKED..(i + 1) * PACKED]
                 .try_into()
-                .expect("45 sums"),
+                .expect("PACKED sums"),
         };
         let hist =
             Histograms::from_counts(counts[i * DIM * N_BINS..(i + 1) * DIM * N_BINS].to_vec())

@@ -10,7 +10,7 @@
 use crate::{Basis, BinRule, Filter, Histograms, Moments, Precision, DIM, N_BINS};
 
 /// Filters per tile: 8 f64 fill an AVX-512 register, two AVX2 or four SSE2 ones.
-pub const LANES: usize = 8;
+const LANES: usize = 8;
 
 type Lanes = [f64; LANES];
 

@@ -13,7 +13,7 @@
 //! 5. compare groups with [`drift`] (symmetric KL weighted by explained variance).
 //!
 //! Per layer, [`LayerQuality`] holds sparsity, variance entropy and orthogonality on raw weights.
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 // Matrix code reads best with explicit indices.
 #![allow(clippy::needless_range_loop)]
 
@@ -32,8 +32,8 @@ pub use basis::Basis;
 pub use depth::{depth_bucket, DEPTH_BUCKETS, DEPTH_LABELS};
 pub use drift::{distribution, drift, drift_matrix, drift_per_component, LogDist};
 pub use histogram::{BinRule, Histograms};
-pub use kernels::{coefficient_range, histograms_of, moments_of, LANES};
-pub use moments::Moments;
+pub use kernels::{coefficient_range, histograms_of, moments_of};
+pub use moments::{Moments, PACKED};
 pub use precision::{round_to_f16, Precision};
 pub use quality::{
     entropy_threshold, is_degenerated, orthogonality, sparsity_count, variance_entropy,

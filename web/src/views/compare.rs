@@ -8,7 +8,7 @@ use crate::figure::Figure;
 use crate::loader::Loader;
 use crate::plot::Plot;
 use crate::route::{Route, Router, View};
-use crate::views::controls::{grouping, wheres, GroupControls};
+use crate::views::controls::{grouping, GroupControls};
 
 /// Order of groups by mean drift to the others, smallest first (ties by label).
 pub fn mean_order(c: &Comparison) -> Vec<usize> {
@@ -42,20 +42,17 @@ pub fn label(c: &Comparison, i: usize) -> String {
 /// The compare view.
 #[component]
 pub fn Compare() -> impl IntoView {
-    let router = use_context::<Router>().expect("router");
-    let loader = use_context::<Loader>().expect("loader");
+    let router = expect_context::<Router>();
+    let loader = expect_context::<Loader>();
     let route = router.route;
     let by = grouping(route, loader);
     let comparison = Memo::new(move |_| {
         let r = route.get();
         let b = by.get();
         // Recomputed when what the query needs has arrived, not for every chunk.
-        loader.track_query(&b, &wheres(&r));
-        loader.site.with_untracked(|s| {
-            s.as_ref().map(|s| {
-                crate::timing::measure("filterscope:compare", || s.compare(&b, &wheres(&r)))
-                    .map_err(|e| e.to_string())
-            })
+        loader.with_query(&b, &r.wheres, |s| {
+            crate::timing::measure("filterscope:compare", || s.compare(&b, &r.wheres))
+                .map_err(|e| e.to_string())
         })
     });
     let order = Memo::new(move |_| {

@@ -7,16 +7,6 @@ use crate::loader::Loader;
 use crate::route::{Route, Router};
 
 /// The filters of a route as site conditions.
-pub fn wheres(r: &Route) -> Vec<Where> {
-    r.wheres
-        .iter()
-        .map(|(c, v)| Where {
-            column: c.clone(),
-            value: v.clone(),
-        })
-        .collect()
-}
-
 /// Columns one can group by with what is loaded: model-level ones at once, layer-level ones once
 /// every sketch chunk is in.
 pub fn groupable(s: &SiteData) -> Vec<String> {
@@ -45,7 +35,7 @@ pub fn grouping(route: RwSignal<Route>, loader: Loader) -> Memo<String> {
             .get()
             .by
             .clone()
-            .or_else(|| loader.site.with(|s| s.as_ref().map(default_by)))
+            .or_else(|| loader.with_site(default_by))
             .unwrap_or_default()
     })
 }
@@ -53,8 +43,8 @@ pub fn grouping(route: RwSignal<Route>, loader: Loader) -> Memo<String> {
 /// "Group by" select and filter chips with an "add filter" pair of selects.
 #[component]
 pub fn GroupControls() -> impl IntoView {
-    let router = use_context::<Router>().expect("router");
-    let loader = use_context::<Loader>().expect("loader");
+    let router = expect_context::<Router>();
+    let loader = expect_context::<Loader>();
     let route = router.route;
     let columns = Memo::new(move |_| {
         loader
@@ -68,12 +58,10 @@ pub fn GroupControls() -> impl IntoView {
         if c.is_empty() {
             return vec![];
         }
-        let _ = loader.phase.get();
-        loader.site.with_untracked(|s| {
-            s.as_ref()
-                .and_then(|s| s.column_values(&c).ok())
-                .unwrap_or_default()
-        })
+        loader
+            .with_site(|s| s.column_values(&c).ok())
+            .flatten()
+            .unwrap_or_default()
     });
     let set_by = move |v: String| {
         router.go(Route {
@@ -85,7 +73,10 @@ pub fn GroupControls() -> impl IntoView {
     };
     let add = move |v: String| {
         let mut r = route.get_untracked();
-        r.wheres.push((new_col.get_untracked(), v));
+        r.wheres.push(Where {
+            column: new_col.get_untracked(),
+            value: v,
+        });
         r.a = None;
         r.b = None;
         router.go(r);
@@ -100,7 +91,7 @@ pub fn GroupControls() -> impl IntoView {
                 </select>
             </label>
             <span class="filters" aria-label="Filters">
-                {move || route.get().wheres.iter().enumerate().map(|(i, (c, v))| {
+                {move || route.get().wheres.iter().enumerate().map(|(i, Where { column: c, value: v })| {
                     let text = format!("{c} = {v}");
                     view! {
                         <button class="chip" title="Remove this filter" on:click=move |_| {

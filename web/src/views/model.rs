@@ -12,16 +12,13 @@ use crate::route::{Route, Router};
 /// The model view.
 #[component]
 pub fn Model() -> impl IntoView {
-    let router = use_context::<Router>().expect("router");
-    let loader = use_context::<Loader>().expect("loader");
+    let router = expect_context::<Router>();
+    let loader = expect_context::<Loader>();
     let route = router.route;
     let names = Memo::new(move |_| {
-        let _ = loader.phase.get();
-        loader.site.with_untracked(|s| {
-            s.as_ref()
-                .map(|s| s.models.iter().map(|m| m.name.clone()).collect::<Vec<_>>())
-                .unwrap_or_default()
-        })
+        loader
+            .with_site(|s| s.models.iter().map(|m| m.name.clone()).collect::<Vec<_>>())
+            .unwrap_or_default()
     });
     let model = Memo::new(move |_| {
         let want = route.get().model;
@@ -42,96 +39,98 @@ pub fn Model() -> impl IntoView {
     });
     let profile = Memo::new(move |_| {
         let mi = index.get()? as u32;
-        let _ = loader.phase.get();
-        loader.site.with_untracked(|s| {
-            let s = s.as_ref()?;
-            if !s.sketches_loaded() {
-                return None;
-            }
-            let global = s.global_sketch();
-            let evr = s.basis().evr;
-            let mut layers: Vec<usize> = (0..s.layers.len())
-                .filter(|&i| s.layers[i].model == mi)
-                .collect();
-            layers.sort_by(|&a, &b| {
-                s.layers[a]
-                    .conv_depth_norm
-                    .total_cmp(&s.layers[b].conv_depth_norm)
-                    .then(a.cmp(&b))
-            });
-            let q = |f: &dyn Fn(usize) -> f64| layers.iter().map(|&l| f(l)).collect::<Vec<f64>>();
-            let sk = |l: usize| s.layer_sketch(l).expect("sketches loaded");
-            let quality = Plot::Lines {
-                title: "Layer quality along depth".into(),
-                x_label: "conv_depth_norm".into(),
-                y_label: "value".into(),
-                x: q(&|l| s.layers[l].conv_depth_norm),
-                series: vec![
-                    ("sparsity".into(), q(&|l| sk(l).quality.sparsity)),
-                    ("H / TH".into(), q(&|l| sk(l).quality.entropy_ratio)),
-                    (
-                        "orthogonality".into(),
-                        q(&|l| sk(l).quality.orthogonality.unwrap_or(f64::NAN)),
-                    ),
-                ],
-            };
-            let drifts = Plot::Lines {
-                title: "Drift D of each layer to all filters of the data".into(),
-                x_label: "conv_depth_norm".into(),
-                y_label: "D".into(),
-                x: q(&|l| s.layers[l].conv_depth_norm),
-                series: vec![(
-                    "D".into(),
-                    q(&|l| drift(&sk(l).sketch.hist, &global.hist, &evr, s.rule())),
-                )],
-            };
-            Some((quality, drifts))
-        })
+        loader
+            .with_site(|s| {
+                if !s.sketches_loaded() {
+                    return None;
+                }
+                let global = s.global_sketch();
+                let evr = s.basis().evr;
+                let mut layers: Vec<usize> = (0..s.layers.len())
+                    .filter(|&i| s.layers[i].model == mi)
+                    .collect();
+                layers.sort_by(|&a, &b| {
+                    s.layers[a]
+                        .conv_depth_norm
+                        .total_cmp(&s.layers[b].conv_depth_norm)
+                        .then(a.cmp(&b))
+                });
+                let q =
+                    |f: &dyn Fn(usize) -> f64| layers.iter().map(|&l| f(l)).collect::<Vec<f64>>();
+                let sk = |l: usize| s.layer_sketch(l).expect("sketches loaded");
+                let quality = Plot::Lines {
+                    title: "Layer quality along depth".into(),
+                    x_label: "conv_depth_norm".into(),
+                    y_label: "value".into(),
+                    x: q(&|l| s.layers[l].conv_depth_norm),
+                    series: vec![
+                        ("sparsity".into(), q(&|l| sk(l).quality.sparsity)),
+                        ("H / TH".into(), q(&|l| sk(l).quality.entropy_ratio)),
+                        (
+                            "orthogonality".into(),
+                            q(&|l| sk(l).quality.orthogonality.unwrap_or(f64::NAN)),
+                        ),
+                    ],
+                };
+                let drifts = Plot::Lines {
+                    title: "Drift D of each layer to all filters of the data".into(),
+                    x_label: "conv_depth_norm".into(),
+                    y_label: "D".into(),
+                    x: q(&|l| s.layers[l].conv_depth_norm),
+                    series: vec![(
+                        "D".into(),
+                        q(&|l| drift(&sk(l).sketch.hist, &global.hist, &evr, s.rule())),
+                    )],
+                };
+                Some((quality, drifts))
+            })
+            .flatten()
     });
     let samples = Memo::new(move |_| {
         let mi = index.get()? as u32;
-        let _ = loader.phase.get();
-        loader.site.with_untracked(|s| {
-            let s = s.as_ref()?;
-            let mut filters = Vec::new();
-            let mut captions = Vec::new();
-            for (i, l) in s.layers.iter().enumerate().filter(|(_, l)| l.model == mi) {
-                for (k, r) in s.layer_samples(i).iter().take(6).enumerate() {
-                    filters.push(r.weights.map(|w| w as f64));
-                    captions.push(if k == 0 {
-                        format!("L{}", l.layer_id)
-                    } else {
-                        String::new()
-                    });
+        loader
+            .with_site(|s| {
+                let mut filters = Vec::new();
+                let mut captions = Vec::new();
+                for (i, l) in s.layers.iter().enumerate().filter(|(_, l)| l.model == mi) {
+                    for (k, r) in s.layer_samples(i).iter().take(6).enumerate() {
+                        filters.push(r.weights.map(|w| w as f64));
+                        captions.push(if k == 0 {
+                            format!("L{}", l.layer_id)
+                        } else {
+                            String::new()
+                        });
+                    }
+                    if filters.len() >= 96 {
+                        break;
+                    }
                 }
-                if filters.len() >= 96 {
-                    break;
-                }
-            }
-            (!filters.is_empty()).then(|| Plot::Filters {
-                title: "Sampled filters, six per layer".into(),
-                captions,
-                filters,
-                cols: 12,
+                (!filters.is_empty()).then(|| Plot::Filters {
+                    title: "Sampled filters, six per layer".into(),
+                    captions,
+                    filters,
+                    cols: 12,
+                })
             })
-        })
+            .flatten()
     });
     let meta = move || {
         let mi = index.get()?;
-        loader.site.with(|s| {
-            let s = s.as_ref()?;
-            let m = &s.models[mi];
-            let rows = s.manifest.model_columns.iter().zip(&m.values).map(|(c, v)| {
-                // Metadata is untrusted: text only, and a link only for http(s) URLs.
-                let cell = if v.starts_with("https://") || v.starts_with("http://") {
-                    view! { <a href=v.clone() rel="noopener noreferrer nofollow">{v.clone()}</a> }.into_any()
-                } else {
-                    view! { <span>{v.clone()}</span> }.into_any()
-                };
-                view! { <tr><th scope="row">{c.clone()}</th><td>{cell}</td></tr> }
-            });
-            Some(view! { <table class="meta" id="model-meta"><caption>{m.name.clone()}</caption><tbody>{rows.collect_view()}</tbody></table> })
-        })
+        loader
+            .with_site(|s| {
+                let m = &s.models[mi];
+                let rows = s.manifest.model_columns.iter().zip(&m.values).map(|(c, v)| {
+                    // Metadata is untrusted: text only, and a link only for http(s) URLs.
+                    let cell = if v.starts_with("https://") || v.starts_with("http://") {
+                        view! { <a href=v.clone() rel="noopener noreferrer nofollow">{v.clone()}</a> }.into_any()
+                    } else {
+                        view! { <span>{v.clone()}</span> }.into_any()
+                    };
+                    view! { <tr><th scope="row">{c.clone()}</th><td>{cell}</td></tr> }
+                });
+                Some(view! { <table class="meta" id="model-meta"><caption>{m.name.clone()}</caption><tbody>{rows.collect_view()}</tbody></table> })
+            })
+            .flatten()
     };
     view! {
         <section aria-labelledby="model-h">

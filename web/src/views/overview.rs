@@ -47,13 +47,8 @@ fn counts(s: &SiteData, column: &str) -> Option<Plot> {
 /// The overview.
 #[component]
 pub fn Overview() -> impl IntoView {
-    let loader = use_context::<Loader>().expect("loader");
-    let site = loader.site;
-    let phase = loader.phase;
-    let stats = Memo::new(move |_| {
-        let _ = phase.get();
-        site.with_untracked(|s| s.as_ref().map(|s| s.stats()))
-    });
+    let loader = expect_context::<Loader>();
+    let stats = Memo::new(move |_| loader.with_site(|s| s.stats()));
     let eigen = Memo::new(move |_| {
         stats.get().map(|st| Plot::Filters {
             title: "Global eigen-filters (principal components of the scaled filters)".into(),
@@ -90,8 +85,7 @@ pub fn Overview() -> impl IntoView {
     });
     let bars = ["Task", "Visual Category", "Training-Dataset"].map(|col| {
         let plot = Memo::new(move |_| {
-            let _ = phase.get();
-            site.with_untracked(|s| s.as_ref().and_then(|s| counts(s, col)))
+            loader.with_site(|s| counts(s, col)).flatten()
         });
         view! {
             <Show when=move || plot.with(|p| p.is_some())>
@@ -108,7 +102,7 @@ pub fn Overview() -> impl IntoView {
                     <div><dt>"layers"</dt><dd id="n-layers">{st.n_layers}</dd></div>
                     <div><dt>"3x3 filters"</dt><dd id="n-filters">{st.n_filters}</dd></div>
                 </dl>
-                <p class="source">{site.with(|s| s.as_ref().map(|s| format!("Built from {}.", s.manifest.source)))}</p>
+                <p class="source">{move || loader.with_site(|s| format!("Built from {}.", s.manifest.source))}</p>
             })}
             <div class="grid">
                 <Figure plot=eigen id="eigen" width=760 height=150/>

@@ -9,7 +9,7 @@ use crate::figure::Figure;
 use crate::loader::Loader;
 use crate::plot::{Plot, Points};
 use crate::route::Router;
-use crate::views::controls::{default_by, wheres, GroupControls};
+use crate::views::controls::{default_by, GroupControls};
 
 /// Both groups' sketches and layers, or why they cannot be shown.
 #[derive(Clone, PartialEq)]
@@ -53,40 +53,38 @@ fn pair_data(
 /// The pair view.
 #[component]
 pub fn Pair() -> impl IntoView {
-    let router = use_context::<Router>().expect("router");
-    let loader = use_context::<Loader>().expect("loader");
+    let router = expect_context::<Router>();
+    let loader = expect_context::<Loader>();
     let route = router.route;
     let data = Memo::new(move |_| {
         let r = route.get();
-        let _ = loader.phase.get();
-        loader.site.with_untracked(|s| {
-            let s = s.as_ref()?;
-            let by = r.by.clone().unwrap_or_else(|| default_by(s));
-            let groups = s.column_values(&by).unwrap_or_default();
-            // Without a and b, the first two groups.
-            let a = r.a.clone().or_else(|| groups.first().cloned())?;
-            let b =
-                r.b.clone()
-                    .or_else(|| groups.get(1).cloned())
-                    .unwrap_or_else(|| a.clone());
-            Some(crate::timing::measure("filterscope:subset", || {
-                pair_data(s, &by, &wheres(&r), &a, &b)
-            }))
-        })
+        loader
+            .with_site(|s| {
+                let by = r.by.clone().unwrap_or_else(|| default_by(s));
+                let groups = s.column_values(&by).unwrap_or_default();
+                // Without a and b, the first two groups.
+                let a = r.a.clone().or_else(|| groups.first().cloned())?;
+                let b =
+                    r.b.clone()
+                        .or_else(|| groups.get(1).cloned())
+                        .unwrap_or_else(|| a.clone());
+                Some(crate::timing::measure("filterscope:subset", || {
+                    pair_data(s, &by, &r.wheres, &a, &b)
+                }))
+            })
+            .flatten()
     });
     let ok = move || data.with(|d| matches!(d, Some(Ok(_))));
     // The groups to pick from, so any pair is reachable by keyboard as well as from the heatmap.
     let choices = Memo::new(move |_| {
         let r = route.get();
-        let _ = loader.phase.get();
-        loader.site.with_untracked(|s| {
-            s.as_ref()
-                .and_then(|s| {
-                    s.column_values(&r.by.clone().unwrap_or_else(|| default_by(s)))
-                        .ok()
-                })
-                .unwrap_or_default()
-        })
+        loader
+            .with_site(|s| {
+                s.column_values(&r.by.clone().unwrap_or_else(|| default_by(s)))
+                    .ok()
+            })
+            .flatten()
+            .unwrap_or_default()
     });
     let current = move |g: usize| {
         data.with(|d| match d {
@@ -174,93 +172,94 @@ pub fn Pair() -> impl IntoView {
         Memo::new(move |_| {
             let d = data.get();
             let Some(Ok(p)) = d else { return None };
-            let _ = loader.phase.get();
-            loader.site.with_untracked(|s| {
-                let s = s.as_ref()?;
-                // Round-robin over the group's layers so one big layer does not fill the grid.
-                let per: Vec<_> = p.layers[g].iter().map(|&l| s.layer_samples(l)).collect();
-                let mut filters = Vec::new();
-                let mut k = 0;
-                while filters.len() < 48 && per.iter().any(|v| v.len() > k) {
-                    for v in &per {
-                        if let Some(r) = v.get(k) {
-                            filters.push(r.weights.map(|w| w as f64));
+            loader
+                .with_site(|s| {
+                    // Round-robin over the group's layers so one big layer does not fill the grid.
+                    let per: Vec<_> = p.layers[g].iter().map(|&l| s.layer_samples(l)).collect();
+                    let mut filters = Vec::new();
+                    let mut k = 0;
+                    while filters.len() < 48 && per.iter().any(|v| v.len() > k) {
+                        for v in &per {
+                            if let Some(r) = v.get(k) {
+                                filters.push(r.weights.map(|w| w as f64));
+                            }
                         }
+                        k += 1;
                     }
-                    k += 1;
-                }
-                filters.truncate(48);
-                (!filters.is_empty()).then(|| Plot::Filters {
-                    title: format!("Sampled filters of {}", p.labels[g]),
-                    captions: vec![String::new(); filters.len()],
-                    filters,
-                    cols: 12,
+                    filters.truncate(48);
+                    (!filters.is_empty()).then(|| Plot::Filters {
+                        title: format!("Sampled filters of {}", p.labels[g]),
+                        captions: vec![String::new(); filters.len()],
+                        filters,
+                        cols: 12,
+                    })
                 })
-            })
+                .flatten()
         })
     };
     let density = |g: usize| {
         Memo::new(move |_| {
             let d = data.get();
             let Some(Ok(p)) = d else { return None };
-            let _ = loader.phase.get();
-            loader.site.with_untracked(|s| {
-                let s = s.as_ref()?;
-                let basis = s.basis();
-                let (lo, hi) = (p.rule.lo, p.rule.hi);
-                const N: usize = 40;
-                let mut counts = vec![vec![0u32; N]; N];
-                let cell = |v: f64| (((v - lo) / (hi - lo) * N as f64) as usize).min(N - 1);
-                let mut n = 0;
-                for &l in &p.layers[g] {
-                    for r in s.layer_samples(l) {
-                        let c = basis.project(&s.precision().scale(&r.weights.map(|w| w as f64)));
-                        counts[cell(c[1])][cell(c[0])] += 1;
-                        n += 1;
+            loader
+                .with_site(|s| {
+                    let basis = s.basis();
+                    let (lo, hi) = (p.rule.lo, p.rule.hi);
+                    const N: usize = 40;
+                    let mut counts = vec![vec![0u32; N]; N];
+                    let cell = |v: f64| (((v - lo) / (hi - lo) * N as f64) as usize).min(N - 1);
+                    let mut n = 0;
+                    for &l in &p.layers[g] {
+                        for r in s.layer_samples(l) {
+                            let c =
+                                basis.project(&s.precision().scale(&r.weights.map(|w| w as f64)));
+                            counts[cell(c[1])][cell(c[0])] += 1;
+                            n += 1;
+                        }
                     }
-                }
-                (n > 0).then(|| Plot::Density {
-                    title: format!("c0/c1 density of {} ({n} sampled filters)", p.labels[g]),
-                    x_label: "c0".into(),
-                    y_label: "c1".into(),
-                    range: (lo, hi),
-                    counts,
+                    (n > 0).then(|| Plot::Density {
+                        title: format!("c0/c1 density of {} ({n} sampled filters)", p.labels[g]),
+                        x_label: "c0".into(),
+                        y_label: "c1".into(),
+                        range: (lo, hi),
+                        counts,
+                    })
                 })
-            })
+                .flatten()
         })
     };
     let scatter = Memo::new(move |_| {
         let d = data.get();
         let Some(Ok(p)) = d else { return None };
-        let _ = loader.phase.get();
-        loader.site.with_untracked(|s| {
-            let s = s.as_ref()?;
-            let series: Vec<(String, Points)> = (0..2)
-                .map(|g| {
-                    let pts = p.layers[g]
-                        .iter()
-                        .filter_map(|&l| s.layer_sketch(l))
-                        .map(|ls| {
-                            (
-                                ls.quality.sparsity,
-                                ls.quality.variance_entropy,
-                                ls.quality.degenerated,
-                            )
-                        })
-                        .collect();
-                    (p.labels[g].clone(), pts)
-                })
-                .collect();
-            series
-                .iter()
-                .any(|s| !s.1.is_empty())
-                .then(|| Plot::Scatter {
-                    title: "Layers: sparsity vs variance entropy (x = degenerated)".into(),
-                    x_label: "sparsity".into(),
-                    y_label: "variance entropy".into(),
-                    series,
-                })
-        })
+        loader
+            .with_site(|s| {
+                let series: Vec<(String, Points)> = (0..2)
+                    .map(|g| {
+                        let pts = p.layers[g]
+                            .iter()
+                            .filter_map(|&l| s.layer_sketch(l))
+                            .map(|ls| {
+                                (
+                                    ls.quality.sparsity,
+                                    ls.quality.variance_entropy,
+                                    ls.quality.degenerated,
+                                )
+                            })
+                            .collect();
+                        (p.labels[g].clone(), pts)
+                    })
+                    .collect();
+                series
+                    .iter()
+                    .any(|s| !s.1.is_empty())
+                    .then(|| Plot::Scatter {
+                        title: "Layers: sparsity vs variance entropy (x = degenerated)".into(),
+                        x_label: "sparsity".into(),
+                        y_label: "variance entropy".into(),
+                        series,
+                    })
+            })
+            .flatten()
     });
     view! {
         <section aria-labelledby="pair-h">
