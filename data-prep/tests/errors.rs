@@ -148,18 +148,26 @@ fn truncated_db_file() {
     assert_has(&e, &["db.h5", "truncated"]);
 }
 
-#[test]
-fn non_finite_weights_are_located() {
-    let c = Case::new();
+/// The small DB with its 20 filters rewritten by `edit`.
+fn db_with_weights(c: &Case, edit: impl Fn(&mut [[f64; 9]])) -> (PathBuf, PathBuf) {
     let (h5, meta) = c.db(&small());
-    // Rewrite filter 7 (in the second layer, layer_id 1) with a NaN.
     let mut filters = data_prep::h5::H5Filters::open(&h5)
         .unwrap()
         .read(0, 20)
         .unwrap();
-    filters[7][3] = f64::NAN;
-    filters[9][0] = f64::INFINITY;
+    edit(&mut filters);
     data_prep::h5::write_db(&h5, &filters, false, None).unwrap();
+    (h5, meta)
+}
+
+#[test]
+fn non_finite_weights_are_located() {
+    let c = Case::new();
+    // Filter 7 (in the second layer, layer_id 1) gets a NaN.
+    let (h5, meta) = db_with_weights(&c, |f| {
+        f[7][3] = f64::NAN;
+        f[9][0] = f64::INFINITY;
+    });
     let e = c.fails(&["--h5", s(&h5), "--meta", s(&meta)]);
     assert_has(&e, &["db.h5: filter 7 (layer_id 1): weight 3 is NaN"]);
 }
@@ -167,15 +175,11 @@ fn non_finite_weights_are_located() {
 #[test]
 fn weights_beyond_float16_are_refused_with_cast_f16() {
     let c = Case::new();
-    let (h5, meta) = c.db(&small());
-    let mut filters = data_prep::h5::H5Filters::open(&h5)
-        .unwrap()
-        .read(0, 20)
-        .unwrap();
     // 65519 still rounds to 65504; 70000 would become infinite in float16.
-    filters[2][1] = 65519.0;
-    filters[9][5] = -70000.0;
-    data_prep::h5::write_db(&h5, &filters, false, None).unwrap();
+    let (h5, meta) = db_with_weights(&c, |f| {
+        f[2][1] = 65519.0;
+        f[9][5] = -70000.0;
+    });
     let e = c.fails(&["--h5", s(&h5), "--meta", s(&meta), "--cast", "f16"]);
     assert_has(
         &e,

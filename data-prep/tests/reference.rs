@@ -220,6 +220,15 @@ fn build_and_check_with(h5: &Path, meta: &Path, site: &Path, flags: &[&str]) -> 
     r
 }
 
+/// The reference models as an official-layout DB in a fresh folder (kept alive by the TempDir).
+fn fixture_db(seed: u64, float32: bool) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    no_hdf5_locking();
+    let dir = tempfile::tempdir().unwrap();
+    let (h5, meta) =
+        fixture::write_h5_db(dir.path(), &fixture::reference_models(), seed, float32).unwrap();
+    (dir, h5, meta)
+}
+
 /// The largest |D - D_counts| of a reference comparison: how far the notebook's density-based
 /// distributions are from eps set on raw counts.
 fn counts_gap(cmp: &Value) -> f64 {
@@ -286,10 +295,7 @@ fn raw_labels_keep_the_tasks() {
     if !reference_available("raw_labels_keep_the_tasks") {
         return;
     }
-    no_hdf5_locking();
-    let dir = tempfile::tempdir().unwrap();
-    let (h5, meta) =
-        fixture::write_h5_db(dir.path(), &fixture::reference_models(), 5, true).unwrap();
+    let (dir, h5, meta) = fixture_db(5, true);
     let raw = dir.path().join("raw");
     let r = build_and_check_with(&h5, &meta, &raw, &["--raw-labels"]);
     assert_eq!(
@@ -320,10 +326,7 @@ fn cast_f16_matches_the_notebooks_float16_path() {
     if !reference_available("cast_f16_matches_the_notebooks_float16_path") {
         return;
     }
-    no_hdf5_locking();
-    let dir = tempfile::tempdir().unwrap();
-    let (h5, meta) =
-        fixture::write_h5_db(dir.path(), &fixture::reference_models(), 11, false).unwrap();
+    let (dir, h5, meta) = fixture_db(11, false);
     let half = dir.path().join("half");
     let r16 = build_and_check_with(&h5, &meta, &half, &["--cast", "f16"]);
     let r64 = reference("h5", &h5, &meta);

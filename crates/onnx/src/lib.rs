@@ -288,6 +288,29 @@ fn values_of(src: &Source, external: &dyn ExternalData) -> Result<Vec<f64>, Onnx
 }
 
 /// Reads a model's conv layers from its serialized bytes.
+///
+/// ```
+/// use filterscope_onnx::builder::{conv_chain, ConvSpec, Storage};
+/// use filterscope_onnx::{read_model, NoExternalData};
+///
+/// // A 1x1 conv, then a 3x3 conv with 2 out x 1 in channels.
+/// let conv = |out_channels, k| ConvSpec {
+///     out_channels,
+///     in_channels: 1,
+///     k,
+///     weights: (0..out_channels * k * k).map(|i| i as f64 / 10.0).collect(),
+///     storage: Storage::Float32,
+///     skip_from_input: false,
+/// };
+/// let bytes = conv_chain(&[conv(1, 1), conv(2, 3)]);
+/// let m = read_model(&bytes, &NoExternalData).unwrap();
+/// assert_eq!(m.layers.len(), 2); // both convs count for depth...
+/// let l = &m.layers[1];
+/// assert!(l.is_3x3() && !m.layers[0].is_3x3()); // ...only the 3x3 one has filters
+/// assert_eq!((l.conv_depth, l.conv_depth_norm), (1, 1.0));
+/// assert_eq!(l.filters().len(), 2);
+/// assert_eq!(m.n_filters(), 2);
+/// ```
 pub fn read_model(bytes: &[u8], external: &dyn ExternalData) -> Result<ModelConvs, OnnxError> {
     let model = ModelProto::parse(bytes).map_err(|e| OnnxError::NotOnnx(e.to_string()))?;
     let g = model.graph.as_ref().ok_or(OnnxError::NoGraph)?;

@@ -161,6 +161,57 @@ impl Conditions {
 }
 
 /// Site data decoded in memory. Tables first; sketch and sample chunks as they arrive.
+///
+/// ```
+/// use filterscope_site::{encode_site, LayerRow, LayerSketch, ModelRow, SiteContent, SiteData};
+/// use filterscope_stats::{Basis, BinRule, LayerQuality, Moments, Precision, Sketch};
+///
+/// // Two models of one 3x3 layer each, as data-prep would write them.
+/// let layer = |k: f64| -> Vec<[f64; 9]> {
+///     (0..40).map(|i| std::array::from_fn(|j| ((i * 7 + j) as f64 * k).sin())).collect()
+/// };
+/// let raw = [layer(0.3), layer(1.7)];
+/// let mut sketches: Vec<LayerSketch> = raw
+///     .iter()
+///     .map(|fs| {
+///         let sketch = Sketch::of_layer(fs, Precision::F64);
+///         LayerSketch { quality: LayerQuality::measure(fs, 8, &sketch), sketch }
+///     })
+///     .collect();
+/// let mut all = Moments::default();
+/// sketches.iter().for_each(|s| all.merge(&s.sketch.scaled));
+/// let basis = Basis::from_moments(&all).unwrap();
+/// let rule = BinRule::new(-3.0, 3.0);
+/// for (s, fs) in sketches.iter_mut().zip(&raw) {
+///     for f in fs {
+///         assert!(s.sketch.hist.add(&rule, &basis.project(&Precision::F64.scale(f))));
+///     }
+/// }
+/// let model = |name: &str, task: &str| ModelRow { name: name.into(), values: vec![task.into()] };
+/// let row = |m: u32| LayerRow {
+///     layer_id: m as i64, model: m, conv_depth: 0, conv_depth_norm: 0.0,
+///     in_channels: 5, out_channels: 8, n_filters: 40, values: vec![],
+/// };
+/// let files = encode_site(&SiteContent {
+///     producer: "example".into(), source: "two layers".into(),
+///     models: vec![model("a", "Classification"), model("b", "Segmentation")],
+///     model_columns: vec!["Task".into()],
+///     layers: vec![row(0), row(1)], layer_columns: vec![],
+///     sketches, samples: vec![], basis, coef_range: [rule.lo, rule.hi],
+///     precision: Precision::F64, label_rules: vec![], sample_per_layer: 0, sample_seed: 0,
+/// }, 1024).unwrap();
+///
+/// // What the browser does: the manifest and three small tables first...
+/// let get = |name: &str| files.iter().find(|(n, _)| n == name).unwrap().1.as_slice();
+/// let site = SiteData::new(
+///     std::str::from_utf8(get("manifest.json")).unwrap(),
+///     get("models.arrow"), get("layers.arrow"), get("rollups.arrow"),
+/// ).unwrap();
+/// // ...which answer every model-level comparison exactly.
+/// let c = site.compare("Task", &[]).unwrap();
+/// assert_eq!(c.groups, ["Classification", "Segmentation"]);
+/// assert!(c.d[0][1] > 0.0 && c.d[0][1] == c.d[1][0]);
+/// ```
 #[derive(Debug, Clone)]
 pub struct SiteData {
     /// The manifest.

@@ -135,6 +135,26 @@ pub fn drift(a: &Histograms, b: &Histograms, evr: &[f64; DIM], rule: &BinRule) -
 /// Each group's distributions and logarithms are computed once ([`LogDist`]), so an entry is one
 /// pass over 4 x 630 numbers; pairs are visited in tiles of [`TILE`] x [`TILE`] groups so both
 /// tiles' 10 KB rows stay in cache instead of streaming all groups again for every row.
+///
+/// ```
+/// use filterscope_stats::{drift, drift_matrix, BinRule, Histograms, DIM};
+///
+/// let rule = BinRule::new(-1.0, 1.0);
+/// let group = |values: &[f64]| {
+///     let mut h = Histograms::default();
+///     for &v in values {
+///         assert!(h.add(&rule, &[v; DIM]));
+///     }
+///     h
+/// };
+/// let groups = [group(&[0.1, 0.2, 0.3]), group(&[-0.5, 0.9]), group(&[0.1, 0.2, 0.3])];
+/// let evr = [0.4, 0.2, 0.1, 0.1, 0.05, 0.05, 0.04, 0.03, 0.03];
+/// let d = drift_matrix(&groups, &evr, &rule);
+/// assert_eq!(d[0][1], drift(&groups[0], &groups[1], &evr, &rule));
+/// assert_eq!(d[0][1], d[1][0]);
+/// assert_eq!(d[0][2], 0.0); // identical groups
+/// assert!(d[0][1] > 1.0);
+/// ```
 pub fn drift_matrix(groups: &[Histograms], evr: &[f64; DIM], rule: &BinRule) -> Vec<Vec<f64>> {
     let logs: Vec<LogDist> = groups.iter().map(|g| LogDist::new(g, rule)).collect();
     let n = groups.len();

@@ -3,6 +3,26 @@
 use crate::{sparsity_count, Filter, Histograms, Moments, Precision};
 
 /// Everything needed to compare a group with any other, exactly, without its raw filters.
+///
+/// ```
+/// use filterscope_stats::{Basis, BinRule, Precision, Sketch};
+///
+/// let a: Vec<[f64; 9]> = (0..50).map(|i| [i as f64, 1.0, -2.0, 0.5, 0.0, 3.0, 1.0, 1.0, -1.0]).collect();
+/// let b: Vec<[f64; 9]> = (0..30).map(|i| [1.0, -(i as f64), 0.0, 2.0, 1.0, 0.0, 0.5, 0.0, 1.0]).collect();
+/// let (mut sa, sb) = (Sketch::of_layer(&a, Precision::F64), Sketch::of_layer(&b, Precision::F64));
+/// // The basis of both layers from their merged moments, without the filters.
+/// let mut both = sa.clone();
+/// both.merge(&sb);
+/// assert_eq!(both.n(), 80);
+/// let basis = Basis::from_moments(&both.scaled).unwrap();
+/// assert!((basis.evr.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+/// // Histograms come later, over the global range (here simply [-3, 3]).
+/// let rule = BinRule::new(-3.0, 3.0);
+/// for f in &a {
+///     assert!(sa.hist.add(&rule, &basis.project(&Precision::F64.scale(f))));
+/// }
+/// assert_eq!(sa.hist.component(0).iter().sum::<u64>(), 50);
+/// ```
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Sketch {
     /// Moments of the L-inf-scaled filters (for the mean, covariance and subset PCA).

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::figure::Figure;
 use crate::loader::Loader;
-use crate::plot::Plot;
+use crate::plot::{FilterScale, Plot};
 use crate::route::{Route, Router};
 
 /// The model view.
@@ -58,6 +58,8 @@ pub fn Model() -> impl IntoView {
                 let q =
                     |f: &dyn Fn(usize) -> f64| layers.iter().map(|&l| f(l)).collect::<Vec<f64>>();
                 let sk = |l: usize| s.layer_sketch(l).expect("sketches loaded");
+                // Each layer a marker, degenerated layers a cross.
+                let marks: Vec<bool> = layers.iter().map(|&l| sk(l).quality.degenerated).collect();
                 let quality = Plot::Lines {
                     title: "Layer quality along depth".into(),
                     x_label: "conv_depth_norm".into(),
@@ -71,6 +73,7 @@ pub fn Model() -> impl IntoView {
                             q(&|l| sk(l).quality.orthogonality.unwrap_or(f64::NAN)),
                         ),
                     ],
+                    marks: marks.clone(),
                 };
                 let drifts = Plot::Lines {
                     title: "Drift D of each layer to all filters of the data".into(),
@@ -81,6 +84,7 @@ pub fn Model() -> impl IntoView {
                         "D".into(),
                         q(&|l| drift(&sk(l).sketch.hist, &global.hist, &evr, s.rule())),
                     )],
+                    marks,
                 };
                 Some((quality, drifts))
             })
@@ -110,6 +114,7 @@ pub fn Model() -> impl IntoView {
                     captions,
                     filters,
                     cols: 12,
+                    scale: FilterScale::PerFilter,
                 })
             })
             .flatten()

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::figure::Figure;
 use crate::loader::Loader;
-use crate::plot::Plot;
+use crate::plot::{FilterScale, Plot};
 
 /// Models, layers and filters per value of a model-level column.
 fn counts(s: &SiteData, column: &str) -> Option<Plot> {
@@ -60,6 +60,7 @@ pub fn Overview() -> impl IntoView {
                 .collect(),
             filters: st.components.to_vec(),
             cols: 9,
+            scale: FilterScale::Unit,
         })
     });
     let cumulative = Memo::new(move |_| {
@@ -80,6 +81,7 @@ pub fn Overview() -> impl IntoView {
                         })
                         .collect(),
                 )],
+                marks: vec![false; 9],
             }
         })
     });

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::figure::Figure;
 use crate::loader::Loader;
-use crate::plot::{Plot, Points};
+use crate::plot::{FilterScale, Plot, Points};
 use crate::route::Router;
 use crate::views::controls::{default_by, GroupControls};
 
@@ -139,6 +139,7 @@ pub fn Pair() -> impl IntoView {
                         y_label: "share".into(),
                         x: (0..N_BINS).map(|k| 0.5 * (e[k] + e[k + 1])).collect(),
                         series: (0..2).map(|g| (p.labels[g].clone(), distribution(p.sketches[g].hist.component(i), &p.rule))).collect(),
+                        marks: vec![],
                     })
                 }
                 _ => None,
@@ -163,6 +164,7 @@ pub fn Pair() -> impl IntoView {
                         .collect(),
                     filters: b.components.to_vec(),
                     cols: 9,
+                    scale: FilterScale::Unit,
                 }),
                 _ => None,
             })
@@ -192,6 +194,7 @@ pub fn Pair() -> impl IntoView {
                         captions: vec![String::new(); filters.len()],
                         filters,
                         cols: 12,
+                        scale: FilterScale::PerFilter,
                     })
                 })
                 .flatten()

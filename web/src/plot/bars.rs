@@ -1,0 +1,56 @@
+//! Bars with labels (counts per group, D per component).
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::style::{category_axes, chart, err, row, Frame, Theme};
+
+/// Characters of a bar's label under the axis.
+const LABEL_CHARS: usize = 14;
+
+/// Draws bars `values` labelled `labels`, on a y axis from 0.
+pub fn draw<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    theme: Theme,
+    (title, labels, values, y_label): (&str, &[String], &[f64], &str),
+) -> Result<(), String> {
+    let n = labels.len().max(1);
+    let max = values.iter().copied().fold(0.0f64, f64::max).max(1e-12) * 1.1;
+    let frame = Frame {
+        caption: 16,
+        margin: 8,
+        x_area: 40,
+        y_area: 60,
+    };
+    let mut c = chart(root, theme, title, &frame, 0f64..n as f64, 0f64..max)?;
+    category_axes(&mut c, theme, labels, LABEL_CHARS, y_label)?;
+    let colour = theme.series(0);
+    c.draw_series(values.iter().enumerate().map(|(i, v)| {
+        Rectangle::new(
+            [(i as f64 + 0.1, 0.0), (i as f64 + 0.9, *v)],
+            colour.filled(),
+        )
+    }))
+    .map_err(err)?;
+    Ok(())
+}
+
+/// Header and rows: label, value, then the table-only columns.
+pub fn table(
+    labels: &[String],
+    values: &[f64],
+    y_label: &str,
+    extra: &[(String, Vec<f64>)],
+) -> (Vec<String>, Vec<Vec<String>>) {
+    let head = ["".to_string(), y_label.to_string()]
+        .into_iter()
+        .chain(extra.iter().map(|e| e.0.clone()))
+        .collect();
+    let rows = labels
+        .iter()
+        .zip(values)
+        .enumerate()
+        .map(|(i, (l, v))| row(l, std::iter::once(*v).chain(extra.iter().map(|e| e.1[i]))))
+        .collect();
+    (head, rows)
+}

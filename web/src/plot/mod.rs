@@ -1,0 +1,334 @@
+//! What the explorer draws, as data: each plot can be drawn on a canvas, drawn again as SVG for
+//! download, and listed as a table (the "data" toggle and CSV). Drawing is generic over plotters'
+//! backends, so the canvas and the SVG are the same picture. Each plot kind has its file; the
+//! frame, axes, legend and colour maps they share are in `style`.
+
+mod bars;
+mod boxplot;
+mod density;
+mod filters;
+mod heatmap;
+mod lines;
+mod scatter;
+mod style;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+pub use filters::FilterScale;
+pub use style::Theme;
+
+use style::err;
+
+/// Points of a scatter series: x, y, and whether the point is marked.
+pub type Points = Vec<(f64, f64, bool)>;
+
+/// The pixel extent of a plotting area: (x0, x1), (y0, y1).
+pub type PixelArea = ((i32, i32), (i32, i32));
+
+/// Heatmaps with more groups than this draw their cells on canvas as one scaled bitmap: plotters'
+/// canvas backend issues one fill call per cell, 418,609 of them for 647 models (425 ms measured).
+pub const BITMAP_CELLS: usize = 64;
+
+/// The plots of the explorer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Plot {
+    /// A square matrix with row/column labels (D between groups).
+    Heatmap {
+        title: String,
+        labels: Vec<String>,
+        values: Vec<Vec<f64>>,
+    },
+    /// Bars with labels (counts, D per component).
+    /// `extra` columns appear only in the table.
+    Bars {
+        title: String,
+        labels: Vec<String>,
+        values: Vec<f64>,
+        y_label: String,
+        extra: Vec<(String, Vec<f64>)>,
+    },
+    /// Lines over a shared x axis (distributions, cumulative evr, quality along depth). `marks`
+    /// empty: lines only; otherwise a marker at every point, a cross where the flag is set.
+    Lines {
+        title: String,
+        x_label: String,
+        y_label: String,
+        x: Vec<f64>,
+        series: Vec<(String, Vec<f64>)>,
+        marks: Vec<bool>,
+    },
+    /// 3x3 filters as small images with captions (eigen-filters, samples), on `scale`.
+    Filters {
+        title: String,
+        captions: Vec<String>,
+        filters: Vec<[f64; 9]>,
+        cols: usize,
+        scale: FilterScale,
+    },
+    /// Points in series; `marked` points drawn as crosses (degenerated layers).
+    Scatter {
+        title: String,
+        x_label: String,
+        y_label: String,
+        series: Vec<(String, Points)>,
+    },
+    /// A 2-D histogram over a square range (rows are y bins, bottom first), log colour scale.
+    Density {
+        title: String,
+        x_label: String,
+        y_label: String,
+        range: (f64, f64),
+        counts: Vec<Vec<u32>>,
+    },
+    /// Box plot of one set of values (drift of the upper triangle).
+    Box {
+        title: String,
+        label: String,
+        values: Vec<f64>,
+    },
+}
+
+impl Plot {
+    pub fn title(&self) -> &str {
+        match self {
+            Plot::Heatmap { title, .. }
+            | Plot::Bars { title, .. }
+            | Plot::Lines { title, .. }
+            | Plot::Filters { title, .. }
+            | Plot::Scatter { title, .. }
+            | Plot::Density { title, .. }
+            | Plot::Box { title, .. } => title,
+        }
+    }
+
+    /// The numbers behind the plot: header and rows.
+    pub fn table(&self) -> (Vec<String>, Vec<Vec<String>>) {
+        match self {
+            Plot::Heatmap { labels, values, .. } => heatmap::table(labels, values),
+            Plot::Bars {
+                labels,
+                values,
+                y_label,
+                extra,
+                ..
+            } => bars::table(labels, values, y_label, extra),
+            Plot::Lines { .. } => lines::table(&self.lines().expect("a line plot")),
+            Plot::Filters {
+                captions, filters, ..
+            } => filters::table(captions, filters),
+            Plot::Scatter {
+                x_label,
+                y_label,
+                series,
+                ..
+            } => scatter::table(x_label, y_label, series),
+            Plot::Density {
+                x_label,
+                y_label,
+                range,
+                counts,
+                ..
+            } => density::table(x_label, y_label, *range, counts),
+            Plot::Box { label, values, .. } => boxplot::table(label, values),
+        }
+    }
+
+    fn lines(&self) -> Option<lines::Lines<'_>> {
+        match self {
+            Plot::Lines {
+                title,
+                x_label,
+                y_label,
+                x,
+                series,
+                marks,
+            } => Some(lines::Lines {
+                title,
+                x_label,
+                y_label,
+                x,
+                series,
+                marks,
+            }),
+            _ => None,
+        }
+    }
+
+    /// The table as CSV (RFC 4180 quoting).
+    pub fn csv(&self) -> String {
+        let q = |s: &String| {
+            if s.contains([',', '"', '\n']) {
+                format!("\"{}\"", s.replace('"', "\"\""))
+            } else {
+                s.clone()
+            }
+        };
+        let (h, rows) = self.table();
+        let mut out = h.iter().map(q).collect::<Vec<_>>().join(",");
+        out.push('\n');
+        for r in rows {
+            out.push_str(&r.iter().map(q).collect::<Vec<_>>().join(","));
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Draws on any backend; returns the plotting area's pixel extent (for hit-testing a heatmap).
+    pub fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        theme: Theme,
+    ) -> Result<Option<PixelArea>, String> {
+        self.render(root, theme, true)
+    }
+
+    /// RGBA of a heatmap's cells, one pixel a cell, the first row at the top; for drawing them
+    /// as one bitmap (see [`BITMAP_CELLS`]).
+    pub fn heatmap_pixels(&self) -> Option<(usize, Vec<u8>)> {
+        match self {
+            Plot::Heatmap { values, .. } => Some(heatmap::pixels(values)),
+            _ => None,
+        }
+    }
+
+    /// Draws the plot; with `cells` false a heatmap gets its frame, labels and axes only.
+    pub fn render<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        theme: Theme,
+        cells: bool,
+    ) -> Result<Option<PixelArea>, String> {
+        root.fill(&theme.bg()).map_err(err)?;
+        match self {
+            Plot::Heatmap {
+                title,
+                labels,
+                values,
+            } => return heatmap::draw(root, theme, (title, labels, values), cells),
+            Plot::Bars {
+                title,
+                labels,
+                values,
+                y_label,
+                ..
+            } => bars::draw(root, theme, (title, labels, values, y_label))?,
+            Plot::Lines { .. } => lines::draw(root, theme, &self.lines().expect("a line plot"))?,
+            Plot::Filters {
+                title,
+                captions,
+                filters,
+                cols,
+                scale,
+            } => filters::draw(root, theme, (title, captions, filters, *cols, *scale))?,
+            Plot::Scatter {
+                title,
+                x_label,
+                y_label,
+                series,
+            } => scatter::draw(root, theme, (title, x_label, y_label, series))?,
+            Plot::Density {
+                title,
+                x_label,
+                y_label,
+                range,
+                counts,
+            } => density::draw(root, theme, (title, x_label, y_label, *range, counts))?,
+            Plot::Box {
+                title,
+                label,
+                values,
+            } => boxplot::draw(root, theme, (title, label, values))?,
+        }
+        Ok(None)
+    }
+
+    /// The plot as an SVG document.
+    pub fn svg(&self, size: (u32, u32), theme: Theme) -> Result<String, String> {
+        let mut s = String::new();
+        {
+            let root = SVGBackend::with_string(&mut s, size).into_drawing_area();
+            self.draw(&root, theme)?;
+            root.present().map_err(err)?;
+        }
+        Ok(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_fields() {
+        let p = Plot::Bars {
+            title: "t".into(),
+            labels: vec!["a,b".into(), "c".into()],
+            values: vec![1.5, 2.0],
+            y_label: "n".into(),
+            extra: vec![("m".into(), vec![3.0, 4.0])],
+        };
+        assert_eq!(p.csv(), ",n,m\n\"a,b\",1.5,3\nc,2,4\n");
+    }
+
+    #[test]
+    fn svg_draws_every_kind() {
+        let t = Theme { dark: false };
+        let plots = vec![
+            Plot::Heatmap {
+                title: "h".into(),
+                labels: vec!["a".into(), "b".into()],
+                values: vec![vec![0.0, 1.0], vec![1.0, 0.0]],
+            },
+            Plot::Bars {
+                title: "b".into(),
+                labels: vec!["x".into()],
+                values: vec![3.0],
+                y_label: "n".into(),
+                extra: vec![],
+            },
+            Plot::Lines {
+                title: "l".into(),
+                x_label: "x".into(),
+                y_label: "y".into(),
+                x: vec![0.0, 1.0],
+                series: vec![("s".into(), vec![0.0, 1.0])],
+                marks: vec![false, true],
+            },
+            Plot::Filters {
+                title: "f".into(),
+                captions: vec!["c0".into()],
+                filters: vec![[1.0, -1.0, 0.0, 0.5, 0.2, 0.1, 0.0, 0.0, 0.0]],
+                cols: 4,
+                scale: FilterScale::PerFilter,
+            },
+            Plot::Scatter {
+                title: "s".into(),
+                x_label: "x".into(),
+                y_label: "y".into(),
+                series: vec![("a".into(), vec![(0.1, 0.2, false), (0.3, 0.4, true)])],
+            },
+            Plot::Box {
+                title: "b".into(),
+                label: "D".into(),
+                values: vec![0.1, 0.5, 0.2],
+            },
+            Plot::Density {
+                title: "d".into(),
+                x_label: "c0".into(),
+                y_label: "c1".into(),
+                range: (-1.0, 1.0),
+                counts: vec![vec![0, 2], vec![5, 1]],
+            },
+        ];
+        for p in plots {
+            let s = p.svg((400, 300), t).unwrap();
+            assert!(
+                s.starts_with("<svg") && s.contains("</svg>"),
+                "{}",
+                p.title()
+            );
+            assert!(s.contains(p.title()), "title drawn: {}", p.title());
+        }
+    }
+}
