@@ -64,8 +64,8 @@ after(async () => {
   if (broken) fs.rmSync(broken, { recursive: true, force: true });
 });
 
-async function page(colorScheme = 'light') {
-  const ctx = await browser.newContext({ viewport: { width: 1300, height: 1000 }, colorScheme });
+async function page(colorScheme = 'light', viewport = { width: 1300, height: 1000 }) {
+  const ctx = await browser.newContext({ viewport, colorScheme });
   const p = await ctx.newPage();
   const errors = [];
   p.on('pageerror', (e) => errors.push(String(e)));
@@ -278,6 +278,32 @@ test('every view draws, in light and dark (screenshots saved)', async () => {
       const png = await p.screenshot({ path: file, fullPage: true });
       assert.ok(png.length > 20000, `${file} is not blank (${png.length} bytes)`);
       assert.equal(await p.evaluate(() => document.body.dataset.theme), scheme);
+    }
+    assert.deepEqual(p.errors, []);
+  }
+});
+
+test('at phone size every canvas fits the screen and is drawn at its own size (screenshots saved)', async () => {
+  const phone = { width: 390, height: 844 };
+  for (const scheme of ['light', 'dark']) {
+    const p = await page(scheme, phone);
+    for (const [view, fig] of [['overview', '#eigen'], ['compare', '#heatmap'], ['pair', '#d-per-component'], ['model', '#model-profile']]) {
+      await p.goto(`${server.url}/filterscope/?view=${view}`);
+      await loaded(p);
+      await drawn(p, fig);
+      const canvases = await p.$$eval('figure.plot canvas', (cs) => cs.map((c) => {
+        const r = c.getBoundingClientRect();
+        return { id: c.closest('figure').id, right: r.right, css: r.width, px: c.width };
+      }));
+      assert.ok(canvases.length > 0);
+      for (const c of canvases) {
+        assert.ok(c.right <= phone.width, `${view}: #${c.id} ends at ${c.right} px, past the ${phone.width} px screen`);
+        // Not a large canvas shrunk by CSS (which would shrink its labels with it).
+        assert.ok(Math.abs(c.css - c.px) <= 1, `${view}: #${c.id} is ${c.px} px drawn into ${c.css} CSS px`);
+      }
+      const file = path.join(SHOTS, `${view}-${scheme}-phone.png`);
+      const png = await p.screenshot({ path: file, fullPage: true });
+      assert.ok(png.length > 20000, `${file} is not blank (${png.length} bytes)`);
     }
     assert.deepEqual(p.errors, []);
   }

@@ -88,6 +88,33 @@ fn blit(
     )
 }
 
+/// Horizontal room around a figure's canvas inside `main`: main's padding (2 x 1.5rem) and the
+/// figure's padding and border (2 x (0.5rem + 1px)).
+const FRAME_PX: i32 = 48 + 18;
+/// Narrower than this a canvas would be useless; it keeps its width and the page scrolls.
+const MIN_CANVAS_PX: i32 = 240;
+
+/// The canvas size for a plot designed at `width` x `height`: as designed where it fits, else
+/// the width `main` leaves, with the height kept (a phone has height to spare) or, with
+/// `keep_aspect`, scaled alike (a matrix stays square). Drawing at the real size (instead of
+/// letting CSS shrink a large canvas) keeps labels at their font size on a phone.
+fn fitted((width, height): (u32, u32), keep_aspect: bool) -> (u32, u32) {
+    let avail = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("main").ok().flatten())
+        .map(|m| m.client_width() - FRAME_PX)
+        .unwrap_or(width as i32);
+    if avail >= width as i32 || avail < MIN_CANVAS_PX {
+        return (width, height);
+    }
+    let w = avail as u32;
+    if keep_aspect {
+        (w, (height as f64 * w as f64 / width as f64).round() as u32)
+    } else {
+        (w, height)
+    }
+}
+
 /// One plot with its controls. `on_cell` makes heatmap cells clickable.
 #[component]
 pub fn Figure(
@@ -96,6 +123,9 @@ pub fn Figure(
     #[prop(default = 640)] width: u32,
     #[prop(default = 420)] height: u32,
     #[prop(optional)] on_cell: Option<Callback<(usize, usize)>>,
+    /// Scale the height with the width on narrow screens (heatmaps).
+    #[prop(optional)]
+    keep_aspect: bool,
 ) -> impl IntoView {
     let theme = expect_context::<RwSignal<Theme>>();
     let canvas = NodeRef::<html::Canvas>::new();
@@ -103,11 +133,21 @@ pub fn Figure(
     let area = RwSignal::new(None::<PixelArea>);
     let hover = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
+    // Bumped when the window is resized, so the canvas is fitted and drawn again.
+    let resized = RwSignal::new(0u32);
+    let listener = window_event_listener(leptos::ev::resize, move |_| resized.update(|n| *n += 1));
+    on_cleanup(move || listener.remove());
 
     Effect::new(move |_| {
         let (Some(c), Some(p)) = (canvas.get(), plot.get()) else {
             return;
         };
+        resized.track();
+        let (w, h) = fitted((width, height), keep_aspect);
+        if (c.width(), c.height()) != (w, h) {
+            c.set_width(w);
+            c.set_height(h);
+        }
         let el: web_sys::HtmlCanvasElement = c.clone();
         let Some(backend) = CanvasBackend::with_canvas_object(el) else {
             return;

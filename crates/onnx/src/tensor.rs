@@ -91,6 +91,19 @@ fn check_len(t: &TensorProto, got: usize, want: usize) -> Result<(), OnnxError> 
     Ok(())
 }
 
+/// The decoded values, if they are as many as the shape says.
+fn checked(t: &TensorProto, values: Vec<f64>, want: usize) -> Result<Vec<f64>, OnnxError> {
+    check_len(t, values.len(), want)?;
+    Ok(values)
+}
+
+fn unsupported(t: &TensorProto, dtype: i32) -> OnnxError {
+    OnnxError::UnsupportedType {
+        tensor: t.name.clone(),
+        dtype: dtype_name(dtype),
+    }
+}
+
 fn f16_to_f64(bits: u16) -> f64 {
     let sign = if bits & 0x8000 != 0 { -1.0 } else { 1.0 };
     let exp = ((bits >> 10) & 0x1f) as i32;
@@ -141,15 +154,9 @@ pub fn float_values(t: &TensorProto, external: &dyn ExternalData) -> Result<Vec<
             .iter()
             .map(|&v| f32::from_bits(((v as u16) as u32) << 16) as f64)
             .collect(),
-        (other, _) => {
-            return Err(OnnxError::UnsupportedType {
-                tensor: t.name.clone(),
-                dtype: dtype_name(other),
-            })
-        }
+        (other, _) => return Err(unsupported(t, other)),
     };
-    check_len(t, out.len(), n)?;
-    Ok(out)
+    checked(t, out, n)
 }
 
 /// Decodes an integer tensor (int8, uint8, int32) to f64, for dequantization.
@@ -166,15 +173,9 @@ pub fn int_values(t: &TensorProto, external: &dyn ExternalData) -> Result<Vec<f6
         (dtype::INT8, None) => t.int32_data.iter().map(|&v| v as i8 as f64).collect(),
         (dtype::UINT8, None) => t.int32_data.iter().map(|&v| v as u8 as f64).collect(),
         (dtype::INT32, None) => t.int32_data.iter().map(|&v| v as f64).collect(),
-        (other, _) => {
-            return Err(OnnxError::UnsupportedType {
-                tensor: t.name.clone(),
-                dtype: dtype_name(other),
-            })
-        }
+        (other, _) => return Err(unsupported(t, other)),
     };
-    check_len(t, out.len(), n)?;
-    Ok(out)
+    checked(t, out, n)
 }
 
 #[cfg(test)]

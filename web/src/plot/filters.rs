@@ -30,21 +30,41 @@ impl FilterScale {
 /// Pixels below the grid for the colour scale.
 const SCALE_AREA: f64 = 30.0;
 
-/// Draws `filters` in `cols` columns with their captions and the colour scale.
+/// Pixels of the title above the grid.
+const TITLE_AREA: f64 = 24.0;
+
+/// The number of columns (at most `max_cols`) that gives the largest cells in a `w` x `h` area,
+/// and that cell size: the grid fills the card instead of leaving a strip of it empty.
+fn layout(n: usize, max_cols: usize, w: f64, h: f64) -> (usize, f64) {
+    (1..=max_cols.clamp(1, n.max(1)))
+        .map(|cols| {
+            let rows = n.div_ceil(cols).max(1);
+            (cols, (w / cols as f64).min(h / rows as f64))
+        })
+        .fold((1, 0.0), |best, c| if c.1 > best.1 { c } else { best })
+}
+
+/// Draws `filters` in at most `max_cols` columns with their captions and the colour scale.
 pub fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     theme: Theme,
-    (title, captions, filters, cols, scale): (&str, &[String], &[[f64; 9]], usize, FilterScale),
+    (title, captions, filters, max_cols, scale): (&str, &[String], &[[f64; 9]], usize, FilterScale),
 ) -> Result<(), String> {
-    let cols = cols.max(1);
-    let rows = filters.len().div_ceil(cols).max(1);
     let (w, h) = root.dim_in_pixel();
     let area = root.titled(title, theme.font(14)).map_err(err)?;
-    let cell =
-        ((w as f64 / cols as f64).min((h as f64 - 24.0 - SCALE_AREA) / rows as f64)).max(8.0);
+    let (cols, cell) = layout(
+        filters.len(),
+        max_cols,
+        w as f64,
+        h as f64 - TITLE_AREA - SCALE_AREA,
+    );
+    let rows = filters.len().div_ceil(cols).max(1);
+    let cell = cell.max(8.0);
     let px = (cell - 18.0).max(6.0) / 3.0;
+    // Centred across the card.
+    let left = ((w as f64 - cols as f64 * cell) / 2.0).max(0.0);
     for (k, (f, cap)) in filters.iter().zip(captions).enumerate() {
-        let (cx, cy) = ((k % cols) as f64 * cell, (k / cols) as f64 * cell);
+        let (cx, cy) = (left + (k % cols) as f64 * cell, (k / cols) as f64 * cell);
         let den = match scale {
             FilterScale::Unit => 1.0,
             FilterScale::PerFilter => {
@@ -82,21 +102,26 @@ pub fn draw<DB: DrawingBackend>(
     }
     // The scale: a horizontal bar from -1 to +1 under the grid.
     let y = (rows as f64 * cell + 4.0) as i32;
+    let x0 = left as i32;
     let bar_w = 120;
     for k in 0..bar_w {
         let v = -1.0 + 2.0 * k as f64 / (bar_w - 1) as f64;
         area.draw(&Rectangle::new(
-            [(4 + k, y), (5 + k, y + 8)],
+            [(x0 + 4 + k, y), (x0 + 5 + k, y + 8)],
             seismic(v).filled(),
         ))
         .map_err(err)?;
     }
     for (text, x) in [("-1", 0), ("0", bar_w / 2 - 2), ("+1", bar_w - 6)] {
-        area.draw(&Text::new(text, (4 + x, y + 10), theme.font(10)))
+        area.draw(&Text::new(text, (x0 + 4 + x, y + 10), theme.font(10)))
             .map_err(err)?;
     }
-    area.draw(&Text::new(scale.caption(), (bar_w + 12, y), theme.font(10)))
-        .map_err(err)?;
+    area.draw(&Text::new(
+        scale.caption(),
+        (x0 + bar_w + 12, y),
+        theme.font(10),
+    ))
+    .map_err(err)?;
     Ok(())
 }
 
@@ -110,4 +135,22 @@ pub fn table(captions: &[String], filters: &[[f64; 9]]) -> (Vec<String>, Vec<Vec
         .map(|(c, w)| row(c, w.iter().copied()))
         .collect();
     (h, rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layout_fills_the_area() {
+        // 48 filters in a wide, low card: 12 x 4 gives 62.5 px cells (16 x 3 only 47.5).
+        let (cols, cell) = layout(48, 24, 760.0, 250.0);
+        assert_eq!((cols, cell), (12, 62.5));
+        // Nine in one row when the card is wide, never more columns than filters.
+        assert_eq!(layout(9, 9, 800.0, 120.0).0, 9);
+        assert_eq!(layout(3, 12, 3000.0, 100.0).0, 3);
+        // A square card: 2 x 2 cells of 400 px beat one row of 266 px.
+        assert_eq!(layout(3, 12, 800.0, 800.0), (2, 400.0));
+        assert_eq!(layout(0, 12, 800.0, 100.0).0, 1);
+    }
 }

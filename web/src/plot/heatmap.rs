@@ -11,8 +11,10 @@ use super::PixelArea;
 /// Labels are drawn while there are at most this many groups; past it, cells are a few pixels
 /// and the data table carries the names.
 const MAX_LABELLED: usize = 40;
-/// Values are printed inside cells up to this many groups.
+/// Values are printed inside cells up to this many groups...
 const MAX_PRINTED: usize = 12;
+/// ...and when cells are at least this many pixels wide.
+const MIN_PRINTED_CELL_PX: usize = 40;
 /// Characters of a group label drawn beside a row.
 const LABEL_CHARS: usize = 28;
 /// Pixels right of the matrix for the colour bar and its values.
@@ -113,7 +115,11 @@ pub fn draw<DB: DrawingBackend>(
             }))
             .map_err(err)?;
     }
-    if n <= MAX_PRINTED {
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    // A value needs about 40 px ("0.000" in the 11 px font); narrower cells (a phone) leave the
+    // values to the hover line and the data table.
+    let cell_px = (xr.end - xr.start) as usize / n;
+    if n <= MAX_PRINTED && cell_px >= MIN_PRINTED_CELL_PX {
         // Dark text on light cells and light on dark.
         chart
             .draw_series(values.iter().enumerate().flat_map(|(i, row)| {
@@ -133,7 +139,6 @@ pub fn draw<DB: DrawingBackend>(
             }))
             .map_err(err)?;
     }
-    let (xr, yr) = chart.plotting_area().get_pixel_range();
     let scale: Vec<(f64, String)> = (0..=4)
         .map(|k| (k as f64 / 4.0, format!("{:.3}", max * k as f64 / 4.0)))
         .collect();

@@ -152,9 +152,11 @@ pub fn axes<DB: DrawingBackend>(
     x_fmt: &dyn Fn(&f64) -> String,
     y_fmt: &dyn Fn(&f64) -> String,
 ) -> Result<(), String> {
+    // One light line between labelled ones: plotters' default of ten hatches the whole plot.
     chart
         .configure_mesh()
-        .light_line_style(theme.grid())
+        .light_line_style(theme.grid().mix(0.5))
+        .max_light_lines(1)
         .x_desc(x_desc)
         .y_desc(y_desc)
         .x_labels(6)
@@ -180,7 +182,8 @@ pub fn category_axes<DB: DrawingBackend>(
     chart
         .configure_mesh()
         .disable_x_mesh()
-        .light_line_style(theme.grid())
+        .light_line_style(theme.grid().mix(0.5))
+        .max_light_lines(1)
         // Ask for half-steps, print only the centres (k + 0.5).
         .x_labels(if n == 0 { 0 } else { 2 * n + 1 })
         .x_label_formatter(&|v| {
@@ -210,8 +213,10 @@ pub fn legend<'a, DB: DrawingBackend + 'a>(
     chart: &mut Chart<'a, DB>,
     theme: Theme,
 ) -> Result<(), String> {
+    // Upper right: the distributions peak in the middle, where plotters puts a legend by default.
     chart
         .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
         .background_style(theme.bg().mix(0.8))
         .border_style(theme.grid())
         .label_font(theme.font(10))

@@ -115,7 +115,7 @@ pub fn Compare() -> impl IntoView {
                 _ => ().into_any(),
             }}
             <div class="grid">
-                <Figure plot=heatmap id="heatmap" width=760 height=560 on_cell=open_pair/>
+                <Figure plot=heatmap id="heatmap" width=760 height=560 on_cell=open_pair keep_aspect=true/>
                 <Figure plot=spread id="drift-box" width=300 height=560/>
             </div>
         </section>

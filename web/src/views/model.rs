@@ -113,7 +113,7 @@ pub fn Model() -> impl IntoView {
                     title: "Sampled filters, six per layer".into(),
                     captions,
                     filters,
-                    cols: 12,
+                    cols: 24,
                     scale: FilterScale::PerFilter,
                 })
             })

@@ -193,7 +193,7 @@ pub fn Pair() -> impl IntoView {
                         title: format!("Sampled filters of {}", p.labels[g]),
                         captions: vec![String::new(); filters.len()],
                         filters,
-                        cols: 12,
+                        cols: 24,
                         scale: FilterScale::PerFilter,
                     })
                 })
