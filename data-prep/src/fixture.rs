@@ -115,7 +115,7 @@ pub fn write_h5_db(
     std::fs::create_dir_all(dir).map_err(|e| PrepError::io(dir, e))?;
     let h5 = dir.join("db.h5");
     let meta = dir.join("meta.csv");
-    crate::h5::write_db(&h5, &filters, float32, None)?;
+    crate::source::h5::write_db(&h5, &filters, float32, None)?;
     std::fs::write(&meta, csv).map_err(|e| PrepError::io(&meta, e))?;
     Ok((h5, meta))
 }

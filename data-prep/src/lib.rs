@@ -4,14 +4,10 @@
 #![deny(missing_docs)]
 
 pub mod fixture;
-pub mod h5;
-pub mod labels;
-pub mod meta;
-pub mod onnx_dir;
 pub mod output;
 pub mod pipeline;
 pub mod report;
-pub mod synth;
+pub mod source;
 
 use std::path::PathBuf;
 

@@ -6,8 +6,9 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
 use data_prep::pipeline::{build_timed, Options, PassTiming};
-use data_prep::synth::{SynthDb, SynthOptions};
-use data_prep::{h5, labels, onnx_dir, output, report};
+use data_prep::source::synth::{SynthDb, SynthOptions};
+use data_prep::source::{h5, labels, onnx_dir};
+use data_prep::{output, report};
 use filterscope_site::Where;
 use filterscope_stats::Precision;
 

@@ -15,7 +15,7 @@ pub fn check_out(out: &Path, force: bool) -> Result<(), PrepError> {
     Ok(())
 }
 
-pub(crate) fn temp_for(out: &Path) -> PathBuf {
+fn temp_for(out: &Path) -> PathBuf {
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -23,21 +23,34 @@ pub(crate) fn temp_for(out: &Path) -> PathBuf {
     out.with_file_name(format!(".{name}.partial-{}", std::process::id()))
 }
 
-/// Encodes and writes the site to `out`: into a temporary sibling folder first, renamed over `out`
-/// only once every file is written. On error nothing is left at `out` (nor the temporary folder).
+/// Encodes and writes the site to `out`, atomically ([`write_folder`]).
 pub fn write_site(content: &SiteContent, out: &Path, force: bool) -> Result<(), PrepError> {
     check_out(out, force)?;
     let files = encode_site(content, LAYERS_PER_CHUNK)?;
+    write_folder(out, force, |tmp| {
+        for (name, bytes) in &files {
+            let p = tmp.join(name);
+            std::fs::write(&p, bytes).map_err(|e| PrepError::io(&p, e))?;
+        }
+        Ok(())
+    })
+}
+
+/// Makes the folder `out` with `fill`: into a temporary sibling folder first, renamed over `out`
+/// only once `fill` has succeeded. On error nothing is left at `out` (nor the temporary folder).
+pub fn write_folder(
+    out: &Path,
+    force: bool,
+    fill: impl FnOnce(&Path) -> Result<(), PrepError>,
+) -> Result<(), PrepError> {
+    check_out(out, force)?;
     let tmp = temp_for(out);
     let result = (|| {
         if tmp.exists() {
             std::fs::remove_dir_all(&tmp).map_err(|e| PrepError::io(&tmp, e))?;
         }
         std::fs::create_dir_all(&tmp).map_err(|e| PrepError::io(&tmp, e))?;
-        for (name, bytes) in &files {
-            let p = tmp.join(name);
-            std::fs::write(&p, bytes).map_err(|e| PrepError::io(&p, e))?;
-        }
+        fill(&tmp)?;
         if out.exists() {
             std::fs::remove_dir_all(out).map_err(|e| PrepError::io(out, e))?;
         }

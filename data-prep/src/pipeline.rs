@@ -79,26 +79,32 @@ impl Default for Options {
     }
 }
 
-fn batches(layers: &[LayerRow], budget: u64) -> Vec<Range<usize>> {
+/// Consecutive ranges of layers (given their filter counts) of about `budget` filters each; a
+/// layer is never split, and one larger than the budget is a batch of its own.
+pub(crate) fn batches(sizes: impl Iterator<Item = u64>, budget: u64) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut sum = 0;
-    for (i, l) in layers.iter().enumerate() {
-        if i > start && sum + l.n_filters > budget {
+    let mut n = 0;
+    for (i, size) in sizes.enumerate() {
+        if i > start && sum + size > budget {
             out.push(start..i);
             start = i;
             sum = 0;
         }
-        sum += l.n_filters;
+        sum += size;
+        n = i + 1;
     }
-    if start < layers.len() {
-        out.push(start..layers.len());
+    if start < n {
+        out.push(start..n);
     }
     out
 }
 
-fn bar(opts: &Options, total: u64, name: &str) -> ProgressBar {
-    if !opts.progress {
+/// A progress bar of `total` filters on stderr (hidden unless `show`), as every long step of
+/// data-prep draws it.
+pub(crate) fn progress_bar(show: bool, total: u64, name: &str) -> ProgressBar {
+    if !show {
         return ProgressBar::hidden();
     }
     let pb = ProgressBar::new(total);
@@ -230,14 +236,14 @@ where
 {
     let started = Instant::now();
     let total: u64 = plan.layers.iter().map(|l| l.n_filters).sum();
-    let pb = bar(opts, total, name);
+    let pb = progress_bar(opts.progress, total, name);
     // Two buffers: one being filled by the reader while the other is computed on.
     let (free_tx, free_rx) = channel::<Vec<Filter>>();
     let (full_tx, full_rx) = sync_channel::<Batch>(1);
     for _ in 0..2 {
         free_tx.send(Vec::new()).expect("receiver alive");
     }
-    let ranges = batches(&plan.layers, opts.batch_filters);
+    let ranges = batches(plan.layers.iter().map(|l| l.n_filters), opts.batch_filters);
     let out = std::thread::scope(|s| {
         let reader = (plan, source, opts.precision);
         s.spawn(move || read_ahead(reader, ranges, free_rx, full_tx));
@@ -458,27 +464,15 @@ pub fn build_timed(
 mod tests {
     use super::*;
 
-    fn layer(n: u64) -> LayerRow {
-        LayerRow {
-            layer_id: 0,
-            model: 0,
-            conv_depth: 0,
-            conv_depth_norm: 0.0,
-            in_channels: 1,
-            out_channels: n as i64,
-            n_filters: n,
-            values: vec![],
-        }
-    }
-
     #[test]
     fn batches_hold_whole_layers_within_budget() {
-        let layers: Vec<_> = [3, 4, 10, 1, 1, 2].iter().map(|&n| layer(n)).collect();
-        assert_eq!(batches(&layers, 8), vec![0..2, 2..3, 3..6]);
-        assert_eq!(batches(&layers, 100), vec![0..6]);
+        let sizes = || [3u64, 4, 10, 1, 1, 2].into_iter();
+        assert_eq!(batches(sizes(), 8), vec![0..2, 2..3, 3..6]);
+        assert_eq!(batches(sizes(), 100), vec![0..6]);
         assert_eq!(
-            batches(&layers, 1),
+            batches(sizes(), 1),
             vec![0..1, 1..2, 2..3, 3..4, 4..5, 5..6]
         );
+        assert!(batches(std::iter::empty(), 8).is_empty());
     }
 }

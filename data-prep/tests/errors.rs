@@ -151,12 +151,12 @@ fn truncated_db_file() {
 /// The small DB with its 20 filters rewritten by `edit`.
 fn db_with_weights(c: &Case, edit: impl Fn(&mut [[f64; 9]])) -> (PathBuf, PathBuf) {
     let (h5, meta) = c.db(&small());
-    let mut filters = data_prep::h5::H5Filters::open(&h5)
+    let mut filters = data_prep::source::h5::H5Filters::open(&h5)
         .unwrap()
         .read(0, 20)
         .unwrap();
     edit(&mut filters);
-    data_prep::h5::write_db(&h5, &filters, false, None).unwrap();
+    data_prep::source::h5::write_db(&h5, &filters, false, None).unwrap();
     (h5, meta)
 }
 
@@ -259,7 +259,7 @@ fn duplicate_layer_id() {
 fn empty_db_file() {
     let c = Case::new();
     let p = c.path("empty.h5");
-    data_prep::h5::write_db(&p, &[], false, None).unwrap();
+    data_prep::source::h5::write_db(&p, &[], false, None).unwrap();
     std::fs::write(
         c.path("meta.csv"),
         ",model_id,conv_depth,conv_depth_norm,layer_id,filter_ids,model,in_channels,out_channels\n",
@@ -288,12 +288,12 @@ fn embedded_csv_meta_is_read() {
     // The v0.1.0 layout: the meta CSV as a uint8 dataset inside the HDF5 file.
     let c = Case::new();
     let (h5, meta) = c.db(&small());
-    let filters = data_prep::h5::H5Filters::open(&h5)
+    let filters = data_prep::source::h5::H5Filters::open(&h5)
         .unwrap()
         .read(0, 20)
         .unwrap();
     let text = std::fs::read_to_string(&meta).unwrap();
-    data_prep::h5::write_db(&h5, &filters, false, Some(&text)).unwrap();
+    data_prep::source::h5::write_db(&h5, &filters, false, Some(&text)).unwrap();
     let out = c.out();
     let o = Command::new(env!("CARGO_BIN_EXE_data-prep"))
         .args(["build", "--h5", s(&h5), "--out", s(&out), "--quiet"])

@@ -1,6 +1,6 @@
 //! ONNX import details that need files: external data beside the model, and its safety.
 
-use data_prep::onnx_dir::read_model_file;
+use data_prep::source::onnx_dir::read_model_file;
 use filterscope_onnx::proto::{
     dtype, GraphProto, ModelProto, NodeProto, StringStringEntryProto, TensorProto, ValueInfoProto,
 };

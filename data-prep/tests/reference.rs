@@ -316,7 +316,10 @@ fn raw_labels_keep_the_tasks() {
             .label_rules
     };
     assert!(rules(&raw).is_empty());
-    assert_eq!(rules(&cleaned), [data_prep::labels::TASK_SEGMENTATION]);
+    assert_eq!(
+        rules(&cleaned),
+        [data_prep::source::labels::TASK_SEGMENTATION]
+    );
 }
 
 /// `--cast f16` is the notebook's float16 path: every statistic equals the reference computed

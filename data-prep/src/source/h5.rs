@@ -279,13 +279,13 @@ pub fn plan(
                     "/meta",
                     format!(
                         "no --meta given and the file holds no CSV meta dataset (v1.0.0 stores a pandas table). Export it with\n  {}\nand pass --meta meta.csv",
-                        crate::meta::PANDAS_EXPORT
+                        crate::source::meta::PANDAS_EXPORT
                     ),
                 ))
             }
         },
     };
-    let m = crate::meta::parse_meta(&meta_path, &text, filters.len())?;
+    let m = crate::source::meta::parse_meta(&meta_path, &text, filters.len())?;
     let name = |p: &Path| {
         p.file_name()
             .map(|n| n.to_string_lossy().into_owned())

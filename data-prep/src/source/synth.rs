@@ -12,11 +12,10 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use filterscope_stats::{Filter, SplitMix64};
-use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::fixture::PATTERNS;
-use crate::pipeline::{FilterSource, Plan};
+use crate::pipeline::{batches, progress_bar, FilterSource, Plan};
 use crate::PrepError;
 
 /// Task counts of the CNN Filter DB v1.0.0 (647 models).
@@ -435,7 +434,7 @@ impl SynthDb {
     /// a source that generates the filters on the fly.
     pub fn plan(&self) -> Result<(Plan, SynthSource<'_>), PrepError> {
         let csv = self.meta_csv();
-        let m = crate::meta::parse_meta(
+        let m = crate::source::meta::parse_meta(
             Path::new("synth meta.csv"),
             csv.as_bytes(),
             self.n_filters(),
@@ -459,25 +458,12 @@ impl SynthDb {
         force: bool,
         progress: bool,
     ) -> Result<(PathBuf, PathBuf), PrepError> {
-        crate::output::check_out(dir, force)?;
-        let tmp = crate::output::temp_for(dir);
-        let result = (|| {
-            if tmp.exists() {
-                std::fs::remove_dir_all(&tmp).map_err(|e| PrepError::io(&tmp, e))?;
-            }
-            std::fs::create_dir_all(&tmp).map_err(|e| PrepError::io(&tmp, e))?;
+        crate::output::write_folder(dir, force, |tmp| {
             self.write_h5(&tmp.join("db.h5"), progress)?;
             let meta = tmp.join("meta.csv");
-            std::fs::write(&meta, self.meta_csv()).map_err(|e| PrepError::io(&meta, e))?;
-            if dir.exists() {
-                std::fs::remove_dir_all(dir).map_err(|e| PrepError::io(dir, e))?;
-            }
-            std::fs::rename(&tmp, dir).map_err(|e| PrepError::io(dir, e))
-        })();
-        if result.is_err() {
-            let _ = std::fs::remove_dir_all(&tmp);
-        }
-        result.map(|()| (dir.join("db.h5"), dir.join("meta.csv")))
+            std::fs::write(&meta, self.meta_csv()).map_err(|e| PrepError::io(&meta, e))
+        })?;
+        Ok((dir.join("db.h5"), dir.join("meta.csv")))
     }
 
     fn write_h5(&self, path: &Path, progress: bool) -> Result<(), PrepError> {
@@ -489,53 +475,21 @@ impl SynthDb {
             .shape((n, 3, 3))
             .create("filters")
             .map_err(io)?;
-        let pb = if progress {
-            let pb = ProgressBar::new(n as u64);
-            pb.set_style(
-                ProgressStyle::with_template(
-                    "{prefix:>18} [{bar:30}] {human_pos}/{human_len} filters, {per_sec}, eta {eta}",
-                )
-                .expect("valid template")
-                .progress_chars("=> "),
-            );
-            pb.set_prefix("synth");
-            pb
-        } else {
-            ProgressBar::hidden()
-        };
+        let pb = progress_bar(progress, n as u64, "synth");
+        let source = SynthSource { db: self };
         let mut buf: Vec<Filter> = Vec::new();
         let mut start = 0usize;
-        let mut i = 0;
-        while i < self.layers.len() {
-            // A batch of whole layers of about 1M filters, generated in parallel.
-            let mut j = i;
-            let mut sizes = Vec::new();
-            let mut total = 0usize;
-            while j < self.layers.len() && (j == i || total < 1 << 20) {
-                let s = (self.layers[j].in_channels * self.layers[j].out_channels) as usize;
-                sizes.push(s);
-                total += s;
-                j += 1;
-            }
-            buf.clear();
-            buf.resize(total, [0.0; 9]);
-            let mut parts = Vec::with_capacity(sizes.len());
-            let mut rest = buf.as_mut_slice();
-            for (k, &s) in sizes.iter().enumerate() {
-                let (a, b) = rest.split_at_mut(s);
-                parts.push((i + k, a));
-                rest = b;
-            }
-            parts
-                .into_par_iter()
-                .for_each(|(l, out)| self.fill_layer(l, out));
+        let sizes = self.layers.iter().map(|l| l.in_channels * l.out_channels);
+        // Batches of whole layers of about 1M filters, each generated in parallel.
+        for range in batches(sizes, 1 << 20) {
+            source.read_layers(range, &mut buf)?;
+            let total = buf.len();
             let view = ndarray::ArrayView3::from_shape((total, 3, 3), buf.as_flattened())
                 .expect("batch shape");
             ds.write_slice(view, ndarray::s![start..start + total, .., ..])
                 .map_err(io)?;
             start += total;
             pb.inc(total as u64);
-            i = j;
         }
         pb.finish_and_clear();
         file.close().map_err(io)
