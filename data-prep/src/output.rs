@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use filterscope_site::{encode_site, Manifest, SiteContent, SiteData, LAYERS_PER_CHUNK};
+use filterscope_site::{encode_site, ChunkKind, Manifest, SiteContent, SiteData, LAYERS_PER_CHUNK};
 
 use crate::PrepError;
 
@@ -82,7 +82,7 @@ pub fn load_site(dir: &Path) -> Result<SiteData, PrepError> {
     )
     .map_err(|e| PrepError::invalid(dir, "site", e.to_string()))?;
     for (k, c) in m.sketches.iter().enumerate() {
-        site.add_sketch_chunk(k, &read(&c.entry.file)?)
+        site.add_chunk(ChunkKind::Sketches, k, &read(&c.entry.file)?)
             .map_err(|e| PrepError::invalid(dir, "site", e.to_string()))?;
     }
     Ok(site)

@@ -3,7 +3,7 @@
 //! verified against the manifest before a number from it is shown, and the first failure stops
 //! loading with a message that names the file.
 
-use filterscope_site::{Manifest, SiteData};
+use filterscope_site::{ChunkKind, Manifest, SiteData};
 use futures::StreamExt;
 use js_sys::Uint8Array;
 use leptos::prelude::*;
@@ -129,8 +129,10 @@ impl Loader {
         let phase = Memo::new(move |_| {
             site.with(|s| match s {
                 None => Phase::Empty,
-                Some(s) if s.sketches_loaded() && s.samples_loaded() => Phase::Complete,
-                Some(s) if s.sketches_loaded() => Phase::Sketches,
+                Some(s) if s.loaded(ChunkKind::Sketches) && s.loaded(ChunkKind::Samples) => {
+                    Phase::Complete
+                }
+                Some(s) if s.loaded(ChunkKind::Sketches) => Phase::Sketches,
                 Some(_) => Phase::Tables,
             })
         });
@@ -235,34 +237,27 @@ impl Loader {
         .map_err(|e| e.to_string())?;
         crate::timing::measure("filterscope:tables-shown", || self.site.set(Some(site)));
         // Sketches first (layer views and layer filters need them), then samples.
-        let jobs: Vec<(bool, usize, String)> = m
+        let jobs: Vec<(ChunkKind, usize, String)> = m
             .sketches
             .iter()
             .enumerate()
-            .map(|(k, c)| (true, k, c.entry.file.clone()))
+            .map(|(k, c)| (ChunkKind::Sketches, k, c.entry.file.clone()))
             .chain(
                 m.samples
                     .iter()
                     .enumerate()
-                    .map(|(k, c)| (false, k, c.entry.file.clone())),
+                    .map(|(k, c)| (ChunkKind::Samples, k, c.entry.file.clone())),
             )
             .collect();
         // Each chunk is verified and decoded while it downloads; its rows join the data only once
         // the whole file has checked out against the manifest.
         let site = self.site;
         let progress = self.progress;
-        let mut fetched = futures::stream::iter(jobs.into_iter().map(|(sketch, k, file)| {
+        let mut fetched = futures::stream::iter(jobs.into_iter().map(|(kind, k, file)| {
             let u = url(&file);
             async move {
                 let mut incoming = site
-                    .with_untracked(|s| {
-                        let s = s.as_ref().expect("tables loaded");
-                        if sketch {
-                            s.incoming_sketch_chunk(k)
-                        } else {
-                            s.incoming_sample_chunk(k)
-                        }
-                    })
+                    .with_untracked(|s| s.as_ref().expect("tables loaded").incoming_chunk(kind, k))
                     .map_err(|e| e.to_string())?;
                 stream_bytes(&u, &file, |piece| {
                     progress.update(|p| p.bytes += piece.len() as u64);
@@ -270,22 +265,18 @@ impl Loader {
                 })
                 .await?;
                 let batches = incoming.finish().map_err(|e| e.to_string())?;
-                Ok::<_, String>((sketch, k, batches))
+                Ok::<_, String>((kind, k, batches))
             }
         }))
         .buffer_unordered(PARALLEL);
         while let Some(done) = fetched.next().await {
-            let (sketch, k, batches) = done?;
+            let (kind, k, batches) = done?;
             let mut result = Ok(());
             // Adding the rows and re-running what depends on them, as one task.
             let _t = crate::timing::Span::new("filterscope:add-chunk");
             self.site.update(|s| {
                 if let Some(s) = s {
-                    result = if sketch {
-                        s.add_sketch_batches(k, &batches)
-                    } else {
-                        s.add_sample_batches(k, &batches)
-                    };
+                    result = s.add_chunk_batches(kind, k, &batches);
                 }
             });
             result.map_err(|e| e.to_string())?;

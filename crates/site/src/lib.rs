@@ -20,7 +20,7 @@ mod writer;
 
 pub use ipc::{read_batches, sha256_hex, write_stream, IncomingFile};
 pub use manifest::{BasisJson, ChunkEntry, FileEntry, Manifest, FORMAT, FORMAT_VERSION};
-pub use query::{Comparison, Group, LayerReport, SiteData, StatsReport, Where};
+pub use query::{ChunkKind, Comparison, Group, LayerReport, SiteData, StatsReport, Where};
 pub use tables::{LayerRow, LayerSketch, ModelRow, Rollup, SampleRow, Tables};
 pub use writer::{encode_site, rollups, SiteContent, LAYERS_PER_CHUNK};
 

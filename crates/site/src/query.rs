@@ -160,6 +160,27 @@ impl Conditions {
     }
 }
 
+/// The two kinds of per-layer chunk a site streams after its tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChunkKind {
+    /// Per-layer sketches and quality (`sketches-NNNN.arrow`).
+    Sketches,
+    /// Per-layer sampled filters (`samples-NNNN.arrow`).
+    Samples,
+}
+
+impl ChunkKind {
+    /// Both kinds, in the order they load.
+    pub const ALL: [ChunkKind; 2] = [ChunkKind::Sketches, ChunkKind::Samples];
+
+    fn name(self) -> &'static str {
+        match self {
+            ChunkKind::Sketches => "sketch",
+            ChunkKind::Samples => "sample",
+        }
+    }
+}
+
 /// Site data decoded in memory. Tables first; sketch and sample chunks as they arrive.
 ///
 /// ```
@@ -357,29 +378,39 @@ impl SiteData {
         self.precision
     }
 
-    /// Starts receiving sketch chunk `k` (as listed in the manifest), to be pushed piece by piece.
-    pub fn incoming_sketch_chunk(&self, k: usize) -> Result<IncomingFile, SiteError> {
+    /// The manifest's list of chunks of `kind`.
+    pub fn chunks(&self, kind: ChunkKind) -> &[ChunkEntry] {
+        match kind {
+            ChunkKind::Sketches => &self.manifest.sketches,
+            ChunkKind::Samples => &self.manifest.samples,
+        }
+    }
+
+    /// Starts receiving chunk `k` of `kind` (as listed in the manifest), to be pushed piece by
+    /// piece.
+    pub fn incoming_chunk(&self, kind: ChunkKind, k: usize) -> Result<IncomingFile, SiteError> {
         Ok(IncomingFile::new(
-            &chunk_entry(&self.manifest.sketches, "sketch", k)?.entry,
+            &chunk_entry(self.chunks(kind), kind.name(), k)?.entry,
         ))
     }
 
-    /// Starts receiving sample chunk `k`.
-    pub fn incoming_sample_chunk(&self, k: usize) -> Result<IncomingFile, SiteError> {
-        Ok(IncomingFile::new(
-            &chunk_entry(&self.manifest.samples, "sample", k)?.entry,
-        ))
-    }
-
-    /// Adds the verified batches of sketch chunk `k` ([`IncomingFile::finish`]).
-    pub fn add_sketch_batches(
+    /// Adds the verified batches of chunk `k` of `kind` ([`IncomingFile::finish`]).
+    pub fn add_chunk_batches(
         &mut self,
+        kind: ChunkKind,
         k: usize,
         batches: &[RecordBatch],
     ) -> Result<(), SiteError> {
+        match kind {
+            ChunkKind::Sketches => self.add_sketch_batches(k, batches),
+            ChunkKind::Samples => self.add_sample_batches(k, batches),
+        }
+    }
+
+    fn add_sketch_batches(&mut self, k: usize, batches: &[RecordBatch]) -> Result<(), SiteError> {
         let (file, range, rows) = decode_chunk(
             &self.manifest.sketches,
-            "sketch",
+            ChunkKind::Sketches.name(),
             k,
             batches,
             Tables::decode_layer_sketches,
@@ -399,15 +430,10 @@ impl SiteData {
         Ok(())
     }
 
-    /// Adds the verified batches of sample chunk `k`.
-    pub fn add_sample_batches(
-        &mut self,
-        k: usize,
-        batches: &[RecordBatch],
-    ) -> Result<(), SiteError> {
+    fn add_sample_batches(&mut self, k: usize, batches: &[RecordBatch]) -> Result<(), SiteError> {
         let (file, range, rows) = decode_chunk(
             &self.manifest.samples,
-            "sample",
+            ChunkKind::Samples.name(),
             k,
             batches,
             Tables::decode_samples,
@@ -426,28 +452,21 @@ impl SiteData {
         Ok(())
     }
 
-    /// Verifies and decodes sketch chunk `k` from all its bytes.
-    pub fn add_sketch_chunk(&mut self, k: usize, bytes: &[u8]) -> Result<(), SiteError> {
-        let mut f = self.incoming_sketch_chunk(k)?;
+    /// Verifies and decodes chunk `k` of `kind` from all its bytes.
+    pub fn add_chunk(&mut self, kind: ChunkKind, k: usize, bytes: &[u8]) -> Result<(), SiteError> {
+        let mut f = self.incoming_chunk(kind, k)?;
         f.push(bytes)?;
-        self.add_sketch_batches(k, &f.finish()?)
+        self.add_chunk_batches(kind, k, &f.finish()?)
     }
 
-    /// Verifies and decodes sample chunk `k` from all its bytes.
-    pub fn add_sample_chunk(&mut self, k: usize, bytes: &[u8]) -> Result<(), SiteError> {
-        let mut f = self.incoming_sample_chunk(k)?;
-        f.push(bytes)?;
-        self.add_sample_batches(k, &f.finish()?)
-    }
-
-    /// Whether every sketch chunk has been added.
-    pub fn sketches_loaded(&self) -> bool {
-        self.sketch_chunks.iter().all(|&b| b)
-    }
-
-    /// Whether every sample chunk has been added.
-    pub fn samples_loaded(&self) -> bool {
-        self.sample_chunks.iter().all(|&b| b)
+    /// Whether every chunk of `kind` has been added.
+    pub fn loaded(&self, kind: ChunkKind) -> bool {
+        match kind {
+            ChunkKind::Sketches => &self.sketch_chunks,
+            ChunkKind::Samples => &self.sample_chunks,
+        }
+        .iter()
+        .all(|&b| b)
     }
 
     /// A layer's sketch, once its chunk is loaded.
@@ -540,7 +559,7 @@ impl SiteData {
                 }
             }
         } else {
-            if !self.sketches_loaded() {
+            if !self.loaded(ChunkKind::Sketches) {
                 return Err(SiteError::NotLoaded("per-layer sketches".into()));
             }
             for (i, l) in self.layers.iter().enumerate() {
@@ -655,7 +674,7 @@ impl SiteData {
 
     /// Quality of every layer, in layer_id order. Needs every sketch chunk.
     pub fn layer_reports(&self) -> Result<Vec<LayerReport>, SiteError> {
-        if !self.sketches_loaded() {
+        if !self.loaded(ChunkKind::Sketches) {
             return Err(SiteError::NotLoaded("per-layer sketches".into()));
         }
         let mut out: Vec<LayerReport> = self

@@ -4,7 +4,7 @@
 mod common;
 
 use common::content;
-use filterscope_site::{encode_site, SiteData, Where};
+use filterscope_site::{encode_site, ChunkKind, SiteData, Where};
 
 fn get<'a>(files: &'a [(String, Vec<u8>)], name: &str) -> &'a [u8] {
     &files.iter().find(|(n, _)| n == name).unwrap().1
@@ -20,10 +20,12 @@ fn load(files: &[(String, Vec<u8>)]) -> SiteData {
     )
     .unwrap();
     for (k, c) in s.manifest.sketches.clone().iter().enumerate() {
-        s.add_sketch_chunk(k, get(files, &c.entry.file)).unwrap();
+        s.add_chunk(ChunkKind::Sketches, k, get(files, &c.entry.file))
+            .unwrap();
     }
     for (k, c) in s.manifest.samples.clone().iter().enumerate() {
-        s.add_sample_chunk(k, get(files, &c.entry.file)).unwrap();
+        s.add_chunk(ChunkKind::Samples, k, get(files, &c.entry.file))
+            .unwrap();
     }
     s
 }
@@ -35,7 +37,7 @@ fn round_trip_is_exact() {
     let files = encode_site(&c, 7).unwrap();
     assert_eq!(files.last().unwrap().0, "manifest.json");
     let s = load(&files);
-    assert!(s.sketches_loaded() && s.samples_loaded());
+    assert!(s.loaded(ChunkKind::Sketches) && s.loaded(ChunkKind::Samples));
     assert_eq!(s.manifest.sketches.len(), 5);
     assert_eq!(s.models, c.models);
     assert_eq!(s.layers, c.layers);
@@ -119,7 +121,7 @@ fn damaged_files_are_refused_by_name() {
     let bytes = get(&files, &entry.file);
     let mut fresh = load(&files);
     let e = fresh
-        .add_sketch_chunk(2, &bytes[..bytes.len() - 10])
+        .add_chunk(ChunkKind::Sketches, 2, &bytes[..bytes.len() - 10])
         .unwrap_err()
         .to_string();
     assert!(
@@ -128,7 +130,10 @@ fn damaged_files_are_refused_by_name() {
     );
     let mut flipped = bytes.to_vec();
     flipped[bytes.len() / 2] ^= 1;
-    let e = fresh.add_sketch_chunk(2, &flipped).unwrap_err().to_string();
+    let e = fresh
+        .add_chunk(ChunkKind::Sketches, 2, &flipped)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("sketches-0002.arrow: sha256"), "{e}");
     let json = std::str::from_utf8(get(&files, "manifest.json")).unwrap();
     let current = format!("\"format_version\": {}", filterscope_site::FORMAT_VERSION);

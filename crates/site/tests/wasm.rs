@@ -4,7 +4,7 @@
 
 mod common;
 
-use filterscope_site::{encode_site, SiteData};
+use filterscope_site::{encode_site, ChunkKind, SiteData};
 use filterscope_stats::{drift_matrix, Histograms, Sketch};
 use wasm_bindgen_test::*;
 
@@ -30,9 +30,10 @@ fn decodes_and_compares_in_the_browser() {
     )
     .unwrap();
     for (k, e) in s.manifest.sketches.clone().iter().enumerate() {
-        s.add_sketch_chunk(k, get(&e.entry.file)).unwrap();
+        s.add_chunk(ChunkKind::Sketches, k, get(&e.entry.file))
+            .unwrap();
     }
-    assert!(s.sketches_loaded());
+    assert!(s.loaded(ChunkKind::Sketches));
     // D between tasks from the decoded rollups vs from the undecoded layer sketches.
     let got = s.compare("Task", &[]).unwrap();
     let task = |m: u32| c.models[m as usize].values[0].clone();
@@ -50,5 +51,5 @@ fn decodes_and_compares_in_the_browser() {
     // A damaged chunk is refused in wasm32 too.
     let mut bad = get(&s.manifest.sketches[0].entry.file).to_vec();
     bad[10] ^= 1;
-    assert!(s.add_sketch_chunk(0, &bad).is_err());
+    assert!(s.add_chunk(ChunkKind::Sketches, 0, &bad).is_err());
 }

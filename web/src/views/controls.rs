@@ -1,6 +1,6 @@
 //! Shared controls: the grouping column and the filters, both kept in the URL.
 
-use filterscope_site::{SiteData, Where};
+use filterscope_site::{ChunkKind, SiteData, Where};
 use leptos::prelude::*;
 
 use crate::loader::Loader;
@@ -12,7 +12,7 @@ use crate::route::{Route, Router};
 pub fn groupable(s: &SiteData) -> Vec<String> {
     let mut c = vec!["depth".to_string(), "model".to_string()];
     c.extend(s.manifest.model_columns.iter().cloned());
-    if s.sketches_loaded() {
+    if s.loaded(ChunkKind::Sketches) {
         c.extend(s.manifest.layer_columns.iter().cloned());
         c.extend(["conv_depth", "in_channels", "out_channels"].map(String::from));
     }

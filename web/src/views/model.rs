@@ -41,7 +41,7 @@ pub fn Model() -> impl IntoView {
         let mi = index.get()? as u32;
         loader
             .with_site(|s| {
-                if !s.sketches_loaded() {
+                if !s.loaded(filterscope_site::ChunkKind::Sketches) {
                     return None;
                 }
                 let global = s.global_sketch();
