@@ -59,63 +59,108 @@ pub fn parse_meta(path: &Path, text: &[u8], n_filters: u64) -> Result<Meta, Prep
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_reader(text);
-    let headers = rdr
-        .headers()
-        .map_err(|e| PrepError::invalid(path, "line 1", format!("unreadable header: {e}")))?
-        .clone();
-    let col = |name: &str| headers.iter().position(|h| h == name);
-    let mut missing = Vec::new();
-    for need in ["model"].iter().chain(LAYER_FIELDS.iter()) {
-        if col(need).is_none() {
-            missing.push(*need);
-        }
-    }
-    if !missing.is_empty() {
+    let columns = Columns::of_header(path, &mut rdr)?;
+    let mut rows = read_rows(path, &mut rdr, &columns)?;
+    if rows.is_empty() {
         return Err(PrepError::invalid(
             path,
-            "line 1",
-            format!(
-                "missing column(s) {}; the header is {:?}",
-                missing.join(", "),
-                headers.iter().collect::<Vec<_>>()
-            ),
+            "line 2",
+            "no layers: the DB is empty",
         ));
     }
-    // pandas' own index columns ("", "index", "Unnamed: 0") carry no meta.
-    let extra: Vec<(usize, String)> = headers
-        .iter()
-        .enumerate()
-        .filter(|(_, h)| {
-            !h.is_empty()
-                && *h != "index"
-                && !h.starts_with("Unnamed: ")
-                && *h != "model"
-                && !LAYER_FIELDS.contains(h)
-        })
-        .map(|(i, h)| (i, h.to_string()))
-        .collect();
-    let [c_model, c_id, c_fid, c_depth, c_norm, c_in, c_out] = [
-        "model",
-        "layer_id",
-        "filter_ids",
-        "conv_depth",
-        "conv_depth_norm",
-        "in_channels",
-        "out_channels",
-    ]
-    .map(|c| col(c).expect("checked"));
-
-    struct Row {
-        line: u64,
-        model: String,
-        layer_id: i64,
-        range: (u64, u64),
-        depth: i64,
-        norm: f64,
-        inc: i64,
-        outc: i64,
-        extra: Vec<String>,
+    if n_filters == 0 {
+        return Err(PrepError::invalid(
+            path,
+            "filters",
+            "the HDF5 file holds no filters: the DB is empty",
+        ));
     }
+    rows.sort_by_key(|r| r.range.0);
+    check_tiling(path, &rows, n_filters)?;
+    Ok(assemble(&rows, &columns.extra))
+}
+
+/// Where the needed columns are, and the meta columns besides them.
+struct Columns {
+    /// model, layer_id, filter_ids, conv_depth, conv_depth_norm, in_channels, out_channels.
+    index: [usize; 7],
+    /// Every other named column: (position, name).
+    extra: Vec<(usize, String)>,
+}
+
+impl Columns {
+    /// Reads the header; every needed column must be there.
+    fn of_header(path: &Path, rdr: &mut csv::Reader<&[u8]>) -> Result<Self, PrepError> {
+        let headers = rdr
+            .headers()
+            .map_err(|e| PrepError::invalid(path, "line 1", format!("unreadable header: {e}")))?
+            .clone();
+        let col = |name: &str| headers.iter().position(|h| h == name);
+        let missing: Vec<&str> = ["model"]
+            .iter()
+            .chain(LAYER_FIELDS.iter())
+            .filter(|need| col(need).is_none())
+            .copied()
+            .collect();
+        if !missing.is_empty() {
+            return Err(PrepError::invalid(
+                path,
+                "line 1",
+                format!(
+                    "missing column(s) {}; the header is {:?}",
+                    missing.join(", "),
+                    headers.iter().collect::<Vec<_>>()
+                ),
+            ));
+        }
+        // pandas' own index columns ("", "index", "Unnamed: 0") carry no meta.
+        let extra = headers
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| {
+                !h.is_empty()
+                    && *h != "index"
+                    && !h.starts_with("Unnamed: ")
+                    && *h != "model"
+                    && !LAYER_FIELDS.contains(h)
+            })
+            .map(|(i, h)| (i, h.to_string()))
+            .collect();
+        let index = [
+            "model",
+            "layer_id",
+            "filter_ids",
+            "conv_depth",
+            "conv_depth_norm",
+            "in_channels",
+            "out_channels",
+        ]
+        .map(|c| col(c).expect("checked"));
+        Ok(Self { index, extra })
+    }
+}
+
+/// One layer's row, checked.
+struct Row {
+    line: u64,
+    model: String,
+    layer_id: i64,
+    range: (u64, u64),
+    depth: i64,
+    norm: f64,
+    inc: i64,
+    outc: i64,
+    extra: Vec<String>,
+}
+
+/// Reads and checks every row: a model, integer fields, unique layer ids, a filter range and a
+/// normalised depth in [0, 1].
+fn read_rows(
+    path: &Path,
+    rdr: &mut csv::Reader<&[u8]>,
+    columns: &Columns,
+) -> Result<Vec<Row>, PrepError> {
+    let [c_model, c_id, c_fid, c_depth, c_norm, c_in, c_out] = columns.index;
     let mut rows = Vec::new();
     let mut seen_ids: HashMap<i64, u64> = HashMap::new();
     for (k, rec) in rdr.records().enumerate() {
@@ -177,66 +222,50 @@ pub fn parse_meta(path: &Path, text: &[u8], n_filters: u64) -> Result<Meta, Prep
             norm,
             inc: int(c_in, "in_channels")?,
             outc: int(c_out, "out_channels")?,
-            extra: extra.iter().map(|(c, _)| get(*c)).collect(),
+            extra: columns.extra.iter().map(|(c, _)| get(*c)).collect(),
         });
     }
-    if rows.is_empty() {
-        return Err(PrepError::invalid(
-            path,
-            "line 2",
-            "no layers: the DB is empty",
-        ));
-    }
-    if n_filters == 0 {
-        return Err(PrepError::invalid(
-            path,
-            "filters",
-            "the HDF5 file holds no filters: the DB is empty",
-        ));
-    }
-    // filter_ids must tile 0..n_filters: sorted by start, each starts where the previous ended.
-    rows.sort_by_key(|r| r.range.0);
+    Ok(rows)
+}
+
+/// filter_ids must tile 0..n_filters: sorted by start (as `rows` are), each starts where the
+/// previous ended.
+fn check_tiling(path: &Path, rows: &[Row], n_filters: u64) -> Result<(), PrepError> {
     let mut next = 0u64;
-    for r in &rows {
+    for r in rows {
         let place = format!("line {}", r.line);
-        if r.range.0 > next {
+        let (a, b) = r.range;
+        if a > next {
             return Err(PrepError::invalid(
                 path,
                 &place,
                 format!(
-                    "filter_ids {}:{} leave filters {}..{} in no layer (a gap)",
-                    r.range.0,
-                    r.range.1,
-                    next,
-                    r.range.0 - 1
+                    "filter_ids {a}:{b} leave filters {next}..{} in no layer (a gap)",
+                    a - 1
                 ),
             ));
         }
-        if r.range.0 < next {
+        if a < next {
             return Err(PrepError::invalid(
                 path,
                 &place,
                 format!(
-                    "filter_ids {}:{} overlap the previous layer, which ends at {}",
-                    r.range.0,
-                    r.range.1,
+                    "filter_ids {a}:{b} overlap the previous layer, which ends at {}",
                     next - 1
                 ),
             ));
         }
-        if r.range.1 >= n_filters {
+        if b >= n_filters {
             return Err(PrepError::invalid(
                 path,
                 &place,
                 format!(
-                    "filter_ids {}:{} run past the last filter, {}",
-                    r.range.0,
-                    r.range.1,
+                    "filter_ids {a}:{b} run past the last filter, {}",
                     n_filters - 1
                 ),
             ));
         }
-        next = r.range.1 + 1;
+        next = b + 1;
     }
     if next != n_filters {
         return Err(PrepError::invalid(
@@ -248,7 +277,12 @@ pub fn parse_meta(path: &Path, text: &[u8], n_filters: u64) -> Result<Meta, Prep
             ),
         ));
     }
-    // Models in order of first appearance in the file, not in filter order.
+    Ok(())
+}
+
+/// Models in order of first appearance in the file (not in filter order); extra columns that are
+/// constant within every model become model columns, the others layer columns.
+fn assemble(rows: &[Row], extra: &[(usize, String)]) -> Meta {
     let mut by_line: Vec<&Row> = rows.iter().collect();
     by_line.sort_by_key(|r| r.line);
     let mut order = Vec::new();
@@ -263,10 +297,9 @@ pub fn parse_meta(path: &Path, text: &[u8], n_filters: u64) -> Result<Meta, Prep
         .enumerate()
         .map(|(i, m)| (m.clone(), i as u32))
         .collect();
-    // Model-level columns are constant within every model.
     let mut is_model_level = vec![true; extra.len()];
     let mut first_value: Vec<HashMap<u32, &str>> = vec![HashMap::new(); extra.len()];
-    for r in &rows {
+    for r in rows {
         let m = model_index[&r.model];
         for (k, v) in r.extra.iter().enumerate() {
             let e = first_value[k].entry(m).or_insert(v.as_str());
@@ -275,18 +308,14 @@ pub fn parse_meta(path: &Path, text: &[u8], n_filters: u64) -> Result<Meta, Prep
             }
         }
     }
-    let model_columns: Vec<String> = extra
-        .iter()
-        .zip(&is_model_level)
-        .filter(|(_, &m)| m)
-        .map(|(e, _)| e.1.clone())
-        .collect();
-    let layer_columns: Vec<String> = extra
-        .iter()
-        .zip(&is_model_level)
-        .filter(|(_, &m)| !m)
-        .map(|(e, _)| e.1.clone())
-        .collect();
+    let names = |model_level: bool| -> Vec<String> {
+        extra
+            .iter()
+            .zip(&is_model_level)
+            .filter(|(_, &m)| m == model_level)
+            .map(|(e, _)| e.1.clone())
+            .collect()
+    };
     let models = order
         .iter()
         .map(|name| {
@@ -316,13 +345,13 @@ pub fn parse_meta(path: &Path, text: &[u8], n_filters: u64) -> Result<Meta, Prep
                 .collect(),
         })
         .collect();
-    Ok(Meta {
+    Meta {
         models,
-        model_columns,
+        model_columns: names(true),
         first_filter: rows.iter().map(|r| r.range.0).collect(),
         layers,
-        layer_columns,
-    })
+        layer_columns: names(false),
+    }
 }
 
 #[cfg(test)]
