@@ -5,6 +5,7 @@
 
 pub mod fixture;
 pub mod output;
+mod passes;
 pub mod pipeline;
 pub mod report;
 pub mod source;

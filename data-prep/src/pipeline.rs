@@ -1,4 +1,5 @@
-//! The three streaming passes that turn filters into site content:
+//! The machinery of the three streaming passes that turn filters into site content (what each
+//! pass computes is in `passes.rs`):
 //! 1. per layer: moments of scaled and raw filters, max |w|, sparsity, quality -> global basis;
 //! 2. per layer: coefficients -> global coefficient range;
 //! 3. per layer: histograms over that range, and seeded samples.
@@ -14,15 +15,14 @@ use std::path::PathBuf;
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender};
 use std::time::Instant;
 
-use filterscope_site::{LayerRow, LayerSketch, ModelRow, SampleRow, SiteContent};
-use filterscope_stats::{
-    check_finite, coefficient_range, histograms_of, moments_of, sample_indices, sparsity_count,
-    Basis, BinRule, Filter, Histograms, LayerQuality, Moments, Precision, Sketch, StatsError,
-};
+use filterscope_site::{LayerRow, ModelRow};
+use filterscope_stats::{Filter, Precision};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::PrepError;
+
+pub use crate::passes::build_timed;
 
 /// Where filters come from: the HDF5 DB or a folder of ONNX models.
 pub trait FilterSource: Sync {
@@ -199,7 +199,7 @@ const PART: usize = 16_384;
 
 /// What a pass does: `part(layer, offset, filters)` on each part of a layer, in parallel; then
 /// `finish(layer, parts in order, all the layer's filters)` once per layer.
-struct Work<P, T, FP, FF>
+pub(crate) struct Work<P, T, FP, FF>
 where
     FP: Fn(usize, usize, &[Filter]) -> Result<P, PrepError> + Sync,
     FF: Fn(usize, Vec<P>, &[Filter]) -> Result<T, PrepError> + Sync,
@@ -209,7 +209,7 @@ where
     _types: std::marker::PhantomData<fn() -> (P, T)>,
 }
 
-fn work<P, T, FP, FF>(part: FP, finish: FF) -> Work<P, T, FP, FF>
+pub(crate) fn work<P, T, FP, FF>(part: FP, finish: FF) -> Work<P, T, FP, FF>
 where
     FP: Fn(usize, usize, &[Filter]) -> Result<P, PrepError> + Sync,
     FF: Fn(usize, Vec<P>, &[Filter]) -> Result<T, PrepError> + Sync,
@@ -223,7 +223,7 @@ where
 
 /// Runs a pass over every layer's filters, batch by batch, in parallel within a batch; results in
 /// layer order.
-fn pass<P: Send, T: Send, FP, FF>(
+pub(crate) fn pass<P: Send, T: Send, FP, FF>(
     plan: &Plan,
     source: &dyn FilterSource,
     opts: &Options,
@@ -324,140 +324,6 @@ where
         let _ = free.send(buf);
     }
     Ok(out)
-}
-
-/// Builds the site content from a plan and its filters, also returning how long each pass took.
-pub fn build_timed(
-    plan: &Plan,
-    source: &dyn FilterSource,
-    opts: &Options,
-) -> Result<(SiteContent, Vec<PassTiming>), PrepError> {
-    // Pass 1: moments, sparsity and quality per layer.
-    let finite = |i: usize, offset: usize, fs: &[Filter]| {
-        check_finite(fs).map_err(|e| match e {
-            StatsError::NotFinite {
-                filter,
-                index,
-                value,
-            } => {
-                let (path, place) = source.locate(i, offset + filter);
-                PrepError::invalid(
-                    path,
-                    place,
-                    format!("weight {index} is {value}; every weight must be finite"),
-                )
-            }
-            other => PrepError::invalid(source.locate(i, 0).0, "filters", other.to_string()),
-        })
-    };
-    let moments = work(
-        |i, offset, fs| {
-            let m = moments_of(fs, opts.precision);
-            // A NaN or infinite weight makes its column sum non-finite: only then look for it
-            // (a second sweep over the part) to name it.
-            if !m.0.sum.iter().all(|v| v.is_finite()) {
-                finite(i, offset, fs)?;
-            }
-            Ok(m)
-        },
-        |i, parts, fs| {
-            let layer = &plan.layers[i];
-            let mut sketch = Sketch::default();
-            for (raw, scaled, max_abs) in &parts {
-                sketch.raw.merge(raw);
-                sketch.scaled.merge(scaled);
-                sketch.max_abs = sketch.max_abs.max(*max_abs);
-            }
-            sketch.n_sparse = sparsity_count(fs, sketch.max_abs);
-            // Orthogonality reshapes the layer to (out, in*9); it is defined only when the layer's
-            // filters are exactly out x in.
-            let fits = layer.out_channels > 0
-                && (layer.out_channels * layer.in_channels) as u64 == layer.n_filters;
-            let quality = LayerQuality::measure(
-                fs,
-                if fits { layer.out_channels as usize } else { 0 },
-                &sketch,
-            );
-            Ok(LayerSketch { sketch, quality })
-        },
-    );
-    let (first, t1) = pass(plan, source, opts, "1/3 moments", moments)?;
-    let mut global = Moments::default();
-    for s in &first {
-        global.merge(&s.sketch.scaled);
-    }
-    let basis = Basis::from_moments(&global).map_err(|e| {
-        PrepError::invalid(
-            source.locate(0, 0).0,
-            "filters",
-            format!("cannot fit the PCA basis: {e}"),
-        )
-    })?;
-
-    // Pass 2: the global coefficient range.
-    let range = work(
-        |_, _, fs| Ok(coefficient_range(&basis, fs, opts.precision)),
-        |_, parts, _| {
-            Ok(parts
-                .into_iter()
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |a, b| {
-                    (a.0.min(b.0), a.1.max(b.1))
-                }))
-        },
-    );
-    let (ranges, t2) = pass(plan, source, opts, "2/3 range", range)?;
-    let lo = ranges.iter().map(|r| r.0).fold(f64::INFINITY, f64::min);
-    let hi = ranges.iter().map(|r| r.1).fold(f64::NEG_INFINITY, f64::max);
-    let rule = BinRule::new(lo, hi);
-
-    // Pass 3: histograms and samples.
-    let histograms = work(
-        // Both passes compute coefficients bit-identically, so pass 2's range holds them all.
-        |_, _, fs| {
-            Ok(histograms_of(&basis, &rule, fs, opts.precision).expect("inside pass 2's range"))
-        },
-        |i, parts, fs| {
-            let mut hist = Histograms::default();
-            for h in &parts {
-                hist.merge(h);
-            }
-            let seed = opts.seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-            let samples: Vec<SampleRow> =
-                sample_indices(fs.len() as u64, opts.sample_per_layer, seed)
-                    .into_iter()
-                    .map(|k| SampleRow {
-                        layer: i as u32,
-                        index: k as u32,
-                        weights: fs[k as usize].map(|v| v as f32),
-                    })
-                    .collect();
-            Ok((hist, samples))
-        },
-    );
-    let (third, t3) = pass(plan, source, opts, "3/3 histograms", histograms)?;
-    let mut sketches = first;
-    let mut samples = Vec::new();
-    for (s, (hist, rows)) in sketches.iter_mut().zip(third) {
-        s.sketch.hist = hist;
-        samples.extend(rows);
-    }
-    let content = SiteContent {
-        producer: format!("data-prep {}", env!("CARGO_PKG_VERSION")),
-        source: plan.source.clone(),
-        models: plan.models.clone(),
-        model_columns: plan.model_columns.clone(),
-        layers: plan.layers.clone(),
-        layer_columns: plan.layer_columns.clone(),
-        sketches,
-        samples,
-        basis,
-        coef_range: [rule.lo, rule.hi],
-        precision: opts.precision,
-        label_rules: plan.label_rules.clone(),
-        sample_per_layer: opts.sample_per_layer,
-        sample_seed: opts.seed,
-    };
-    Ok((content, vec![t1, t2, t3]))
 }
 
 #[cfg(test)]
