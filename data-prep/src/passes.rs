@@ -3,8 +3,8 @@
 
 use filterscope_site::{LayerSketch, SampleRow, SiteContent};
 use filterscope_stats::{
-    check_finite, coefficient_range, histograms_of, moments_of, sample_indices, sparsity_count,
-    Basis, BinRule, Filter, Histograms, LayerQuality, Moments, Sketch, StatsError,
+    check_finite, coefficient_range, histograms_of, moments_of, sample_indices, seed_of,
+    sparsity_count, Basis, BinRule, Filter, Histograms, LayerQuality, Moments, Sketch, StatsError,
 };
 
 use crate::pipeline::{pass, work, FilterSource, Options, PassTiming, Plan};
@@ -160,7 +160,7 @@ fn histograms(
             for h in &parts {
                 hist.merge(h);
             }
-            let seed = opts.seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            let seed = seed_of(opts.seed, i as u64);
             let samples: Vec<SampleRow> =
                 sample_indices(fs.len() as u64, opts.sample_per_layer, seed)
                     .into_iter()

@@ -39,7 +39,7 @@ pub use quality::{
     entropy_threshold, is_degenerated, orthogonality, sparsity_count, variance_entropy,
     LayerQuality, SPARSITY_EPS,
 };
-pub use sample::{sample_indices, SplitMix64};
+pub use sample::{sample_indices, seed_of, SplitMix64, GOLDEN_GAMMA};
 pub use sketch::Sketch;
 
 /// Weights of one 3x3 filter, row-major.

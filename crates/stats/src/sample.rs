@@ -1,6 +1,16 @@
 //! Seeded uniform sampling, identical on every platform, so the same input always gives the same
 //! site data.
 
+/// 2^64 divided by the golden ratio, odd: SplitMix64's step, and the multiplier that spreads
+/// small indices (layer 0, 1, 2, ...) over the whole 64-bit seed space.
+pub const GOLDEN_GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// The seed of item `index` of a stream seeded `seed` (a layer's sample, say): neighbouring
+/// indices get unrelated seeds.
+pub fn seed_of(seed: u64, index: u64) -> u64 {
+    seed ^ index.wrapping_mul(GOLDEN_GAMMA)
+}
+
 /// SplitMix64: a tiny, well-mixed, seedable generator (no dependency, same on wasm32).
 #[derive(Debug, Clone)]
 pub struct SplitMix64(u64);
@@ -13,7 +23,7 @@ impl SplitMix64 {
 
     /// Next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        self.0 = self.0.wrapping_add(GOLDEN_GAMMA);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);

@@ -18,6 +18,11 @@ use crate::fixture::PATTERNS;
 use crate::pipeline::{batches, progress_bar, FilterSource, Plan};
 use crate::PrepError;
 
+/// Spreads layer indices over generator seeds: an odd constant other than the samples'
+/// [`filterscope_stats::GOLDEN_GAMMA`], so a layer's generated filters and its sampled indices
+/// never come from related streams.
+const LAYER_STREAM: u64 = 0xA24B_AED4_963E_E407;
+
 /// Task counts of the CNN Filter DB v1.0.0 (647 models).
 pub const TASKS: [(&str, usize); 11] = [
     ("Classification", 555),
@@ -378,8 +383,7 @@ impl SynthDb {
     /// Fills `out` (the layer's in x out filters) with layer `i`'s filters.
     pub fn fill_layer(&self, i: usize, out: &mut [Filter]) {
         let l = &self.layers[i];
-        let mut rng =
-            SplitMix64::new(self.seed ^ (i as u64 + 1).wrapping_mul(0xA24B_AED4_963E_E407));
+        let mut rng = SplitMix64::new(self.seed ^ (i as u64 + 1).wrapping_mul(LAYER_STREAM));
         // Deeper layers are noisier and smaller in magnitude, as in trained nets.
         let depth = l.conv_depth_norm;
         let scale = 0.5 / (1.0 + 3.0 * depth);

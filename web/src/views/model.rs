@@ -9,6 +9,10 @@ use crate::loader::Loader;
 use crate::plot::{FilterScale, Plot};
 use crate::route::{Route, Router};
 
+/// Sampled filters shown per layer, and in all (a model of 100 layers would fill the page).
+const PER_LAYER: usize = 6;
+const MAX_FILTERS: usize = 96;
+
 /// The model view.
 #[component]
 pub fn Model() -> impl IntoView {
@@ -97,7 +101,7 @@ pub fn Model() -> impl IntoView {
                 let mut filters = Vec::new();
                 let mut captions = Vec::new();
                 for (i, l) in s.layers.iter().enumerate().filter(|(_, l)| l.model == mi) {
-                    for (k, r) in s.layer_samples(i).iter().take(6).enumerate() {
+                    for (k, r) in s.layer_samples(i).iter().take(PER_LAYER).enumerate() {
                         filters.push(r.weights.map(|w| w as f64));
                         captions.push(if k == 0 {
                             format!("L{}", l.layer_id)
@@ -105,7 +109,7 @@ pub fn Model() -> impl IntoView {
                             String::new()
                         });
                     }
-                    if filters.len() >= 96 {
+                    if filters.len() >= MAX_FILTERS {
                         break;
                     }
                 }

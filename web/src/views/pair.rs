@@ -11,6 +11,11 @@ use crate::plot::{FilterScale, Plot, Points};
 use crate::route::Router;
 use crate::views::controls::{default_by, GroupControls};
 
+/// Sampled filters shown per group: four rows of twelve.
+const GRID_FILTERS: usize = 48;
+/// Cells per side of the c0/c1 density: enough for shape, few enough that ~2,000 samples fill it.
+const DENSITY_CELLS: usize = 40;
+
 /// Both groups' sketches and layers, or why they cannot be shown.
 #[derive(Clone, PartialEq)]
 struct PairData {
@@ -180,7 +185,7 @@ pub fn Pair() -> impl IntoView {
                     let per: Vec<_> = p.layers[g].iter().map(|&l| s.layer_samples(l)).collect();
                     let mut filters = Vec::new();
                     let mut k = 0;
-                    while filters.len() < 48 && per.iter().any(|v| v.len() > k) {
+                    while filters.len() < GRID_FILTERS && per.iter().any(|v| v.len() > k) {
                         for v in &per {
                             if let Some(r) = v.get(k) {
                                 filters.push(r.weights.map(|w| w as f64));
@@ -188,7 +193,7 @@ pub fn Pair() -> impl IntoView {
                         }
                         k += 1;
                     }
-                    filters.truncate(48);
+                    filters.truncate(GRID_FILTERS);
                     (!filters.is_empty()).then(|| Plot::Filters {
                         title: format!("Sampled filters of {}", p.labels[g]),
                         captions: vec![String::new(); filters.len()],
@@ -208,7 +213,7 @@ pub fn Pair() -> impl IntoView {
                 .with_site(|s| {
                     let basis = s.basis();
                     let (lo, hi) = (p.rule.lo, p.rule.hi);
-                    const N: usize = 40;
+                    const N: usize = DENSITY_CELLS;
                     let mut counts = vec![vec![0u32; N]; N];
                     let cell = |v: f64| (((v - lo) / (hi - lo) * N as f64) as usize).min(N - 1);
                     let mut n = 0;
