@@ -15,12 +15,14 @@
 mod ipc;
 mod manifest;
 mod query;
+mod site_data;
 mod tables;
 mod writer;
 
 pub use ipc::{read_batches, sha256_hex, write_stream, IncomingFile};
 pub use manifest::{BasisJson, ChunkEntry, FileEntry, Manifest, FORMAT, FORMAT_VERSION};
-pub use query::{ChunkKind, Comparison, Group, LayerReport, SiteData, StatsReport, Where};
+pub use query::{Comparison, Group, LayerReport, StatsReport, Where};
+pub use site_data::{ChunkKind, SiteData};
 pub use tables::{LayerRow, LayerSketch, ModelRow, Rollup, SampleRow, Tables};
 pub use writer::{encode_site, rollups, SiteContent, LAYERS_PER_CHUNK};
 
