@@ -149,12 +149,11 @@ impl H5Filters {
         }
     }
 
-    /// Writes filters `start..start + count`, as f64, to `buf[at..]`, resizing `buf` to
-    /// `at + count` (what it already holds there is overwritten, not zero-filled first).
+    /// Reads filters `start..start + count`, as f64, into `buf`, resized to `count` (what it
+    /// already holds is overwritten, not zero-filled first: the buffer is recycled per batch).
     pub fn read_into(
         &self,
         start: u64,
-        at: usize,
         count: u64,
         buf: &mut Vec<Filter>,
     ) -> Result<(), PrepError> {
@@ -167,7 +166,7 @@ impl H5Filters {
             )
         };
         let Some(d) = &self.direct else {
-            buf.truncate(at);
+            buf.clear();
             let arr = self
                 .ds
                 .read_slice::<f64, _, ndarray::Ix3>(ndarray::s![a as usize..b as usize, .., ..])
@@ -179,8 +178,8 @@ impl H5Filters {
             );
             return Ok(());
         };
-        buf.resize(at + count as usize, [0.0; 9]);
-        let dst = &mut buf[at..];
+        buf.resize(count as usize, [0.0; 9]);
+        let dst = buf.as_mut_slice();
         let at = d.offset + start * 9 * d.width;
         if d.width == 8 {
             d.file
@@ -211,7 +210,7 @@ impl H5Filters {
     /// Reads filters `start..start + count` (converted to f64 if stored as float32).
     pub fn read(&self, start: u64, count: u64) -> Result<Vec<Filter>, PrepError> {
         let mut buf = Vec::with_capacity(count as usize);
-        self.read_into(start, 0, count, &mut buf)?;
+        self.read_into(start, count, &mut buf)?;
         Ok(buf)
     }
 }
@@ -325,7 +324,7 @@ impl crate::pipeline::FilterSource for H5Source {
         // Layers tile the file in order, so a batch is one contiguous slab.
         let start = self.first_filter[range.start];
         let count: u64 = self.sizes[range].iter().sum();
-        self.filters.read_into(start, 0, count, buf)
+        self.filters.read_into(start, count, buf)
     }
 
     fn locate(&self, layer: usize, index: usize) -> (PathBuf, String) {
