@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use filterscope_onnx::builder::{conv_chain, ConvSpec, Storage};
 use filterscope_stats::{Filter, SplitMix64};
 
+use crate::source::filter_model::{depth_scale_noise, normal, PATTERNS};
+use crate::source::official_meta;
 use crate::PrepError;
 
 /// A layer to generate.
@@ -32,27 +34,10 @@ pub struct ModelSpec {
     pub layers: Vec<LayerSpec>,
 }
 
-/// Normal deviate by Box-Muller (uses two uniforms).
-fn normal(rng: &mut SplitMix64) -> f64 {
-    let u1 = ((rng.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
-    let u2 = ((rng.next_u64() >> 11) as f64) / (1u64 << 53) as f64;
-    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
-}
-
-/// Smooth, low-frequency 3x3 patterns that dominate trained filters (blob, edges, ridge).
-pub(crate) const PATTERNS: [[f64; 9]; 4] = [
-    [0.4, 0.7, 0.4, 0.7, 1.0, 0.7, 0.4, 0.7, 0.4],
-    [-1.0, 0.0, 1.0, -1.0, 0.0, 1.0, -1.0, 0.0, 1.0],
-    [-1.0, -1.0, -1.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0],
-    [-0.5, 1.0, -0.5, -0.5, 1.0, -0.5, -0.5, 1.0, -0.5],
-];
-
 /// A layer's filters: a per-layer mixture of the patterns plus noise; `sparse` share near zero.
 pub fn layer_filters(spec: &LayerSpec, depth: f64, rng: &mut SplitMix64) -> Vec<Filter> {
     let n = spec.in_channels * spec.out_channels;
-    // Deeper layers are noisier and smaller in magnitude, as in trained nets.
-    let scale = 0.5 / (1.0 + 3.0 * depth);
-    let noise = 0.15 + 0.6 * depth;
+    let (scale, noise) = depth_scale_noise(depth);
     let mix: Vec<f64> = (0..PATTERNS.len())
         .map(|_| normal(rng).abs() + 0.2)
         .collect();
@@ -89,7 +74,7 @@ pub fn write_h5_db(
 ) -> Result<(PathBuf, PathBuf), PrepError> {
     let mut rng = SplitMix64::new(seed);
     let mut filters = Vec::new();
-    let mut csv = String::from(",model_id,conv_depth,conv_depth_norm,layer_id,filter_ids,model,Name,Task,Visual Category,Training-Dataset,in_channels,out_channels\n");
+    let mut csv = official_meta::table();
     let mut layer_id = 0;
     for (m, model) in models.iter().enumerate() {
         let nl = model.layers.len();
@@ -103,12 +88,19 @@ pub fn write_h5_db(
             filters.extend(layer_filters(l, norm, &mut rng));
             let end = filters.len() - 1;
             let [task, cat, data] = &model.meta;
-            writeln!(
-                csv,
-                "{layer_id},{m},{d},{norm},{layer_id},{start}:{end},{},{} net,{task},{cat},{data},{},{}",
-                model.name, model.name, l.in_channels, l.out_channels
-            )
-            .expect("write to string");
+            official_meta::push(
+                &mut csv,
+                &official_meta::Row {
+                    layer_id,
+                    model_id: m,
+                    conv_depth: d,
+                    conv_depth_norm: norm,
+                    filters: (start as u64, end as u64),
+                    model: &model.name,
+                    meta: [task, cat, data],
+                    channels: (l.in_channels as u64, l.out_channels as u64),
+                },
+            );
             layer_id += 1;
         }
     }

@@ -3,6 +3,7 @@
 //! runs.
 #![deny(missing_docs)]
 
+#[cfg(any(test, feature = "test-util"))]
 pub mod fixture;
 pub mod output;
 mod passes;

@@ -8,6 +8,7 @@
 //! self-contained models). Quantized convolution ops are reported, never skipped.
 #![deny(missing_docs)]
 
+#[cfg(any(test, feature = "test-util"))]
 pub mod builder;
 mod graph;
 pub mod proto;

@@ -218,6 +218,7 @@ impl H5Filters {
 /// Writes a DB file in the official layout: `filters` (N, 3, 3) as float64, contiguous (h5py's
 /// default), or as float32 in chunks of 65,536 filters, so tests cover both the direct and the
 /// library read path; optionally the meta CSV as a uint8 `meta` dataset (the v0.1.0 layout).
+#[cfg(any(test, feature = "test-util"))]
 pub fn write_db(
     path: &Path,
     filters: &[Filter],

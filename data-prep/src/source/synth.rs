@@ -8,13 +8,13 @@
 //! alone: [`SynthSource`] feeds the pipeline straight from the generator (`--site-only`) and
 //! [`SynthDb::write`] streams the same filters into an official-layout HDF5 file.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use filterscope_stats::{Filter, SplitMix64};
 use rayon::prelude::*;
 
-use crate::fixture::PATTERNS;
+use super::filter_model::{depth_scale_noise, normals, uniform, PATTERNS};
+use super::official_meta;
 use crate::pipeline::{batches, progress_bar, FilterSource, Plan};
 use crate::PrepError;
 
@@ -132,17 +132,6 @@ pub struct SynthDb {
     /// Layers, model after model, in depth order.
     pub layers: Vec<SynthLayer>,
     seed: u64,
-}
-
-fn uniform(rng: &mut SplitMix64) -> f64 {
-    ((rng.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-}
-
-/// Two independent standard normals (Box-Muller, both branches).
-fn normals(rng: &mut SplitMix64) -> (f64, f64) {
-    let r = (-2.0 * uniform(rng).ln()).sqrt();
-    let (s, c) = (std::f64::consts::TAU * uniform(rng)).sin_cos();
-    (r * c, r * s)
 }
 
 /// Splits `total` in proportion to `weights` (largest remainder; ties to the first).
@@ -355,26 +344,24 @@ impl SynthDb {
 
     /// The meta table in the layout pandas exports from v1.0.0 (filter_ids with an inclusive end).
     pub fn meta_csv(&self) -> String {
-        let mut csv = String::from(",model_id,conv_depth,conv_depth_norm,layer_id,filter_ids,model,Name,Task,Visual Category,Training-Dataset,in_channels,out_channels\n");
+        let mut csv = official_meta::table();
         let mut start = 0u64;
         for (id, l) in self.layers.iter().enumerate() {
             let m = &self.models[l.model];
             let end = start + l.in_channels * l.out_channels - 1;
-            writeln!(
-                csv,
-                "{id},{},{},{},{id},{start}:{end},{},{} net,{},{},{},{},{}",
-                l.model,
-                l.conv_depth,
-                l.conv_depth_norm,
-                m.name,
-                m.name,
-                m.task,
-                m.category,
-                m.dataset,
-                l.in_channels,
-                l.out_channels
-            )
-            .expect("write to string");
+            official_meta::push(
+                &mut csv,
+                &official_meta::Row {
+                    layer_id: id,
+                    model_id: l.model,
+                    conv_depth: l.conv_depth,
+                    conv_depth_norm: l.conv_depth_norm,
+                    filters: (start, end),
+                    model: &m.name,
+                    meta: [m.task, m.category, &m.dataset],
+                    channels: (l.in_channels, l.out_channels),
+                },
+            );
             start = end + 1;
         }
         csv
@@ -384,10 +371,7 @@ impl SynthDb {
     pub fn fill_layer(&self, i: usize, out: &mut [Filter]) {
         let l = &self.layers[i];
         let mut rng = SplitMix64::new(self.seed ^ (i as u64 + 1).wrapping_mul(LAYER_STREAM));
-        // Deeper layers are noisier and smaller in magnitude, as in trained nets.
-        let depth = l.conv_depth_norm;
-        let scale = 0.5 / (1.0 + 3.0 * depth);
-        let noise = 0.15 + 0.6 * depth;
+        let (scale, noise) = depth_scale_noise(l.conv_depth_norm);
         let mix: Vec<f64> = (0..PATTERNS.len())
             .map(|_| normals(&mut rng).0.abs() + 0.2)
             .collect();
