@@ -12,6 +12,7 @@
 //! - `samples-*.arrow`: per-layer seeded samples of raw filters.
 #![deny(missing_docs)]
 
+mod columns;
 mod ipc;
 mod manifest;
 mod query;

@@ -3,19 +3,14 @@
 
 use std::sync::Arc;
 
-use arrow_array::cast::AsArray;
-use arrow_array::types::ArrowPrimitiveType;
-use arrow_array::types::{
-    Float32Type, Float64Type, Int32Type, Int64Type, UInt32Type, UInt64Type, UInt8Type,
-};
+use arrow_array::types::{Float32Type, Float64Type, Int64Type, UInt32Type, UInt64Type, UInt8Type};
 use arrow_array::{
-    Array, ArrayAccessor, ArrayRef, BooleanArray, DictionaryArray, FixedSizeListArray,
-    Float64Array, Int64Array, PrimitiveArray, RecordBatch, StringArray, UInt32Array, UInt64Array,
+    Array, ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, UInt32Array, UInt64Array,
     UInt8Array,
 };
-use arrow_schema::Field;
 use filterscope_stats::{Histograms, LayerQuality, Moments, Sketch, DIM, N_BINS, PACKED};
 
+use crate::columns::{batch, dict, fixed, Cols};
 use crate::SiteError;
 
 /// One model and its model-level meta values.
@@ -81,127 +76,6 @@ pub struct SampleRow {
 
 /// Encoders and decoders of the site's tables.
 pub struct Tables;
-
-fn batch(columns: Vec<(&str, ArrayRef)>) -> RecordBatch {
-    let fields: Vec<Field> = columns
-        .iter()
-        .map(|(n, a)| Field::new(*n, a.data_type().clone(), a.null_count() > 0))
-        .collect();
-    let arrays = columns.into_iter().map(|(_, a)| a).collect();
-    RecordBatch::try_new(Arc::new(arrow_schema::Schema::new(fields)), arrays)
-        .expect("columns of equal length")
-}
-
-fn fixed<T: ArrowPrimitiveType>(values: Vec<T::Native>, size: usize) -> ArrayRef {
-    let field = Arc::new(Field::new("item", T::DATA_TYPE, false));
-    let values: PrimitiveArray<T> = PrimitiveArray::from_iter_values(values);
-    Arc::new(
-        FixedSizeListArray::try_new(field, size as i32, Arc::new(values), None)
-            .expect("list of fixed size"),
-    )
-}
-
-fn dict(values: impl Iterator<Item = String>) -> ArrayRef {
-    let v: Vec<String> = values.collect();
-    let d: DictionaryArray<Int32Type> = v.iter().map(|s| s.as_str()).collect();
-    Arc::new(d)
-}
-
-/// Typed access to a decoded batch's columns, naming the file in every error.
-struct Cols<'a> {
-    file: &'a str,
-    batch: &'a RecordBatch,
-}
-
-impl<'a> Cols<'a> {
-    fn err(&self, problem: String) -> SiteError {
-        SiteError::Table {
-            file: self.file.to_string(),
-            problem,
-        }
-    }
-
-    fn get(&self, name: &str) -> Result<&'a ArrayRef, SiteError> {
-        self.batch
-            .column_by_name(name)
-            .ok_or_else(|| self.err(format!("no column {name:?}")))
-    }
-
-    fn prim<T: ArrowPrimitiveType>(&self, name: &str) -> Result<&'a PrimitiveArray<T>, SiteError> {
-        let c = self.get(name)?;
-        c.as_primitive_opt::<T>().ok_or_else(|| {
-            self.err(format!(
-                "column {name:?} is {}, not {}",
-                c.data_type(),
-                T::DATA_TYPE
-            ))
-        })
-    }
-
-    fn bools(&self, name: &str) -> Result<&'a BooleanArray, SiteError> {
-        let c = self.get(name)?;
-        c.as_boolean_opt()
-            .ok_or_else(|| self.err(format!("column {name:?} is not boolean")))
-    }
-
-    /// Values of a fixed-size list column of `size` entries per row.
-    fn fixed<T: ArrowPrimitiveType>(
-        &self,
-        name: &str,
-        size: usize,
-    ) -> Result<&'a [T::Native], SiteError> {
-        let c = self.get(name)?;
-        let l = c
-            .as_fixed_size_list_opt()
-            .ok_or_else(|| self.err(format!("column {name:?} is not a fixed-size list")))?;
-        if l.value_length() as usize != size {
-            return Err(self.err(format!(
-                "column {name:?} has {} entries per row, not {size}",
-                l.value_length()
-            )));
-        }
-        let v = l.values().as_primitive_opt::<T>().ok_or_else(|| {
-            self.err(format!(
-                "column {name:?} holds {}, not {}",
-                l.value_type(),
-                T::DATA_TYPE
-            ))
-        })?;
-        // A sliced list starts at an offset into its values.
-        let start = l.offset() * size;
-        Ok(&v.values()[start..start + l.len() * size])
-    }
-
-    fn strings(&self, name: &str) -> Result<Vec<String>, SiteError> {
-        let c = self.get(name)?;
-        if let Some(d) = c.as_dictionary_opt::<Int32Type>() {
-            let typed = d
-                .downcast_dict::<StringArray>()
-                .ok_or_else(|| self.err(format!("column {name:?} is not a string dictionary")))?;
-            return Ok((0..d.len())
-                .map(|i| {
-                    if d.is_null(i) {
-                        String::new()
-                    } else {
-                        typed.value(i).to_string()
-                    }
-                })
-                .collect());
-        }
-        let s = c
-            .as_string_opt::<i32>()
-            .ok_or_else(|| self.err(format!("column {name:?} is not a string column")))?;
-        Ok((0..s.len())
-            .map(|i| {
-                if s.is_null(i) {
-                    String::new()
-                } else {
-                    s.value(i).to_string()
-                }
-            })
-            .collect())
-    }
-}
 
 fn sketch_columns(sketches: &[&Sketch]) -> Vec<(&'static str, ArrayRef)> {
     let counts: Vec<u64> = sketches
