@@ -3,6 +3,9 @@
 //! `cargo xtask test`, which also names it in FILTERSCOPE_PYTHON; a plain `cargo test` runs these
 //! tests whenever `target/reference-venv` exists and otherwise says, on stderr, that it skipped
 //! them.
+//!
+//! One file past 400 lines on purpose: the comparison helpers and every fidelity test share one
+//! harness, and each test is a DB kind (h5 fixture, ONNX fixture, sample, synthetic, f16, labels).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
