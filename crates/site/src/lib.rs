@@ -1,7 +1,7 @@
 //! Filterscope's site data: a `manifest.json` and LZ4-compressed Arrow IPC streams, and the queries
 //! over them (stats, compare, layers) that `data-prep` and the browser both run.
 //!
-//! Files of a site:
+//! Files of a site (docs/site-format.md has every column):
 //! - `manifest.json` ([`Manifest`]): counts, the global basis, the coefficient range, the file list
 //!   with sizes and sha256;
 //! - `models.arrow`: one row per model, every model-level meta column;
