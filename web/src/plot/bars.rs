@@ -3,7 +3,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::style::{category_axes, chart, err, row, Frame, Theme};
+use super::style::{category_axes, chars_in, chart, err, row, Frame, Theme};
 
 /// Characters of a bar's label under the axis.
 const LABEL_CHARS: usize = 14;
@@ -23,7 +23,11 @@ pub fn draw<DB: DrawingBackend>(
         y_area: 60,
     };
     let mut c = chart(root, theme, title, &frame, 0f64..n as f64, 0f64..max)?;
-    category_axes(&mut c, theme, labels, LABEL_CHARS, y_label)?;
+    // As many characters as a bar's width holds (a phone fits fewer).
+    let (x_px, _) = c.plotting_area().get_pixel_range();
+    let per_bar = (x_px.end - x_px.start) as f64 / n as f64;
+    let chars = chars_in(per_bar - 4.0, 10).min(LABEL_CHARS);
+    category_axes(&mut c, theme, labels, chars, y_label)?;
     let colour = theme.series(0);
     c.draw_series(values.iter().enumerate().map(|(i, v)| {
         Rectangle::new(

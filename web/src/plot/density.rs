@@ -28,6 +28,9 @@ pub fn draw<DB: DrawingBackend>(
     )?;
     c.configure_mesh()
         .disable_mesh()
+        // Five ticks: plotters' default crowds "-2.5-2.0-1.5..." together on a phone.
+        .x_labels(5)
+        .y_labels(5)
         .x_desc(x_label)
         .y_desc(y_label)
         .label_style(theme.font(10))

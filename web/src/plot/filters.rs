@@ -51,7 +51,9 @@ pub fn draw<DB: DrawingBackend>(
     (title, captions, filters, max_cols, scale): (&str, &[String], &[[f64; 9]], usize, FilterScale),
 ) -> Result<(), String> {
     let (w, h) = root.dim_in_pixel();
-    let area = root.titled(title, theme.font(14)).map_err(err)?;
+    let area = root
+        .titled(title, theme.title_font(title, w, 14))
+        .map_err(err)?;
     let (cols, cell) = layout(
         filters.len(),
         max_cols,

@@ -69,7 +69,7 @@ pub fn draw<DB: DrawingBackend>(
     let left = ((widest as u32 + 4) * 6 + 20).min(w * 2 / 5);
     let (matrix, bar) = root.split_horizontally(w.saturating_sub(BAR_AREA));
     let mut chart = ChartBuilder::on(&matrix)
-        .caption(title, theme.font(16))
+        .caption(title, theme.title_font(title, w, 16))
         .margin(8)
         .x_label_area_size(if labelled { 28 } else { 8 })
         .y_label_area_size(left)

@@ -57,6 +57,22 @@ impl Theme {
     pub fn font(&self, size: u32) -> TextStyle<'static> {
         ("sans-serif", size).into_font().color(&self.fg())
     }
+
+    /// A title's font: `size` px, or smaller (down to 10) so that `text` fits in `width` pixels
+    /// (a phone-wide card would cut a long title at both ends).
+    pub fn title_font(&self, text: &str, width: u32, size: u32) -> TextStyle<'static> {
+        let chars = text.chars().count().max(1) as f64;
+        let fits = (width as f64 / (CHAR_EM * chars)).floor() as u32;
+        self.font(size.min(fits).max(10))
+    }
+}
+
+/// Average width of a character of the sans-serif font, in ems: what labels are sized by.
+pub const CHAR_EM: f64 = 0.55;
+
+/// How many characters of a `size` px label fit in `px` pixels.
+pub fn chars_in(px: f64, size: u32) -> usize {
+    (px / (CHAR_EM * size as f64)).floor().max(0.0) as usize
 }
 
 /// Viridis (plotters' own), for magnitudes; t in [0, 1], anything else clamped (NaN as 0).
@@ -135,7 +151,10 @@ pub fn chart<'a, DB: DrawingBackend>(
     y: std::ops::Range<f64>,
 ) -> Result<Chart<'a, DB>, String> {
     ChartBuilder::on(root)
-        .caption(title, theme.font(frame.caption))
+        .caption(
+            title,
+            theme.title_font(title, root.dim_in_pixel().0, frame.caption),
+        )
         .margin(frame.margin)
         .x_label_area_size(frame.x_area)
         .y_label_area_size(frame.y_area)
@@ -271,6 +290,18 @@ mod tests {
         assert_eq!(viridis(0.0), RGBColor(68, 1, 84));
         assert_eq!(viridis(1.0), RGBColor(254, 232, 37));
         assert_eq!(viridis(f64::NAN), viridis(0.0));
+    }
+
+    #[test]
+    fn titles_shrink_to_fit_and_labels_count_their_room() {
+        let t = Theme { dark: false };
+        let long = "Global eigen-filters (principal components of the scaled filters)";
+        // 66 characters at 14 px need ~508 px: on a 324 px phone card the font shrinks to 8,
+        // held at the 10 px floor; a desktop card keeps 14.
+        assert_eq!(t.title_font(long, 324, 14).font.get_size(), 10.0);
+        assert_eq!(t.title_font(long, 760, 14).font.get_size(), 14.0);
+        assert_eq!(chars_in(66.0, 10), 12);
+        assert_eq!(chars_in(-5.0, 10), 0);
     }
 
     #[test]
