@@ -162,34 +162,23 @@ fn cast(
     buf: &mut [Filter],
     precision: Precision,
 ) -> Result<(), PrepError> {
-    if precision == Precision::F64 {
-        return Ok(());
-    }
-    for (g, f) in buf.iter_mut().enumerate() {
-        for (j, v) in f.iter_mut().enumerate() {
-            let r = precision.round(*v);
-            if r.is_infinite() && v.is_finite() {
-                let (mut layer, mut start) = (first, 0usize);
-                while layer + 1 < plan.layers.len()
-                    && g >= start + plan.layers[layer].n_filters as usize
-                {
-                    start += plan.layers[layer].n_filters as usize;
-                    layer += 1;
-                }
-                let (path, place) = source.locate(layer, g - start);
-                return Err(PrepError::invalid(
-                    path,
-                    place,
-                    format!(
-                        "weight {j} is {v}, beyond what --cast {} holds (|w| < 65520)",
-                        precision.name()
-                    ),
-                ));
-            }
-            *v = r;
+    precision.round_filters(buf).map_err(|(g, j, v)| {
+        // The batch's g-th filter: find its layer among those from `first` on.
+        let (mut layer, mut start) = (first, 0usize);
+        while layer + 1 < plan.layers.len() && g >= start + plan.layers[layer].n_filters as usize {
+            start += plan.layers[layer].n_filters as usize;
+            layer += 1;
         }
-    }
-    Ok(())
+        let (path, place) = source.locate(layer, g - start);
+        PrepError::invalid(
+            path,
+            place,
+            format!(
+                "weight {j} is {v}, beyond what --cast {} holds (|w| < 65520)",
+                precision.name()
+            ),
+        )
+    })
 }
 
 /// Filters per piece of work: layers are cut into parts of this size (counted from the layer's

@@ -230,7 +230,7 @@ mod tests {
     fn scalar_path_at(precision: Precision) {
         // 61 filters: full tiles and a partial one.
         let mut fs = filters(61, 3);
-        precision.round_filters(&mut fs);
+        precision.round_filters(&mut fs).unwrap();
         let b = basis(&fs);
         let mut lo = f64::INFINITY;
         let mut hi = f64::NEG_INFINITY;

@@ -45,13 +45,23 @@ impl Precision {
         }
     }
 
-    /// Rounds every weight of `filters` in place (nothing for [`Precision::F64`]).
-    pub fn round_filters(self, filters: &mut [Filter]) {
-        if self == Precision::F16 {
-            for v in filters.iter_mut().flatten() {
-                *v = round_to_f16(*v);
+    /// Rounds every weight of `filters` in place (nothing for [`Precision::F64`]). Stops at the
+    /// first finite weight this precision cannot hold (it would become infinite) and returns its
+    /// place, (filter, weight index, value); the filters before it are rounded.
+    pub fn round_filters(self, filters: &mut [Filter]) -> Result<(), (usize, usize, f64)> {
+        if self == Precision::F64 {
+            return Ok(());
+        }
+        for (k, f) in filters.iter_mut().enumerate() {
+            for (j, v) in f.iter_mut().enumerate() {
+                let r = self.round(*v);
+                if r.is_infinite() && v.is_finite() {
+                    return Err((k, j, *v));
+                }
+                *v = r;
             }
         }
+        Ok(())
     }
 
     /// Scales a filter by its L-inf norm at this precision; a zero filter is left as it is.
@@ -151,8 +161,11 @@ mod tests {
         assert_eq!(Precision::F16.scale(&[0.0; DIM]), [0.0; DIM]);
         assert_eq!(Precision::F64.scale(&f), crate::scale_filter(&f));
         let mut fs = vec![[0.1; DIM]];
-        Precision::F16.round_filters(&mut fs);
+        assert_eq!(Precision::F16.round_filters(&mut fs), Ok(()));
         assert_eq!(fs[0][4], 0.0999755859375);
+        let mut big = vec![[1.0; DIM], [0.0, 0.0, 7e4, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]];
+        assert_eq!(Precision::F16.round_filters(&mut big), Err((1, 2, 7e4)));
+        assert_eq!(Precision::F64.round_filters(&mut big), Ok(()));
         assert_eq!(Precision::from_name("f16"), Some(Precision::F16));
         assert_eq!(
             Precision::from_name(Precision::F64.name()),
