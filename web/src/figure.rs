@@ -133,17 +133,21 @@ pub fn Figure(
     let area = RwSignal::new(None::<PixelArea>);
     let hover = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
-    // Bumped when the window is resized, so the canvas is fitted and drawn again.
+    // Bumped when the window is resized; the canvas size follows it, and the drawing follows
+    // the size only when it changes (not on every resize event while a window is dragged).
     let resized = RwSignal::new(0u32);
     let listener = window_event_listener(leptos::ev::resize, move |_| resized.update(|n| *n += 1));
     on_cleanup(move || listener.remove());
+    let size = Memo::new(move |_| {
+        resized.track();
+        fitted((width, height), keep_aspect)
+    });
 
     Effect::new(move |_| {
         let (Some(c), Some(p)) = (canvas.get(), plot.get()) else {
             return;
         };
-        resized.track();
-        let (w, h) = fitted((width, height), keep_aspect);
+        let (w, h) = size.get();
         if (c.width(), c.height()) != (w, h) {
             c.set_width(w);
             c.set_height(h);
