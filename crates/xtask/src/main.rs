@@ -169,10 +169,8 @@ fn wasm_tests() -> Result<()> {
 }
 
 /// The built site end to end, driven by playwright-core in Debian's Chromium.
+/// Chromium and the e2e npm packages are installed by the steps before (apt, downloads).
 fn e2e(site: &Path) -> Result<()> {
-    tools::browser()?;
-    let dir = root().join("tests/e2e");
-    npm_ci(&dir)?;
     run(Command::new("node")
         .args([
             "--test",
