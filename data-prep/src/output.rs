@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use filterscope_site::{encode_site, ChunkKind, Manifest, SiteContent, SiteData, LAYERS_PER_CHUNK};
+use filterscope_site::{encode_site, Manifest, Part, SiteContent, SiteData, LAYERS_PER_CHUNK};
 
 use crate::PrepError;
 
@@ -63,7 +63,8 @@ pub fn write_folder(
 }
 
 /// Reads a site from a folder: manifest, tables and every sketch chunk (samples are not needed by
-/// the queries), each verified against the manifest.
+/// the queries), each verified against the manifest. The browser fetches only what a view needs;
+/// the command line reads it all, so every query can run.
 pub fn load_site(dir: &Path) -> Result<SiteData, PrepError> {
     let read = |name: &str| {
         let p = dir.join(name);
@@ -74,15 +75,14 @@ pub fn load_site(dir: &Path) -> Result<SiteData, PrepError> {
         .map_err(|_| PrepError::invalid(dir.join("manifest.json"), "bytes", "not UTF-8"))?;
     let m = Manifest::parse(&json)
         .map_err(|e| PrepError::invalid(dir.join("manifest.json"), "content", e.to_string()))?;
-    let mut site = SiteData::new(
-        &json,
-        &read(&m.models.file)?,
-        &read(&m.layers.file)?,
-        &read(&m.rollups.file)?,
-    )
-    .map_err(|e| PrepError::invalid(dir, "site", e.to_string()))?;
-    for (k, c) in m.sketches.iter().enumerate() {
-        site.add_chunk(ChunkKind::Sketches, k, &read(&c.entry.file)?)
+    let mut site = SiteData::new(&json, &read(&m.models.file)?)
+        .map_err(|e| PrepError::invalid(dir, "site", e.to_string()))?;
+    for part in site.all_parts() {
+        if matches!(part, Part::Models | Part::LiteSamples | Part::Samples(_)) {
+            continue;
+        }
+        let file = site.entry(part).expect("listed").file.clone();
+        site.add_bytes(part, &read(&file)?)
             .map_err(|e| PrepError::invalid(dir, "site", e.to_string()))?;
     }
     Ok(site)

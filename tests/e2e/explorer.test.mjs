@@ -18,6 +18,14 @@ assert.ok(DATA_PREP && fs.existsSync(DATA_PREP), 'DATA_PREP must name the data-p
 
 let browser, server, broken, synth;
 
+/** The file of `dir` whose content-addressed name starts with `stem-` (e.g. 'model-counts'). */
+function dataFile(dir, stem) {
+  const re = new RegExp(`^${stem}-[0-9a-f]{16}\\.arrow$`);
+  const f = fs.readdirSync(dir).find((n) => re.test(n));
+  assert.ok(f, `${dir} has a ${stem} file`);
+  return path.join(dir, f);
+}
+
 /** A copy of the site whose data is damaged by `damage(dataDir)`. */
 function damagedCopy(name, damage) {
   const dir = path.join(broken, name);
@@ -28,20 +36,20 @@ function damagedCopy(name, damage) {
 
 before(async () => {
   broken = fs.mkdtempSync(path.join(os.tmpdir(), 'filterscope-e2e-'));
-  const missing = damagedCopy('missing', (d) => fs.rmSync(path.join(d, 'sketches-0000.arrow')));
+  const missing = damagedCopy('missing', (d) => fs.rmSync(dataFile(d, 'model-counts')));
   const corrupt = damagedCopy('corrupt', (d) => {
-    const f = path.join(d, 'sketches-0000.arrow');
+    const f = dataFile(d, 'sketches-0000');
     const b = fs.readFileSync(f);
     b[Math.floor(b.length / 2)] ^= 0xff;
     fs.writeFileSync(f, b);
   });
   const truncated = damagedCopy('truncated', (d) => {
-    const f = path.join(d, 'rollups.arrow');
+    const f = dataFile(d, 'models');
     fs.writeFileSync(f, fs.readFileSync(f).subarray(0, 100));
   });
   const badManifest = damagedCopy('badformat', (d) => {
     const f = path.join(d, 'manifest.json');
-    fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace('"format_version": 2', '"format_version": 99'));
+    fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace('"format_version": 3', '"format_version": 99'));
   });
   // A site with 120 models: its model heatmap is drawn as one bitmap (web/src/plot/mod.rs BITMAP_CELLS).
   synth = path.join(broken, 'synth');
@@ -83,6 +91,11 @@ async function drawn(p, figure) {
     for (let i = 0; i < d.length; i += 4 * 97) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
     return seen.size > 2;
   }, figure, { timeout: 30000 });
+}
+
+/** Waits until the pair view names its two groups (its data has arrived). */
+async function pairShown(p) {
+  await p.waitForFunction(() => / vs /.test(document.querySelector('#pair-h')?.textContent || ''), null, { timeout: 30000 });
 }
 
 async function loaded(p) {
@@ -136,13 +149,14 @@ test('clicking a heatmap cell opens the pair, and a permalink reopens it', async
   // The bottom-left cell is row n-1, column 0: two different groups.
   await p.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.75);
   await p.waitForURL(/view=pair/);
+  await pairShown(p);
   const url = p.url();
   const title = await p.textContent('#pair-h');
   assert.match(title, / vs /);
   await drawn(p, '#d-per-component');
   const fresh = await page();
   await fresh.goto(url);
-  await loaded(fresh);
+  await pairShown(fresh);
   await drawn(fresh, '#d-per-component');
   assert.equal(await fresh.textContent('#pair-h'), title);
   // The pair's D per component sums to the compare matrix's entry.
@@ -221,15 +235,15 @@ test('a bad URL parameter shows a notice and a sane default', async () => {
   assert.match(await q.textContent('main'), /no column "NoSuchColumn"/);
 });
 
-for (const [name, expect] of [
-  ['missing', /sketches-0000\.arrow: HTTP 404/],
-  ['corrupt', /sketches-0000\.arrow: sha256 .* does not match/],
-  ['truncated', /rollups\.arrow: 100 bytes, the manifest says \d+ \(truncated/],
-  ['badformat', /version 99 is not/],
+for (const [name, view, expect] of [
+  ['missing', 'compare', /model-counts-[0-9a-f]{16}\.arrow: HTTP 404/],
+  ['corrupt', 'model', /sketches-0000-[0-9a-f]{16}\.arrow: sha256 .* does not match/],
+  ['truncated', 'overview', /models-[0-9a-f]{16}\.arrow: 100 bytes, the manifest says \d+ \(truncated/],
+  ['badformat', 'overview', /version 99 is not/],
 ]) {
   test(`a ${name} file shows its error and a retry`, async () => {
     const p = await page();
-    await p.goto(`${server.url}/${name}/?view=compare`);
+    await p.goto(`${server.url}/${name}/?view=${view}`);
     await p.waitForSelector('#load-error', { timeout: 30000 });
     assert.match(await p.textContent('#load-error'), expect);
     assert.ok(await p.isVisible('#load-error button:has-text("Retry")'));
@@ -256,6 +270,7 @@ test('a 120-model heatmap is drawn as one bitmap, equals data-prep, and a cell o
   const box = await p.locator('#heatmap canvas').boundingBox();
   await p.mouse.click(box.x + box.width * 0.45, box.y + box.height * 0.6);
   await p.waitForURL(/view=pair/);
+  await pairShown(p);
   const [a, b] = (await p.textContent('#pair-h')).split(' vs ');
   assert.notEqual(a, b);
   await drawn(p, '#d-per-component');

@@ -1,9 +1,12 @@
-//! Loads the site data: manifest, then the tables (enough for every model-level view), then the
-//! sketch and sample chunks a few at a time. Progress counts bytes and files; every file is
-//! verified against the manifest before a number from it is shown, and the first failure stops
-//! loading with a message that names the file.
+//! Loads the site data on demand: the manifest and the models table at start (enough for the
+//! overview), then exactly the parts ([`Part`]) the view on screen asks for. Each file is
+//! verified against the manifest while it streams and joins the data only once it checks out; the
+//! first failure shows a message naming the file, with a retry. Progress counts the bytes of what
+//! is being fetched.
 
-use filterscope_site::{ChunkKind, Manifest, SiteData};
+use std::collections::BTreeSet;
+
+use filterscope_site::{Manifest, Part, SiteData, SiteError};
 use futures::StreamExt;
 use js_sys::Uint8Array;
 use leptos::prelude::*;
@@ -11,10 +14,13 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::Response;
 
-/// Chunks fetched at once: enough to hide latency, few enough that progress moves steadily.
-const PARALLEL: usize = 3;
+/// Files fetched at once: enough to hide latency, few enough that progress moves steadily.
+const PARALLEL: usize = 4;
 
-/// How far loading has come.
+/// Sample chunks kept in memory: a model view needs one or two; older ones are dropped.
+const KEEP_SAMPLE_CHUNKS: usize = 4;
+
+/// How far the current fetches have come.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Progress {
     pub bytes: u64,
@@ -24,34 +30,19 @@ pub struct Progress {
     pub done: bool,
 }
 
-/// How far loading has got. Views read the site through it (untracked) so they are recomputed a
-/// few times while loading, not once per arriving chunk: at full shape, re-projecting a group's
-/// samples for each of 42 chunks kept the main thread busy for 1.5 s.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Phase {
-    /// Nothing usable yet.
-    Empty,
-    /// Models, layers and rollups: model-level views can draw.
-    Tables,
-    /// Every per-layer sketch too: layer-level views can draw.
-    Sketches,
-    /// Every sample chunk too: filter grids and densities are complete.
-    Complete,
-}
-
 /// The loaded data and the loading state, shared by every view.
 #[derive(Clone, Copy)]
 pub struct Loader {
     pub site: RwSignal<Option<SiteData>>,
-    /// Changes only when [`Phase`] does; read the site untracked beside it.
-    pub phase: Memo<Phase>,
-    /// The tables are in (model-level queries can run).
-    pub tables_ready: Memo<bool>,
-    /// Every per-layer sketch is in (layer-level queries can run).
-    pub layers_ready: Memo<bool>,
+    /// Bumped when a part arrives, so that a query waiting for it runs again.
+    arrivals: RwSignal<u64>,
+    /// Parts being fetched.
+    in_flight: StoredValue<BTreeSet<Part>>,
+    /// Sample chunks in the order they arrived (the oldest are evicted first).
+    sample_order: StoredValue<Vec<Part>>,
     pub progress: RwSignal<Progress>,
     pub error: RwSignal<Option<String>>,
-    /// Bumped to restart loading (the retry button).
+    /// Bumped to retry (the retry button).
     pub attempt: RwSignal<u32>,
 }
 
@@ -75,12 +66,20 @@ pub fn data_base() -> String {
 async fn stream_bytes(
     url: &str,
     file: &str,
+    revalidate: bool,
     mut sink: impl FnMut(&[u8]) -> Result<(), String>,
 ) -> Result<(), String> {
     let window = web_sys::window().ok_or("no window")?;
-    let resp = JsFuture::from(window.fetch_with_str(url))
+    let init = web_sys::RequestInit::new();
+    if revalidate {
+        // The manifest names every other file by its content, so only it must be fresh.
+        init.set_cache(web_sys::RequestCache::NoCache);
+    }
+    let resp = JsFuture::from(window.fetch_with_str_and_init(url, &init))
         .await
-        .map_err(|_| format!("{file}: could not be fetched (network error or blocked by CORS)"))?;
+        .map_err(|_| {
+            format!("{file}: could not be fetched (offline, network error or blocked by CORS)")
+        })?;
     let resp: Response = resp
         .dyn_into()
         .map_err(|_| format!("{file}: not an HTTP response"))?;
@@ -113,9 +112,9 @@ async fn stream_bytes(
 }
 
 /// A whole (small) file.
-async fn fetch_bytes(url: &str, file: &str) -> Result<Vec<u8>, String> {
+async fn fetch_bytes(url: &str, file: &str, revalidate: bool) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
-    stream_bytes(url, file, |piece| {
+    stream_bytes(url, file, revalidate, |piece| {
         out.extend_from_slice(piece);
         Ok(())
     })
@@ -125,35 +124,26 @@ async fn fetch_bytes(url: &str, file: &str) -> Result<Vec<u8>, String> {
 
 impl Loader {
     pub fn new() -> Loader {
-        let site = RwSignal::new(None::<SiteData>);
-        let phase = Memo::new(move |_| {
-            site.with(|s| match s {
-                None => Phase::Empty,
-                Some(s) if s.loaded(ChunkKind::Sketches) && s.loaded(ChunkKind::Samples) => {
-                    Phase::Complete
-                }
-                Some(s) if s.loaded(ChunkKind::Sketches) => Phase::Sketches,
-                Some(_) => Phase::Tables,
-            })
-        });
         let l = Loader {
-            site,
-            phase,
-            tables_ready: Memo::new(move |_| phase.get() != Phase::Empty),
-            layers_ready: Memo::new(move |_| {
-                matches!(phase.get(), Phase::Sketches | Phase::Complete)
-            }),
+            site: RwSignal::new(None),
+            arrivals: RwSignal::new(0),
+            in_flight: StoredValue::new(BTreeSet::new()),
+            sample_order: StoredValue::new(Vec::new()),
             progress: RwSignal::new(Progress::default()),
             error: RwSignal::new(None),
             attempt: RwSignal::new(0),
         };
         Effect::new(move |_| {
             l.attempt.track();
-            l.site.set(None);
             l.error.set(None);
+            if l.site.with_untracked(|s| s.is_some()) {
+                // The manifest is in: queries ask again for what failed.
+                l.arrivals.update(|a| *a += 1);
+                return;
+            }
             l.progress.set(Progress::default());
             leptos::task::spawn_local(async move {
-                if let Err(e) = l.run(data_base()).await {
+                if let Err(e) = l.open(data_base()).await {
                     l.error.set(Some(e));
                 }
             });
@@ -161,129 +151,197 @@ impl Loader {
         l
     }
 
-    /// Reads the site for a memo: the memo follows the loading [`Phase`] (so it is recomputed a
-    /// few times while loading) and reads the site itself untracked (not once per chunk). `None`
-    /// until the tables are in. Every view reads the site through this or [`Loader::with_query`].
-    pub fn with_site<T>(&self, f: impl FnOnce(&SiteData) -> T) -> Option<T> {
-        let _ = self.phase.get();
-        self.site.with_untracked(|s| s.as_ref().map(f))
-    }
-
-    /// Reads the site for a memo that runs a grouping query over `by` and `filters`: the memo
-    /// follows only what that query needs (the tables for model-level queries, so a 647-group
-    /// heatmap is not recomputed when per-layer chunks arrive; every sketch chunk for layer-level
-    /// ones).
-    pub fn with_query<T>(
+    /// Runs `f` over the site once the parts `needs` names are loaded, fetching those that are
+    /// not: `None` while they load (or before the manifest is in), the query's result after. A
+    /// memo calling this runs again when a part it waits for arrives, not for unrelated ones.
+    pub fn query<T>(
         &self,
-        by: &str,
-        filters: &[filterscope_site::Where],
+        needs: impl FnOnce(&SiteData) -> Result<Vec<Part>, SiteError>,
         f: impl FnOnce(&SiteData) -> T,
-    ) -> Option<T> {
-        self.track_query(by, filters);
-        self.site.with_untracked(|s| s.as_ref().map(f))
-    }
-
-    fn track_query(&self, by: &str, filters: &[filterscope_site::Where]) {
-        let layers = self.site.with_untracked(|s| {
-            s.as_ref()
-                .map(|s| s.needs_layers(by, filters).unwrap_or(true))
-                .unwrap_or(true)
-        });
-        let _ = self.tables_ready.get();
-        if layers {
-            let _ = self.layers_ready.get();
+    ) -> Option<Result<T, String>> {
+        self.attempt.track();
+        let missing = self
+            .site
+            .with_untracked(|s| s.as_ref().map(|s| needs(s).map(|n| s.missing(&n))));
+        match missing {
+            None => {
+                // Before the manifest: wait for it.
+                self.site.track();
+                None
+            }
+            Some(Err(e)) => Some(Err(e.to_string())),
+            Some(Ok(m)) if !m.is_empty() => {
+                self.arrivals.track();
+                self.fetch(m);
+                None
+            }
+            Some(Ok(_)) => {
+                // Also follow a new site (a retry after the manifest failed).
+                self.site.with(|s| s.as_ref().map(|s| Ok(f(s))))
+            }
         }
     }
 
-    fn advance(&self, bytes: usize) {
-        self.progress.update(|p| {
-            p.bytes += bytes as u64;
-            p.files += 1;
-        });
+    /// Like [`Loader::query`] for reads that need only the manifest and models table.
+    pub fn with_site<T>(&self, f: impl FnOnce(&SiteData) -> T) -> Option<T> {
+        self.query(|_| Ok(vec![]), f).and_then(|r| r.ok())
     }
 
-    async fn run(self, base: String) -> Result<(), String> {
-        let json_bytes = fetch_bytes(&format!("{base}manifest.json"), "manifest.json").await?;
+    async fn open(self, base: String) -> Result<(), String> {
+        let manifest_url = crate::cache::absolute(&format!("{base}manifest.json"));
+        // The network's manifest when there is one (a new deploy replaces the old at once), the
+        // one kept from an earlier visit when offline.
+        let json_bytes = match fetch_bytes(&manifest_url, "manifest.json", true).await {
+            Ok(b) => {
+                crate::cache::put(&manifest_url, &b).await;
+                b
+            }
+            Err(e) => crate::cache::get(&manifest_url).await.ok_or(e)?,
+        };
         let json = String::from_utf8(json_bytes)
             .map_err(|_| "manifest.json: not UTF-8 text".to_string())?;
         let m = Manifest::parse(&json).map_err(|e| e.to_string())?;
-        let chunk_bytes: u64 = m
-            .sketches
-            .iter()
-            .chain(&m.samples)
-            .map(|c| c.entry.bytes)
-            .sum();
         self.progress.set(Progress {
             bytes: json.len() as u64,
-            total_bytes: json.len() as u64
-                + m.models.bytes
-                + m.layers.bytes
-                + m.rollups.bytes
-                + chunk_bytes,
+            total_bytes: json.len() as u64 + m.models.bytes,
             files: 1,
-            total_files: 4 + m.sketches.len() + m.samples.len(),
+            total_files: 2,
             done: false,
         });
-        let url = |f: &str| format!("{base}{f}");
-        let mut tables = Vec::new();
-        for e in [&m.models, &m.layers, &m.rollups] {
-            let b = fetch_bytes(&url(&e.file), &e.file).await?;
-            self.advance(b.len());
-            tables.push(b);
+        let models_url = crate::cache::absolute(&format!("{base}{}", m.models.file));
+        let (models, cached) = match crate::cache::get(&models_url).await {
+            Some(b) => (b, true),
+            None => (
+                fetch_bytes(&models_url, &m.models.file, false).await?,
+                false,
+            ),
+        };
+        let site = crate::timing::measure("filterscope:tables", || SiteData::new(&json, &models))
+            .map_err(|e| e.to_string())?;
+        if !cached {
+            crate::cache::put(&models_url, &models).await;
         }
-        let site = crate::timing::measure("filterscope:tables", || {
-            SiteData::new(&json, &tables[0], &tables[1], &tables[2])
-        })
-        .map_err(|e| e.to_string())?;
-        crate::timing::measure("filterscope:tables-shown", || self.site.set(Some(site)));
-        // Sketches first (layer views and layer filters need them), then samples.
-        let jobs: Vec<(ChunkKind, usize, String)> = m
-            .sketches
-            .iter()
-            .enumerate()
-            .map(|(k, c)| (ChunkKind::Sketches, k, c.entry.file.clone()))
-            .chain(
-                m.samples
-                    .iter()
-                    .enumerate()
-                    .map(|(k, c)| (ChunkKind::Samples, k, c.entry.file.clone())),
-            )
+        // Files of older deploys go; those of this manifest stay.
+        let keep = site
+            .all_parts()
+            .into_iter()
+            .filter_map(|p| site.entry(p).map(|e| e.file.clone()))
             .collect();
-        // Each chunk is verified and decoded while it downloads; its rows join the data only once
-        // the whole file has checked out against the manifest.
-        let site = self.site;
-        let progress = self.progress;
-        let mut fetched = futures::stream::iter(jobs.into_iter().map(|(kind, k, file)| {
-            let u = url(&file);
-            async move {
-                let mut incoming = site
-                    .with_untracked(|s| s.as_ref().expect("tables loaded").incoming_chunk(kind, k))
-                    .map_err(|e| e.to_string())?;
-                stream_bytes(&u, &file, |piece| {
-                    progress.update(|p| p.bytes += piece.len() as u64);
-                    incoming.push(piece).map_err(|e| e.to_string())
-                })
-                .await?;
-                let batches = incoming.finish().map_err(|e| e.to_string())?;
-                Ok::<_, String>((kind, k, batches))
-            }
-        }))
-        .buffer_unordered(PARALLEL);
-        while let Some(done) = fetched.next().await {
-            let (kind, k, batches) = done?;
-            let mut result = Ok(());
-            // Adding the rows and re-running what depends on them, as one task.
-            let _t = crate::timing::Span::new("filterscope:add-chunk");
-            self.site.update(|s| {
-                if let Some(s) = s {
-                    result = s.add_chunk_batches(kind, k, &batches);
-                }
-            });
-            result.map_err(|e| e.to_string())?;
-            self.progress.update(|p| p.files += 1);
+        let base_abs = crate::cache::absolute(&base);
+        leptos::task::spawn_local(async move { crate::cache::prune(&base_abs, &keep).await });
+        self.progress.update(|p| {
+            p.bytes += models.len() as u64;
+            p.files += 1;
+            p.done = true;
+        });
+        crate::timing::measure("filterscope:tables-shown", || self.site.set(Some(site)));
+        Ok(())
+    }
+
+    /// Starts fetching those of `parts` not already on their way (in a task of its own, as a
+    /// memo asks for it while it computes).
+    fn fetch(&self, parts: Vec<Part>) {
+        let l = *self;
+        leptos::task::spawn_local(async move { l.start(parts).await });
+    }
+
+    async fn start(self, parts: Vec<Part>) {
+        if self.error.get_untracked().is_some() {
+            // After a failure, fetch again only on a retry.
+            return;
         }
-        self.progress.update(|p| p.done = true);
-        crate::timing::mark_once("filterscope:loaded");
+        let new: Vec<Part> = self
+            .in_flight
+            .with_value(|f| parts.into_iter().filter(|p| !f.contains(p)).collect());
+        if new.is_empty() {
+            return;
+        }
+        let entries: Vec<(Part, filterscope_site::FileEntry)> = self.site.with_untracked(|s| {
+            let s = s.as_ref().expect("manifest loaded");
+            new.iter()
+                .filter_map(|&p| s.entry(p).map(|e| (p, e.clone())))
+                .collect()
+        });
+        self.in_flight
+            .update_value(|f| f.extend(new.iter().copied()));
+        self.progress.update(|p| {
+            if p.done {
+                *p = Progress::default();
+            }
+            p.total_bytes += entries.iter().map(|(_, e)| e.bytes).sum::<u64>();
+            p.total_files += entries.len();
+        });
+        let l = self;
+        let base = data_base();
+        {
+            let mut jobs = futures::stream::iter(entries.into_iter().map(|(part, e)| {
+                let url = crate::cache::absolute(&format!("{base}{}", e.file));
+                async move {
+                    let mut incoming = filterscope_site::IncomingFile::new(&e);
+                    // Verified bytes kept from an earlier visit, checked again all the same.
+                    if let Some(bytes) = crate::cache::get(&url).await {
+                        l.progress.update(|p| p.bytes += bytes.len() as u64);
+                        incoming.push(&bytes).map_err(|e| e.to_string())?;
+                        let batches = incoming.finish().map_err(|e| e.to_string())?;
+                        return Ok::<_, String>((part, batches));
+                    }
+                    // Decoded while it streams, and kept whole to be cached once it checks out.
+                    let mut whole = Vec::with_capacity(e.bytes.min(1 << 26) as usize);
+                    stream_bytes(&url, &e.file, false, |piece| {
+                        l.progress.update(|p| p.bytes += piece.len() as u64);
+                        whole.extend_from_slice(piece);
+                        incoming.push(piece).map_err(|e| e.to_string())
+                    })
+                    .await?;
+                    let batches = incoming.finish().map_err(|e| e.to_string())?;
+                    crate::cache::put(&url, &whole).await;
+                    Ok::<_, String>((part, batches))
+                }
+            }))
+            .buffer_unordered(PARALLEL);
+            while let Some(done) = jobs.next().await {
+                let result = match done {
+                    Ok((part, batches)) => l.add(part, batches),
+                    Err(e) => Err(e),
+                };
+                if let Err(e) = result {
+                    l.in_flight.update_value(|f| f.clear());
+                    l.progress.update(|p| p.done = true);
+                    l.error.set(Some(e));
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Adds a verified part, evicting the oldest sample chunks beyond [`KEEP_SAMPLE_CHUNKS`].
+    fn add(&self, part: Part, batches: Vec<arrow_array::RecordBatch>) -> Result<(), String> {
+        let _t = crate::timing::Span::new("filterscope:add-part");
+        let mut result = Ok(());
+        self.site.update_untracked(|s| {
+            if let Some(s) = s {
+                result = s.add(part, batches);
+                if result.is_ok() && matches!(part, Part::Samples(_)) {
+                    self.sample_order.update_value(|o| {
+                        o.push(part);
+                        while o.len() > KEEP_SAMPLE_CHUNKS {
+                            s.evict(o.remove(0));
+                        }
+                    });
+                }
+            }
+        });
+        result.map_err(|e| e.to_string())?;
+        self.in_flight.update_value(|f| {
+            f.remove(&part);
+        });
+        self.progress.update(|p| {
+            p.files += 1;
+            if self.in_flight.with_value(|f| f.is_empty()) {
+                p.done = true;
+            }
+        });
+        self.arrivals.update(|a| *a += 1);
         Ok(())
     }
 }

@@ -2,6 +2,7 @@
 //! browser with the same crates data-prep uses.
 
 mod app;
+mod cache;
 mod figure;
 mod loader;
 mod plot;
@@ -12,4 +13,5 @@ mod views;
 fn main() {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(app::App);
+    cache::register_service_worker();
 }

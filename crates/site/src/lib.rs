@@ -1,15 +1,13 @@
 //! Filterscope's site data: a `manifest.json` and LZ4-compressed Arrow IPC streams, and the queries
 //! over them (stats, compare, layers) that `data-prep` and the browser both run.
 //!
-//! Files of a site (docs/site-format.md has every column):
-//! - `manifest.json` ([`Manifest`]): counts, the global basis, the coefficient range, the file list
-//!   with sizes and sha256;
-//! - `models.arrow`: one row per model, every model-level meta column;
-//! - `layers.arrow`: one row per layer;
-//! - `rollups.arrow`: the sketch summed per (model, depth bucket), so every grouping by a model-level
-//!   column or by depth is an exact merge of a few thousand rows;
-//! - `sketches-*.arrow`: per-layer sketches and quality;
-//! - `samples-*.arrow`: per-layer seeded samples of raw filters.
+//! A site is split by what a view needs ([`Part`]), so that a browser fetches only that:
+//! `manifest.json` ([`Manifest`]: counts, the global basis, the coefficient range, every file with
+//! its size and sha256) and the models table for every view; per-model histograms for comparisons
+//! by a model-level column; per-depth-bucket and per-(model, bucket) sketches for depth; the layers
+//! table, layer quality, per-layer sketch and sample chunks for the layer-level, pair and model
+//! views. docs/site-format.md has every file and column. [`SiteData::compare_needs`] and its
+//! siblings say which parts a query reads; the query refuses to run without them.
 #![deny(missing_docs)]
 
 mod columns;
@@ -17,15 +15,19 @@ mod ipc;
 mod manifest;
 mod query;
 mod site_data;
+mod sketch_cols;
 mod tables;
 mod writer;
 
 pub use ipc::{read_batches, sha256_hex, write_stream, IncomingFile};
 pub use manifest::{BasisJson, ChunkEntry, FileEntry, Manifest, FORMAT, FORMAT_VERSION};
 pub use query::{Comparison, Group, LayerReport, StatsReport, Where};
-pub use site_data::{ChunkKind, SiteData};
-pub use tables::{LayerRow, LayerSketch, ModelRow, Rollup, SampleRow, Tables};
-pub use writer::{encode_site, rollups, SiteContent, LAYERS_PER_CHUNK};
+pub use site_data::{Part, SiteData};
+pub use sketch_cols::Has;
+pub use tables::{
+    DepthRow, LayerRow, LayerSketch, ModelRow, ModelTotals, Rollup, SampleRow, Tables,
+};
+pub use writer::{encode_site, rollups, SiteContent, LAYERS_PER_CHUNK, LITE_PER_LAYER};
 
 /// What to do about a site of another version of this format.
 fn rebuild_hint(found: &str, version: u32) -> &'static str {

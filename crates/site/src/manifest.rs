@@ -7,10 +7,11 @@ use crate::{sha256_hex, SiteError};
 
 /// The `format` field every manifest carries.
 pub const FORMAT: &str = "filterscope-site";
-/// The version of the layout this crate reads and writes. Version 2 records the build's precision
-/// and label cleaning, and its D follows the notebook's density-based distributions; a version 1
-/// site must be rebuilt rather than read with numbers that mean something else.
-pub const FORMAT_VERSION: u32 = 2;
+/// The version of the layout this crate reads and writes. Version 3 splits the data by what a view
+/// needs (so a visit fetches only that), names files by their content and narrows counts; version
+/// 2 recorded the build's precision and label cleaning and moved D to the notebook's density-based
+/// distributions. An older site must be rebuilt rather than read with another layout's meaning.
+pub const FORMAT_VERSION: u32 = 3;
 
 /// A file of the site with its size and hash.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -135,19 +136,31 @@ pub struct Manifest {
     pub model_columns: Vec<String>,
     /// Meta columns that vary within a model (extra string columns of the layers table).
     pub layer_columns: Vec<String>,
-    /// Filters sampled per layer (at most).
+    /// Filters sampled per layer (at most) in the sample chunks.
     pub sample_per_layer: u64,
+    /// Of those, filters per layer (at most) in the lite samples.
+    pub lite_per_layer: u64,
     /// The sampling seed.
     pub sample_seed: u64,
-    /// models.arrow
+    /// Models with their meta values, layer and filter totals: every view needs it.
     pub models: FileEntry,
-    /// layers.arrow
-    pub layers: FileEntry,
-    /// rollups.arrow
+    /// Each model's histograms: every comparison by a model-level column.
+    pub model_counts: FileEntry,
+    /// Each model's moments of the scaled filters: the subset PCA of model-level groups.
+    pub model_moments: FileEntry,
+    /// The sketch of each depth bucket over all models: grouping by depth without filters.
+    pub depths: FileEntry,
+    /// The sketch of each (model, depth bucket): depth crossed with a model-level column.
     pub rollups: FileEntry,
-    /// Per-layer sketch chunks, in layer order.
+    /// One row per layer: layer-level columns and filters, the pair and model views.
+    pub layers: FileEntry,
+    /// Every layer's quality: the pair view's layer scatter.
+    pub quality: FileEntry,
+    /// A few sampled filters of every layer: the pair view's filter grids and densities.
+    pub lite_samples: FileEntry,
+    /// Per-layer sketch chunks, in layer order, each holding whole models where it can.
     pub sketches: Vec<ChunkEntry>,
-    /// Per-layer sample chunks, in layer order.
+    /// Per-layer sample chunks, the same layer ranges as the sketch chunks.
     pub samples: Vec<ChunkEntry>,
 }
 

@@ -8,7 +8,7 @@ use filterscope_stats::{depth_bucket, drift_matrix, Histograms, Sketch, DEPTH_LA
 use serde::Serialize;
 
 use crate::tables::LayerRow;
-use crate::{ChunkKind, SiteData, SiteError};
+use crate::{Part, SiteData, SiteError};
 
 /// A `COLUMN=VALUE` condition (`COLUMN:VALUE` is read the same way: the URL writes that form, the
 /// command line the first; both are accepted everywhere). Conditions on the same column are
@@ -156,6 +156,19 @@ impl Conditions {
     }
 }
 
+/// Which rows answer a grouping: the smallest table that can.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    /// Per-model sketches: model-level grouping and filters, depth in neither.
+    Models,
+    /// Per-bucket sketches: by depth, no filter.
+    Depths,
+    /// Per (model, bucket) sketches: depth crossed with model-level columns.
+    Rollups,
+    /// Per-layer sketches: any layer-level column.
+    Layers,
+}
+
 impl SiteData {
     /// Columns a comparison can group or filter by.
     pub fn columns(&self) -> Vec<String> {
@@ -213,76 +226,178 @@ impl SiteData {
         }
     }
 
+    fn source(&self, by: Key, conds: &Conditions) -> Source {
+        if !(by.model_level() && conds.model_level()) {
+            return Source::Layers;
+        }
+        let depth_filtered = conds.0.iter().any(|(k, _)| *k == Key::Depth);
+        match (by == Key::Depth, depth_filtered) {
+            (false, false) => Source::Models,
+            (true, false) if conds.0.is_empty() => Source::Depths,
+            _ => Source::Rollups,
+        }
+    }
+
+    /// The parts grouping by `by` under `filters` reads; with `moments`, also those holding the
+    /// groups' moments (for a subset PCA).
+    pub fn group_needs(
+        &self,
+        by: &str,
+        filters: &[Where],
+        moments: bool,
+    ) -> Result<Vec<Part>, SiteError> {
+        let by_key = self.key(by)?;
+        let conds = self.conditions(filters)?;
+        Ok(match self.source(by_key, &conds) {
+            Source::Models if moments => vec![Part::ModelCounts, Part::ModelMoments],
+            Source::Models => vec![Part::ModelCounts],
+            Source::Depths => vec![Part::Depths],
+            Source::Rollups => vec![Part::Rollups],
+            Source::Layers => {
+                let mut v = vec![Part::Layers];
+                v.extend((0..self.manifest.sketches.len()).map(Part::Sketches));
+                v
+            }
+        })
+    }
+
+    /// The parts [`SiteData::compare`] reads for `by` under `filters`.
+    pub fn compare_needs(&self, by: &str, filters: &[Where]) -> Result<Vec<Part>, SiteError> {
+        self.group_needs(by, filters, false)
+    }
+
+    /// An error naming what of `parts` is not loaded, if anything.
+    pub fn require(&self, parts: &[Part]) -> Result<(), SiteError> {
+        match self.missing(parts).first() {
+            None => Ok(()),
+            Some(p) => Err(SiteError::NotLoaded(
+                self.entry(*p)
+                    .map(|e| e.file.clone())
+                    .unwrap_or_else(|| format!("{p:?}")),
+            )),
+        }
+    }
+
     /// The merged sketch of each group of `by` among the layers that pass `filters`, in the order
-    /// `compare` reports them. Groups by model-level columns and depth merge rollups; others
-    /// need every sketch chunk.
+    /// `compare` reports them, from the smallest table that answers it ([`SiteData::group_needs`]
+    /// says which; an error names a needed part that is not loaded). Moments are merged only if
+    /// their part is loaded too.
     pub fn group_sketches(&self, by: &str, filters: &[Where]) -> Result<Vec<Group>, SiteError> {
+        self.require(&self.group_needs(by, filters, false)?)?;
         let by_key = self.key(by)?;
         let conds = self.conditions(filters)?;
         let passes = |value: &dyn Fn(Key) -> String| conds.pass(value);
         // Depth groups sort by bucket, others by the label's bytes.
-        let mut groups: BTreeMap<(usize, String), Sketch> = BTreeMap::new();
-        let mut add = |label: String, bucket: usize, s: &Sketch| {
+        #[derive(Default)]
+        struct Acc {
+            sketch: Sketch,
+            models: BTreeSet<u32>,
+            n_models: u64,
+            n_layers: u64,
+        }
+        let mut groups: BTreeMap<(usize, String), Acc> = BTreeMap::new();
+        let mut add = |label: String,
+                       bucket: usize,
+                       s: &Sketch,
+                       model: Option<u32>,
+                       n_models: u64,
+                       n_layers: u64| {
             if label.is_empty() {
                 return;
             }
             let order = if by_key == Key::Depth { bucket } else { 0 };
-            groups.entry((order, label)).or_default().merge(s);
+            let a = groups.entry((order, label)).or_default();
+            a.sketch.merge(s);
+            match model {
+                Some(m) => {
+                    a.models.insert(m);
+                }
+                None => a.n_models += n_models,
+            }
+            a.n_layers += n_layers;
         };
-        if by_key.model_level() && conds.model_level() {
-            for r in &self.rollups {
-                let b = r.bucket as usize;
-                if passes(&|k| self.value(k, r.model, b, None)) {
-                    add(self.value(by_key, r.model, b, None), b, &r.sketch);
+        match self.source(by_key, &conds) {
+            Source::Models => {
+                for (m, s) in self.model_sketches.iter().enumerate() {
+                    let m = m as u32;
+                    if passes(&|k| self.value(k, m, 0, None)) {
+                        add(
+                            self.value(by_key, m, 0, None),
+                            0,
+                            s,
+                            Some(m),
+                            0,
+                            self.totals[m as usize].n_layers,
+                        );
+                    }
                 }
             }
-        } else {
-            if !self.loaded(ChunkKind::Sketches) {
-                return Err(SiteError::NotLoaded("per-layer sketches".into()));
-            }
-            for (i, l) in self.layers.iter().enumerate() {
-                let b = depth_bucket(l.conv_depth_norm).unwrap_or(0);
-                let s = &self.sketches[i].as_ref().expect("all chunks loaded").sketch;
-                if passes(&|k| self.value(k, l.model, b, Some(l))) {
-                    add(self.value(by_key, l.model, b, Some(l)), b, s);
+            Source::Depths => {
+                for r in &self.depths {
+                    let b = r.bucket as usize;
+                    add(
+                        DEPTH_LABELS[b].to_string(),
+                        b,
+                        &r.sketch,
+                        None,
+                        r.n_models,
+                        r.n_layers,
+                    );
                 }
             }
-        }
-        // Models and layers per group, from the layers table (always loaded).
-        let mut members: BTreeMap<String, (BTreeSet<u32>, u64)> = BTreeMap::new();
-        for l in &self.layers {
-            let b = depth_bucket(l.conv_depth_norm).unwrap_or(0);
-            if passes(&|k| self.value(k, l.model, b, Some(l))) {
-                let e = members
-                    .entry(self.value(by_key, l.model, b, Some(l)))
-                    .or_default();
-                e.0.insert(l.model);
-                e.1 += 1;
+            Source::Rollups => {
+                for r in &self.rollups {
+                    let b = r.bucket as usize;
+                    if passes(&|k| self.value(k, r.model, b, None)) {
+                        add(
+                            self.value(by_key, r.model, b, None),
+                            b,
+                            &r.sketch,
+                            Some(r.model),
+                            0,
+                            r.n_layers,
+                        );
+                    }
+                }
+            }
+            Source::Layers => {
+                for (i, l) in self.layers.iter().enumerate() {
+                    let b = depth_bucket(l.conv_depth_norm).unwrap_or(0);
+                    let s = &self.sketches[i].as_ref().expect("all chunks loaded").sketch;
+                    if passes(&|k| self.value(k, l.model, b, Some(l))) {
+                        add(
+                            self.value(by_key, l.model, b, Some(l)),
+                            b,
+                            s,
+                            Some(l.model),
+                            0,
+                            1,
+                        );
+                    }
+                }
             }
         }
         Ok(groups
             .into_iter()
-            .filter(|(_, s)| s.n() > 0)
-            .map(|((_, label), sketch)| {
-                let (models, n_layers) = members.remove(&label).unwrap_or_default();
-                Group {
-                    n_models: models.len() as u64,
-                    n_layers,
-                    label,
-                    sketch,
-                }
+            .filter(|(_, a)| a.sketch.n() > 0)
+            .map(|((_, label), a)| Group {
+                n_models: a.n_models + a.models.len() as u64,
+                n_layers: a.n_layers,
+                label,
+                sketch: a.sketch,
             })
             .collect())
     }
 
     /// Indices of the layers in group `label` of `by` among those passing `filters` (from the
-    /// layers table; a layer-level grouping needs no sketch for this).
+    /// layers table, which must be loaded; a grouping needs no sketch for this).
     pub fn group_layers(
         &self,
         by: &str,
         filters: &[Where],
         label: &str,
     ) -> Result<Vec<usize>, SiteError> {
+        self.require(&[Part::Layers])?;
         let by_key = self.key(by)?;
         let conds = self.conditions(filters)?;
         Ok(self
@@ -298,28 +413,56 @@ impl SiteData {
             .collect())
     }
 
-    /// Whether grouping by `by` under `filters` needs the per-layer sketches; if not, the rollups
-    /// (loaded first) answer it.
+    /// Whether grouping by `by` under `filters` needs the per-layer sketches.
     pub fn needs_layers(&self, by: &str, filters: &[Where]) -> Result<bool, SiteError> {
         Ok(!(self.key(by)?.model_level() && self.conditions(filters)?.model_level()))
     }
 
-    /// The sketch of every layer, merged (the whole DB).
-    pub fn global_sketch(&self) -> Sketch {
+    /// The sketch of every layer, merged (the whole DB), from the depth table.
+    pub fn global_sketch(&self) -> Result<Sketch, SiteError> {
+        self.require(&[Part::Depths])?;
         let mut s = Sketch::default();
-        for r in &self.rollups {
+        for r in &self.depths {
             s.merge(&r.sketch);
         }
-        s
+        Ok(s)
     }
 
-    /// The distinct values of a column among the layers, sorted as `compare` sorts groups.
+    /// The parts [`SiteData::column_values`] reads for `column`.
+    pub fn values_needs(&self, column: &str) -> Result<Vec<Part>, SiteError> {
+        Ok(match self.key(column)? {
+            Key::Model | Key::ModelColumn(_) => vec![],
+            Key::Depth => vec![Part::Depths],
+            _ => vec![Part::Layers],
+        })
+    }
+
+    /// The distinct values of a column among the layers, sorted as `compare` sorts groups (from
+    /// the tables: [`SiteData::values_needs`] says which).
     pub fn column_values(&self, column: &str) -> Result<Vec<String>, SiteError> {
-        Ok(self
-            .group_sketches(column, &[])?
-            .into_iter()
-            .map(|g| g.label)
-            .collect())
+        self.require(&self.values_needs(column)?)?;
+        let key = self.key(column)?;
+        let set: BTreeSet<String> = match key {
+            Key::Depth => {
+                return Ok(self
+                    .depths
+                    .iter()
+                    .filter(|r| r.sketch.n() > 0)
+                    .map(|r| DEPTH_LABELS[r.bucket as usize].to_string())
+                    .collect())
+            }
+            Key::Model | Key::ModelColumn(_) => (0..self.models.len() as u32)
+                .filter(|&m| self.totals[m as usize].n_filters > 0)
+                .map(|m| self.value(key, m, 0, None))
+                .collect(),
+            _ => self
+                .layers
+                .iter()
+                .filter(|l| l.n_filters > 0)
+                .map(|l| self.value(key, l.model, 0, Some(l)))
+                .collect(),
+        };
+        Ok(set.into_iter().filter(|v| !v.is_empty()).collect())
     }
 
     /// The D matrix between the groups of `by`.
@@ -350,27 +493,22 @@ impl SiteData {
         }
     }
 
-    /// Quality of every layer, in layer_id order. Needs every sketch chunk.
+    /// Quality of every layer, in layer_id order. Needs the layers and quality tables.
     pub fn layer_reports(&self) -> Result<Vec<LayerReport>, SiteError> {
-        if !self.loaded(ChunkKind::Sketches) {
-            return Err(SiteError::NotLoaded("per-layer sketches".into()));
-        }
+        self.require(&[Part::Layers, Part::Quality])?;
         let mut out: Vec<LayerReport> = self
             .layers
             .iter()
-            .zip(&self.sketches)
-            .map(|(l, s)| {
-                let q = &s.as_ref().expect("all chunks loaded").quality;
-                LayerReport {
-                    layer_id: l.layer_id,
-                    model: self.models[l.model as usize].name.clone(),
-                    n: q.n,
-                    sparsity: q.sparsity,
-                    variance_entropy: q.variance_entropy,
-                    variance_entropy_ratio: q.entropy_ratio,
-                    degenerated: q.degenerated,
-                    orthogonality: q.orthogonality,
-                }
+            .zip(&self.quality)
+            .map(|(l, q)| LayerReport {
+                layer_id: l.layer_id,
+                model: self.models[l.model as usize].name.clone(),
+                n: q.n,
+                sparsity: q.sparsity,
+                variance_entropy: q.variance_entropy,
+                variance_entropy_ratio: q.entropy_ratio,
+                degenerated: q.degenerated,
+                orthogonality: q.orthogonality,
             })
             .collect();
         out.sort_by_key(|r| r.layer_id);

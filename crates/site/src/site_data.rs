@@ -1,37 +1,47 @@
-//! Site data in memory: the manifest and tables, verified and decoded, then the per-layer
-//! chunks as they arrive. The queries over it are in `query.rs`.
+//! Site data in memory: the manifest and the models table first, then whichever other parts the
+//! views ask for, each verified and decoded as it arrives. The queries over it are in `query.rs`;
+//! which parts a query needs is decided there too, so a browser fetches exactly those.
+
+use std::collections::BTreeSet;
 
 use arrow_array::RecordBatch;
-use filterscope_stats::{Basis, BinRule, Precision, DEPTH_BUCKETS};
+use filterscope_stats::{Basis, BinRule, LayerQuality, Precision, Sketch, DEPTH_BUCKETS};
 
-use crate::tables::{LayerRow, LayerSketch, ModelRow, Rollup, SampleRow, Tables};
-use crate::{read_batches, ChunkEntry, IncomingFile, Manifest, SiteError};
+use crate::sketch_cols::Has;
+use crate::tables::{
+    DepthRow, LayerRow, LayerSketch, ModelRow, ModelTotals, Rollup, SampleRow, Tables,
+};
+use crate::{read_batches, FileEntry, IncomingFile, Manifest, SiteError};
 
-/// The two kinds of per-layer chunk a site streams after its tables.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChunkKind {
-    /// Per-layer sketches and quality (`sketches-NNNN.arrow`).
-    Sketches,
-    /// Per-layer sampled filters (`samples-NNNN.arrow`).
-    Samples,
+/// One file of a site beyond the manifest: what a query can need.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Part {
+    /// Models, their meta values and totals. Loaded with the manifest.
+    Models,
+    /// Each model's histograms.
+    ModelCounts,
+    /// Each model's scaled moments.
+    ModelMoments,
+    /// Each depth bucket's sketch over all models.
+    Depths,
+    /// Each (model, depth bucket)'s sketch.
+    Rollups,
+    /// The layers table.
+    Layers,
+    /// Every layer's quality.
+    Quality,
+    /// A few sampled filters of every layer.
+    LiteSamples,
+    /// Per-layer sketch chunk k.
+    Sketches(usize),
+    /// Per-layer sample chunk k.
+    Samples(usize),
 }
 
-impl ChunkKind {
-    /// Both kinds, in the order they load.
-    pub const ALL: [ChunkKind; 2] = [ChunkKind::Sketches, ChunkKind::Samples];
-
-    fn name(self) -> &'static str {
-        match self {
-            ChunkKind::Sketches => "sketch",
-            ChunkKind::Samples => "sample",
-        }
-    }
-}
-
-/// Site data decoded in memory. Tables first; sketch and sample chunks as they arrive.
+/// Site data decoded in memory: the manifest and models at first, other parts as they are added.
 ///
 /// ```
-/// use filterscope_site::{encode_site, LayerRow, LayerSketch, ModelRow, SiteContent, SiteData};
+/// use filterscope_site::{encode_site, LayerRow, LayerSketch, ModelRow, Part, SiteContent, SiteData};
 /// use filterscope_stats::{Basis, BinRule, LayerQuality, Moments, Precision, Sketch};
 ///
 /// // Two models of one 3x3 layer each, as data-prep would write them.
@@ -69,13 +79,17 @@ impl ChunkKind {
 ///     precision: Precision::F64, label_rules: vec![], sample_per_layer: 0, sample_seed: 0,
 /// }, 1024).unwrap();
 ///
-/// // What the browser does: the manifest and three small tables first...
+/// // What the browser does: the manifest and the models table first...
 /// let get = |name: &str| files.iter().find(|(n, _)| n == name).unwrap().1.as_slice();
-/// let site = SiteData::new(
-///     std::str::from_utf8(get("manifest.json")).unwrap(),
-///     get("models.arrow"), get("layers.arrow"), get("rollups.arrow"),
-/// ).unwrap();
-/// // ...which answer every model-level comparison exactly.
+/// let json = std::str::from_utf8(get("manifest.json")).unwrap();
+/// let mut site = SiteData::new(json, get(&SiteData::entry_of(json, Part::Models))).unwrap();
+/// // ...then the parts a query needs: here the models' histograms.
+/// let needs = site.compare_needs("Task", &[]).unwrap();
+/// assert_eq!(needs, [Part::ModelCounts]);
+/// for p in needs {
+///     let file = site.entry(p).unwrap().file.clone();
+///     site.add_bytes(p, get(&file)).unwrap();
+/// }
 /// let c = site.compare("Task", &[]).unwrap();
 /// assert_eq!(c.groups, ["Classification", "Segmentation"]);
 /// assert!(c.d[0][1] > 0.0 && c.d[0][1] == c.d[1][0]);
@@ -86,55 +100,25 @@ pub struct SiteData {
     pub manifest: Manifest,
     /// Models, in the order of the models table.
     pub models: Vec<ModelRow>,
-    /// Layers, in the order of the layers table.
+    /// Each model's layer and filter count.
+    pub totals: Vec<ModelTotals>,
+    /// Layers, in the order of the layers table (empty until [`Part::Layers`] is added).
     pub layers: Vec<LayerRow>,
-    /// Per (model, depth bucket) sketches.
-    pub rollups: Vec<Rollup>,
+    pub(crate) model_sketches: Vec<Sketch>,
+    pub(crate) depths: Vec<DepthRow>,
+    pub(crate) rollups: Vec<Rollup>,
+    pub(crate) quality: Vec<LayerQuality>,
     pub(crate) sketches: Vec<Option<LayerSketch>>,
     pub(crate) samples: Vec<Vec<SampleRow>>,
-    pub(crate) sketch_chunks: Vec<bool>,
-    pub(crate) sample_chunks: Vec<bool>,
+    pub(crate) lite: Vec<Vec<SampleRow>>,
+    pub(crate) loaded: BTreeSet<Part>,
     pub(crate) basis: Basis,
     pub(crate) rule: BinRule,
     pub(crate) precision: Precision,
 }
 
-/// The rows of chunk `k` of a manifest list, decoded from its verified batches, with the chunk's
-/// file name and layer range (which the caller checks the rows against).
-type ChunkRows<T> = (String, std::ops::Range<u64>, Vec<T>);
-
-fn decode_chunk<T>(
-    list: &[ChunkEntry],
-    kind: &str,
-    k: usize,
-    batches: &[RecordBatch],
-    decode: impl Fn(&str, &RecordBatch) -> Result<Vec<T>, SiteError>,
-) -> Result<ChunkRows<T>, SiteError> {
-    let c = chunk_entry(list, kind, k)?;
-    let mut rows = Vec::new();
-    for b in batches {
-        rows.extend(decode(&c.entry.file, b)?);
-    }
-    Ok((
-        c.entry.file.clone(),
-        c.first_layer..c.first_layer + c.layers,
-        rows,
-    ))
-}
-
-/// Entry `k` of a manifest's chunk list.
-fn chunk_entry<'a>(
-    list: &'a [ChunkEntry],
-    kind: &str,
-    k: usize,
-) -> Result<&'a ChunkEntry, SiteError> {
-    list.get(k)
-        .ok_or_else(|| SiteError::Query(format!("no {kind} chunk {k}")))
-}
-
 /// The single record batch of a table file (the writer puts each table in one batch).
-fn one_batch(file: &str, bytes: &[u8]) -> Result<arrow_array::RecordBatch, SiteError> {
-    let mut batches = read_batches(file, bytes)?;
+fn one_batch(file: &str, mut batches: Vec<RecordBatch>) -> Result<RecordBatch, SiteError> {
     if batches.len() != 1 {
         return Err(SiteError::Table {
             file: file.to_string(),
@@ -144,69 +128,85 @@ fn one_batch(file: &str, bytes: &[u8]) -> Result<arrow_array::RecordBatch, SiteE
     Ok(batches.remove(0))
 }
 
+fn table_err(file: &str, problem: String) -> SiteError {
+    SiteError::Table {
+        file: file.to_string(),
+        problem,
+    }
+}
+
 impl SiteData {
-    /// Decodes the manifest and the three small tables, verifying each against the manifest.
-    pub fn new(
-        manifest_json: &str,
-        models: &[u8],
-        layers: &[u8],
-        rollups: &[u8],
-    ) -> Result<Self, SiteError> {
+    /// The file name of `part` in a manifest's JSON (for fetching the models table beside it).
+    pub fn entry_of(manifest_json: &str, part: Part) -> String {
+        Manifest::parse(manifest_json)
+            .ok()
+            .and_then(|m| Self::entry_in(&m, part).map(|e| e.file.clone()))
+            .unwrap_or_default()
+    }
+
+    fn entry_in(m: &Manifest, part: Part) -> Option<&FileEntry> {
+        Some(match part {
+            Part::Models => &m.models,
+            Part::ModelCounts => &m.model_counts,
+            Part::ModelMoments => &m.model_moments,
+            Part::Depths => &m.depths,
+            Part::Rollups => &m.rollups,
+            Part::Layers => &m.layers,
+            Part::Quality => &m.quality,
+            Part::LiteSamples => &m.lite_samples,
+            Part::Sketches(k) => &m.sketches.get(k)?.entry,
+            Part::Samples(k) => &m.samples.get(k)?.entry,
+        })
+    }
+
+    /// Decodes the manifest and the models table (verified against it): enough for the overview.
+    pub fn new(manifest_json: &str, models: &[u8]) -> Result<Self, SiteError> {
         let manifest = Manifest::parse(manifest_json)?;
+        let file = manifest.models.file.clone();
         manifest.models.verify(models)?;
-        manifest.layers.verify(layers)?;
-        manifest.rollups.verify(rollups)?;
-        let models = Tables::decode_models(
-            &manifest.models.file,
-            &one_batch(&manifest.models.file, models)?,
+        let (models, totals) = Tables::decode_models(
+            &file,
+            &one_batch(&file, read_batches(&file, models)?)?,
             &manifest.model_columns,
         )?;
-        let layers = Tables::decode_layers(
-            &manifest.layers.file,
-            &one_batch(&manifest.layers.file, layers)?,
-            &manifest.layer_columns,
-        )?;
-        let rollups = Tables::decode_rollups(
-            &manifest.rollups.file,
-            &one_batch(&manifest.rollups.file, rollups)?,
-        )?;
-        let n_layers = layers.len();
-        if n_layers as u64 != manifest.n_layers || models.len() as u64 != manifest.n_models {
-            return Err(SiteError::Table {
-                file: manifest.layers.file.clone(),
-                problem: format!(
-                    "{} layers and {} models, the manifest says {} and {}",
-                    n_layers,
+        if models.len() as u64 != manifest.n_models {
+            return Err(table_err(
+                &file,
+                format!(
+                    "{} models, the manifest says {}",
                     models.len(),
-                    manifest.n_layers,
                     manifest.n_models
                 ),
-            });
+            ));
         }
-        if let Some(r) = rollups
-            .iter()
-            .find(|r| r.model as usize >= models.len() || r.bucket as usize >= DEPTH_BUCKETS)
-        {
-            return Err(SiteError::Table {
-                file: manifest.rollups.file.clone(),
-                problem: format!(
-                    "row for model {} bucket {} is out of range",
-                    r.model, r.bucket
+        let layers: u64 = totals.iter().map(|t| t.n_layers).sum();
+        let filters: u64 = totals.iter().map(|t| t.n_filters).sum();
+        if layers != manifest.n_layers || filters != manifest.n_filters {
+            return Err(table_err(
+                &file,
+                format!(
+                    "totals of {layers} layers and {filters} filters, the manifest says {} and {}",
+                    manifest.n_layers, manifest.n_filters
                 ),
-            });
+            ));
         }
+        let n_layers = manifest.n_layers as usize;
         Ok(Self {
             basis: manifest.basis(),
             rule: manifest.bin_rule()?,
             precision: manifest.precision()?,
             sketches: vec![None; n_layers],
             samples: vec![Vec::new(); n_layers],
-            sketch_chunks: vec![false; manifest.sketches.len()],
-            sample_chunks: vec![false; manifest.samples.len()],
+            lite: Vec::new(),
+            layers: Vec::new(),
+            model_sketches: vec![Sketch::default(); models.len()],
+            depths: Vec::new(),
+            rollups: Vec::new(),
+            quality: Vec::new(),
+            loaded: BTreeSet::from([Part::Models]),
             manifest,
             models,
-            layers,
-            rollups,
+            totals,
         })
     }
 
@@ -225,95 +225,261 @@ impl SiteData {
         self.precision
     }
 
-    /// The manifest's list of chunks of `kind`.
-    pub fn chunks(&self, kind: ChunkKind) -> &[ChunkEntry] {
-        match kind {
-            ChunkKind::Sketches => &self.manifest.sketches,
-            ChunkKind::Samples => &self.manifest.samples,
-        }
+    /// The manifest's entry for `part` (None for a chunk it does not list).
+    pub fn entry(&self, part: Part) -> Option<&FileEntry> {
+        Self::entry_in(&self.manifest, part)
     }
 
-    /// Starts receiving chunk `k` of `kind` (as listed in the manifest), to be pushed piece by
-    /// piece.
-    pub fn incoming_chunk(&self, kind: ChunkKind, k: usize) -> Result<IncomingFile, SiteError> {
-        Ok(IncomingFile::new(
-            &chunk_entry(self.chunks(kind), kind.name(), k)?.entry,
-        ))
+    /// Every part the manifest lists.
+    pub fn all_parts(&self) -> Vec<Part> {
+        let mut v = vec![
+            Part::Models,
+            Part::ModelCounts,
+            Part::ModelMoments,
+            Part::Depths,
+            Part::Rollups,
+            Part::Layers,
+            Part::Quality,
+            Part::LiteSamples,
+        ];
+        v.extend((0..self.manifest.sketches.len()).map(Part::Sketches));
+        v.extend((0..self.manifest.samples.len()).map(Part::Samples));
+        v
     }
 
-    /// Adds the verified batches of chunk `k` of `kind` ([`IncomingFile::finish`]).
-    pub fn add_chunk_batches(
-        &mut self,
-        kind: ChunkKind,
-        k: usize,
-        batches: &[RecordBatch],
-    ) -> Result<(), SiteError> {
-        match kind {
-            ChunkKind::Sketches => self.add_sketch_batches(k, batches),
-            ChunkKind::Samples => self.add_sample_batches(k, batches),
-        }
+    /// Whether `part` has been added.
+    pub fn has(&self, part: Part) -> bool {
+        self.loaded.contains(&part)
     }
 
-    fn add_sketch_batches(&mut self, k: usize, batches: &[RecordBatch]) -> Result<(), SiteError> {
-        let (file, range, rows) = decode_chunk(
-            &self.manifest.sketches,
-            ChunkKind::Sketches.name(),
-            k,
-            batches,
-            Tables::decode_layer_sketches,
-        )?;
-        if rows.len() as u64 != range.end - range.start
-            || rows.iter().any(|(l, _)| !range.contains(&(*l as u64)))
-        {
-            return Err(SiteError::Table {
-                file,
-                problem: format!("rows do not cover layers {range:?}"),
-            });
-        }
-        for (l, s) in rows {
-            self.sketches[l as usize] = Some(s);
-        }
-        self.sketch_chunks[k] = true;
-        Ok(())
+    /// Those of `parts` not added yet, in order.
+    pub fn missing(&self, parts: &[Part]) -> Vec<Part> {
+        parts.iter().copied().filter(|p| !self.has(*p)).collect()
     }
 
-    fn add_sample_batches(&mut self, k: usize, batches: &[RecordBatch]) -> Result<(), SiteError> {
-        let (file, range, rows) = decode_chunk(
-            &self.manifest.samples,
-            ChunkKind::Samples.name(),
-            k,
-            batches,
-            Tables::decode_samples,
-        )?;
-        if let Some(r) = rows.iter().find(|r| !range.contains(&(r.layer as u64))) {
-            return Err(SiteError::Table {
-                file,
-                problem: format!("sample of layer {} outside {range:?}", r.layer),
-            });
-        }
-        for r in rows {
-            let l = r.layer as usize;
-            self.samples[l].push(r);
-        }
-        self.sample_chunks[k] = true;
-        Ok(())
+    /// Starts receiving `part`, to be pushed piece by piece.
+    pub fn incoming(&self, part: Part) -> Result<IncomingFile, SiteError> {
+        let e = self
+            .entry(part)
+            .ok_or_else(|| SiteError::Query(format!("the manifest lists no {part:?}")))?;
+        Ok(IncomingFile::new(e))
     }
 
-    /// Verifies and decodes chunk `k` of `kind` from all its bytes.
-    pub fn add_chunk(&mut self, kind: ChunkKind, k: usize, bytes: &[u8]) -> Result<(), SiteError> {
-        let mut f = self.incoming_chunk(kind, k)?;
+    /// Verifies and adds `part` from all its bytes.
+    pub fn add_bytes(&mut self, part: Part, bytes: &[u8]) -> Result<(), SiteError> {
+        let mut f = self.incoming(part)?;
         f.push(bytes)?;
-        self.add_chunk_batches(kind, k, &f.finish()?)
+        self.add(part, f.finish()?)
     }
 
-    /// Whether every chunk of `kind` has been added.
-    pub fn loaded(&self, kind: ChunkKind) -> bool {
-        match kind {
-            ChunkKind::Sketches => &self.sketch_chunks,
-            ChunkKind::Samples => &self.sample_chunks,
+    /// Adds the verified batches of `part` ([`IncomingFile::finish`]). Nothing of a part whose
+    /// rows do not fit the manifest and the other tables is kept.
+    pub fn add(&mut self, part: Part, batches: Vec<RecordBatch>) -> Result<(), SiteError> {
+        let file = self
+            .entry(part)
+            .map(|e| e.file.clone())
+            .ok_or_else(|| SiteError::Query(format!("the manifest lists no {part:?}")))?;
+        let n_models = self.models.len();
+        let n_layers = self.manifest.n_layers as usize;
+        match part {
+            Part::Models => {}
+            Part::ModelCounts | Part::ModelMoments => {
+                let has = if part == Part::ModelCounts {
+                    Has::COUNTS
+                } else {
+                    Has::MOMENTS
+                };
+                let rows = Tables::decode_model_sketches(&file, &one_batch(&file, batches)?, has)?;
+                if rows.len() != n_models {
+                    return Err(table_err(
+                        &file,
+                        format!("{} rows for {n_models} models", rows.len()),
+                    ));
+                }
+                for (i, (s, r)) in self.model_sketches.iter_mut().zip(rows).enumerate() {
+                    if r.n() != self.totals[i].n_filters {
+                        return Err(table_err(
+                            &file,
+                            format!(
+                                "row {i}: n {} is not the model's {} filters",
+                                r.n(),
+                                self.totals[i].n_filters
+                            ),
+                        ));
+                    }
+                    if has.counts {
+                        (s.hist, s.max_abs, s.n_sparse) = (r.hist, r.max_abs, r.n_sparse);
+                        s.scaled.n = r.scaled.n;
+                    } else {
+                        s.scaled = r.scaled;
+                    }
+                }
+            }
+            Part::Depths => {
+                let rows = Tables::decode_depths(&file, &one_batch(&file, batches)?)?;
+                if let Some(r) = rows.iter().find(|r| r.bucket as usize >= DEPTH_BUCKETS) {
+                    return Err(table_err(
+                        &file,
+                        format!("bucket {} is out of range", r.bucket),
+                    ));
+                }
+                self.depths = rows;
+            }
+            Part::Rollups => {
+                let rows = Tables::decode_rollups(&file, &one_batch(&file, batches)?)?;
+                if let Some(r) = rows
+                    .iter()
+                    .find(|r| r.model as usize >= n_models || r.bucket as usize >= DEPTH_BUCKETS)
+                {
+                    return Err(table_err(
+                        &file,
+                        format!(
+                            "row for model {} bucket {} is out of range",
+                            r.model, r.bucket
+                        ),
+                    ));
+                }
+                self.rollups = rows;
+            }
+            Part::Layers => {
+                let rows = Tables::decode_layers(
+                    &file,
+                    &one_batch(&file, batches)?,
+                    &self.manifest.layer_columns,
+                )?;
+                if rows.len() != n_layers {
+                    return Err(table_err(
+                        &file,
+                        format!("{} layers, the manifest says {n_layers}", rows.len()),
+                    ));
+                }
+                if let Some(l) = rows.iter().find(|l| l.model as usize >= n_models) {
+                    return Err(table_err(
+                        &file,
+                        format!(
+                            "layer {} belongs to model {}, of {n_models}",
+                            l.layer_id, l.model
+                        ),
+                    ));
+                }
+                self.layers = rows;
+            }
+            Part::Quality => {
+                let rows = Tables::decode_quality(&file, &one_batch(&file, batches)?)?;
+                if rows.len() != n_layers {
+                    return Err(table_err(
+                        &file,
+                        format!("{} rows for {n_layers} layers", rows.len()),
+                    ));
+                }
+                self.quality = rows;
+            }
+            Part::LiteSamples => {
+                let mut per = vec![Vec::new(); n_layers];
+                for b in &batches {
+                    for r in Tables::decode_samples(&file, b)? {
+                        per.get_mut(r.layer as usize)
+                            .ok_or_else(|| {
+                                table_err(
+                                    &file,
+                                    format!("sample of layer {} of {n_layers}", r.layer),
+                                )
+                            })?
+                            .push(r);
+                    }
+                }
+                self.lite = per;
+            }
+            Part::Sketches(k) => {
+                let range = self.chunk_range(part).expect("listed");
+                let mut rows = Vec::new();
+                for b in &batches {
+                    rows.extend(Tables::decode_layer_sketches(&file, b)?);
+                }
+                if rows.len() != range.len()
+                    || rows.iter().any(|(l, _)| !range.contains(&(*l as usize)))
+                {
+                    return Err(table_err(
+                        &file,
+                        format!("rows do not cover layers {range:?}"),
+                    ));
+                }
+                for (l, s) in rows {
+                    self.sketches[l as usize] = Some(s);
+                }
+                let _ = k;
+            }
+            Part::Samples(_) => {
+                let range = self.chunk_range(part).expect("listed");
+                let mut rows = Vec::new();
+                for b in &batches {
+                    rows.extend(Tables::decode_samples(&file, b)?);
+                }
+                if let Some(r) = rows.iter().find(|r| !range.contains(&(r.layer as usize))) {
+                    return Err(table_err(
+                        &file,
+                        format!("sample of layer {} outside {range:?}", r.layer),
+                    ));
+                }
+                for l in range {
+                    self.samples[l].clear();
+                }
+                for r in rows {
+                    let l = r.layer as usize;
+                    self.samples[l].push(r);
+                }
+            }
         }
-        .iter()
-        .all(|&b| b)
+        self.loaded.insert(part);
+        Ok(())
+    }
+
+    /// Drops a per-layer chunk's rows (the browser keeps only what the current view needs).
+    /// Tables are small and stay.
+    pub fn evict(&mut self, part: Part) {
+        let Some(range) = self.chunk_range(part) else {
+            return;
+        };
+        match part {
+            Part::Sketches(_) => range.for_each(|l| self.sketches[l] = None),
+            Part::Samples(_) => range.for_each(|l| self.samples[l] = Vec::new()),
+            _ => return,
+        }
+        self.loaded.remove(&part);
+    }
+
+    /// The layers a chunk part covers.
+    pub fn chunk_range(&self, part: Part) -> Option<std::ops::Range<usize>> {
+        let c = match part {
+            Part::Sketches(k) => self.manifest.sketches.get(k)?,
+            Part::Samples(k) => self.manifest.samples.get(k)?,
+            _ => return None,
+        };
+        let start = c.first_layer as usize;
+        let end = (c.first_layer + c.layers).min(self.manifest.n_layers) as usize;
+        Some(start..end.max(start))
+    }
+
+    /// The chunk parts (of sketches, or of samples) that hold any of `layers`.
+    pub fn chunks_of(&self, samples: bool, layers: &[usize]) -> Vec<Part> {
+        let list = if samples {
+            &self.manifest.samples
+        } else {
+            &self.manifest.sketches
+        };
+        (0..list.len())
+            .map(|k| {
+                if samples {
+                    Part::Samples(k)
+                } else {
+                    Part::Sketches(k)
+                }
+            })
+            .filter(|&p| {
+                let r = self.chunk_range(p).expect("listed");
+                layers.iter().any(|l| r.contains(l))
+            })
+            .collect()
     }
 
     /// A layer's sketch, once its chunk is loaded.
@@ -321,8 +487,20 @@ impl SiteData {
         self.sketches.get(layer).and_then(|s| s.as_ref())
     }
 
+    /// A layer's quality, from the quality table or its sketch chunk, whichever is loaded.
+    pub fn layer_quality(&self, layer: usize) -> Option<&LayerQuality> {
+        self.quality
+            .get(layer)
+            .or_else(|| self.layer_sketch(layer).map(|s| &s.quality))
+    }
+
     /// A layer's sampled filters, once its chunk is loaded.
     pub fn layer_samples(&self, layer: usize) -> &[SampleRow] {
         self.samples.get(layer).map_or(&[], |s| s.as_slice())
+    }
+
+    /// A few of a layer's sampled filters, once [`Part::LiteSamples`] is loaded.
+    pub fn lite_samples(&self, layer: usize) -> &[SampleRow] {
+        self.lite.get(layer).map_or(&[], |s| s.as_slice())
     }
 }

@@ -1,5 +1,6 @@
 //! The Arrow tables of a site: their rows as Rust types, and their encoding to and from record
-//! batches. One schema serves per-layer sketches and rollups, so both decode the same way.
+//! batches. Every table of sketches (per model, per depth bucket, per (model, bucket), per layer)
+//! shares the sketch columns of `sketch_cols.rs`, so all decode the same way.
 
 use std::sync::Arc;
 
@@ -8,9 +9,10 @@ use arrow_array::{
     Array, ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, UInt32Array, UInt64Array,
     UInt8Array,
 };
-use filterscope_stats::{Histograms, LayerQuality, Moments, Sketch, DIM, N_BINS, PACKED};
+use filterscope_stats::{LayerQuality, Sketch, DIM};
 
 use crate::columns::{batch, dict, fixed, Cols};
+use crate::sketch_cols::{decode_sketches, sketch_columns, Has};
 use crate::SiteError;
 
 /// One model and its model-level meta values.
@@ -59,8 +61,32 @@ pub struct Rollup {
     pub model: u32,
     /// Depth bucket (0..10).
     pub bucket: u8,
+    /// Layers merged.
+    pub n_layers: u64,
     /// Merged sketch of those layers.
     pub sketch: Sketch,
+}
+
+/// The sketch of one depth bucket over every model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DepthRow {
+    /// Depth bucket (0..10).
+    pub bucket: u8,
+    /// Models with layers in it.
+    pub n_models: u64,
+    /// Layers in it.
+    pub n_layers: u64,
+    /// Merged sketch of those layers.
+    pub sketch: Sketch,
+}
+
+/// A model's size, stored beside its meta values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ModelTotals {
+    /// Its 3x3 conv layers.
+    pub n_layers: u64,
+    /// Its 3x3 filters.
+    pub n_filters: u64,
 }
 
 /// One sampled raw filter.
@@ -77,83 +103,78 @@ pub struct SampleRow {
 /// Encoders and decoders of the site's tables.
 pub struct Tables;
 
-fn sketch_columns(sketches: &[&Sketch]) -> Vec<(&'static str, ArrayRef)> {
-    let counts: Vec<u64> = sketches
-        .iter()
-        .flat_map(|s| s.hist.counts().iter().copied())
-        .collect();
-    let col = |f: &dyn Fn(&Sketch) -> Vec<f64>, size| {
-        fixed::<Float64Type>(sketches.iter().flat_map(|s| f(s)).collect(), size)
+fn u32s(v: impl Iterator<Item = u32>) -> ArrayRef {
+    Arc::new(UInt32Array::from_iter_values(v))
+}
+
+fn u64s(v: impl Iterator<Item = u64>) -> ArrayRef {
+    Arc::new(UInt64Array::from_iter_values(v))
+}
+
+fn quality_columns(q: &[&LayerQuality]) -> Vec<(&'static str, ArrayRef)> {
+    let f = |f: &dyn Fn(&LayerQuality) -> f64| -> ArrayRef {
+        Arc::new(Float64Array::from_iter_values(q.iter().map(|q| f(q))))
     };
     vec![
+        ("variance_entropy", f(&|q| q.variance_entropy)),
+        ("entropy_ratio", f(&|q| q.entropy_ratio)),
         (
-            "n",
-            Arc::new(UInt64Array::from_iter_values(
-                sketches.iter().map(|s| s.scaled.n),
-            )) as ArrayRef,
-        ),
-        ("counts", fixed::<UInt64Type>(counts, DIM * N_BINS)),
-        ("scaled_sum", col(&|s| s.scaled.sum.to_vec(), DIM)),
-        ("scaled_sxx", col(&|s| s.scaled.sxx.to_vec(), PACKED)),
-        ("raw_sum", col(&|s| s.raw.sum.to_vec(), DIM)),
-        ("raw_sxx", col(&|s| s.raw.sxx.to_vec(), PACKED)),
-        (
-            "max_abs",
-            Arc::new(Float64Array::from_iter_values(
-                sketches.iter().map(|s| s.max_abs),
+            "degenerated",
+            Arc::new(BooleanArray::from_iter(
+                q.iter().map(|q| Some(q.degenerated)),
             )),
         ),
         (
-            "n_sparse",
-            Arc::new(UInt64Array::from_iter_values(
-                sketches.iter().map(|s| s.n_sparse),
-            )),
+            "orthogonality",
+            Arc::new(Float64Array::from_iter(q.iter().map(|q| q.orthogonality))),
         ),
     ]
 }
 
-fn decode_sketches(c: &Cols) -> Result<Vec<Sketch>, SiteError> {
-    let n = c.prim::<UInt64Type>("n")?;
-    let counts = c.fixed::<UInt64Type>("counts", DIM * N_BINS)?;
-    let ss = c.fixed::<Float64Type>("scaled_sum", DIM)?;
-    let sx = c.fixed::<Float64Type>("scaled_sxx", PACKED)?;
-    let rs = c.fixed::<Float64Type>("raw_sum", DIM)?;
-    let rx = c.fixed::<Float64Type>("raw_sxx", PACKED)?;
-    let max_abs = c.prim::<Float64Type>("max_abs")?;
-    let n_sparse = c.prim::<UInt64Type>("n_sparse")?;
-    let mut out = Vec::with_capacity(n.len());
-    for i in 0..n.len() {
-        let moments = |sum: &[f64], sxx: &[f64]| Moments {
-            n: n.value(i),
-            sum: sum[i * DIM..(i + 1) * DIM].try_into().expect("9 sums"),
-            sxx: sxx[i * PACKED..(i + 1) * PACKED]
-                .try_into()
-                .expect("PACKED sums"),
-        };
-        let hist =
-            Histograms::from_counts(counts[i * DIM * N_BINS..(i + 1) * DIM * N_BINS].to_vec())
-                .expect("630 counts");
-        if hist.total() != n.value(i) {
-            return Err(c.err(format!(
-                "row {i}: histogram holds {} filters, n says {}",
-                hist.total(),
-                n.value(i)
-            )));
-        }
-        out.push(Sketch {
-            scaled: moments(ss, sx),
-            raw: moments(rs, rx),
-            max_abs: max_abs.value(i),
-            n_sparse: n_sparse.value(i),
-            hist,
-        });
+/// The quality columns of a decoded table.
+struct QualityCols<'a> {
+    h: &'a Float64Array,
+    ratio: &'a Float64Array,
+    deg: &'a BooleanArray,
+    orth: &'a Float64Array,
+}
+
+impl<'a> QualityCols<'a> {
+    fn of(c: &Cols<'a>) -> Result<Self, SiteError> {
+        Ok(Self {
+            h: c.prim::<Float64Type>("variance_entropy")?,
+            ratio: c.prim::<Float64Type>("entropy_ratio")?,
+            deg: c.bools("degenerated")?,
+            orth: c.prim::<Float64Type>("orthogonality")?,
+        })
     }
-    Ok(out)
+
+    /// Row `i`'s quality, for a layer of `n` filters of which `n_sparse` are sparse.
+    fn row(&self, i: usize, n: u64, n_sparse: u64) -> LayerQuality {
+        LayerQuality {
+            n,
+            n_sparse,
+            sparsity: if n == 0 {
+                0.0
+            } else {
+                n_sparse as f64 / n as f64
+            },
+            variance_entropy: self.h.value(i),
+            entropy_ratio: self.ratio.value(i),
+            degenerated: self.deg.value(i),
+            orthogonality: self.orth.is_valid(i).then(|| self.orth.value(i)),
+        }
+    }
 }
 
 impl Tables {
-    /// The models table: `model` then each model column, dictionary-encoded.
-    pub fn encode_models(rows: &[ModelRow], columns: &[String]) -> RecordBatch {
+    /// The models table: `model`, each model column (dictionary-encoded), then `n_layers` and
+    /// `n_filters`.
+    pub fn encode_models(
+        rows: &[ModelRow],
+        columns: &[String],
+        totals: &[ModelTotals],
+    ) -> RecordBatch {
         let mut cols = vec![("model", dict(rows.iter().map(|r| r.name.clone())))];
         for (k, name) in columns.iter().enumerate() {
             cols.push((
@@ -161,6 +182,8 @@ impl Tables {
                 dict(rows.iter().map(|r| r.values[k].clone())),
             ));
         }
+        cols.push(("n_layers", u64s(totals.iter().map(|t| t.n_layers))));
+        cols.push(("n_filters", u64s(totals.iter().map(|t| t.n_filters))));
         batch(cols)
     }
 
@@ -169,21 +192,52 @@ impl Tables {
         file: &str,
         b: &RecordBatch,
         columns: &[String],
-    ) -> Result<Vec<ModelRow>, SiteError> {
+    ) -> Result<(Vec<ModelRow>, Vec<ModelTotals>), SiteError> {
         let c = Cols { file, batch: b };
         let names = c.strings("model")?;
         let values: Vec<Vec<String>> = columns
             .iter()
             .map(|n| c.strings(n))
             .collect::<Result<_, _>>()?;
-        Ok(names
+        let nl = c.prim::<UInt64Type>("n_layers")?;
+        let nf = c.prim::<UInt64Type>("n_filters")?;
+        let totals = (0..names.len())
+            .map(|i| ModelTotals {
+                n_layers: nl.value(i),
+                n_filters: nf.value(i),
+            })
+            .collect();
+        let rows = names
             .into_iter()
             .enumerate()
             .map(|(i, name)| ModelRow {
                 name,
                 values: values.iter().map(|v| v[i].clone()).collect(),
             })
-            .collect())
+            .collect();
+        Ok((rows, totals))
+    }
+
+    /// Per-model sketches with the parts `has` names (row i is model i).
+    pub fn encode_model_sketches(sketches: &[Sketch], has: Has) -> RecordBatch {
+        let refs: Vec<&Sketch> = sketches.iter().collect();
+        let mut cols = vec![("model", u32s(0..sketches.len() as u32))];
+        cols.extend(sketch_columns(&refs, has));
+        batch(cols)
+    }
+
+    /// Decodes per-model sketches, checking that row i is model i.
+    pub fn decode_model_sketches(
+        file: &str,
+        b: &RecordBatch,
+        has: Has,
+    ) -> Result<Vec<Sketch>, SiteError> {
+        let c = Cols { file, batch: b };
+        let model = c.prim::<UInt32Type>("model")?;
+        if let Some(i) = (0..model.len()).find(|&i| model.value(i) as usize != i) {
+            return Err(c.err(format!("row {i} is model {}, not {i}", model.value(i))));
+        }
+        decode_sketches(&c, has)
     }
 
     /// The layers table.
@@ -193,10 +247,7 @@ impl Tables {
         };
         let mut cols = vec![
             ("layer_id", i64s(&|r| r.layer_id)),
-            (
-                "model",
-                Arc::new(UInt32Array::from_iter_values(rows.iter().map(|r| r.model))) as ArrayRef,
-            ),
+            ("model", u32s(rows.iter().map(|r| r.model))),
             ("conv_depth", i64s(&|r| r.conv_depth)),
             (
                 "conv_depth_norm",
@@ -206,12 +257,7 @@ impl Tables {
             ),
             ("in_channels", i64s(&|r| r.in_channels)),
             ("out_channels", i64s(&|r| r.out_channels)),
-            (
-                "n_filters",
-                Arc::new(UInt64Array::from_iter_values(
-                    rows.iter().map(|r| r.n_filters),
-                )),
-            ),
+            ("n_filters", u64s(rows.iter().map(|r| r.n_filters))),
         ];
         for (k, name) in columns.iter().enumerate() {
             cols.push((
@@ -254,35 +300,45 @@ impl Tables {
             .collect())
     }
 
+    /// Every layer's quality: `layer`, `n`, `n_sparse`, then the quality columns.
+    pub fn encode_quality(rows: &[LayerSketch]) -> RecordBatch {
+        let q: Vec<&LayerQuality> = rows.iter().map(|r| &r.quality).collect();
+        let mut cols = vec![
+            ("layer", u32s(0..rows.len() as u32)),
+            ("n", u64s(q.iter().map(|q| q.n))),
+            ("n_sparse", u64s(q.iter().map(|q| q.n_sparse))),
+        ];
+        cols.extend(quality_columns(&q));
+        batch(cols)
+    }
+
+    /// Decodes the quality table (row i is layer i).
+    pub fn decode_quality(file: &str, b: &RecordBatch) -> Result<Vec<LayerQuality>, SiteError> {
+        let c = Cols { file, batch: b };
+        let layer = c.prim::<UInt32Type>("layer")?;
+        let n = c.prim::<UInt64Type>("n")?;
+        let ns = c.prim::<UInt64Type>("n_sparse")?;
+        let q = QualityCols::of(&c)?;
+        (0..layer.len())
+            .map(|i| {
+                if layer.value(i) as usize != i {
+                    return Err(c.err(format!("row {i} is layer {}, not {i}", layer.value(i))));
+                }
+                if ns.value(i) > n.value(i) {
+                    return Err(c.err(format!("row {i}: more sparse filters than filters")));
+                }
+                Ok(q.row(i, n.value(i), ns.value(i)))
+            })
+            .collect()
+    }
+
     /// A chunk of per-layer sketches (`first` is the index of its first layer).
     pub fn encode_layer_sketches(first: u32, rows: &[LayerSketch]) -> RecordBatch {
         let sketches: Vec<&Sketch> = rows.iter().map(|r| &r.sketch).collect();
-        let q = |f: &dyn Fn(&LayerQuality) -> f64| -> ArrayRef {
-            Arc::new(Float64Array::from_iter_values(
-                rows.iter().map(|r| f(&r.quality)),
-            ))
-        };
-        let mut cols = vec![(
-            "layer",
-            Arc::new(UInt32Array::from_iter_values(
-                first..first + rows.len() as u32,
-            )) as ArrayRef,
-        )];
-        cols.extend(sketch_columns(&sketches));
-        cols.push(("variance_entropy", q(&|q| q.variance_entropy)));
-        cols.push(("entropy_ratio", q(&|q| q.entropy_ratio)));
-        cols.push((
-            "degenerated",
-            Arc::new(BooleanArray::from_iter(
-                rows.iter().map(|r| Some(r.quality.degenerated)),
-            )),
-        ));
-        cols.push((
-            "orthogonality",
-            Arc::new(Float64Array::from_iter(
-                rows.iter().map(|r| r.quality.orthogonality),
-            )),
-        ));
+        let q: Vec<&LayerQuality> = rows.iter().map(|r| &r.quality).collect();
+        let mut cols = vec![("layer", u32s(first..first + rows.len() as u32))];
+        cols.extend(sketch_columns(&sketches, Has::ALL));
+        cols.extend(quality_columns(&q));
         batch(cols)
     }
 
@@ -293,26 +349,47 @@ impl Tables {
     ) -> Result<Vec<(u32, LayerSketch)>, SiteError> {
         let c = Cols { file, batch: b };
         let layer = c.prim::<UInt32Type>("layer")?;
-        let sketches = decode_sketches(&c)?;
-        let h = c.prim::<Float64Type>("variance_entropy")?;
-        let ratio = c.prim::<Float64Type>("entropy_ratio")?;
-        let deg = c.bools("degenerated")?;
-        let orth = c.prim::<Float64Type>("orthogonality")?;
+        let sketches = decode_sketches(&c, Has::ALL)?;
+        let q = QualityCols::of(&c)?;
         Ok(sketches
             .into_iter()
             .enumerate()
             .map(|(i, sketch)| {
-                let n = sketch.n();
-                let quality = LayerQuality {
-                    n,
-                    n_sparse: sketch.n_sparse,
-                    sparsity: sketch.sparsity(),
-                    variance_entropy: h.value(i),
-                    entropy_ratio: ratio.value(i),
-                    degenerated: deg.value(i),
-                    orthogonality: orth.is_valid(i).then(|| orth.value(i)),
-                };
+                let quality = q.row(i, sketch.n(), sketch.n_sparse);
                 (layer.value(i), LayerSketch { sketch, quality })
+            })
+            .collect())
+    }
+
+    /// The depth table: one row per depth bucket with layers.
+    pub fn encode_depths(rows: &[DepthRow]) -> RecordBatch {
+        let sketches: Vec<&Sketch> = rows.iter().map(|r| &r.sketch).collect();
+        let mut cols = vec![
+            (
+                "bucket",
+                Arc::new(UInt8Array::from_iter_values(rows.iter().map(|r| r.bucket))) as ArrayRef,
+            ),
+            ("n_models", u64s(rows.iter().map(|r| r.n_models))),
+            ("n_layers", u64s(rows.iter().map(|r| r.n_layers))),
+        ];
+        cols.extend(sketch_columns(&sketches, Has::ALL));
+        batch(cols)
+    }
+
+    /// Decodes the depth table.
+    pub fn decode_depths(file: &str, b: &RecordBatch) -> Result<Vec<DepthRow>, SiteError> {
+        let c = Cols { file, batch: b };
+        let bucket = c.prim::<UInt8Type>("bucket")?;
+        let nm = c.prim::<UInt64Type>("n_models")?;
+        let nl = c.prim::<UInt64Type>("n_layers")?;
+        Ok(decode_sketches(&c, Has::ALL)?
+            .into_iter()
+            .enumerate()
+            .map(|(i, sketch)| DepthRow {
+                bucket: bucket.value(i),
+                n_models: nm.value(i),
+                n_layers: nl.value(i),
+                sketch,
             })
             .collect())
     }
@@ -321,16 +398,14 @@ impl Tables {
     pub fn encode_rollups(rows: &[Rollup]) -> RecordBatch {
         let sketches: Vec<&Sketch> = rows.iter().map(|r| &r.sketch).collect();
         let mut cols = vec![
-            (
-                "model",
-                Arc::new(UInt32Array::from_iter_values(rows.iter().map(|r| r.model))) as ArrayRef,
-            ),
+            ("model", u32s(rows.iter().map(|r| r.model))),
             (
                 "bucket",
                 Arc::new(UInt8Array::from_iter_values(rows.iter().map(|r| r.bucket))),
             ),
+            ("n_layers", u64s(rows.iter().map(|r| r.n_layers))),
         ];
-        cols.extend(sketch_columns(&sketches));
+        cols.extend(sketch_columns(&sketches, Has::ALL));
         batch(cols)
     }
 
@@ -339,12 +414,14 @@ impl Tables {
         let c = Cols { file, batch: b };
         let model = c.prim::<UInt32Type>("model")?;
         let bucket = c.prim::<UInt8Type>("bucket")?;
-        Ok(decode_sketches(&c)?
+        let nl = c.prim::<UInt64Type>("n_layers")?;
+        Ok(decode_sketches(&c, Has::ALL)?
             .into_iter()
             .enumerate()
             .map(|(i, sketch)| Rollup {
                 model: model.value(i),
                 bucket: bucket.value(i),
+                n_layers: nl.value(i),
                 sketch,
             })
             .collect())
@@ -353,14 +430,8 @@ impl Tables {
     /// A chunk of samples.
     pub fn encode_samples(rows: &[SampleRow]) -> RecordBatch {
         batch(vec![
-            (
-                "layer",
-                Arc::new(UInt32Array::from_iter_values(rows.iter().map(|r| r.layer))) as ArrayRef,
-            ),
-            (
-                "index",
-                Arc::new(UInt32Array::from_iter_values(rows.iter().map(|r| r.index))),
-            ),
+            ("layer", u32s(rows.iter().map(|r| r.layer))),
+            ("index", u32s(rows.iter().map(|r| r.index))),
             (
                 "weights",
                 fixed::<Float32Type>(rows.iter().flat_map(|r| r.weights).collect(), DIM),

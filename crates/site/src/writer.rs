@@ -1,11 +1,17 @@
 //! Encodes a whole site: tables, rollups, chunks and the manifest that lists them. Deterministic:
 //! the same content gives byte-identical files.
 
-use filterscope_stats::{depth_bucket, Basis, Precision, Sketch, DEPTH_BUCKETS};
+use filterscope_stats::{
+    depth_bucket, sample_indices, seed_of, Basis, Precision, Sketch, DEPTH_BUCKETS,
+};
 
-use crate::tables::{LayerRow, LayerSketch, ModelRow, Rollup, SampleRow, Tables};
+use crate::sketch_cols::Has;
+use crate::tables::{
+    DepthRow, LayerRow, LayerSketch, ModelRow, ModelTotals, Rollup, SampleRow, Tables,
+};
 use crate::{
-    write_stream, BasisJson, ChunkEntry, FileEntry, Manifest, SiteError, FORMAT, FORMAT_VERSION,
+    sha256_hex, write_stream, BasisJson, ChunkEntry, FileEntry, Manifest, SiteError, FORMAT,
+    FORMAT_VERSION,
 };
 
 /// Everything a site holds, before encoding.
@@ -41,9 +47,15 @@ pub struct SiteContent {
     pub sample_seed: u64,
 }
 
-/// Per-layer rows per chunk: about 6 KB a sketch row uncompressed, so 1,024 layers make chunks of
-/// a few MB, small enough to stream with visible progress and to fetch a few in parallel.
-pub const LAYERS_PER_CHUNK: usize = 1024;
+/// Layers a chunk aims at. Chunks end only between models (a model's layers are contiguous in
+/// the layers table), so a model view fetches one sketch chunk and one sample chunk; 128 layers of
+/// sketches are about 0.3-0.6 MB at the full DB's shape, small enough for a phone, and few enough
+/// (about 170 of each kind) that the manifest stays small.
+pub const LAYERS_PER_CHUNK: usize = 128;
+
+/// Sampled filters per layer in the lite samples (the pair view's grids and densities): as many
+/// as the model view shows per layer.
+pub const LITE_PER_LAYER: u64 = 6;
 
 fn arrow_err(file: &str) -> impl Fn(arrow_schema::ArrowError) -> SiteError + '_ {
     move |e| SiteError::Table {
@@ -54,7 +66,7 @@ fn arrow_err(file: &str) -> impl Fn(arrow_schema::ArrowError) -> SiteError + '_ 
 
 /// Sums layer sketches per (model, depth bucket), sorted by model then bucket.
 pub fn rollups(layers: &[LayerRow], sketches: &[LayerSketch]) -> Result<Vec<Rollup>, SiteError> {
-    let mut map: std::collections::BTreeMap<(u32, u8), Sketch> = Default::default();
+    let mut map: std::collections::BTreeMap<(u32, u8), (u64, Sketch)> = Default::default();
     for (l, s) in layers.iter().zip(sketches) {
         let b = depth_bucket(l.conv_depth_norm).ok_or_else(|| {
             SiteError::Query(format!(
@@ -63,73 +75,145 @@ pub fn rollups(layers: &[LayerRow], sketches: &[LayerSketch]) -> Result<Vec<Roll
             ))
         })?;
         debug_assert!(b < DEPTH_BUCKETS);
-        map.entry((l.model, b as u8)).or_default().merge(&s.sketch);
+        let e = map.entry((l.model, b as u8)).or_default();
+        e.0 += 1;
+        e.1.merge(&s.sketch);
     }
     Ok(map
         .into_iter()
-        .map(|((model, bucket), sketch)| Rollup {
+        .map(|((model, bucket), (n_layers, sketch))| Rollup {
             model,
             bucket,
+            n_layers,
             sketch,
         })
         .collect())
 }
 
-/// Encodes the site: `(relative path, bytes)` for every file, `manifest.json` last.
+/// Sums rollups per depth bucket.
+fn depth_rows(roll: &[Rollup]) -> Vec<DepthRow> {
+    let mut rows: Vec<DepthRow> = (0..DEPTH_BUCKETS as u8)
+        .map(|bucket| DepthRow {
+            bucket,
+            n_models: 0,
+            n_layers: 0,
+            sketch: Sketch::default(),
+        })
+        .collect();
+    for r in roll {
+        let d = &mut rows[r.bucket as usize];
+        d.n_models += 1;
+        d.n_layers += r.n_layers;
+        d.sketch.merge(&r.sketch);
+    }
+    rows.retain(|d| d.n_layers > 0);
+    rows
+}
+
+/// Layer ranges of the chunks: about `target` layers each, cut only where the model changes
+/// (a model larger than `target` gets a chunk of its own).
+fn chunk_ranges(layers: &[LayerRow], target: usize) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 1..=layers.len() {
+        let model_ends = i == layers.len() || layers[i].model != layers[i - 1].model;
+        if model_ends && (i - start >= target.max(1) || i == layers.len()) {
+            out.push(start..i);
+            start = i;
+        }
+    }
+    out
+}
+
+/// A seeded uniform subset of each layer's samples, [`LITE_PER_LAYER`] at most.
+fn lite_samples(samples: &[SampleRow], seed: u64) -> Vec<SampleRow> {
+    let mut out = Vec::new();
+    for layer in samples.chunk_by(|a, b| a.layer == b.layer) {
+        let l = layer[0].layer as u64;
+        let pick = sample_indices(
+            layer.len() as u64,
+            LITE_PER_LAYER,
+            seed_of(seed ^ LITE_SALT, l),
+        );
+        out.extend(pick.into_iter().map(|i| layer[i as usize].clone()));
+    }
+    out
+}
+
+/// Keeps the lite subset's draws apart from the layer sampling's (same seed, another stream).
+const LITE_SALT: u64 = 0x6c69_7465;
+
+/// Encodes the site: `(relative path, bytes)` for every file, `manifest.json` last. Data files
+/// are named by their content (`models-<16 hex of sha256>.arrow`): a new build never reuses a
+/// name for other bytes, so browsers and caches may keep them forever.
 pub fn encode_site(
     c: &SiteContent,
     layers_per_chunk: usize,
 ) -> Result<Vec<(String, Vec<u8>)>, SiteError> {
     assert_eq!(c.layers.len(), c.sketches.len(), "one sketch per layer");
     let mut files = Vec::new();
-    let mut put = |name: String, bytes: Vec<u8>| -> FileEntry {
+    let mut put = |stem: &str, b: arrow_array::RecordBatch| -> Result<FileEntry, SiteError> {
+        let bytes = write_stream(&[b]).map_err(arrow_err(stem))?;
+        let name = format!("{stem}-{}.arrow", &sha256_hex(&bytes)[..16]);
         let e = FileEntry::of(&name, &bytes);
         files.push((name, bytes));
-        e
+        Ok(e)
     };
-    let enc = |name: &str, b: arrow_array::RecordBatch| write_stream(&[b]).map_err(arrow_err(name));
+    let mut totals = vec![ModelTotals::default(); c.models.len()];
+    let mut per_model = vec![Sketch::default(); c.models.len()];
+    for (l, s) in c.layers.iter().zip(&c.sketches) {
+        let m = l.model as usize;
+        totals[m].n_layers += 1;
+        totals[m].n_filters += l.n_filters;
+        per_model[m].merge(&s.sketch);
+    }
     let models = put(
-        "models.arrow".into(),
-        enc(
-            "models.arrow",
-            Tables::encode_models(&c.models, &c.model_columns),
-        )?,
-    );
-    let layers = put(
-        "layers.arrow".into(),
-        enc(
-            "layers.arrow",
-            Tables::encode_layers(&c.layers, &c.layer_columns),
-        )?,
-    );
+        "models",
+        Tables::encode_models(&c.models, &c.model_columns, &totals),
+    )?;
+    let model_counts = put(
+        "model-counts",
+        Tables::encode_model_sketches(&per_model, Has::COUNTS),
+    )?;
+    let model_moments = put(
+        "model-moments",
+        Tables::encode_model_sketches(&per_model, Has::MOMENTS),
+    )?;
     let roll = rollups(&c.layers, &c.sketches)?;
-    let rollups = put(
-        "rollups.arrow".into(),
-        enc("rollups.arrow", Tables::encode_rollups(&roll))?,
-    );
+    let depths = put("depths", Tables::encode_depths(&depth_rows(&roll)))?;
+    let rollups = put("rollups", Tables::encode_rollups(&roll))?;
+    let layers = put("layers", Tables::encode_layers(&c.layers, &c.layer_columns))?;
+    let quality = put("quality", Tables::encode_quality(&c.sketches))?;
+    let lite_samples = put(
+        "lite-samples",
+        Tables::encode_samples(&lite_samples(&c.samples, c.sample_seed)),
+    )?;
     let mut sketches = Vec::new();
     let mut samples = Vec::new();
     let mut sample_rows = c.samples.as_slice();
-    for (k, chunk) in c.sketches.chunks(layers_per_chunk.max(1)).enumerate() {
-        let first = (k * layers_per_chunk.max(1)) as u32;
-        let name = format!("sketches-{k:04}.arrow");
-        let bytes = enc(&name, Tables::encode_layer_sketches(first, chunk))?;
+    for (k, range) in chunk_ranges(&c.layers, layers_per_chunk)
+        .into_iter()
+        .enumerate()
+    {
+        let (first, n) = (range.start as u64, range.len() as u64);
+        let entry = put(
+            &format!("sketches-{k:04}"),
+            Tables::encode_layer_sketches(range.start as u32, &c.sketches[range.clone()]),
+        )?;
         sketches.push(ChunkEntry {
-            entry: put(name, bytes),
-            first_layer: first as u64,
-            layers: chunk.len() as u64,
+            entry,
+            first_layer: first,
+            layers: n,
         });
-        let end = first + chunk.len() as u32;
-        let split = sample_rows.partition_point(|r| r.layer < end);
+        let split = sample_rows.partition_point(|r| (r.layer as usize) < range.end);
         let (mine, rest) = sample_rows.split_at(split);
         sample_rows = rest;
         if !mine.is_empty() {
-            let name = format!("samples-{k:04}.arrow");
-            let bytes = enc(&name, Tables::encode_samples(mine))?;
+            let entry = put(&format!("samples-{k:04}"), Tables::encode_samples(mine))?;
             samples.push(ChunkEntry {
-                entry: put(name, bytes),
-                first_layer: first as u64,
-                layers: chunk.len() as u64,
+                entry,
+                first_layer: first,
+                layers: n,
             });
         }
     }
@@ -149,13 +233,74 @@ pub fn encode_site(
         model_columns: c.model_columns.clone(),
         layer_columns: c.layer_columns.clone(),
         sample_per_layer: c.sample_per_layer,
+        lite_per_layer: LITE_PER_LAYER.min(c.sample_per_layer),
         sample_seed: c.sample_seed,
         models,
-        layers,
+        model_counts,
+        model_moments,
+        depths,
         rollups,
+        layers,
+        quality,
+        lite_samples,
         sketches,
         samples,
     };
     files.push(("manifest.json".into(), manifest.to_json().into_bytes()));
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layer(model: u32) -> LayerRow {
+        LayerRow {
+            layer_id: 0,
+            model,
+            conv_depth: 0,
+            conv_depth_norm: 0.0,
+            in_channels: 1,
+            out_channels: 1,
+            n_filters: 1,
+            values: vec![],
+        }
+    }
+
+    #[test]
+    fn chunks_end_between_models() {
+        let models = [0, 0, 0, 1, 1, 2, 3, 3, 3, 3, 3, 4];
+        let layers: Vec<LayerRow> = models.iter().map(|&m| layer(m)).collect();
+        assert_eq!(chunk_ranges(&layers, 2), [0..3, 3..5, 5..11, 11..12]);
+        assert_eq!(chunk_ranges(&layers, 100), [0..12]);
+        assert_eq!(chunk_ranges(&[], 4), Vec::<std::ops::Range<usize>>::new());
+    }
+
+    #[test]
+    fn lite_samples_are_a_seeded_subset_of_each_layer() {
+        let rows: Vec<SampleRow> = (0..3u32)
+            .flat_map(|l| {
+                (0..20u32).map(move |i| SampleRow {
+                    layer: l,
+                    index: i,
+                    weights: [i as f32; 9],
+                })
+            })
+            .chain((0..2u32).map(|i| SampleRow {
+                layer: 3,
+                index: i,
+                weights: [0.0; 9],
+            }))
+            .collect();
+        let lite = lite_samples(&rows, 7);
+        for l in 0..3 {
+            let mine: Vec<_> = lite.iter().filter(|r| r.layer == l).collect();
+            assert_eq!(mine.len(), LITE_PER_LAYER as usize);
+        }
+        assert_eq!(lite.iter().filter(|r| r.layer == 3).count(), 2);
+        assert_eq!(lite, lite_samples(&rows, 7), "seeded");
+        assert_ne!(lite, lite_samples(&rows, 8));
+        // Not simply the first rows of each layer (the sample is sorted by index).
+        assert!(lite.iter().any(|r| r.index >= LITE_PER_LAYER as u32));
+    }
 }

@@ -1,69 +1,114 @@
-//! Site data written and read back: exact round trip, rollup and per-layer paths agree, and every
-//! damaged file is refused with its name.
+//! Site data written and read back: exact round trip, every table that can answer a grouping
+//! agrees with the per-layer path, queries name the parts they need, and every damaged file is
+//! refused with its name.
 
 mod common;
 
 use common::content;
-use filterscope_site::{encode_site, ChunkKind, SiteData, Where};
+use filterscope_site::{encode_site, Part, SiteData, Where};
 
 fn get<'a>(files: &'a [(String, Vec<u8>)], name: &str) -> &'a [u8] {
     &files.iter().find(|(n, _)| n == name).unwrap().1
 }
 
-fn load(files: &[(String, Vec<u8>)]) -> SiteData {
+/// The manifest and models table only, as a browser starts.
+fn open(files: &[(String, Vec<u8>)]) -> SiteData {
     let json = std::str::from_utf8(get(files, "manifest.json")).unwrap();
-    let mut s = SiteData::new(
-        json,
-        get(files, "models.arrow"),
-        get(files, "layers.arrow"),
-        get(files, "rollups.arrow"),
-    )
-    .unwrap();
-    for (k, c) in s.manifest.sketches.clone().iter().enumerate() {
-        s.add_chunk(ChunkKind::Sketches, k, get(files, &c.entry.file))
-            .unwrap();
+    SiteData::new(json, get(files, &SiteData::entry_of(json, Part::Models))).unwrap()
+}
+
+fn add(s: &mut SiteData, files: &[(String, Vec<u8>)], parts: &[Part]) {
+    for &p in parts {
+        let f = s.entry(p).unwrap().file.clone();
+        s.add_bytes(p, get(files, &f)).unwrap();
     }
-    for (k, c) in s.manifest.samples.clone().iter().enumerate() {
-        s.add_chunk(ChunkKind::Samples, k, get(files, &c.entry.file))
-            .unwrap();
-    }
+}
+
+fn load(files: &[(String, Vec<u8>)]) -> SiteData {
+    let mut s = open(files);
+    let all = s.all_parts();
+    add(&mut s, files, &all);
     s
 }
 
 #[test]
 fn round_trip_is_exact() {
     let c = content();
-    // Small chunks so that several are written.
+    // Small chunks so that several are written; each holds whole models.
     let files = encode_site(&c, 7).unwrap();
     assert_eq!(files.last().unwrap().0, "manifest.json");
     let s = load(&files);
-    assert!(s.loaded(ChunkKind::Sketches) && s.loaded(ChunkKind::Samples));
-    assert_eq!(s.manifest.sketches.len(), 5);
+    assert!(s.missing(&s.all_parts()).is_empty());
+    assert_eq!(s.manifest.sketches.len(), 3);
     assert_eq!(s.models, c.models);
     assert_eq!(s.layers, c.layers);
+    assert_eq!(s.totals.iter().map(|t| t.n_layers).sum::<u64>(), 30);
     assert_eq!(s.basis(), &c.basis, "the basis survives JSON exactly");
     assert_eq!(s.manifest.coef_range, c.coef_range);
     for (i, ls) in c.sketches.iter().enumerate() {
-        assert_eq!(s.layer_sketch(i).unwrap(), ls, "layer {i}");
+        let got = s.layer_sketch(i).unwrap();
+        // Raw-weight moments are not stored (quality is measured by data-prep).
+        assert_eq!(
+            (&got.sketch.hist, &got.sketch.scaled),
+            (&ls.sketch.hist, &ls.sketch.scaled)
+        );
+        assert_eq!(got.quality, ls.quality, "layer {i}");
+        assert_eq!(s.layer_quality(i), Some(&ls.quality));
         assert_eq!(s.layer_samples(i).len(), 3);
+        assert_eq!(s.lite_samples(i).len(), 3);
     }
     assert_eq!(encode_site(&c, 7).unwrap(), files, "deterministic");
+    // Data files are named by their content.
+    for (name, bytes) in &files[..files.len() - 1] {
+        let h = &filterscope_site::sha256_hex(bytes)[..16];
+        assert!(name.ends_with(&format!("-{h}.arrow")), "{name}");
+    }
 }
 
 #[test]
-fn rollup_and_layer_paths_agree() {
+fn every_source_agrees_with_the_layer_path() {
     let s = load(&encode_site(&content(), 7).unwrap());
-    // `Task` uses rollups; adding a layer-level filter that keeps every layer forces the layer path.
+    // A layer-level filter that keeps every layer forces the per-layer path.
     let all_layers: Vec<Where> = (0..5)
         .map(|d| Where {
             column: "layer_name".into(),
             value: format!("conv{d}"),
         })
         .collect();
-    for by in ["Task", "model", "depth", "Visual Category"] {
-        let fast = s.compare(by, &[]).unwrap();
-        let slow = s.compare(by, &all_layers).unwrap();
+    let w = |c: &str, v: &str| Where {
+        column: c.into(),
+        value: v.into(),
+    };
+    let depth_all: Vec<Where> = s
+        .column_values("depth")
+        .unwrap()
+        .iter()
+        .map(|v| w("depth", v))
+        .collect();
+    // (by, filters that pick the per-model, per-bucket or rollup table)
+    let cases: Vec<(&str, Vec<Where>, Part)> = vec![
+        ("Task", vec![], Part::ModelCounts),
+        ("model", vec![], Part::ModelCounts),
+        ("Visual Category", vec![], Part::ModelCounts),
+        ("depth", vec![], Part::Depths),
+        (
+            "depth",
+            vec![
+                w("Visual Category", "natural"),
+                w("Visual Category", "faces"),
+            ],
+            Part::Rollups,
+        ),
+        ("Task", depth_all.clone(), Part::Rollups),
+    ];
+    for (by, filters, part) in cases {
+        assert_eq!(s.compare_needs(by, &filters).unwrap(), [part], "{by}");
+        let fast = s.compare(by, &filters).unwrap();
+        let mut f2 = filters.clone();
+        f2.extend(all_layers.clone());
+        let slow = s.compare(by, &f2).unwrap();
         assert_eq!(fast.groups, slow.groups, "{by}");
+        assert_eq!(s.column_values(by).unwrap(), slow.groups, "{by}");
         assert_eq!(fast.n_filters, slow.n_filters, "{by}");
         assert_eq!(
             (&fast.n_models, &fast.n_layers),
@@ -72,6 +117,16 @@ fn rollup_and_layer_paths_agree() {
         );
         for (a, b) in fast.d.iter().flatten().zip(slow.d.iter().flatten()) {
             assert!((a - b).abs() <= 1e-12 * (1.0 + a.abs()), "{by}: {a} vs {b}");
+        }
+        // Moments merge the same way from every table.
+        let (gf, gs) = (
+            s.group_sketches(by, &filters).unwrap(),
+            s.group_sketches(by, &f2).unwrap(),
+        );
+        for (a, b) in gf.iter().zip(&gs) {
+            for (x, y) in a.sketch.scaled.sxx.iter().zip(&b.sketch.scaled.sxx) {
+                assert!((x - y).abs() <= 1e-9 * (1.0 + x.abs()), "{by}: {x} vs {y}");
+            }
         }
     }
     let t = s.compare("Task", &[]).unwrap();
@@ -91,10 +146,6 @@ fn rollup_and_layer_paths_agree() {
         ]
     );
     // OR within a column, AND across columns.
-    let w = |c: &str, v: &str| Where {
-        column: c.into(),
-        value: v.into(),
-    };
     let f = s
         .compare(
             "model",
@@ -114,36 +165,62 @@ fn rollup_and_layer_paths_agree() {
 }
 
 #[test]
-fn damaged_files_are_refused_by_name() {
+fn a_query_runs_only_once_its_parts_are_in() {
     let files = encode_site(&content(), 7).unwrap();
-    let s = load(&files);
-    let entry = s.manifest.sketches[2].entry.clone();
-    let bytes = get(&files, &entry.file);
-    let mut fresh = load(&files);
-    let e = fresh
-        .add_chunk(ChunkKind::Sketches, 2, &bytes[..bytes.len() - 10])
-        .unwrap_err()
-        .to_string();
+    let mut s = open(&files);
+    // The overview's numbers and model-level labels come with the models table.
+    assert_eq!(s.stats().n_layers, 30);
+    assert_eq!(s.column_values("Task").unwrap().len(), 3);
+    let e = s.compare("Task", &[]).unwrap_err().to_string();
     assert!(
-        e.contains("sketches-0002.arrow") && e.contains("truncated"),
+        e.starts_with("model-counts-") && e.ends_with("not loaded yet"),
         "{e}"
     );
+    add(&mut s, &files, &[Part::ModelCounts]);
+    assert_eq!(s.compare("Task", &[]).unwrap().groups.len(), 3);
+    // A layer-level grouping needs the layers table and every sketch chunk.
+    let needs = s.compare_needs("layer_name", &[]).unwrap();
+    assert_eq!(needs[0], Part::Layers);
+    assert_eq!(needs.len(), 1 + s.manifest.sketches.len());
+    assert!(s.compare("layer_name", &[]).is_err());
+    assert!(s.layer_reports().is_err());
+    add(&mut s, &files, &needs);
+    assert_eq!(s.compare("layer_name", &[]).unwrap().groups.len(), 5);
+    // The chunks of one model's layers, then evicted.
+    let model1: Vec<usize> = (5..10).collect();
+    let chunks = s.chunks_of(false, &model1);
+    assert_eq!(chunks, [Part::Sketches(0)]);
+    s.evict(Part::Sketches(0));
+    assert!(s.layer_sketch(6).is_none() && !s.has(Part::Sketches(0)));
+    assert!(s.compare("layer_name", &[]).is_err());
+}
+
+#[test]
+fn damaged_files_are_refused_by_name() {
+    let files = encode_site(&content(), 7).unwrap();
+    let mut fresh = load(&files);
+    let entry = fresh.manifest.sketches[2].entry.clone();
+    let bytes = get(&files, &entry.file);
+    let e = fresh
+        .add_bytes(Part::Sketches(2), &bytes[..bytes.len() - 10])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains(&entry.file) && e.contains("truncated"), "{e}");
     let mut flipped = bytes.to_vec();
     flipped[bytes.len() / 2] ^= 1;
     let e = fresh
-        .add_chunk(ChunkKind::Sketches, 2, &flipped)
+        .add_bytes(Part::Sketches(2), &flipped)
         .unwrap_err()
         .to_string();
-    assert!(e.contains("sketches-0002.arrow: sha256"), "{e}");
+    assert!(e.contains(&format!("{}: sha256", entry.file)), "{e}");
     let json = std::str::from_utf8(get(&files, "manifest.json")).unwrap();
+    let models = SiteData::entry_of(json, Part::Models);
     let current = format!("\"format_version\": {}", filterscope_site::FORMAT_VERSION);
     assert!(json.contains(&current));
     let with_version = |v: u32| {
         SiteData::new(
             &json.replace(&current, &format!("\"format_version\": {v}")),
-            get(&files, "models.arrow"),
-            get(&files, "layers.arrow"),
-            get(&files, "rollups.arrow"),
+            get(&files, &models),
         )
         .unwrap_err()
         .to_string()
@@ -153,18 +230,15 @@ fn damaged_files_are_refused_by_name() {
         e.contains("version 99 is not") && e.contains("newer"),
         "{e}"
     );
-    // A site of the first layout counted the same bins but was read with another D: rebuild it.
-    let e = with_version(1);
-    assert!(
-        e.contains("version 1 is not") && e.contains("rebuild it"),
-        "{e}"
-    );
-    let e = SiteData::new(
-        json,
-        get(&files, "layers.arrow"),
-        get(&files, "layers.arrow"),
-        get(&files, "rollups.arrow"),
-    )
-    .unwrap_err();
-    assert!(e.to_string().starts_with("models.arrow:"), "{e}");
+    // Older layouts are another split of the data: rebuild them.
+    for v in [1, 2] {
+        let e = with_version(v);
+        assert!(
+            e.contains(&format!("version {v} is not")) && e.contains("rebuild it"),
+            "{e}"
+        );
+    }
+    let layers = SiteData::entry_of(json, Part::Layers);
+    let e = SiteData::new(json, get(&files, &layers)).unwrap_err();
+    assert!(e.to_string().starts_with(&format!("{models}:")), "{e}");
 }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use filterscope_site::{encode_site, ChunkKind, SiteData};
+use filterscope_site::{encode_site, Part, SiteData};
 use filterscope_stats::{drift_matrix, Histograms, Sketch};
 use wasm_bindgen_test::*;
 
@@ -22,19 +22,12 @@ fn decodes_and_compares_in_the_browser() {
             .unwrap()
     };
     let json = std::str::from_utf8(get("manifest.json")).unwrap();
-    let mut s = SiteData::new(
-        json,
-        get("models.arrow"),
-        get("layers.arrow"),
-        get("rollups.arrow"),
-    )
-    .unwrap();
-    for (k, e) in s.manifest.sketches.clone().iter().enumerate() {
-        s.add_chunk(ChunkKind::Sketches, k, get(&e.entry.file))
-            .unwrap();
+    let mut s = SiteData::new(json, get(&SiteData::entry_of(json, Part::Models))).unwrap();
+    for p in s.compare_needs("Task", &[]).unwrap() {
+        let f = s.entry(p).unwrap().file.clone();
+        s.add_bytes(p, get(&f)).unwrap();
     }
-    assert!(s.loaded(ChunkKind::Sketches));
-    // D between tasks from the decoded rollups vs from the undecoded layer sketches.
+    // D between tasks from the decoded per-model table vs from the undecoded layer sketches.
     let got = s.compare("Task", &[]).unwrap();
     let task = |m: u32| c.models[m as usize].values[0].clone();
     let mut by: std::collections::BTreeMap<String, Sketch> = Default::default();
@@ -51,5 +44,5 @@ fn decodes_and_compares_in_the_browser() {
     // A damaged chunk is refused in wasm32 too.
     let mut bad = get(&s.manifest.sketches[0].entry.file).to_vec();
     bad[10] ^= 1;
-    assert!(s.add_chunk(ChunkKind::Sketches, 0, &bad).is_err());
+    assert!(s.add_bytes(Part::Sketches(0), &bad).is_err());
 }

@@ -117,16 +117,19 @@ fn test_steps(steps: &mut Steps) -> Result<()> {
     Ok(())
 }
 
-/// The built site holds the app and the sample's data.
+/// The built site holds the app, its service worker and the sample's data.
 fn check_site(out: &Path) -> Result<()> {
-    for f in [
-        "index.html",
-        "data/manifest.json",
-        "data/models.arrow",
-        "data/sketches-0000.arrow",
-    ] {
+    for f in ["index.html", "sw.js", "data/manifest.json"] {
         if !out.join(f).is_file() {
             bail!("the built site lacks {f}");
+        }
+    }
+    for stem in ["models-", "model-counts-", "sketches-0000-"] {
+        let found = std::fs::read_dir(out.join("data"))?
+            .filter_map(|e| e.ok())
+            .any(|e| e.file_name().to_string_lossy().starts_with(stem));
+        if !found {
+            bail!("the built site lacks data/{stem}*.arrow");
         }
     }
     let wasm = std::fs::read_dir(out)?

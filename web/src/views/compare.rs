@@ -49,11 +49,16 @@ pub fn Compare() -> impl IntoView {
     let comparison = Memo::new(move |_| {
         let r = route.get();
         let b = by.get();
-        // Recomputed when what the query needs has arrived, not for every chunk.
-        loader.with_query(&b, &r.wheres, |s| {
-            crate::timing::measure("filterscope:compare", || s.compare(&b, &r.wheres))
-                .map_err(|e| e.to_string())
-        })
+        // Fetches what the query needs; recomputed when that has arrived, not for other parts.
+        loader
+            .query(
+                |s| s.compare_needs(&b, &r.wheres),
+                |s| {
+                    crate::timing::measure("filterscope:compare", || s.compare(&b, &r.wheres))
+                        .map_err(|e| e.to_string())
+                },
+            )
+            .map(|r| r.and_then(|r| r))
     });
     let order = Memo::new(move |_| {
         comparison.with(|c| match c {

@@ -1,21 +1,17 @@
 //! Shared controls: the grouping column and the filters, both kept in the URL.
 
-use filterscope_site::{ChunkKind, SiteData, Where};
+use filterscope_site::{SiteData, Where};
 use leptos::prelude::*;
 
 use crate::loader::Loader;
 use crate::route::{Route, Router};
 
-/// The filters of a route as site conditions.
-/// Columns one can group by with what is loaded: model-level ones at once, layer-level ones once
-/// every sketch chunk is in.
+/// Columns one can group by (layer-level ones fetch the per-layer data when chosen).
 pub fn groupable(s: &SiteData) -> Vec<String> {
     let mut c = vec!["depth".to_string(), "model".to_string()];
     c.extend(s.manifest.model_columns.iter().cloned());
-    if s.loaded(ChunkKind::Sketches) {
-        c.extend(s.manifest.layer_columns.iter().cloned());
-        c.extend(["conv_depth", "in_channels", "out_channels"].map(String::from));
-    }
+    c.extend(s.manifest.layer_columns.iter().cloned());
+    c.extend(["conv_depth", "in_channels", "out_channels"].map(String::from));
     c
 }
 
@@ -46,11 +42,7 @@ pub fn GroupControls() -> impl IntoView {
     let router = expect_context::<Router>();
     let loader = expect_context::<Loader>();
     let route = router.route;
-    let columns = Memo::new(move |_| {
-        loader
-            .site
-            .with(|s| s.as_ref().map(groupable).unwrap_or_default())
-    });
+    let columns = Memo::new(move |_| loader.with_site(groupable).unwrap_or_default());
     let by = grouping(route, loader);
     let new_col = RwSignal::new(String::new());
     let values = Memo::new(move |_| {
@@ -59,7 +51,8 @@ pub fn GroupControls() -> impl IntoView {
             return vec![];
         }
         loader
-            .with_site(|s| s.column_values(&c).ok())
+            .query(|s| s.values_needs(&c), |s| s.column_values(&c).ok())
+            .and_then(|r| r.ok())
             .flatten()
             .unwrap_or_default()
     });

@@ -14,15 +14,11 @@ use crate::plot::{FilterScale, Plot};
 fn counts(s: &SiteData, column: &str) -> Option<Plot> {
     let k = s.manifest.model_columns.iter().position(|c| c == column)?;
     let mut by: BTreeMap<String, (u64, u64, u64)> = BTreeMap::new();
-    for m in &s.models {
-        by.entry(m.values[k].clone()).or_default().0 += 1;
-    }
-    for l in &s.layers {
-        let e = by
-            .entry(s.models[l.model as usize].values[k].clone())
-            .or_default();
-        e.1 += 1;
-        e.2 += l.n_filters;
+    for (m, t) in s.models.iter().zip(&s.totals) {
+        let e = by.entry(m.values[k].clone()).or_default();
+        e.0 += 1;
+        e.1 += t.n_layers;
+        e.2 += t.n_filters;
     }
     let mut rows: Vec<_> = by.into_iter().collect();
     rows.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(&b.0)));

@@ -1,7 +1,7 @@
 //! Pair: group A against group B of a column: their 9 coefficient distributions overlaid, the drift
 //! per component, each group's own eigen-filters, sampled raw filters, and their layers' quality.
 
-use filterscope_site::{SiteData, Where};
+use filterscope_site::{Part, SiteData, SiteError, Where};
 use filterscope_stats::{distribution, drift_per_component, Basis, BinRule, Sketch, N_BINS};
 use leptos::prelude::*;
 
@@ -61,33 +61,48 @@ pub fn Pair() -> impl IntoView {
     let router = expect_context::<Router>();
     let loader = expect_context::<Loader>();
     let route = router.route;
+    let by = Memo::new(move |_| {
+        route
+            .get()
+            .by
+            .or_else(|| loader.with_site(default_by))
+            .unwrap_or_default()
+    });
     let data = Memo::new(move |_| {
         let r = route.get();
-        loader
-            .with_site(|s| {
-                let by = r.by.clone().unwrap_or_else(|| default_by(s));
-                let groups = s.column_values(&by).unwrap_or_default();
-                // Without a and b, the first two groups.
-                let a = r.a.clone().or_else(|| groups.first().cloned())?;
-                let b =
-                    r.b.clone()
-                        .or_else(|| groups.get(1).cloned())
-                        .unwrap_or_else(|| a.clone());
-                Some(crate::timing::measure("filterscope:subset", || {
-                    pair_data(s, &by, &r.wheres, &a, &b)
-                }))
-            })
-            .flatten()
+        let by = by.get();
+        // The groups' sketches with their moments (for each group's own PCA), and the layers
+        // table (which layers each group holds).
+        let needs = |s: &SiteData| -> Result<Vec<Part>, SiteError> {
+            let mut n = s.group_needs(&by, &r.wheres, true)?;
+            n.extend(s.values_needs(&by)?);
+            n.push(Part::Layers);
+            Ok(n)
+        };
+        let result = loader.query(needs, |s| {
+            let groups = s.column_values(&by).unwrap_or_default();
+            // Without a and b, the first two groups.
+            let a = r.a.clone().or_else(|| groups.first().cloned())?;
+            let b =
+                r.b.clone()
+                    .or_else(|| groups.get(1).cloned())
+                    .unwrap_or_else(|| a.clone());
+            Some(crate::timing::measure("filterscope:subset", || {
+                pair_data(s, &by, &r.wheres, &a, &b)
+            }))
+        })?;
+        match result {
+            Ok(p) => p,
+            Err(e) => Some(Err(e)),
+        }
     });
     let ok = move || data.with(|d| matches!(d, Some(Ok(_))));
     // The groups to pick from, so any pair is reachable by keyboard as well as from the heatmap.
     let choices = Memo::new(move |_| {
-        let r = route.get();
+        let by = by.get();
         loader
-            .with_site(|s| {
-                s.column_values(&r.by.clone().unwrap_or_else(|| default_by(s)))
-                    .ok()
-            })
+            .query(|s| s.values_needs(&by), |s| s.column_values(&by).ok())
+            .and_then(|r| r.ok())
             .flatten()
             .unwrap_or_default()
     });
@@ -180,28 +195,32 @@ pub fn Pair() -> impl IntoView {
             let d = data.get();
             let Some(Ok(p)) = d else { return None };
             loader
-                .with_site(|s| {
-                    // Round-robin over the group's layers so one big layer does not fill the grid.
-                    let per: Vec<_> = p.layers[g].iter().map(|&l| s.layer_samples(l)).collect();
-                    let mut filters = Vec::new();
-                    let mut k = 0;
-                    while filters.len() < GRID_FILTERS && per.iter().any(|v| v.len() > k) {
-                        for v in &per {
-                            if let Some(r) = v.get(k) {
-                                filters.push(r.weights.map(|w| w as f64));
+                .query(
+                    |_| Ok(vec![Part::LiteSamples]),
+                    |s| {
+                        // Round-robin over the group's layers so one big layer does not fill the grid.
+                        let per: Vec<_> = p.layers[g].iter().map(|&l| s.lite_samples(l)).collect();
+                        let mut filters = Vec::new();
+                        let mut k = 0;
+                        while filters.len() < GRID_FILTERS && per.iter().any(|v| v.len() > k) {
+                            for v in &per {
+                                if let Some(r) = v.get(k) {
+                                    filters.push(r.weights.map(|w| w as f64));
+                                }
                             }
+                            k += 1;
                         }
-                        k += 1;
-                    }
-                    filters.truncate(GRID_FILTERS);
-                    (!filters.is_empty()).then(|| Plot::Filters {
-                        title: format!("Sampled filters of {}", p.labels[g]),
-                        captions: vec![String::new(); filters.len()],
-                        filters,
-                        cols: 24,
-                        scale: FilterScale::PerFilter,
-                    })
-                })
+                        filters.truncate(GRID_FILTERS);
+                        (!filters.is_empty()).then(|| Plot::Filters {
+                            title: format!("Sampled filters of {}", p.labels[g]),
+                            captions: vec![String::new(); filters.len()],
+                            filters,
+                            cols: 24,
+                            scale: FilterScale::PerFilter,
+                        })
+                    },
+                )
+                .and_then(|r| r.ok())
                 .flatten()
         })
     };
@@ -210,29 +229,36 @@ pub fn Pair() -> impl IntoView {
             let d = data.get();
             let Some(Ok(p)) = d else { return None };
             loader
-                .with_site(|s| {
-                    let basis = s.basis();
-                    let (lo, hi) = (p.rule.lo, p.rule.hi);
-                    const N: usize = DENSITY_CELLS;
-                    let mut counts = vec![vec![0u32; N]; N];
-                    let cell = |v: f64| (((v - lo) / (hi - lo) * N as f64) as usize).min(N - 1);
-                    let mut n = 0;
-                    for &l in &p.layers[g] {
-                        for r in s.layer_samples(l) {
-                            let c =
-                                basis.project(&s.precision().scale(&r.weights.map(|w| w as f64)));
-                            counts[cell(c[1])][cell(c[0])] += 1;
-                            n += 1;
+                .query(
+                    |_| Ok(vec![Part::LiteSamples]),
+                    |s| {
+                        let basis = s.basis();
+                        let (lo, hi) = (p.rule.lo, p.rule.hi);
+                        const N: usize = DENSITY_CELLS;
+                        let mut counts = vec![vec![0u32; N]; N];
+                        let cell = |v: f64| (((v - lo) / (hi - lo) * N as f64) as usize).min(N - 1);
+                        let mut n = 0;
+                        for &l in &p.layers[g] {
+                            for r in s.lite_samples(l) {
+                                let c = basis
+                                    .project(&s.precision().scale(&r.weights.map(|w| w as f64)));
+                                counts[cell(c[1])][cell(c[0])] += 1;
+                                n += 1;
+                            }
                         }
-                    }
-                    (n > 0).then(|| Plot::Density {
-                        title: format!("c0/c1 density of {} ({n} sampled filters)", p.labels[g]),
-                        x_label: "c0".into(),
-                        y_label: "c1".into(),
-                        range: (lo, hi),
-                        counts,
-                    })
-                })
+                        (n > 0).then(|| Plot::Density {
+                            title: format!(
+                                "c0/c1 density of {} ({n} sampled filters)",
+                                p.labels[g]
+                            ),
+                            x_label: "c0".into(),
+                            y_label: "c1".into(),
+                            range: (lo, hi),
+                            counts,
+                        })
+                    },
+                )
+                .and_then(|r| r.ok())
                 .flatten()
         })
     };
@@ -240,33 +266,31 @@ pub fn Pair() -> impl IntoView {
         let d = data.get();
         let Some(Ok(p)) = d else { return None };
         loader
-            .with_site(|s| {
-                let series: Vec<(String, Points)> = (0..2)
-                    .map(|g| {
-                        let pts = p.layers[g]
-                            .iter()
-                            .filter_map(|&l| s.layer_sketch(l))
-                            .map(|ls| {
-                                (
-                                    ls.quality.sparsity,
-                                    ls.quality.variance_entropy,
-                                    ls.quality.degenerated,
-                                )
-                            })
-                            .collect();
-                        (p.labels[g].clone(), pts)
-                    })
-                    .collect();
-                series
-                    .iter()
-                    .any(|s| !s.1.is_empty())
-                    .then(|| Plot::Scatter {
-                        title: "Layers: sparsity vs variance entropy (x = degenerated)".into(),
-                        x_label: "sparsity".into(),
-                        y_label: "variance entropy".into(),
-                        series,
-                    })
-            })
+            .query(
+                |_| Ok(vec![Part::Quality]),
+                |s| {
+                    let series: Vec<(String, Points)> = (0..2)
+                        .map(|g| {
+                            let pts = p.layers[g]
+                                .iter()
+                                .filter_map(|&l| s.layer_quality(l))
+                                .map(|q| (q.sparsity, q.variance_entropy, q.degenerated))
+                                .collect();
+                            (p.labels[g].clone(), pts)
+                        })
+                        .collect();
+                    series
+                        .iter()
+                        .any(|s| !s.1.is_empty())
+                        .then(|| Plot::Scatter {
+                            title: "Layers: sparsity vs variance entropy (x = degenerated)".into(),
+                            x_label: "sparsity".into(),
+                            y_label: "variance entropy".into(),
+                            series,
+                        })
+                },
+            )
+            .and_then(|r| r.ok())
             .flatten()
     });
     view! {
