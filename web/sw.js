@@ -12,6 +12,8 @@ async function keepApp() {
   const html = await page.clone().text();
   await cache.put('./', page);
   const refs = [...html.matchAll(/(?:href|src)="([^"]+\.(?:js|wasm|css))"/g)].map((m) => m[1]);
+  // The data worker's files, which the page starts by name (web/src/loader.rs).
+  refs.push('filterscope-worker_loader.js', 'filterscope-worker.js', 'filterscope-worker_bg.wasm');
   await Promise.all(refs.map(async (r) => {
     const resp = await fetch(r);
     if (resp.ok) await cache.put(r, resp);

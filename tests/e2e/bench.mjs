@@ -1,25 +1,33 @@
-// Browser benchmark: the built site in headless Chromium on localhost, median of RUNS fresh page
-// loads per data set. Reads the app's User Timing entries (web/src/timing.rs):
-//   filterscope:first-plot, filterscope:loaded   (ms since navigation)
-//   filterscope:compare, filterscope:subset, filterscope:subset-pca, filterscope:draw:<id>
-// the tab's memory (renderer RSS from /proc, JS heap from the DevTools protocol) and the
-// main-thread tasks longer than 50 ms (Long Tasks API) from navigation to fully loaded.
+// Browser benchmark: what a visitor waits for and downloads. The built site in headless Chromium,
+// served on 127.0.0.1 with gzip as GitHub Pages serves it (text, script and wasm compressed, the
+// LZ4-compressed Arrow files as they are), a fresh browser context per load (nothing cached),
+// the link emulated through the DevTools protocol. For each view and link, the median of RUNS:
+//   first_plot_ms    navigation to the first figure drawn (User Timing mark filterscope:first-plot)
+//   bytes_first_plot bytes received (as sent: compressed) until then, app included
+//   bytes_visit      bytes received until the view has settled (no fetch for 1 s)
+//   tab_mb           renderer processes' RSS above a blank page, once settled
+//   longest_task_ms  longest main-thread task (Long Tasks API), navigation to settled
 //
 //   node tests/e2e/bench.mjs SITE_DIR [NAME=DATA_DIR ...] > results.json
 // SITE_DIR is `cargo xtask site` output (its data/ is the embedded sample); each NAME=DATA_DIR
-// is served beside it and loaded with ?data=. RUNS (default 5) sets the repetitions.
+// is served beside it and loaded with ?data=. RUNS (default 3) sets the repetitions.
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { serve } from './serve.mjs';
 
 const [site, ...extra] = process.argv.slice(2);
-const RUNS = Number(process.env.RUNS || 5);
+const RUNS = Number(process.env.RUNS || 3);
 if (!site || !fs.existsSync(path.join(site, 'index.html'))) {
   console.error('usage: node bench.mjs SITE_DIR [NAME=DATA_DIR ...]');
   process.exit(2);
 }
 const sets = [['sample', null], ...extra.map((e) => e.split('='))];
+// The issue's links: a 50 Mbit/s line with 20 ms latency, and 4G-like 9 Mbit/s with 150 ms.
+const LINKS = {
+  '50mbit': { latency: 20, downloadThroughput: 50e6 / 8, uploadThroughput: 10e6 / 8 },
+  '4g': { latency: 150, downloadThroughput: 9e6 / 8, uploadThroughput: 3e6 / 8 },
+};
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -41,50 +49,55 @@ function rendererRss() {
   return total;
 }
 
-async function entries(page) {
-  return page.evaluate(() => performance.getEntries()
-    .filter((e) => e.name.startsWith('filterscope:'))
-    .map((e) => ({ name: e.name, type: e.entryType, start: e.startTime, duration: e.duration })));
+async function blankRss(browser) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto('about:blank');
+  await page.waitForTimeout(500);
+  const rss = rendererRss();
+  await context.close();
+  return rss;
 }
 
-/** Opens `query`, waits until every chunk is in, returns the timing entries and memory. */
-async function open(browser, base, query) {
+/** Opens `url` over `link`; resolves once the view has settled. */
+async function open(browser, url, link, blank) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
-  // Main-thread tasks over 50 ms while loading: what a Web Worker for decoding would remove.
   await page.addInitScript(() => {
     window.__longTasks = [];
     new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__longTasks.push(e.duration)))
       .observe({ type: 'longtask', buffered: true });
   });
   const cdp = await context.newCDPSession(page);
-  await cdp.send('Performance.enable');
-  await page.goto(base + query);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, ...link });
+  let bytes = 0;
+  let lastData = Date.now();
+  cdp.on('Network.dataReceived', (e) => { bytes += e.encodedDataLength; lastData = Date.now(); });
+  cdp.on('Network.responseReceived', () => { lastData = Date.now(); });
+  await page.goto(url);
   await page.waitForFunction(
-    () => performance.getEntriesByName('filterscope:loaded').length > 0
-      || document.querySelector('.error'),
-    null, { timeout: 600_000, polling: 50 },
+    () => performance.getEntriesByName('filterscope:first-plot').length > 0 || document.querySelector('.error'),
+    null, { timeout: 600_000, polling: 20 },
   );
-  const error = await page.locator('.error').count();
-  if (error) throw new Error(`${query}: ${await page.locator('.error').first().innerText()}`);
-  // Let the last effects (redraws after the final chunk) run.
-  await page.waitForTimeout(300);
-  const e = await entries(page);
+  const bytesFirst = bytes;
+  if (await page.locator('.error').count()) throw new Error(`${url}: ${await page.locator('.error').first().innerText()}`);
+  // Settled: no progress bar and no bytes for a second.
+  for (;;) {
+    await page.waitForTimeout(250);
+    const busy = await page.locator('#progress').count();
+    if (!busy && Date.now() - lastData > 1000) break;
+  }
+  const first = await page.evaluate(() => performance.getEntriesByName('filterscope:first-plot')[0].startTime);
   const long = await page.evaluate(() => window.__longTasks);
-  const metrics = (await cdp.send('Performance.getMetrics')).metrics;
-  const heap = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value;
   const rss = rendererRss();
   await context.close();
-  return { e, heap, rss, long };
+  return { first, bytesFirst, bytes, tab: (rss - blank) / 2 ** 20, longest: Math.max(0, ...long) };
 }
-
-const last = (e, name) => e.filter((x) => x.name === name && x.type === 'measure').at(-1)?.duration;
-const count = (e, name) => e.filter((x) => x.name === name && x.type === 'measure').length;
-const at = (e, name) => e.find((x) => x.name === name && x.type === 'mark')?.start;
 
 const server = await serve(Object.fromEntries([
   ['/app/', site], ...sets.filter(([, d]) => d).map(([n, d]) => [`/data-${n}/`, d]),
-]));
+]), { gzip: true });
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
@@ -92,6 +105,7 @@ const browser = await chromium.launch({
 });
 const results = {};
 try {
+  const blank = await blankRss(browser);
   for (const [name, dir] of sets) {
     const data = dir ? `data=${encodeURIComponent(`${server.url}/data-${name}/`)}&` : '';
     const base = `${server.url}/app/?${data}`;
@@ -101,29 +115,23 @@ try {
       task_heatmap: 'view=compare&by=Task',
       model_heatmap: 'view=compare&by=model',
       depth_heatmap: 'view=compare&by=depth',
-      subset_task: `view=pair&by=Task&a=Classification&b=${encodeURIComponent(manifest.n_models > 100 ? 'Segmentation' : 'Object Detection')}`,
-      subset_depth: `view=pair&by=depth&a=${encodeURIComponent('[0.0, 0.1]')}&b=${encodeURIComponent('(0.9, 1.0]')}`,
+      pair_task: `view=pair&by=Task&a=Classification&b=${encodeURIComponent(manifest.n_models > 100 ? 'Segmentation' : 'Object Detection')}`,
+      model_view: 'view=model',
     };
     const r = { filters: manifest.n_filters, layers: manifest.n_layers, models: manifest.n_models };
     for (const [view, q] of Object.entries(views)) {
-      const runs = [];
-      for (let k = 0; k < RUNS; k++) runs.push(await open(browser, base, q));
-      const pick = (f) => runs.map((x) => f(x.e)).filter((v) => v !== undefined);
-      const row = {
-        first_plot_ms: median(pick((e) => at(e, 'filterscope:first-plot'))),
-        loaded_ms: median(pick((e) => at(e, 'filterscope:loaded'))),
-        tab_rss_mb: median(runs.map((x) => x.rss)) / 2 ** 20,
-        js_heap_mb: median(runs.map((x) => x.heap)) / 2 ** 20,
-        longest_task_ms: median(runs.map((x) => Math.max(0, ...x.long))),
-        long_tasks_total_ms: median(runs.map((x) => x.long.reduce((a, b) => a + b, 0))),
-      };
-      for (const [k, m] of [['compare_ms', 'filterscope:compare'], ['subset_ms', 'filterscope:subset'],
-        ['subset_pca_ms', 'filterscope:subset-pca'], ['heatmap_draw_ms', 'filterscope:draw:heatmap']]) {
-        const v = pick((e) => last(e, m));
-        if (v.length) {
-          row[k] = median(v);
-          row[`${k.replace('_ms', '')}_runs_per_load`] = median(runs.map((x) => count(x.e, m)));
-        }
+      const row = {};
+      for (const [ln, link] of Object.entries(LINKS)) {
+        const runs = [];
+        for (let k = 0; k < RUNS; k++) runs.push(await open(browser, base + q, link, blank));
+        const m = (f) => median(runs.map(f));
+        Object.assign(row, {
+          [`first_plot_ms_${ln}`]: Math.round(m((x) => x.first)),
+          [`bytes_first_plot_${ln}`]: m((x) => x.bytesFirst),
+          [`bytes_visit_${ln}`]: m((x) => x.bytes),
+          [`tab_mb_${ln}`]: Math.round(m((x) => x.tab)),
+          [`longest_task_ms_${ln}`]: Math.round(m((x) => x.longest)),
+        });
       }
       r[view] = row;
       console.error(name, view, JSON.stringify(row));

@@ -282,6 +282,74 @@ test('a 120-model heatmap is drawn as one bitmap, equals data-prep, and a cell o
   assert.deepEqual(p.errors, []);
 });
 
+/** The data files (by stem, e.g. 'model-counts', 'sketches') requested under `prefix` since `from`. */
+function fetched(prefix, from) {
+  return server.requests.slice(from)
+    .filter((r) => r.startsWith(prefix) && r.endsWith('.arrow'))
+    .map((r) => path.basename(r).replace(/-[0-9a-f]{16}\.arrow$/, ''));
+}
+const stems = (files) => [...new Set(files.map((f) => f.replace(/-\d{4}$/, '')))].sort();
+
+test('each view fetches only the data it needs', async () => {
+  const synthData = encodeURIComponent(`${server.url}/synth/`);
+  const visit = async (query, figure) => {
+    const p = await page();
+    const from = server.requests.length;
+    await p.goto(`${server.url}/filterscope/?data=${synthData}&${query}`);
+    await drawn(p, figure);
+    await loaded(p);
+    const files = fetched('/synth/', from);
+    await p.context().close();
+    return files;
+  };
+  // The overview: the models table only; a Task or model comparison adds the per-model counts.
+  assert.deepEqual(stems(await visit('view=overview', '#counts-task')), ['models']);
+  assert.deepEqual(stems(await visit('view=compare&by=Task', '#heatmap')), ['model-counts', 'models']);
+  assert.deepEqual(stems(await visit('view=compare&by=model&where=Task:Classification', '#heatmap')), ['model-counts', 'models']);
+  // By depth: the per-bucket table, no per-layer data, no samples.
+  assert.deepEqual(stems(await visit('view=compare&by=depth', '#heatmap')), ['depths', 'models']);
+  // A layer-level grouping: the layers table and every sketch chunk, no samples.
+  const layerLevel = await visit('view=compare&by=conv_depth', '#heatmap');
+  const chunks = JSON.parse(fs.readFileSync(path.join(synth, 'manifest.json'), 'utf8')).sketches.length;
+  assert.ok(chunks > 1, 'the synthetic site has several chunks');
+  assert.deepEqual(stems(layerLevel), ['layers', 'models', 'sketches']);
+  assert.equal(layerLevel.filter((f) => f.startsWith('sketches')).length, chunks);
+  // A model view: that model's one sketch chunk and one sample chunk.
+  const m = JSON.parse(fs.readFileSync(path.join(synth, 'manifest.json'), 'utf8'));
+  const model = cli('layers', synth, '--json')[0].model;
+  const files = await visit(`view=model&model=${encodeURIComponent(model)}`, '#model-samples');
+  assert.deepEqual(stems(files), ['depths', 'layers', 'models', 'samples', 'sketches']);
+  assert.equal(files.filter((f) => f.startsWith('samples')).length, 1, files.join(' '));
+  assert.equal(files.filter((f) => f.startsWith('sketches')).length, 1, files.join(' '));
+  assert.ok(m.samples.length > 1);
+});
+
+test('a second visit fetches no data, and a visited page reloads offline', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1300, height: 1000 } });
+  const p = await ctx.newPage();
+  await p.goto(`${server.url}/filterscope/?view=compare&by=Task`);
+  await drawn(p, '#heatmap');
+  await loaded(p);
+  // The service worker has kept the app once it is ready.
+  await p.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+  await p.waitForFunction(async () => (await (await caches.open('filterscope-app')).keys())
+    .some((r) => r.url.endsWith('filterscope-worker_bg.wasm')));
+  const from = server.requests.length;
+  const again = await ctx.newPage();
+  await again.goto(`${server.url}/filterscope/?view=compare&by=Task`);
+  await drawn(again, '#heatmap');
+  await loaded(again);
+  assert.deepEqual(fetched('/filterscope/', from), [], 'no data file is fetched again');
+  // Offline: the app from the service worker, the data from the cache (the first page, which
+  // loaded before the service worker was active).
+  await ctx.setOffline(true);
+  await p.reload();
+  await drawn(p, '#heatmap');
+  assert.equal(await p.isVisible('#load-error'), false);
+  await ctx.setOffline(false);
+  await ctx.close();
+});
+
 test('every view draws, in light and dark (screenshots saved)', async () => {
   for (const scheme of ['light', 'dark']) {
     const p = await page(scheme);

@@ -12,7 +12,12 @@ use web_sys::{Cache, Response};
 const NAME: &str = "filterscope-data";
 
 async fn open() -> Option<Cache> {
-    let caches = web_sys::window()?.caches().ok()?;
+    // The data worker's scope, or the page's.
+    let global = js_sys::global();
+    let caches = match global.dyn_ref::<web_sys::WorkerGlobalScope>() {
+        Some(w) => w.caches().ok()?,
+        None => global.dyn_ref::<web_sys::Window>()?.caches().ok()?,
+    };
     JsFuture::from(caches.open(NAME))
         .await
         .ok()?

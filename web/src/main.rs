@@ -1,8 +1,8 @@
-//! The Filterscope explorer, compiled to WASM: streams site data and computes every view in the
-//! browser with the same crates data-prep uses.
+//! The Filterscope explorer's page, compiled to WASM: the views, their figures and the URL. The
+//! data worker (src/bin/worker.rs) fetches the site data and computes every statistic with the
+//! same crates data-prep uses; the page renders what it answers.
 
 mod app;
-mod cache;
 mod figure;
 mod loader;
 mod plot;
@@ -13,5 +13,5 @@ mod views;
 fn main() {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(app::App);
-    cache::register_service_worker();
+    filterscope_web::cache::register_service_worker();
 }

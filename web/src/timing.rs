@@ -29,29 +29,3 @@ pub fn measure<T>(name: &str, f: impl FnOnce() -> T) -> T {
     let _ = p.measure_with_start_mark_and_end_mark(name, &start, &end);
     out
 }
-
-/// Records the time from its creation to its drop as the measure `name` (for code that returns
-/// early with `?`).
-pub struct Span {
-    name: &'static str,
-}
-
-impl Span {
-    /// Starts measuring.
-    pub fn new(name: &'static str) -> Self {
-        if let Some(p) = performance() {
-            let _ = p.mark(&format!("{name}:start"));
-        }
-        Self { name }
-    }
-}
-
-impl Drop for Span {
-    fn drop(&mut self) {
-        if let Some(p) = performance() {
-            let (start, end) = (format!("{}:start", self.name), format!("{}:end", self.name));
-            let _ = p.mark(&end);
-            let _ = p.measure_with_start_mark_and_end_mark(self.name, &start, &end);
-        }
-    }
-}

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use filterscope_stats::{depth_bucket, drift_matrix, Histograms, Sketch, DEPTH_LABELS};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::tables::LayerRow;
 use crate::{Part, SiteData, SiteError};
@@ -63,7 +63,7 @@ pub struct Group {
 }
 
 /// `data-prep stats --json`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StatsReport {
     /// Number of filters.
     pub n_filters: u64,
@@ -82,7 +82,7 @@ pub struct StatsReport {
 }
 
 /// `data-prep compare --json`: the D matrix between groups.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Comparison {
     /// The grouping column.
     pub by: String,
@@ -100,7 +100,7 @@ pub struct Comparison {
 }
 
 /// `data-prep layers --json`: one layer's quality.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LayerReport {
     /// The source's layer id.
     pub layer_id: i64,

@@ -187,8 +187,10 @@ mod tests {
             counts[c * N_BINS + 3] = scale;
             counts[c * N_BINS + 40] = 2 * scale;
         }
-        let mut s = Sketch::default();
-        s.hist = Histograms::from_counts(counts).unwrap();
+        let mut s = Sketch {
+            hist: Histograms::from_counts(counts).unwrap(),
+            ..Default::default()
+        };
         s.scaled.n = 3 * scale;
         s.scaled.sum[0] = 1.5;
         s.max_abs = 0.25;

@@ -16,7 +16,7 @@ use crate::sketch_cols::{decode_sketches, sketch_columns, Has};
 use crate::SiteError;
 
 /// One model and its model-level meta values.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ModelRow {
     /// Unique model name.
     pub name: String,
@@ -81,7 +81,7 @@ pub struct DepthRow {
 }
 
 /// A model's size, stored beside its meta values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ModelTotals {
     /// Its 3x3 conv layers.
     pub n_layers: u64,

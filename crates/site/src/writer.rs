@@ -272,7 +272,7 @@ mod tests {
         let models = [0, 0, 0, 1, 1, 2, 3, 3, 3, 3, 3, 4];
         let layers: Vec<LayerRow> = models.iter().map(|&m| layer(m)).collect();
         assert_eq!(chunk_ranges(&layers, 2), [0..3, 3..5, 5..11, 11..12]);
-        assert_eq!(chunk_ranges(&layers, 100), [0..12]);
+        assert_eq!(chunk_ranges(&layers, 100), vec![0..12]);
         assert_eq!(chunk_ranges(&[], 4), Vec::<std::ops::Range<usize>>::new());
     }
 

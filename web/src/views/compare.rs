@@ -2,13 +2,14 @@
 //! seed notebook orders it), and the spread of the drift values. A click opens the pair.
 
 use filterscope_site::Comparison;
+use filterscope_web::protocol::{Answer, Request};
 use leptos::prelude::*;
 
 use crate::figure::Figure;
 use crate::loader::Loader;
 use crate::plot::Plot;
 use crate::route::{Route, Router, View};
-use crate::views::controls::{grouping, GroupControls};
+use crate::views::controls::{grouping, request_wheres, GroupControls};
 
 /// Order of groups by mean drift to the others, smallest first (ties by label).
 pub fn mean_order(c: &Comparison) -> Vec<usize> {
@@ -46,19 +47,18 @@ pub fn Compare() -> impl IntoView {
     let loader = expect_context::<Loader>();
     let route = router.route;
     let by = grouping(route, loader);
-    let comparison = Memo::new(move |_| {
-        let r = route.get();
+    // The worker fetches what the comparison needs and computes it.
+    let answer = loader.answer(move || {
         let b = by.get();
-        // Fetches what the query needs; recomputed when that has arrived, not for other parts.
-        loader
-            .query(
-                |s| s.compare_needs(&b, &r.wheres),
-                |s| {
-                    crate::timing::measure("filterscope:compare", || s.compare(&b, &r.wheres))
-                        .map_err(|e| e.to_string())
-                },
-            )
-            .map(|r| r.and_then(|r| r))
+        (!b.is_empty()).then(|| Request::Compare {
+            by: b,
+            wheres: request_wheres(&route.get().wheres),
+        })
+    });
+    let comparison = Memo::new(move |_| match answer.get()? {
+        Ok(Answer::Compare(c)) => Some(Ok(c)),
+        Ok(_) => None,
+        Err(e) => Some(Err(e)),
     });
     let order = Memo::new(move |_| {
         comparison.with(|c| match c {

@@ -1,13 +1,14 @@
 //! Shared controls: the grouping column and the filters, both kept in the URL.
 
-use filterscope_site::{SiteData, Where};
+use filterscope_site::Where;
+use filterscope_web::protocol::{Answer, Catalog, Request};
 use leptos::prelude::*;
 
 use crate::loader::Loader;
 use crate::route::{Route, Router};
 
 /// Columns one can group by (layer-level ones fetch the per-layer data when chosen).
-pub fn groupable(s: &SiteData) -> Vec<String> {
+pub fn groupable(s: &Catalog) -> Vec<String> {
     let mut c = vec!["depth".to_string(), "model".to_string()];
     c.extend(s.manifest.model_columns.iter().cloned());
     c.extend(s.manifest.layer_columns.iter().cloned());
@@ -16,7 +17,7 @@ pub fn groupable(s: &SiteData) -> Vec<String> {
 }
 
 /// The default grouping: Task when the data has it.
-pub fn default_by(s: &SiteData) -> String {
+pub fn default_by(s: &Catalog) -> String {
     if s.manifest.model_columns.iter().any(|c| c == "Task") {
         "Task".into()
     } else {
@@ -31,7 +32,7 @@ pub fn grouping(route: RwSignal<Route>, loader: Loader) -> Memo<String> {
             .get()
             .by
             .clone()
-            .or_else(|| loader.with_site(default_by))
+            .or_else(|| loader.with_catalog(default_by))
             .unwrap_or_default()
     })
 }
@@ -42,19 +43,16 @@ pub fn GroupControls() -> impl IntoView {
     let router = expect_context::<Router>();
     let loader = expect_context::<Loader>();
     let route = router.route;
-    let columns = Memo::new(move |_| loader.with_site(groupable).unwrap_or_default());
+    let columns = Memo::new(move |_| loader.with_catalog(groupable).unwrap_or_default());
     let by = grouping(route, loader);
     let new_col = RwSignal::new(String::new());
-    let values = Memo::new(move |_| {
-        let c = new_col.get();
-        if c.is_empty() {
-            return vec![];
-        }
-        loader
-            .query(|s| s.values_needs(&c), |s| s.column_values(&c).ok())
-            .and_then(|r| r.ok())
-            .flatten()
-            .unwrap_or_default()
+    let answer = loader.answer(move || {
+        let column = new_col.get();
+        (!column.is_empty()).then_some(Request::Values { column })
+    });
+    let values = Memo::new(move |_| match answer.get() {
+        Some(Ok(Answer::Values(v))) => v,
+        _ => vec![],
     });
     let set_by = move |v: String| {
         router.go(Route {
@@ -110,4 +108,11 @@ pub fn GroupControls() -> impl IntoView {
             </Show>
         </div>
     }
+}
+
+/// A route's filters as a request's (column, value) pairs.
+pub fn request_wheres(w: &[Where]) -> Vec<(String, String)> {
+    w.iter()
+        .map(|w| (w.column.clone(), w.value.clone()))
+        .collect()
 }

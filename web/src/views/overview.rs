@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use filterscope_site::SiteData;
+use filterscope_web::protocol::Catalog;
 use leptos::prelude::*;
 
 use crate::figure::Figure;
@@ -11,7 +11,7 @@ use crate::loader::Loader;
 use crate::plot::{FilterScale, Plot};
 
 /// Models, layers and filters per value of a model-level column.
-fn counts(s: &SiteData, column: &str) -> Option<Plot> {
+fn counts(s: &Catalog, column: &str) -> Option<Plot> {
     let k = s.manifest.model_columns.iter().position(|c| c == column)?;
     let mut by: BTreeMap<String, (u64, u64, u64)> = BTreeMap::new();
     for (m, t) in s.models.iter().zip(&s.totals) {
@@ -44,7 +44,7 @@ fn counts(s: &SiteData, column: &str) -> Option<Plot> {
 #[component]
 pub fn Overview() -> impl IntoView {
     let loader = expect_context::<Loader>();
-    let stats = Memo::new(move |_| loader.with_site(|s| s.stats()));
+    let stats = Memo::new(move |_| loader.with_catalog(|c| c.stats.clone()));
     let eigen = Memo::new(move |_| {
         stats.get().map(|st| Plot::Filters {
             title: "Global eigen-filters (principal components of the scaled filters)".into(),
@@ -83,7 +83,7 @@ pub fn Overview() -> impl IntoView {
     });
     let bars = ["Task", "Visual Category", "Training-Dataset"].map(|col| {
         let plot = Memo::new(move |_| {
-            loader.with_site(|s| counts(s, col)).flatten()
+            loader.with_catalog(|s| counts(s, col)).flatten()
         });
         view! {
             <Show when=move || plot.with(|p| p.is_some())>
@@ -100,7 +100,7 @@ pub fn Overview() -> impl IntoView {
                     <div><dt>"layers"</dt><dd id="n-layers">{st.n_layers}</dd></div>
                     <div><dt>"3x3 filters"</dt><dd id="n-filters">{st.n_filters}</dd></div>
                 </dl>
-                <p class="source">{move || loader.with_site(|s| format!("Built from {}.", s.manifest.source))}</p>
+                <p class="source">{move || loader.with_catalog(|s| format!("Built from {}.", s.manifest.source))}</p>
             })}
             <div class="grid">
                 <Figure plot=eigen id="eigen" width=760 height=150/>

@@ -1,58 +1,25 @@
 //! Pair: group A against group B of a column: their 9 coefficient distributions overlaid, the drift
 //! per component, each group's own eigen-filters, sampled raw filters, and their layers' quality.
 
-use filterscope_site::{Part, SiteData, SiteError, Where};
-use filterscope_stats::{distribution, drift_per_component, Basis, BinRule, Sketch, N_BINS};
+use filterscope_stats::{
+    distribution, drift_per_component, Basis, BinRule, Histograms, Moments, N_BINS,
+};
+use filterscope_web::protocol::{Answer, PairAnswer, Request};
 use leptos::prelude::*;
 
 use crate::figure::Figure;
 use crate::loader::Loader;
 use crate::plot::{FilterScale, Plot, Points};
 use crate::route::Router;
-use crate::views::controls::{default_by, GroupControls};
+use crate::views::controls::{default_by, request_wheres, GroupControls};
 
-/// Sampled filters shown per group: four rows of twelve.
-const GRID_FILTERS: usize = 48;
-/// Cells per side of the c0/c1 density: enough for shape, few enough that ~2,000 samples fill it.
-const DENSITY_CELLS: usize = 40;
-
-/// Both groups' sketches and layers, or why they cannot be shown.
+/// A pair's answer with what D needs.
 #[derive(Clone, PartialEq)]
 struct PairData {
-    labels: [String; 2],
-    sketches: [Sketch; 2],
-    layers: [Vec<usize>; 2],
+    answer: PairAnswer,
+    hists: [Histograms; 2],
     evr: [f64; 9],
     rule: BinRule,
-}
-
-fn pair_data(
-    s: &SiteData,
-    by: &str,
-    filters: &[Where],
-    a: &str,
-    b: &str,
-) -> Result<PairData, String> {
-    let groups = s.group_sketches(by, filters).map_err(|e| e.to_string())?;
-    let find = |l: &str| {
-        groups
-            .iter()
-            .find(|g| g.label == l)
-            .map(|g| g.sketch.clone())
-            .ok_or_else(|| {
-                format!("{by} has no group {l:?} among the layers that pass the filters")
-            })
-    };
-    Ok(PairData {
-        labels: [a.to_string(), b.to_string()],
-        sketches: [find(a)?, find(b)?],
-        layers: [
-            s.group_layers(by, filters, a).map_err(|e| e.to_string())?,
-            s.group_layers(by, filters, b).map_err(|e| e.to_string())?,
-        ],
-        evr: s.basis().evr,
-        rule: s.rule().clone(),
-    })
 }
 
 /// The pair view.
@@ -65,50 +32,56 @@ pub fn Pair() -> impl IntoView {
         route
             .get()
             .by
-            .or_else(|| loader.with_site(default_by))
+            .or_else(|| loader.with_catalog(default_by))
             .unwrap_or_default()
     });
-    let data = Memo::new(move |_| {
+    // The worker merges the groups' sketches (with their moments), picks their lite samples and
+    // layer quality; the page draws.
+    let answer = loader.answer(move || {
         let r = route.get();
         let by = by.get();
-        // The groups' sketches with their moments (for each group's own PCA), and the layers
-        // table (which layers each group holds).
-        let needs = |s: &SiteData| -> Result<Vec<Part>, SiteError> {
-            let mut n = s.group_needs(&by, &r.wheres, true)?;
-            n.extend(s.values_needs(&by)?);
-            n.push(Part::Layers);
-            Ok(n)
-        };
-        let result = loader.query(needs, |s| {
-            let groups = s.column_values(&by).unwrap_or_default();
-            // Without a and b, the first two groups.
-            let a = r.a.clone().or_else(|| groups.first().cloned())?;
-            let b =
-                r.b.clone()
-                    .or_else(|| groups.get(1).cloned())
-                    .unwrap_or_else(|| a.clone());
-            Some(crate::timing::measure("filterscope:subset", || {
-                pair_data(s, &by, &r.wheres, &a, &b)
+        (!by.is_empty()).then(|| Request::Pair {
+            by,
+            wheres: request_wheres(&r.wheres),
+            a: r.a.clone(),
+            b: r.b.clone(),
+        })
+    });
+    // The site's explained-variance weights and bins, for D.
+    let site = Memo::new(move |_| {
+        loader
+            .with_catalog(|c| {
+                c.manifest
+                    .bin_rule()
+                    .ok()
+                    .map(|r| (c.manifest.basis().evr, r))
+            })
+            .flatten()
+    });
+    let data = Memo::new(move |_| match (answer.get()?, site.get()) {
+        (Ok(Answer::Pair(p)), Some((evr, rule))) => {
+            let hist = |g: usize| Histograms::from_counts(p.counts[g].clone()).unwrap_or_default();
+            Some(Ok(PairData {
+                hists: [hist(0), hist(1)],
+                evr,
+                rule,
+                answer: *p,
             }))
-        })?;
-        match result {
-            Ok(p) => p,
-            Err(e) => Some(Err(e)),
         }
+        (Ok(_), _) => None,
+        (Err(e), _) => Some(Err(e)),
     });
     let ok = move || data.with(|d| matches!(d, Some(Ok(_))));
     // The groups to pick from, so any pair is reachable by keyboard as well as from the heatmap.
     let choices = Memo::new(move |_| {
-        let by = by.get();
-        loader
-            .query(|s| s.values_needs(&by), |s| s.column_values(&by).ok())
-            .and_then(|r| r.ok())
-            .flatten()
-            .unwrap_or_default()
+        data.with(|d| match d {
+            Some(Ok(p)) => p.answer.choices.clone(),
+            _ => vec![],
+        })
     });
     let current = move |g: usize| {
         data.with(|d| match d {
-            Some(Ok(p)) => p.labels[g].clone(),
+            Some(Ok(p)) => p.answer.labels[g].clone(),
             _ => String::new(),
         })
     };
@@ -135,8 +108,7 @@ pub fn Pair() -> impl IntoView {
     let per_component = Memo::new(move |_| {
         data.with(|d| match d {
             Some(Ok(p)) => {
-                let d =
-                    drift_per_component(&p.sketches[0].hist, &p.sketches[1].hist, &p.evr, &p.rule);
+                let d = drift_per_component(&p.hists[0], &p.hists[1], &p.evr, &p.rule);
                 Some(Plot::Bars {
                     title: format!("D per component (D = {:.4})", d.iter().sum::<f64>()),
                     labels: (0..9).map(|i| format!("c{i}")).collect(),
@@ -158,7 +130,7 @@ pub fn Pair() -> impl IntoView {
                         x_label: "coefficient".into(),
                         y_label: "share".into(),
                         x: (0..N_BINS).map(|k| 0.5 * (e[k] + e[k + 1])).collect(),
-                        series: (0..2).map(|g| (p.labels[g].clone(), distribution(p.sketches[g].hist.component(i), &p.rule))).collect(),
+                        series: (0..2).map(|g| (p.answer.labels[g].clone(), distribution(p.hists[g].component(i), &p.rule))).collect(),
                         marks: vec![],
                     })
                 }
@@ -171,11 +143,20 @@ pub fn Pair() -> impl IntoView {
         Memo::new(move |_| {
             data.with(|d| match d {
                 Some(Ok(p)) => crate::timing::measure("filterscope:subset-pca", || {
-                    Basis::from_moments(&p.sketches[g].scaled)
+                    let (n, sum, sxx) = &p.answer.moments[g];
+                    let m = Moments {
+                        n: *n,
+                        sum: sum.as_slice().try_into().unwrap_or_default(),
+                        sxx: sxx
+                            .as_slice()
+                            .try_into()
+                            .unwrap_or([0.0; filterscope_stats::PACKED]),
+                    };
+                    Basis::from_moments(&m)
                 })
                 .ok()
                 .map(|b| Plot::Filters {
-                    title: format!("Eigen-filters of {} (its own PCA)", p.labels[g]),
+                    title: format!("Eigen-filters of {} (its own PCA)", p.answer.labels[g]),
                     captions: b
                         .evr
                         .iter()
@@ -192,110 +173,57 @@ pub fn Pair() -> impl IntoView {
     };
     let samples = |g: usize| {
         Memo::new(move |_| {
-            let d = data.get();
-            let Some(Ok(p)) = d else { return None };
-            loader
-                .query(
-                    |_| Ok(vec![Part::LiteSamples]),
-                    |s| {
-                        // Round-robin over the group's layers so one big layer does not fill the grid.
-                        let per: Vec<_> = p.layers[g].iter().map(|&l| s.lite_samples(l)).collect();
-                        let mut filters = Vec::new();
-                        let mut k = 0;
-                        while filters.len() < GRID_FILTERS && per.iter().any(|v| v.len() > k) {
-                            for v in &per {
-                                if let Some(r) = v.get(k) {
-                                    filters.push(r.weights.map(|w| w as f64));
-                                }
-                            }
-                            k += 1;
-                        }
-                        filters.truncate(GRID_FILTERS);
-                        (!filters.is_empty()).then(|| Plot::Filters {
-                            title: format!("Sampled filters of {}", p.labels[g]),
-                            captions: vec![String::new(); filters.len()],
-                            filters,
-                            cols: 24,
-                            scale: FilterScale::PerFilter,
-                        })
-                    },
-                )
-                .and_then(|r| r.ok())
-                .flatten()
+            data.with(|d| match d {
+                Some(Ok(p)) if !p.answer.grid[g].is_empty() => Some(Plot::Filters {
+                    title: format!("Sampled filters of {}", p.answer.labels[g]),
+                    captions: vec![String::new(); p.answer.grid[g].len()],
+                    filters: p.answer.grid[g].clone(),
+                    cols: 24,
+                    scale: FilterScale::PerFilter,
+                }),
+                _ => None,
+            })
         })
     };
     let density = |g: usize| {
         Memo::new(move |_| {
-            let d = data.get();
-            let Some(Ok(p)) = d else { return None };
-            loader
-                .query(
-                    |_| Ok(vec![Part::LiteSamples]),
-                    |s| {
-                        let basis = s.basis();
-                        let (lo, hi) = (p.rule.lo, p.rule.hi);
-                        const N: usize = DENSITY_CELLS;
-                        let mut counts = vec![vec![0u32; N]; N];
-                        let cell = |v: f64| (((v - lo) / (hi - lo) * N as f64) as usize).min(N - 1);
-                        let mut n = 0;
-                        for &l in &p.layers[g] {
-                            for r in s.lite_samples(l) {
-                                let c = basis
-                                    .project(&s.precision().scale(&r.weights.map(|w| w as f64)));
-                                counts[cell(c[1])][cell(c[0])] += 1;
-                                n += 1;
-                            }
-                        }
-                        (n > 0).then(|| Plot::Density {
-                            title: format!(
-                                "c0/c1 density of {} ({n} sampled filters)",
-                                p.labels[g]
-                            ),
-                            x_label: "c0".into(),
-                            y_label: "c1".into(),
-                            range: (lo, hi),
-                            counts,
-                        })
-                    },
-                )
-                .and_then(|r| r.ok())
-                .flatten()
+            data.with(|d| match d {
+                Some(Ok(p)) if p.answer.density[g].0 > 0 => {
+                    let (n, counts) = p.answer.density[g].clone();
+                    Some(Plot::Density {
+                        title: format!(
+                            "c0/c1 density of {} ({n} sampled filters)",
+                            p.answer.labels[g]
+                        ),
+                        x_label: "c0".into(),
+                        y_label: "c1".into(),
+                        range: (p.rule.lo, p.rule.hi),
+                        counts,
+                    })
+                }
+                _ => None,
+            })
         })
     };
     let scatter = Memo::new(move |_| {
-        let d = data.get();
-        let Some(Ok(p)) = d else { return None };
-        loader
-            .query(
-                |_| Ok(vec![Part::Quality]),
-                |s| {
-                    let series: Vec<(String, Points)> = (0..2)
-                        .map(|g| {
-                            let pts = p.layers[g]
-                                .iter()
-                                .filter_map(|&l| s.layer_quality(l))
-                                .map(|q| (q.sparsity, q.variance_entropy, q.degenerated))
-                                .collect();
-                            (p.labels[g].clone(), pts)
-                        })
-                        .collect();
-                    series
-                        .iter()
-                        .any(|s| !s.1.is_empty())
-                        .then(|| Plot::Scatter {
-                            title: "Layers: sparsity vs variance entropy (x = degenerated)".into(),
-                            x_label: "sparsity".into(),
-                            y_label: "variance entropy".into(),
-                            series,
-                        })
-                },
-            )
-            .and_then(|r| r.ok())
-            .flatten()
+        data.with(|d| match d {
+            Some(Ok(p)) if p.answer.scatter.iter().any(|s| !s.is_empty()) => {
+                let series: Vec<(String, Points)> = (0..2)
+                    .map(|g| (p.answer.labels[g].clone(), p.answer.scatter[g].clone()))
+                    .collect();
+                Some(Plot::Scatter {
+                    title: "Layers: sparsity vs variance entropy (x = degenerated)".into(),
+                    x_label: "sparsity".into(),
+                    y_label: "variance entropy".into(),
+                    series,
+                })
+            }
+            _ => None,
+        })
     });
     view! {
         <section aria-labelledby="pair-h">
-            <h2 id="pair-h">{move || data.with(|d| match d { Some(Ok(p)) => format!("{} vs {}", p.labels[0], p.labels[1]), _ => "Pair".into() })}</h2>
+            <h2 id="pair-h">{move || data.with(|d| match d { Some(Ok(p)) => format!("{} vs {}", p.answer.labels[0], p.answer.labels[1]), _ => "Pair".into() })}</h2>
             <GroupControls/>
             <div class="controls-row">{picker(0)} {picker(1)}</div>
             {move || data.with(|d| match d { Some(Err(e)) => Some(view! { <p class="notice" role="status">{e.clone()}</p> }), _ => None })}

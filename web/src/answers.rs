@@ -1,0 +1,224 @@
+//! What the data worker computes for each [`Request`]: the parts it needs and, once they are in,
+//! its answer. Plain functions over [`SiteData`], so they run (and are tested) natively as well.
+
+use filterscope_site::{Part, SiteData, SiteError, Where};
+use filterscope_stats::drift;
+
+use crate::protocol::{Answer, ModelAnswer, PairAnswer, Request};
+
+/// Sampled filters shown per group in the pair view: four rows of twelve.
+pub const GRID_FILTERS: usize = 48;
+/// Cells per side of the pair view's c0/c1 density.
+pub const DENSITY_CELLS: usize = 40;
+/// Sampled filters shown per layer in the model view, and in all.
+pub const PER_LAYER: usize = 6;
+pub const MAX_FILTERS: usize = 96;
+
+/// The filters of a request as site conditions.
+pub fn wheres(w: &[(String, String)]) -> Vec<Where> {
+    w.iter()
+        .map(|(c, v)| Where {
+            column: c.clone(),
+            value: v.clone(),
+        })
+        .collect()
+}
+
+/// The layers of model `mi` (the layers table must be in), by depth.
+fn layers_of(s: &SiteData, mi: u32) -> Vec<usize> {
+    let mut l: Vec<usize> = (0..s.layers.len())
+        .filter(|&i| s.layers[i].model == mi)
+        .collect();
+    l.sort_by(|&a, &b| {
+        s.layers[a]
+            .conv_depth_norm
+            .total_cmp(&s.layers[b].conv_depth_norm)
+            .then(a.cmp(&b))
+    });
+    l
+}
+
+/// The parts `request` reads, given what is loaded (a model's chunks are known only once the
+/// layers table is in: then they are asked for too).
+pub fn needs(s: &SiteData, request: &Request) -> Result<Vec<Part>, SiteError> {
+    Ok(match request {
+        Request::Compare { by, wheres: w } => s.compare_needs(by, &wheres(w))?,
+        Request::Values { column } => s.values_needs(column)?,
+        Request::Pair { by, wheres: w, .. } => {
+            let mut n = s.group_needs(by, &wheres(w), true)?;
+            n.extend(s.values_needs(by)?);
+            n.extend([Part::Layers, Part::Quality, Part::LiteSamples]);
+            n
+        }
+        Request::Model { model } => {
+            if *model as usize >= s.models.len() {
+                return Err(SiteError::Query(format!("no model {model}")));
+            }
+            if !s.has(Part::Layers) {
+                vec![Part::Layers]
+            } else {
+                let layers = layers_of(s, *model);
+                let mut n = vec![Part::Layers, Part::Depths];
+                n.extend(s.chunks_of(false, &layers));
+                n.extend(s.chunks_of(true, &layers));
+                n
+            }
+        }
+    })
+}
+
+/// The answer to `request`, once [`needs`] is loaded.
+pub fn compute(s: &SiteData, request: &Request) -> Result<Answer, String> {
+    let e = |e: SiteError| e.to_string();
+    Ok(match request {
+        Request::Compare { by, wheres: w } => {
+            Answer::Compare(s.compare(by, &wheres(w)).map_err(e)?)
+        }
+        Request::Values { column } => Answer::Values(s.column_values(column).map_err(e)?),
+        Request::Pair {
+            by,
+            wheres: w,
+            a,
+            b,
+        } => Answer::Pair(Box::new(pair(s, by, &wheres(w), a, b)?)),
+        Request::Model { model } => Answer::Model(Box::new(model_answer(s, *model)?)),
+    })
+}
+
+fn pair(
+    s: &SiteData,
+    by: &str,
+    filters: &[Where],
+    a: &Option<String>,
+    b: &Option<String>,
+) -> Result<PairAnswer, String> {
+    let choices = s.column_values(by).map_err(|e| e.to_string())?;
+    // Without a and b, the first two groups.
+    let a = a
+        .clone()
+        .or_else(|| choices.first().cloned())
+        .ok_or_else(|| format!("{by} has no groups"))?;
+    let b = b
+        .clone()
+        .or_else(|| choices.get(1).cloned())
+        .unwrap_or_else(|| a.clone());
+    let groups = s.group_sketches(by, filters).map_err(|e| e.to_string())?;
+    let find = |l: &str| {
+        groups
+            .iter()
+            .find(|g| g.label == l)
+            .map(|g| g.sketch.clone())
+            .ok_or_else(|| {
+                format!("{by} has no group {l:?} among the layers that pass the filters")
+            })
+    };
+    let sketches = [find(&a)?, find(&b)?];
+    let layers = [
+        s.group_layers(by, filters, &a).map_err(|e| e.to_string())?,
+        s.group_layers(by, filters, &b).map_err(|e| e.to_string())?,
+    ];
+    let grid = |g: usize| {
+        // Round-robin over the group's layers so one big layer does not fill the grid.
+        let per: Vec<_> = layers[g].iter().map(|&l| s.lite_samples(l)).collect();
+        let mut filters = Vec::new();
+        let mut k = 0;
+        while filters.len() < GRID_FILTERS && per.iter().any(|v| v.len() > k) {
+            for v in &per {
+                if let Some(r) = v.get(k) {
+                    filters.push(r.weights.map(|w| w as f64));
+                }
+            }
+            k += 1;
+        }
+        filters.truncate(GRID_FILTERS);
+        filters
+    };
+    let density = |g: usize| {
+        let (lo, hi) = (s.rule().lo, s.rule().hi);
+        const N: usize = DENSITY_CELLS;
+        let mut counts = vec![vec![0u32; N]; N];
+        let cell = |v: f64| (((v - lo) / (hi - lo) * N as f64).max(0.0) as usize).min(N - 1);
+        let mut n = 0;
+        for &l in &layers[g] {
+            for r in s.lite_samples(l) {
+                let c = s
+                    .basis()
+                    .project(&s.precision().scale(&r.weights.map(|w| w as f64)));
+                counts[cell(c[1])][cell(c[0])] += 1;
+                n += 1;
+            }
+        }
+        (n, counts)
+    };
+    let scatter = |g: usize| {
+        layers[g]
+            .iter()
+            .filter_map(|&l| s.layer_quality(l))
+            .map(|q| (q.sparsity, q.variance_entropy, q.degenerated))
+            .collect()
+    };
+    let moments = |g: usize| {
+        let m = &sketches[g].scaled;
+        (m.n, m.sum.to_vec(), m.sxx.to_vec())
+    };
+    Ok(PairAnswer {
+        by: by.to_string(),
+        labels: [a, b],
+        choices,
+        counts: [
+            sketches[0].hist.counts().to_vec(),
+            sketches[1].hist.counts().to_vec(),
+        ],
+        moments: [moments(0), moments(1)],
+        grid: [grid(0), grid(1)],
+        density: [density(0), density(1)],
+        scatter: [scatter(0), scatter(1)],
+    })
+}
+
+fn model_answer(s: &SiteData, mi: u32) -> Result<ModelAnswer, String> {
+    let global = s.global_sketch().map_err(|e| e.to_string())?;
+    let evr = s.basis().evr;
+    let layers = layers_of(s, mi);
+    let mut a = ModelAnswer {
+        model: mi,
+        x: vec![],
+        sparsity: vec![],
+        entropy_ratio: vec![],
+        orthogonality: vec![],
+        degenerated: vec![],
+        drift: vec![],
+        filters: vec![],
+        captions: vec![],
+    };
+    for &l in &layers {
+        let sk = s
+            .layer_sketch(l)
+            .ok_or_else(|| format!("layer {l}'s sketch is not loaded"))?;
+        a.x.push(s.layers[l].conv_depth_norm);
+        a.sparsity.push(sk.quality.sparsity);
+        a.entropy_ratio.push(sk.quality.entropy_ratio);
+        a.orthogonality
+            .push(sk.quality.orthogonality.unwrap_or(f64::NAN));
+        a.degenerated.push(sk.quality.degenerated);
+        a.drift
+            .push(drift(&sk.sketch.hist, &global.hist, &evr, s.rule()));
+    }
+    // Samples in layer order (the table's order), six per layer.
+    let mut in_order = layers.clone();
+    in_order.sort();
+    for l in in_order {
+        for (k, r) in s.layer_samples(l).iter().take(PER_LAYER).enumerate() {
+            a.filters.push(r.weights.map(|w| w as f64));
+            a.captions.push(if k == 0 {
+                format!("L{}", s.layers[l].layer_id)
+            } else {
+                String::new()
+            });
+        }
+        if a.filters.len() >= MAX_FILTERS {
+            break;
+        }
+    }
+    Ok(a)
+}

@@ -1,0 +1,197 @@
+//! Messages between the page and its data worker. The page asks for what a view shows
+//! ([`Request`]); the worker fetches, verifies and decodes the parts that needs, computes, and
+//! answers with plain numbers ([`Answer`]). Messages are JSON, except a comparison's D matrix,
+//! which travels as a transferred `Float64Array` (a 647 x 647 matrix as JSON would cost the page
+//! a long parse).
+
+use filterscope_site::{Comparison, Manifest, ModelRow, ModelTotals, StatsReport};
+use serde::{Deserialize, Serialize};
+
+/// What a view asks the worker for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Request {
+    /// The D matrix between the groups of `by` among layers passing `wheres` (column, value).
+    Compare {
+        by: String,
+        wheres: Vec<(String, String)>,
+    },
+    /// The values of a column (for pickers).
+    Values { column: String },
+    /// Group `a` against group `b` of `by` (the first two groups when not given).
+    Pair {
+        by: String,
+        wheres: Vec<(String, String)>,
+        a: Option<String>,
+        b: Option<String>,
+    },
+    /// Model `model` (row of the models table): its layers and sampled filters.
+    Model { model: u32 },
+}
+
+/// Page to worker.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum ToWorker {
+    /// Load the manifest and models table under `base` (an absolute URL ending in '/').
+    Open { base: String },
+    /// Answer `request`, tagged `id`.
+    Ask { id: u64, request: Request },
+    /// Forget the last failure: the page asks again.
+    Retry,
+}
+
+/// Worker to page.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum FromWorker {
+    /// The worker listens (messages sent before this are lost).
+    Ready,
+    /// The manifest and models are in.
+    Catalog(Box<Catalog>),
+    /// How far the current fetches have come.
+    Progress(Progress),
+    /// Loading stopped at this error (it names the file).
+    Failed(String),
+    /// The answer to request `id`.
+    Answer {
+        id: u64,
+        answer: Result<Answer, String>,
+    },
+}
+
+/// What the page holds of the site: the manifest, the models and their sizes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Catalog {
+    pub manifest: Manifest,
+    pub models: Vec<ModelRow>,
+    pub totals: Vec<ModelTotals>,
+    pub stats: StatsReport,
+}
+
+/// How far the current fetches have come.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    pub bytes: u64,
+    pub total_bytes: u64,
+    pub files: usize,
+    pub total_files: usize,
+    pub done: bool,
+}
+
+/// An answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Answer {
+    Compare(Comparison),
+    Values(Vec<String>),
+    Pair(Box<PairAnswer>),
+    Model(Box<ModelAnswer>),
+}
+
+/// Two groups, everything the pair view draws.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PairAnswer {
+    pub by: String,
+    pub labels: [String; 2],
+    /// The groups of `by` to pick from.
+    pub choices: Vec<String>,
+    /// Each group's histogram counts, component-major.
+    pub counts: [Vec<u64>; 2],
+    /// Each group's moments of its scaled filters: n, sums, packed outer-product sums.
+    pub moments: [(u64, Vec<f64>, Vec<f64>); 2],
+    /// Up to 48 lite-sampled raw filters per group, round-robin over its layers.
+    pub grid: [Vec<[f64; 9]>; 2],
+    /// The c0/c1 density of each group's lite samples: (samples, counts row-major by c1 then c0).
+    pub density: [(usize, Vec<Vec<u32>>); 2],
+    /// Each group's layers: (sparsity, variance entropy, degenerated).
+    pub scatter: [Vec<(f64, f64, bool)>; 2],
+}
+
+/// One model, everything the model view draws.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelAnswer {
+    pub model: u32,
+    /// Its layers by depth: conv_depth_norm of each.
+    pub x: Vec<f64>,
+    pub sparsity: Vec<f64>,
+    pub entropy_ratio: Vec<f64>,
+    /// NaN where undefined.
+    pub orthogonality: Vec<f64>,
+    pub degenerated: Vec<bool>,
+    /// D of each layer to all filters of the site.
+    pub drift: Vec<f64>,
+    /// Sampled filters, six per layer, and their captions ("L<layer_id>" on a layer's first).
+    pub filters: Vec<[f64; 9]>,
+    pub captions: Vec<String>,
+}
+
+/// A message as sent: JSON, and the D matrix of a comparison apart.
+pub fn encode(msg: &FromWorker) -> (String, Option<Vec<f64>>) {
+    if let FromWorker::Answer {
+        id,
+        answer: Ok(Answer::Compare(c)),
+    } = msg
+    {
+        let flat: Vec<f64> = c.d.iter().flatten().copied().collect();
+        let light = FromWorker::Answer {
+            id: *id,
+            answer: Ok(Answer::Compare(Comparison {
+                d: vec![],
+                ..c.clone()
+            })),
+        };
+        return (
+            serde_json::to_string(&light).expect("serializes"),
+            Some(flat),
+        );
+    }
+    (serde_json::to_string(msg).expect("serializes"), None)
+}
+
+/// The message [`encode`] sent.
+pub fn decode(json: &str, matrix: Option<Vec<f64>>) -> Result<FromWorker, String> {
+    let mut msg: FromWorker = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    if let (
+        FromWorker::Answer {
+            answer: Ok(Answer::Compare(c)),
+            ..
+        },
+        Some(flat),
+    ) = (&mut msg, matrix)
+    {
+        let n = c.groups.len();
+        if flat.len() != n * n {
+            return Err(format!("a {n}-group matrix with {} values", flat.len()));
+        }
+        c.d = flat.chunks(n.max(1)).map(|r| r.to_vec()).collect();
+    }
+    Ok(msg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_comparison_round_trips_with_its_matrix_apart() {
+        let c = Comparison {
+            by: "Task".into(),
+            groups: vec!["a".into(), "b".into()],
+            n_filters: vec![3, 4],
+            n_models: vec![1, 2],
+            n_layers: vec![5, 6],
+            d: vec![vec![0.0, 0.1 + 0.2], vec![0.1 + 0.2, 0.0]],
+        };
+        let msg = FromWorker::Answer {
+            id: 7,
+            answer: Ok(Answer::Compare(c.clone())),
+        };
+        let (json, flat) = encode(&msg);
+        assert!(!json.contains("0.30000000000000004"));
+        match decode(&json, flat).unwrap() {
+            FromWorker::Answer {
+                id: 7,
+                answer: Ok(Answer::Compare(back)),
+            } => assert_eq!(back, c),
+            other => panic!("{other:?}"),
+        }
+        assert!(decode(&json, Some(vec![1.0])).is_err());
+    }
+}

@@ -1,0 +1,342 @@
+//! The data worker: everything between the network and the numbers, off the page's thread. It
+//! fetches the parts of the site a request needs (each verified against the manifest while it
+//! streams, kept in the Cache API once it checks out), decodes them into a [`SiteData`], runs the
+//! query and posts the answer. The page only renders.
+
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+
+use filterscope_site::{FileEntry, IncomingFile, Manifest, Part, SiteData};
+use futures::channel::oneshot;
+use js_sys::{Array, Float64Array, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{spawn_local, JsFuture};
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, Response};
+
+use crate::protocol::{Answer, Catalog, FromWorker, Progress, Request, ToWorker};
+use crate::{answers, cache};
+
+/// Sample chunks kept decoded: a model view needs one or two; older ones are dropped, so that
+/// any sequence of model views stays within the memory budget.
+const KEEP_SAMPLE_CHUNKS: usize = 4;
+
+#[derive(Default)]
+struct State {
+    base: String,
+    site: Option<SiteData>,
+    in_flight: BTreeSet<Part>,
+    waiters: Vec<oneshot::Sender<()>>,
+    failed: Option<String>,
+    progress: Progress,
+    last_progress_post: f64,
+    sample_order: Vec<Part>,
+}
+
+thread_local! {
+    static STATE: RefCell<State> = RefCell::new(State::default());
+}
+
+fn scope() -> DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+fn post(msg: &FromWorker) {
+    let (json, matrix) = crate::protocol::encode(msg);
+    let out = Array::of1(&JsValue::from_str(&json));
+    match matrix {
+        Some(m) => {
+            let arr = Float64Array::from(m.as_slice());
+            out.push(&arr);
+            let _ = scope().post_message_with_transfer(&out, &Array::of1(&arr.buffer()));
+        }
+        None => {
+            let _ = scope().post_message(&out);
+        }
+    }
+}
+
+/// Posts progress at most every 100 ms, and always when the fetches are done.
+fn post_progress(force: bool) {
+    let now = js_sys::Date::now();
+    let p = STATE.with_borrow_mut(|s| {
+        (force || s.progress.done || now - s.last_progress_post > 100.0).then(|| {
+            s.last_progress_post = now;
+            s.progress.clone()
+        })
+    });
+    if let Some(p) = p {
+        post(&FromWorker::Progress(p));
+    }
+}
+
+/// The worker's entry point: listens, then says so.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    let onmessage = Closure::<dyn Fn(MessageEvent)>::new(|e: MessageEvent| {
+        let Some(json) = e.data().as_string() else {
+            return;
+        };
+        match serde_json::from_str::<ToWorker>(&json) {
+            Ok(msg) => spawn_local(handle(msg)),
+            Err(e) => post(&FromWorker::Failed(format!(
+                "bad message to the worker: {e}"
+            ))),
+        }
+    });
+    scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+    onmessage.forget();
+    post(&FromWorker::Ready);
+}
+
+async fn handle(msg: ToWorker) {
+    match msg {
+        ToWorker::Open { base } => match open(base).await {
+            Ok(c) => post(&FromWorker::Catalog(Box::new(c))),
+            Err(e) => post(&FromWorker::Failed(e)),
+        },
+        ToWorker::Ask { id, request } => {
+            let answer = answer(request).await;
+            post(&FromWorker::Answer { id, answer });
+        }
+        ToWorker::Retry => STATE.with_borrow_mut(|s| s.failed = None),
+    }
+}
+
+async fn open(base: String) -> Result<Catalog, String> {
+    STATE.with_borrow_mut(|s| {
+        *s = State {
+            base: base.clone(),
+            ..State::default()
+        }
+    });
+    let manifest_url = format!("{base}manifest.json");
+    // The network's manifest when there is one (a new deploy replaces the old at once), the one
+    // kept from an earlier visit when offline.
+    let json = match fetch_all(&manifest_url, "manifest.json", true).await {
+        Ok(b) => {
+            cache::put(&manifest_url, &b).await;
+            b
+        }
+        Err(e) => cache::get(&manifest_url).await.ok_or(e)?,
+    };
+    let json = String::from_utf8(json).map_err(|_| "manifest.json: not UTF-8 text".to_string())?;
+    let m = Manifest::parse(&json).map_err(|e| e.to_string())?;
+    let models = fetch_verified(&m.models).await?;
+    let site = SiteData::new(&json, &models).map_err(|e| e.to_string())?;
+    // Files of older deploys go; those of this manifest stay.
+    let keep: BTreeSet<String> = site
+        .all_parts()
+        .into_iter()
+        .filter_map(|p| site.entry(p).map(|e| e.file.clone()))
+        .collect();
+    spawn_local(async move { cache::prune(&base, &keep).await });
+    let catalog = Catalog {
+        manifest: site.manifest.clone(),
+        models: site.models.clone(),
+        totals: site.totals.clone(),
+        stats: site.stats(),
+    };
+    STATE.with_borrow_mut(|s| s.site = Some(site));
+    Ok(catalog)
+}
+
+/// Runs `request` once the parts it needs are in (fetching them), or says why it cannot.
+async fn answer(request: Request) -> Result<Answer, String> {
+    loop {
+        let missing = STATE.with_borrow(|s| {
+            let site = s.site.as_ref().ok_or("the site is not open")?;
+            answers::needs(site, &request)
+                .map(|n| site.missing(&n))
+                .map_err(|e| e.to_string())
+        })?;
+        if missing.is_empty() {
+            return STATE
+                .with_borrow(|s| answers::compute(s.site.as_ref().expect("open"), &request));
+        }
+        ensure(missing).await?;
+    }
+}
+
+/// Fetches those of `parts` not on their way, and waits until all are in or one fails.
+async fn ensure(parts: Vec<Part>) -> Result<(), String> {
+    let start: Vec<(Part, FileEntry)> = STATE.with_borrow_mut(|s| {
+        let site = s.site.as_ref().expect("open");
+        let new: Vec<(Part, FileEntry)> = parts
+            .iter()
+            .filter(|p| !s.in_flight.contains(p))
+            .filter_map(|&p| site.entry(p).map(|e| (p, e.clone())))
+            .collect();
+        if s.failed.is_none() {
+            if s.progress.done {
+                s.progress = Progress::default();
+            }
+            for (p, e) in &new {
+                s.in_flight.insert(*p);
+                s.progress.total_bytes += e.bytes;
+                s.progress.total_files += 1;
+            }
+        }
+        new
+    });
+    if STATE.with_borrow(|s| s.failed.is_none()) {
+        for (part, entry) in start {
+            spawn_local(fetch_part(part, entry));
+        }
+    }
+    loop {
+        let (done, failed) = STATE.with_borrow(|s| {
+            let site = s.site.as_ref().expect("open");
+            (site.missing(&parts).is_empty(), s.failed.clone())
+        });
+        if done {
+            return Ok(());
+        }
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        let (tx, rx) = oneshot::channel();
+        STATE.with_borrow_mut(|s| s.waiters.push(tx));
+        let _ = rx.await;
+    }
+}
+
+fn wake_all() {
+    for w in STATE.with_borrow_mut(|s| std::mem::take(&mut s.waiters)) {
+        let _ = w.send(());
+    }
+}
+
+async fn fetch_part(part: Part, entry: FileEntry) {
+    let result = async {
+        let batches = fetch_batches(&entry).await?;
+        STATE.with_borrow_mut(|s| {
+            let site = s.site.as_mut().expect("open");
+            site.add(part, batches).map_err(|e| e.to_string())?;
+            if matches!(part, Part::Samples(_)) {
+                s.sample_order.push(part);
+                while s.sample_order.len() > KEEP_SAMPLE_CHUNKS {
+                    let old = s.sample_order.remove(0);
+                    site.evict(old);
+                }
+            }
+            Ok::<_, String>(())
+        })
+    }
+    .await;
+    STATE.with_borrow_mut(|s| {
+        s.in_flight.remove(&part);
+        s.progress.files += 1;
+        s.progress.done = s.in_flight.is_empty();
+        if let Err(e) = &result {
+            if s.failed.is_none() {
+                s.failed = Some(e.clone());
+            }
+            s.progress.done = true;
+        }
+    });
+    if let Err(e) = result {
+        post(&FromWorker::Failed(e));
+    }
+    post_progress(true);
+    wake_all();
+}
+
+/// A file's verified record batches: from the cache when an earlier visit kept it (checked again
+/// all the same), else streamed from the network, decoded as it arrives and kept once it checks out.
+async fn fetch_batches(e: &FileEntry) -> Result<Vec<arrow_array::RecordBatch>, String> {
+    let url = format!("{}{}", STATE.with_borrow(|s| s.base.clone()), e.file);
+    let mut incoming = IncomingFile::new(e);
+    if let Some(bytes) = cache::get(&url).await {
+        advance(bytes.len());
+        incoming.push(&bytes).map_err(|e| e.to_string())?;
+        return incoming.finish().map_err(|e| e.to_string());
+    }
+    let mut whole = Vec::with_capacity(e.bytes.min(1 << 26) as usize);
+    stream(&url, &e.file, false, |piece| {
+        advance(piece.len());
+        whole.extend_from_slice(piece);
+        incoming.push(piece).map_err(|e| e.to_string())
+    })
+    .await?;
+    let batches = incoming.finish().map_err(|e| e.to_string())?;
+    cache::put(&url, &whole).await;
+    Ok(batches)
+}
+
+/// A small file's verified bytes (the models table, read before the site is open).
+async fn fetch_verified(e: &FileEntry) -> Result<Vec<u8>, String> {
+    let url = format!("{}{}", STATE.with_borrow(|s| s.base.clone()), e.file);
+    if let Some(b) = cache::get(&url).await {
+        if e.verify(&b).is_ok() {
+            return Ok(b);
+        }
+    }
+    let b = fetch_all(&url, &e.file, false).await?;
+    e.verify(&b).map_err(|e| e.to_string())?;
+    cache::put(&url, &b).await;
+    Ok(b)
+}
+
+fn advance(bytes: usize) {
+    STATE.with_borrow_mut(|s| s.progress.bytes += bytes as u64);
+    post_progress(false);
+}
+
+async fn fetch_all(url: &str, file: &str, revalidate: bool) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    stream(url, file, revalidate, |piece| {
+        out.extend_from_slice(piece);
+        Ok(())
+    })
+    .await?;
+    Ok(out)
+}
+
+/// Streams a file's body piece by piece into `sink` as it downloads.
+async fn stream(
+    url: &str,
+    file: &str,
+    revalidate: bool,
+    mut sink: impl FnMut(&[u8]) -> Result<(), String>,
+) -> Result<(), String> {
+    let init = web_sys::RequestInit::new();
+    if revalidate {
+        // The manifest names every other file by its content, so only it must be fresh.
+        init.set_cache(web_sys::RequestCache::NoCache);
+    }
+    let resp = JsFuture::from(scope().fetch_with_str_and_init(url, &init))
+        .await
+        .map_err(|_| {
+            format!("{file}: could not be fetched (offline, network error or blocked by CORS)")
+        })?;
+    let resp: Response = resp
+        .dyn_into()
+        .map_err(|_| format!("{file}: not an HTTP response"))?;
+    if !resp.ok() {
+        return Err(format!(
+            "{file}: HTTP {} {} (missing?)",
+            resp.status(),
+            resp.status_text()
+        ));
+    }
+    let body = resp
+        .body()
+        .ok_or_else(|| format!("{file}: the response has no body"))?;
+    let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+    loop {
+        let step = JsFuture::from(reader.read())
+            .await
+            .map_err(|_| format!("{file}: the download broke off"))?;
+        let done = js_sys::Reflect::get(&step, &"done".into())
+            .ok()
+            .and_then(|d| d.as_bool())
+            .unwrap_or(true);
+        if done {
+            return Ok(());
+        }
+        let value = js_sys::Reflect::get(&step, &"value".into())
+            .map_err(|_| format!("{file}: unreadable body"))?;
+        sink(&Uint8Array::new(&value).to_vec())?;
+    }
+}
