@@ -22,7 +22,9 @@ if (!site || !fs.existsSync(path.join(site, 'index.html'))) {
   console.error('usage: node bench.mjs SITE_DIR [NAME=DATA_DIR ...]');
   process.exit(2);
 }
-const sets = [['sample', null], ...extra.map((e) => e.split('='))];
+// NO_SAMPLE=1 skips the site's own data (e.g. an older app whose data/ is gone); LINKS=50mbit
+// measures one link only.
+const sets = [...(process.env.NO_SAMPLE ? [] : [['sample', null]]), ...extra.map((e) => e.split('='))];
 // The issue's links: a 50 Mbit/s line with 20 ms latency, and 4G-like 9 Mbit/s with 150 ms.
 const LINKS = {
   '50mbit': { latency: 20, downloadThroughput: 50e6 / 8, uploadThroughput: 10e6 / 8 },
@@ -95,6 +97,33 @@ async function open(browser, url, link, blank) {
   return { first, bytesFirst, bytes, tab: (rss - blank) / 2 ** 20, longest: Math.max(0, ...long) };
 }
 
+/**
+ * One tab through every view in turn (in-app navigation, as a visitor clicks), twice: the tab's
+ * memory above a blank page after each, and the largest.
+ */
+async function sequence(browser, base, queries, blank) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(base + queries[0]);
+  const settle = async () => {
+    await page.waitForFunction(() => performance.getEntriesByName('filterscope:first-plot').length > 0, null, { timeout: 600_000 });
+    await page.waitForTimeout(500);
+    await page.waitForFunction(() => !document.querySelector('#progress'), null, { timeout: 600_000, polling: 100 });
+    await page.waitForTimeout(1500);
+  };
+  const after = [];
+  for (const q of [...queries, ...queries]) {
+    await page.evaluate((query) => {
+      history.pushState(null, '', `?${query}`);
+      dispatchEvent(new PopStateEvent('popstate'));
+    }, base.split('?')[1] + q);
+    await settle();
+    after.push(Math.round((rendererRss() - blank) / 2 ** 20));
+  }
+  await context.close();
+  return { tab_mb_after_each: after, tab_mb_max: Math.max(...after) };
+}
+
 const server = await serve(Object.fromEntries([
   ['/app/', site], ...sets.filter(([, d]) => d).map(([n, d]) => [`/data-${n}/`, d]),
 ]), { gzip: true });
@@ -117,11 +146,13 @@ try {
       depth_heatmap: 'view=compare&by=depth',
       pair_task: `view=pair&by=Task&a=Classification&b=${encodeURIComponent(manifest.n_models > 100 ? 'Segmentation' : 'Object Detection')}`,
       model_view: 'view=model',
+      // The heaviest: every per-layer sketch.
+      layer_heatmap: 'view=compare&by=conv_depth',
     };
     const r = { filters: manifest.n_filters, layers: manifest.n_layers, models: manifest.n_models };
     for (const [view, q] of Object.entries(views)) {
       const row = {};
-      for (const [ln, link] of Object.entries(LINKS)) {
+      for (const [ln, link] of Object.entries(LINKS).filter(([n]) => !process.env.LINKS || process.env.LINKS.split(',').includes(n))) {
         const runs = [];
         for (let k = 0; k < RUNS; k++) runs.push(await open(browser, base + q, link, blank));
         const m = (f) => median(runs.map(f));
@@ -135,6 +166,10 @@ try {
       }
       r[view] = row;
       console.error(name, view, JSON.stringify(row));
+    }
+    if (!process.env.NO_SEQUENCE) {
+      r.sequence = await sequence(browser, base, Object.values(views), blank);
+      console.error(name, 'sequence', JSON.stringify(r.sequence));
     }
     results[name] = r;
   }

@@ -53,9 +53,20 @@ pub struct SiteContent {
 /// (about 170 of each kind) that the manifest stays small.
 pub const LAYERS_PER_CHUNK: usize = 128;
 
-/// Sampled filters per layer in the lite samples (the pair view's grids and densities): as many
-/// as the model view shows per layer.
+/// Sampled filters per layer in the lite samples (the pair view's grids and densities), at least:
+/// as many as the model view shows per layer.
 pub const LITE_PER_LAYER: u64 = 6;
+
+/// Rows the lite samples aim at: a small site keeps more per layer (its densities would be thin
+/// with six), a large one [`LITE_PER_LAYER`] (21,436 layers x 6 rows is about 1 MB).
+const LITE_ROWS: u64 = 16_384;
+
+/// Lite samples per layer for a site of `n_layers` layers sampled `sample_per_layer` a layer.
+fn lite_per_layer(n_layers: usize, sample_per_layer: u64) -> u64 {
+    (LITE_ROWS / n_layers.max(1) as u64)
+        .max(LITE_PER_LAYER)
+        .min(sample_per_layer)
+}
 
 fn arrow_err(file: &str) -> impl Fn(arrow_schema::ArrowError) -> SiteError + '_ {
     move |e| SiteError::Table {
@@ -125,16 +136,12 @@ fn chunk_ranges(layers: &[LayerRow], target: usize) -> Vec<std::ops::Range<usize
     out
 }
 
-/// A seeded uniform subset of each layer's samples, [`LITE_PER_LAYER`] at most.
-fn lite_samples(samples: &[SampleRow], seed: u64) -> Vec<SampleRow> {
+/// A seeded uniform subset of each layer's samples, `per_layer` at most.
+fn lite_samples(samples: &[SampleRow], seed: u64, per_layer: u64) -> Vec<SampleRow> {
     let mut out = Vec::new();
     for layer in samples.chunk_by(|a, b| a.layer == b.layer) {
         let l = layer[0].layer as u64;
-        let pick = sample_indices(
-            layer.len() as u64,
-            LITE_PER_LAYER,
-            seed_of(seed ^ LITE_SALT, l),
-        );
+        let pick = sample_indices(layer.len() as u64, per_layer, seed_of(seed ^ LITE_SALT, l));
         out.extend(pick.into_iter().map(|i| layer[i as usize].clone()));
     }
     out
@@ -184,9 +191,10 @@ pub fn encode_site(
     let rollups = put("rollups", Tables::encode_rollups(&roll))?;
     let layers = put("layers", Tables::encode_layers(&c.layers, &c.layer_columns))?;
     let quality = put("quality", Tables::encode_quality(&c.sketches))?;
+    let lite = lite_per_layer(c.layers.len(), c.sample_per_layer);
     let lite_samples = put(
         "lite-samples",
-        Tables::encode_samples(&lite_samples(&c.samples, c.sample_seed)),
+        Tables::encode_samples(&lite_samples(&c.samples, c.sample_seed, lite)),
     )?;
     let mut sketches = Vec::new();
     let mut samples = Vec::new();
@@ -233,7 +241,7 @@ pub fn encode_site(
         model_columns: c.model_columns.clone(),
         layer_columns: c.layer_columns.clone(),
         sample_per_layer: c.sample_per_layer,
-        lite_per_layer: LITE_PER_LAYER.min(c.sample_per_layer),
+        lite_per_layer: lite,
         sample_seed: c.sample_seed,
         models,
         model_counts,
@@ -292,15 +300,23 @@ mod tests {
                 weights: [0.0; 9],
             }))
             .collect();
-        let lite = lite_samples(&rows, 7);
+        let lite = lite_samples(&rows, 7, 6);
         for l in 0..3 {
             let mine: Vec<_> = lite.iter().filter(|r| r.layer == l).collect();
-            assert_eq!(mine.len(), LITE_PER_LAYER as usize);
+            assert_eq!(mine.len(), 6);
         }
         assert_eq!(lite.iter().filter(|r| r.layer == 3).count(), 2);
-        assert_eq!(lite, lite_samples(&rows, 7), "seeded");
-        assert_ne!(lite, lite_samples(&rows, 8));
+        assert_eq!(lite, lite_samples(&rows, 7, 6), "seeded");
+        assert_ne!(lite, lite_samples(&rows, 8, 6));
         // Not simply the first rows of each layer (the sample is sorted by index).
-        assert!(lite.iter().any(|r| r.index >= LITE_PER_LAYER as u32));
+        assert!(lite.iter().any(|r| r.index >= 6));
+    }
+
+    #[test]
+    fn small_sites_keep_more_lite_samples_per_layer() {
+        assert_eq!(lite_per_layer(54, 64), 64);
+        assert_eq!(lite_per_layer(480, 64), 34);
+        assert_eq!(lite_per_layer(21_436, 64), LITE_PER_LAYER);
+        assert_eq!(lite_per_layer(10, 4), 4);
     }
 }

@@ -153,18 +153,27 @@ pub fn bench(sizes: &str, work: Option<PathBuf>) -> Result<()> {
         )?;
     }
 
-    // 5. The wasm bundle.
-    let wasm = std::fs::read_dir(&app)?
-        .filter_map(|e| e.ok())
-        .find(|e| e.file_name().to_string_lossy().ends_with("_bg.wasm"))
-        .context("no .wasm in the built site")?;
-    let bytes_wasm = std::fs::read(wasm.path())?;
+    // 5. The wasm bundles: the page's and the data worker's.
+    let mut wasm = serde_json::Map::new();
+    for e in std::fs::read_dir(&app)?.filter_map(|e| e.ok()) {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.ends_with("_bg.wasm") {
+            let raw = e.metadata()?.len();
+            wasm.insert(
+                name,
+                serde_json::json!({ "bytes": raw, "gzip_bytes": gzip_len(&e.path())? }),
+            );
+        }
+    }
+    if wasm.is_empty() {
+        anyhow::bail!("no .wasm in the built site");
+    }
     let summary = serde_json::json!({
         "site_full": {
             "seconds": synth_secs, "bytes": bytes, "files": files,
             "largest_file": largest, "largest_bytes": largest_len,
         },
-        "wasm": { "bytes": bytes_wasm.len(), "gzip_bytes": gzip_len(&wasm.path())? },
+        "wasm": wasm,
     });
     std::fs::write(
         out.join("sizes.json"),
