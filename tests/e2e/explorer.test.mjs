@@ -16,7 +16,7 @@ const SHOTS = process.env.SHOTS_DIR || path.join(os.tmpdir(), 'filterscope-shots
 assert.ok(SITE && fs.existsSync(path.join(SITE, 'index.html')), 'SITE_DIR must hold a built site');
 assert.ok(DATA_PREP && fs.existsSync(DATA_PREP), 'DATA_PREP must name the data-prep binary');
 
-let browser, server, broken, synth;
+let browser, server, broken, synth, flaky;
 
 /** The file of `dir` whose content-addressed name starts with `stem-` (e.g. 'model-counts'). */
 function dataFile(dir, stem) {
@@ -47,6 +47,11 @@ before(async () => {
     const f = dataFile(d, 'models');
     fs.writeFileSync(f, fs.readFileSync(f).subarray(0, 100));
   });
+  // Missing until the test puts the file back: the retry must then load it.
+  flaky = damagedCopy('flaky', (d) => {
+    const f = dataFile(d, 'model-counts');
+    fs.renameSync(f, `${f}.away`);
+  });
   const badManifest = damagedCopy('badformat', (d) => {
     const f = path.join(d, 'manifest.json');
     fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace('"format_version": 3', '"format_version": 99'));
@@ -56,7 +61,7 @@ before(async () => {
   execFileSync(DATA_PREP, ['synth', '--site-only', '--models', '120', '--layers', '480', '--filters', '300000', '--quiet', '--out', synth]);
   server = await serve({
     '/synth/': synth,
-    '/filterscope/': SITE, '/elsewhere/': path.join(SITE, 'data'), '/missing/': missing, '/corrupt/': corrupt, '/truncated/': truncated, '/badformat/': badManifest,
+    '/filterscope/': SITE, '/elsewhere/': path.join(SITE, 'data'), '/missing/': missing, '/corrupt/': corrupt, '/truncated/': truncated, '/badformat/': badManifest, '/flaky/': flaky,
   });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -249,6 +254,20 @@ for (const [name, view, expect] of [
     assert.ok(await p.isVisible('#load-error button:has-text("Retry")'));
   });
 }
+
+test('retry loads a file that failed once it is there', async () => {
+  const p = await page();
+  await p.goto(`${server.url}/flaky/?view=compare&by=Task`);
+  await p.waitForSelector('#load-error', { timeout: 30000 });
+  assert.match(await p.textContent('#load-error'), /model-counts-[0-9a-f]{16}\.arrow: HTTP 404/);
+  const data = path.join(flaky, 'data');
+  const away = fs.readdirSync(data).find((n) => n.endsWith('.away'));
+  fs.renameSync(path.join(data, away), path.join(data, away.replace(/\.away$/, '')));
+  await p.click('#load-error button:has-text("Retry")');
+  await drawn(p, '#heatmap');
+  assert.equal(await p.isVisible('#load-error'), false);
+  assert.deepEqual(p.errors, []);
+});
 
 test('a 120-model heatmap is drawn as one bitmap, equals data-prep, and a cell opens its pair', async () => {
   const p = await page();

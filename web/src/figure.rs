@@ -169,7 +169,11 @@ pub fn Figure(
         });
         match drawn {
             Ok(a) => {
-                crate::timing::mark_once("filterscope:first-plot");
+                if crate::timing::mark_once("filterscope:first-plot") {
+                    // Keeping the app for offline use waits until the visitor has a plot, so
+                    // that it never competes with the first payload.
+                    filterscope_web::cache::register_service_worker();
+                }
                 area.set(a);
                 error.set(None);
             }

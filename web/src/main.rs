@@ -13,5 +13,4 @@ mod views;
 fn main() {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(app::App);
-    filterscope_web::cache::register_service_worker();
 }

@@ -7,13 +7,15 @@ fn performance() -> Option<web_sys::Performance> {
 }
 
 /// Marks `name` once per page load (milliseconds since navigation, as
-/// `performance.getEntriesByName(name)` shows).
-pub fn mark_once(name: &str) {
+/// `performance.getEntriesByName(name)` shows). Returns whether this was the first time.
+pub fn mark_once(name: &str) -> bool {
     if let Some(p) = performance() {
         if p.get_entries_by_name(name).length() == 0 {
             let _ = p.mark(name);
+            return true;
         }
     }
+    false
 }
 
 /// Runs `f` and records its duration as the measure `name`.
