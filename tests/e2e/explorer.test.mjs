@@ -145,6 +145,22 @@ test('the compare table equals data-prep compare --json', async () => {
   assert.deepEqual(means, [...means].sort((a, b) => a - b));
 });
 
+test('a layer-level comparison (per-layer chunks merged in the worker) equals data-prep', async () => {
+  const p = await page();
+  const data = encodeURIComponent(`${server.url}/synth/`);
+  await p.goto(`${server.url}/filterscope/?data=${data}&view=compare&by=conv_depth&where=Task:Classification`);
+  await drawn(p, '#heatmap');
+  await p.click('#heatmap button:has-text("data")');
+  const rows = await p.$$eval('#heatmap-data tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+  const want = cli('compare', synth, '--by', 'conv_depth', '--where', 'Task=Classification', '--json');
+  assert.equal(rows.length, want.groups.length);
+  const labels = rows.map((r) => r[0].replace(/ \(\d+\)$/, ''));
+  rows.forEach((r, i) => r.slice(1).forEach((cell, j) => {
+    assert.equal(Number(cell), want.D[want.groups.indexOf(labels[i])][want.groups.indexOf(labels[j])]);
+  }));
+  assert.deepEqual(p.errors, []);
+});
+
 test('clicking a heatmap cell opens the pair, and a permalink reopens it', async () => {
   const p = await page();
   await p.goto(`${server.url}/filterscope/?view=compare&by=Task`);

@@ -1,10 +1,10 @@
 //! What the data worker computes for each [`Request`]: the parts it needs and, once they are in,
 //! its answer. Plain functions over [`SiteData`], so they run (and are tested) natively as well.
 
-use filterscope_site::{Part, SiteData, SiteError, Where};
+use filterscope_site::{Group, Part, SiteData, SiteError, Where};
 use filterscope_stats::drift;
 
-use crate::protocol::{Answer, ModelAnswer, PairAnswer, Request};
+use crate::protocol::{Answer, ModelAnswer, PairAnswer, PairSamplesAnswer, Request};
 
 /// Sampled filters shown per group in the pair view: four rows of twelve.
 pub const GRID_FILTERS: usize = 48;
@@ -38,6 +38,32 @@ fn layers_of(s: &SiteData, mi: u32) -> Vec<usize> {
     l
 }
 
+/// The grouping of `request` when it is layer-level: its groups are then merged from every
+/// per-layer sketch chunk, which the worker streams (merging each and dropping it) rather than
+/// keeping them all.
+pub fn layer_level(s: &SiteData, request: &Request) -> Option<(String, Vec<Where>)> {
+    let (Request::Compare { by, wheres: w } | Request::Pair { by, wheres: w, .. }) = request else {
+        return None;
+    };
+    let filters = wheres(w);
+    s.needs_layers(by, &filters)
+        .unwrap_or(false)
+        .then(|| (by.clone(), filters))
+}
+
+/// The answer to a layer-level `request` from its streamed `groups`.
+pub fn compute_from_groups(
+    s: &SiteData,
+    request: &Request,
+    groups: Vec<Group>,
+) -> Result<Answer, String> {
+    match request {
+        Request::Compare { by, .. } => Ok(Answer::Compare(s.compare_groups(by, groups))),
+        Request::Pair { by, a, b, .. } => Ok(Answer::Pair(Box::new(pair(s, by, &groups, a, b)?))),
+        _ => Err("not a grouping request".into()),
+    }
+}
+
 /// The parts `request` reads, given what is loaded (a model's chunks are known only once the
 /// layers table is in: then they are asked for too).
 pub fn needs(s: &SiteData, request: &Request) -> Result<Vec<Part>, SiteError> {
@@ -47,9 +73,9 @@ pub fn needs(s: &SiteData, request: &Request) -> Result<Vec<Part>, SiteError> {
         Request::Pair { by, wheres: w, .. } => {
             let mut n = s.group_needs(by, &wheres(w), true)?;
             n.extend(s.values_needs(by)?);
-            n.extend([Part::Layers, Part::Quality, Part::LiteSamples]);
             n
         }
+        Request::PairSamples { .. } => vec![Part::Layers, Part::Quality, Part::LiteSamples],
         Request::Model { model } => {
             if *model as usize >= s.models.len() {
                 return Err(SiteError::Query(format!("no model {model}")));
@@ -80,15 +106,26 @@ pub fn compute(s: &SiteData, request: &Request) -> Result<Answer, String> {
             wheres: w,
             a,
             b,
-        } => Answer::Pair(Box::new(pair(s, by, &wheres(w), a, b)?)),
+        } => {
+            let groups = s.group_sketches(by, &wheres(w)).map_err(e)?;
+            Answer::Pair(Box::new(pair(s, by, &groups, a, b)?))
+        }
+        Request::PairSamples {
+            by,
+            wheres: w,
+            a,
+            b,
+        } => Answer::PairSamples(Box::new(pair_samples(s, by, &wheres(w), [a, b])?)),
         Request::Model { model } => Answer::Model(Box::new(model_answer(s, *model)?)),
     })
 }
 
-fn pair(
+/// The pair's answer from the groups of `by` ([`SiteData::group_sketches`], or merged chunk by
+/// chunk by the worker for a layer-level grouping).
+pub fn pair(
     s: &SiteData,
     by: &str,
-    filters: &[Where],
+    groups: &[Group],
     a: &Option<String>,
     b: &Option<String>,
 ) -> Result<PairAnswer, String> {
@@ -102,7 +139,6 @@ fn pair(
         .clone()
         .or_else(|| choices.get(1).cloned())
         .unwrap_or_else(|| a.clone());
-    let groups = s.group_sketches(by, filters).map_err(|e| e.to_string())?;
     let find = |l: &str| {
         groups
             .iter()
@@ -113,9 +149,31 @@ fn pair(
             })
     };
     let sketches = [find(&a)?, find(&b)?];
+    let moments = |g: usize| {
+        let m = &sketches[g].scaled;
+        (m.n, m.sum.to_vec(), m.sxx.to_vec())
+    };
+    Ok(PairAnswer {
+        by: by.to_string(),
+        labels: [a, b],
+        choices,
+        counts: [
+            sketches[0].hist.counts().to_vec(),
+            sketches[1].hist.counts().to_vec(),
+        ],
+        moments: [moments(0), moments(1)],
+    })
+}
+
+fn pair_samples(
+    s: &SiteData,
+    by: &str,
+    filters: &[Where],
+    [a, b]: [&String; 2],
+) -> Result<PairSamplesAnswer, String> {
     let layers = [
-        s.group_layers(by, filters, &a).map_err(|e| e.to_string())?,
-        s.group_layers(by, filters, &b).map_err(|e| e.to_string())?,
+        s.group_layers(by, filters, a).map_err(|e| e.to_string())?,
+        s.group_layers(by, filters, b).map_err(|e| e.to_string())?,
     ];
     let grid = |g: usize| {
         // Round-robin over the group's layers so one big layer does not fill the grid.
@@ -157,19 +215,7 @@ fn pair(
             .map(|q| (q.sparsity, q.variance_entropy, q.degenerated))
             .collect()
     };
-    let moments = |g: usize| {
-        let m = &sketches[g].scaled;
-        (m.n, m.sum.to_vec(), m.sxx.to_vec())
-    };
-    Ok(PairAnswer {
-        by: by.to_string(),
-        labels: [a, b],
-        choices,
-        counts: [
-            sketches[0].hist.counts().to_vec(),
-            sketches[1].hist.counts().to_vec(),
-        ],
-        moments: [moments(0), moments(1)],
+    Ok(PairSamplesAnswer {
         grid: [grid(0), grid(1)],
         density: [density(0), density(1)],
         scatter: [scatter(0), scatter(1)],

@@ -143,42 +143,58 @@ pub fn Figure(
         fitted((width, height), keep_aspect)
     });
 
+    // Each figure draws in a task of its own (a zero timeout after what changed), so that a view
+    // of several figures never holds the main thread in one long task; a newer change drops an
+    // older pending draw.
+    let generation = StoredValue::new(0u64);
     Effect::new(move |_| {
         let (Some(c), Some(p)) = (canvas.get(), plot.get()) else {
             return;
         };
         let (w, h) = size.get();
-        if (c.width(), c.height()) != (w, h) {
-            c.set_width(w);
-            c.set_height(h);
-        }
-        let el: web_sys::HtmlCanvasElement = c.clone();
-        let Some(backend) = CanvasBackend::with_canvas_object(el) else {
-            return;
-        };
-        let root = backend.into_drawing_area();
-        let bitmap = matches!(&p, Plot::Heatmap { labels, .. } if labels.len() > BITMAP_CELLS);
-        let drawn = crate::timing::measure(&format!("filterscope:draw:{id}"), || {
-            let a = p
-                .render(&root, theme.get(), !bitmap)
-                .and_then(|a| root.present().map(|_| a).map_err(|e| format!("{e:?}")))?;
-            if let (true, Some(area), Some((n, px))) = (bitmap, a, p.heatmap_pixels()) {
-                blit(&c, area, n, &px).map_err(|e| format!("{e:?}"))?;
-            }
-            Ok(a)
-        });
-        match drawn {
-            Ok(a) => {
-                if crate::timing::mark_once("filterscope:first-plot") {
-                    // Keeping the app for offline use waits until the visitor has a plot, so
-                    // that it never competes with the first payload.
-                    filterscope_web::cache::register_service_worker();
+        let theme = theme.get();
+        let this = generation.get_value() + 1;
+        generation.set_value(this);
+        set_timeout(
+            move || {
+                if generation.get_value() != this {
+                    return;
                 }
-                area.set(a);
-                error.set(None);
-            }
-            Err(e) => error.set(Some(e)),
-        }
+                if (c.width(), c.height()) != (w, h) {
+                    c.set_width(w);
+                    c.set_height(h);
+                }
+                let el: web_sys::HtmlCanvasElement = c.clone();
+                let Some(backend) = CanvasBackend::with_canvas_object(el) else {
+                    return;
+                };
+                let root = backend.into_drawing_area();
+                let bitmap =
+                    matches!(&p, Plot::Heatmap { labels, .. } if labels.len() > BITMAP_CELLS);
+                let drawn = crate::timing::measure(&format!("filterscope:draw:{id}"), || {
+                    let a = p
+                        .render(&root, theme, !bitmap)
+                        .and_then(|a| root.present().map(|_| a).map_err(|e| format!("{e:?}")))?;
+                    if let (true, Some(area), Some((n, px))) = (bitmap, a, p.heatmap_pixels()) {
+                        blit(&c, area, n, &px).map_err(|e| format!("{e:?}"))?;
+                    }
+                    Ok(a)
+                });
+                match drawn {
+                    Ok(a) => {
+                        if crate::timing::mark_once("filterscope:first-plot") {
+                            // Keeping the app for offline use waits until the visitor has a
+                            // plot, so that it never competes with the first payload.
+                            filterscope_web::cache::register_service_worker();
+                        }
+                        area.set(a);
+                        error.set(None);
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            },
+            std::time::Duration::ZERO,
+        );
     });
 
     // The heatmap cell under a point of the canvas, in CSS pixels.

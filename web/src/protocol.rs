@@ -24,6 +24,14 @@ pub enum Request {
         a: Option<String>,
         b: Option<String>,
     },
+    /// The sampled filters and layer quality of groups `a` and `b` of `by` (fetched after the
+    /// pair's sketches, so that its first plots do not wait for the samples).
+    PairSamples {
+        by: String,
+        wheres: Vec<(String, String)>,
+        a: String,
+        b: String,
+    },
     /// Model `model` (row of the models table): its layers and sampled filters.
     Model { model: u32 },
 }
@@ -82,6 +90,7 @@ pub enum Answer {
     Compare(Comparison),
     Values(Vec<String>),
     Pair(Box<PairAnswer>),
+    PairSamples(Box<PairSamplesAnswer>),
     Model(Box<ModelAnswer>),
 }
 
@@ -96,6 +105,11 @@ pub struct PairAnswer {
     pub counts: [Vec<u64>; 2],
     /// Each group's moments of its scaled filters: n, sums, packed outer-product sums.
     pub moments: [(u64, Vec<f64>, Vec<f64>); 2],
+}
+
+/// Two groups' sampled filters and layers, for the pair view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PairSamplesAnswer {
     /// Up to 48 lite-sampled raw filters per group, round-robin over its layers.
     pub grid: [Vec<[f64; 9]>; 2],
     /// The c0/c1 density of each group's lite samples: (samples, counts row-major by c1 then c0).

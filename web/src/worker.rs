@@ -6,8 +6,9 @@
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 
-use filterscope_site::{FileEntry, IncomingFile, Manifest, Part, SiteData};
+use filterscope_site::{FileEntry, Group, IncomingFile, Manifest, Part, SiteData};
 use futures::channel::oneshot;
+use futures::StreamExt;
 use js_sys::{Array, Float64Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -16,6 +17,9 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, Response};
 
 use crate::protocol::{Answer, Catalog, FromWorker, Progress, Request, ToWorker};
 use crate::{answers, cache};
+
+/// Chunks streamed at once: enough to hide latency, few enough that memory stays small.
+const PARALLEL: usize = 4;
 
 /// Sample chunks kept decoded: a model view needs one or two; older ones are dropped, so that
 /// any sequence of model views stays within the memory budget.
@@ -29,6 +33,8 @@ struct State {
     waiters: Vec<oneshot::Sender<()>>,
     failed: Option<String>,
     progress: Progress,
+    /// The groups of the last layer-level grouping streamed: (by, filters) and the groups.
+    last_groups: Option<((String, String), Vec<Group>)>,
     last_progress_post: f64,
     sample_order: Vec<Part>,
 }
@@ -143,6 +149,28 @@ async fn open(base: String) -> Result<Catalog, String> {
 
 /// Runs `request` once the parts it needs are in (fetching them), or says why it cannot.
 async fn answer(request: Request) -> Result<Answer, String> {
+    let layer_level = STATE.with_borrow(|s| {
+        s.site
+            .as_ref()
+            .and_then(|site| answers::layer_level(site, &request))
+    });
+    if let Some((by, filters)) = layer_level {
+        // Everything else the request reads (the layers table, moments for a pair), then the
+        // per-layer sketches streamed.
+        let others = STATE.with_borrow(|s| {
+            let site = s.site.as_ref().expect("open");
+            let mut n = vec![Part::Layers];
+            if let Request::Pair { by, .. } = &request {
+                n.extend(site.values_needs(by).map_err(|e| e.to_string())?);
+            }
+            Ok::<_, String>(n)
+        })?;
+        ensure(others).await?;
+        let groups = stream_groups(&by, &filters).await?;
+        return STATE.with_borrow(|s| {
+            answers::compute_from_groups(s.site.as_ref().expect("open"), &request, groups)
+        });
+    }
     loop {
         let missing = STATE.with_borrow(|s| {
             let site = s.site.as_ref().ok_or("the site is not open")?;
@@ -156,6 +184,96 @@ async fn answer(request: Request) -> Result<Answer, String> {
         }
         ensure(missing).await?;
     }
+}
+
+/// The groups of a layer-level grouping, merged chunk by chunk in layer order (so that they are
+/// bit-identical to data-prep's), each chunk dropped once merged: the per-layer sketches of the
+/// full DB would take about 130 MB if kept. Chunks a model view keeps are used as they are.
+async fn stream_groups(
+    by: &str,
+    filters: &[filterscope_site::Where],
+) -> Result<Vec<Group>, String> {
+    let key = (by.to_string(), format!("{filters:?}"));
+    if let Some(g) = STATE.with_borrow(|s| {
+        s.last_groups
+            .as_ref()
+            .filter(|(k, _)| *k == key)
+            .map(|(_, g)| g.clone())
+    }) {
+        return Ok(g);
+    }
+    let (mut grouping, chunks) = STATE.with_borrow_mut(|s| {
+        let site = s.site.as_ref().expect("open");
+        let g = site
+            .layer_grouping(by, filters)
+            .map_err(|e| e.to_string())?;
+        let chunks: Vec<(Part, FileEntry, bool)> = (0..site.manifest.sketches.len())
+            .map(Part::Sketches)
+            .filter_map(|p| site.entry(p).map(|e| (p, e.clone(), site.has(p))))
+            .collect();
+        if s.progress.done {
+            s.progress = Progress::default();
+        }
+        for (_, e, kept) in &chunks {
+            if !kept {
+                s.progress.total_bytes += e.bytes;
+                s.progress.total_files += 1;
+            }
+        }
+        Ok::<_, String>((g, chunks))
+    })?;
+    let mut stream = futures::stream::iter(chunks.into_iter().map(|(part, e, kept)| async move {
+        if kept {
+            return (part, Ok(None));
+        }
+        (part, fetch_batches(&e).await.map(Some))
+    }))
+    .buffered(PARALLEL);
+    while let Some((part, fetched)) = stream.next().await {
+        let merged = STATE.with_borrow_mut(|s| {
+            let site = s.site.as_ref().expect("open");
+            match fetched? {
+                Some(batches) => {
+                    let rows = site
+                        .decode_sketch_chunk(part, batches)
+                        .map_err(|e| e.to_string())?;
+                    site.add_layers(
+                        &mut grouping,
+                        rows.iter().map(|(l, r)| (*l as usize, &r.sketch)),
+                    );
+                    s.progress.files += 1;
+                }
+                None => {
+                    let range = site.chunk_range(part).expect("listed");
+                    let kept = range.filter_map(|l| site.layer_sketch(l).map(|r| (l, &r.sketch)));
+                    site.add_layers(&mut grouping, kept);
+                }
+            }
+            Ok::<_, String>(())
+        });
+        if let Err(e) = merged {
+            fail(e.clone());
+            return Err(e);
+        }
+        post_progress(false);
+    }
+    STATE.with_borrow_mut(|s| s.progress.done = s.in_flight.is_empty());
+    post_progress(true);
+    let groups = grouping.finish();
+    STATE.with_borrow_mut(|s| s.last_groups = Some((key, groups.clone())));
+    Ok(groups)
+}
+
+/// Records the first failure, says so to the page and wakes whoever waits.
+fn fail(e: String) {
+    STATE.with_borrow_mut(|s| {
+        if s.failed.is_none() {
+            s.failed = Some(e.clone());
+        }
+        s.progress.done = true;
+    });
+    post(&FromWorker::Failed(e));
+    wake_all();
 }
 
 /// Fetches those of `parts` not on their way, and waits until all are in or one fails.

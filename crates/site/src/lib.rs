@@ -11,6 +11,7 @@
 #![deny(missing_docs)]
 
 mod columns;
+mod grouping;
 mod ipc;
 mod manifest;
 mod query;
@@ -19,6 +20,7 @@ mod sketch_cols;
 mod tables;
 mod writer;
 
+pub use grouping::Grouping;
 pub use ipc::{read_batches, sha256_hex, write_stream, IncomingFile};
 pub use manifest::{BasisJson, ChunkEntry, FileEntry, Manifest, FORMAT, FORMAT_VERSION};
 pub use query::{Comparison, Group, LayerReport, StatsReport, Where};

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use filterscope_stats::{depth_bucket, drift_matrix, Histograms, Sketch, DEPTH_LABELS};
 use serde::{Deserialize, Serialize};
 
+use crate::grouping::Grouping;
 use crate::tables::LayerRow;
 use crate::{Part, SiteData, SiteError};
 
@@ -121,7 +122,7 @@ pub struct LayerReport {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Key {
+pub(crate) enum Key {
     Model,
     Depth,
     ModelColumn(usize),
@@ -139,10 +140,10 @@ impl Key {
 }
 
 /// Filter conditions: OR within a column, AND across columns.
-struct Conditions(Vec<(Key, String)>);
+pub(crate) struct Conditions(pub(crate) Vec<(Key, String)>);
 
 impl Conditions {
-    fn pass(&self, value: &dyn Fn(Key) -> String) -> bool {
+    pub(crate) fn pass(&self, value: &dyn Fn(Key) -> String) -> bool {
         let mut by_col: BTreeMap<Key, bool> = BTreeMap::new();
         for (k, want) in &self.0 {
             *by_col.entry(*k).or_insert(false) |= value(*k) == *want;
@@ -286,107 +287,84 @@ impl SiteData {
         self.require(&self.group_needs(by, filters, false)?)?;
         let by_key = self.key(by)?;
         let conds = self.conditions(filters)?;
-        let passes = |value: &dyn Fn(Key) -> String| conds.pass(value);
-        // Depth groups sort by bucket, others by the label's bytes.
-        #[derive(Default)]
-        struct Acc {
-            sketch: Sketch,
-            models: BTreeSet<u32>,
-            n_models: u64,
-            n_layers: u64,
-        }
-        let mut groups: BTreeMap<(usize, String), Acc> = BTreeMap::new();
-        let mut add = |label: String,
-                       bucket: usize,
-                       s: &Sketch,
-                       model: Option<u32>,
-                       n_models: u64,
-                       n_layers: u64| {
-            if label.is_empty() {
-                return;
-            }
-            let order = if by_key == Key::Depth { bucket } else { 0 };
-            let a = groups.entry((order, label)).or_default();
-            a.sketch.merge(s);
-            match model {
-                Some(m) => {
-                    a.models.insert(m);
-                }
-                None => a.n_models += n_models,
-            }
-            a.n_layers += n_layers;
-        };
-        match self.source(by_key, &conds) {
+        let mut g = Grouping::new(by_key, conds);
+        match self.source(by_key, &g.conds) {
             Source::Models => {
                 for (m, s) in self.model_sketches.iter().enumerate() {
                     let m = m as u32;
-                    if passes(&|k| self.value(k, m, 0, None)) {
-                        add(
-                            self.value(by_key, m, 0, None),
-                            0,
-                            s,
-                            Some(m),
-                            0,
-                            self.totals[m as usize].n_layers,
-                        );
+                    if g.conds.pass(&|k| self.value(k, m, 0, None)) {
+                        let n = self.totals[m as usize].n_layers;
+                        g.add(self.value(by_key, m, 0, None), 0, s, Some(m), 0, n);
                     }
                 }
             }
             Source::Depths => {
                 for r in &self.depths {
                     let b = r.bucket as usize;
-                    add(
-                        DEPTH_LABELS[b].to_string(),
-                        b,
-                        &r.sketch,
-                        None,
-                        r.n_models,
-                        r.n_layers,
-                    );
+                    let label = DEPTH_LABELS[b].to_string();
+                    g.add(label, b, &r.sketch, None, r.n_models, r.n_layers);
                 }
             }
             Source::Rollups => {
                 for r in &self.rollups {
                     let b = r.bucket as usize;
-                    if passes(&|k| self.value(k, r.model, b, None)) {
-                        add(
-                            self.value(by_key, r.model, b, None),
-                            b,
-                            &r.sketch,
-                            Some(r.model),
-                            0,
-                            r.n_layers,
-                        );
+                    if g.conds.pass(&|k| self.value(k, r.model, b, None)) {
+                        let label = self.value(by_key, r.model, b, None);
+                        g.add(label, b, &r.sketch, Some(r.model), 0, r.n_layers);
                     }
                 }
             }
             Source::Layers => {
-                for (i, l) in self.layers.iter().enumerate() {
-                    let b = depth_bucket(l.conv_depth_norm).unwrap_or(0);
-                    let s = &self.sketches[i].as_ref().expect("all chunks loaded").sketch;
-                    if passes(&|k| self.value(k, l.model, b, Some(l))) {
-                        add(
-                            self.value(by_key, l.model, b, Some(l)),
-                            b,
-                            s,
-                            Some(l.model),
-                            0,
-                            1,
-                        );
-                    }
-                }
+                let all = self
+                    .sketches
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| (i, &s.as_ref().expect("all chunks loaded").sketch));
+                self.add_layers(&mut g, all);
             }
         }
-        Ok(groups
-            .into_iter()
-            .filter(|(_, a)| a.sketch.n() > 0)
-            .map(|((_, label), a)| Group {
-                n_models: a.n_models + a.models.len() as u64,
-                n_layers: a.n_layers,
-                label,
-                sketch: a.sketch,
-            })
-            .collect())
+        Ok(g.finish())
+    }
+
+    /// Starts merging the groups of `by` among the layers that pass `filters` from per-layer
+    /// sketches fed in by [`SiteData::add_layers`], so that a caller can stream the sketch chunks
+    /// and drop each after it is merged (the browser's worker does: the per-layer sketches of
+    /// the full DB take about 130 MB). Needs the layers table.
+    pub fn layer_grouping(&self, by: &str, filters: &[Where]) -> Result<Grouping, SiteError> {
+        self.require(&[Part::Layers])?;
+        Ok(Grouping::new(self.key(by)?, self.conditions(filters)?))
+    }
+
+    /// Merges layer sketches (layer index, sketch) into `g`. Fed every layer in layer order, the
+    /// groups are bit-identical to [`SiteData::group_sketches`]'s.
+    pub fn add_layers<'a>(
+        &self,
+        g: &mut Grouping,
+        layers: impl IntoIterator<Item = (usize, &'a Sketch)>,
+    ) {
+        for (i, s) in layers {
+            let Some(l) = self.layers.get(i) else {
+                continue;
+            };
+            let b = depth_bucket(l.conv_depth_norm).unwrap_or(0);
+            if g.conds.pass(&|k| self.value(k, l.model, b, Some(l))) {
+                let label = self.value(g.by, l.model, b, Some(l));
+                g.add(label, b, s, Some(l.model), 0, 1);
+            }
+        }
+    }
+
+    /// The D matrix between `groups` (as [`SiteData::group_sketches`] gives them) of `by`.
+    pub fn compare_groups(&self, by: &str, groups: Vec<Group>) -> Comparison {
+        let hists: Vec<Histograms> = groups.iter().map(|g| g.sketch.hist.clone()).collect();
+        Comparison {
+            by: by.to_string(),
+            n_filters: groups.iter().map(|g| g.sketch.n()).collect(),
+            n_models: groups.iter().map(|g| g.n_models).collect(),
+            n_layers: groups.iter().map(|g| g.n_layers).collect(),
+            d: drift_matrix(&hists, &self.basis.evr, &self.rule),
+            groups: groups.into_iter().map(|g| g.label).collect(),
+        }
     }
 
     /// Indices of the layers in group `label` of `by` among those passing `filters` (from the
@@ -467,16 +445,7 @@ impl SiteData {
 
     /// The D matrix between the groups of `by`.
     pub fn compare(&self, by: &str, filters: &[Where]) -> Result<Comparison, SiteError> {
-        let groups = self.group_sketches(by, filters)?;
-        let hists: Vec<Histograms> = groups.iter().map(|g| g.sketch.hist.clone()).collect();
-        Ok(Comparison {
-            by: by.to_string(),
-            n_filters: groups.iter().map(|g| g.sketch.n()).collect(),
-            n_models: groups.iter().map(|g| g.n_models).collect(),
-            n_layers: groups.iter().map(|g| g.n_layers).collect(),
-            d: drift_matrix(&hists, &self.basis.evr, &self.rule),
-            groups: groups.into_iter().map(|g| g.label).collect(),
-        })
+        Ok(self.compare_groups(by, self.group_sketches(by, filters)?))
     }
 
     /// Global counts and basis.

@@ -390,24 +390,10 @@ impl SiteData {
                 }
                 self.lite = per;
             }
-            Part::Sketches(k) => {
-                let range = self.chunk_range(part).expect("listed");
-                let mut rows = Vec::new();
-                for b in &batches {
-                    rows.extend(Tables::decode_layer_sketches(&file, b)?);
-                }
-                if rows.len() != range.len()
-                    || rows.iter().any(|(l, _)| !range.contains(&(*l as usize)))
-                {
-                    return Err(table_err(
-                        &file,
-                        format!("rows do not cover layers {range:?}"),
-                    ));
-                }
-                for (l, s) in rows {
+            Part::Sketches(_) => {
+                for (l, s) in self.decode_sketch_chunk(part, batches)? {
                     self.sketches[l as usize] = Some(s);
                 }
-                let _ = k;
             }
             Part::Samples(_) => {
                 let range = self.chunk_range(part).expect("listed");
@@ -432,6 +418,34 @@ impl SiteData {
         }
         self.loaded.insert(part);
         Ok(())
+    }
+
+    /// The rows of a verified sketch chunk (layer index, sketch and quality), checked against
+    /// its layer range, without adding them (to merge and drop: [`SiteData::add_layers`]).
+    pub fn decode_sketch_chunk(
+        &self,
+        part: Part,
+        batches: Vec<RecordBatch>,
+    ) -> Result<Vec<(u32, LayerSketch)>, SiteError> {
+        let (Part::Sketches(_), Some(range), Some(e)) =
+            (part, self.chunk_range(part), self.entry(part))
+        else {
+            return Err(SiteError::Query(format!(
+                "{part:?} is not a listed sketch chunk"
+            )));
+        };
+        let file = &e.file;
+        let mut rows = Vec::new();
+        for b in &batches {
+            rows.extend(Tables::decode_layer_sketches(file, b)?);
+        }
+        if rows.len() != range.len() || rows.iter().any(|(l, _)| !range.contains(&(*l as usize))) {
+            return Err(table_err(
+                file,
+                format!("rows do not cover layers {range:?}"),
+            ));
+        }
+        Ok(rows)
     }
 
     /// Drops a per-layer chunk's rows (the browser keeps only what the current view needs).

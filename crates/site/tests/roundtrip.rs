@@ -242,3 +242,37 @@ fn damaged_files_are_refused_by_name() {
     let e = SiteData::new(json, get(&files, &layers)).unwrap_err();
     assert!(e.to_string().starts_with(&format!("{models}:")), "{e}");
 }
+
+#[test]
+fn streaming_the_chunks_merges_the_same_groups() {
+    let files = encode_site(&content(), 7).unwrap();
+    let all = load(&files);
+    let mut s = open(&files);
+    add(&mut s, &files, &[Part::Layers]);
+    let filters = [Where {
+        column: "Task".into(),
+        value: "Segmentation".into(),
+    }];
+    for by in ["layer_name", "depth", "model"] {
+        let mut g = s.layer_grouping(by, &filters).unwrap();
+        for k in 0..s.manifest.sketches.len() {
+            let part = Part::Sketches(k);
+            let f = s.entry(part).unwrap().file.clone();
+            let mut incoming = s.incoming(part).unwrap();
+            incoming.push(get(&files, &f)).unwrap();
+            let rows = s
+                .decode_sketch_chunk(part, incoming.finish().unwrap())
+                .unwrap();
+            s.add_layers(&mut g, rows.iter().map(|(l, ls)| (*l as usize, &ls.sketch)));
+        }
+        // Bit-identical to the in-memory per-layer path (a layer-level filter forces it there).
+        let mut f2 = filters.to_vec();
+        f2.extend((0..5).map(|d| Where {
+            column: "layer_name".into(),
+            value: format!("conv{d}"),
+        }));
+        assert_eq!(g.finish(), all.group_sketches(by, &f2).unwrap(), "{by}");
+        // Nothing was kept.
+        assert!(s.layer_sketch(0).is_none());
+    }
+}

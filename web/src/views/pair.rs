@@ -4,7 +4,7 @@
 use filterscope_stats::{
     distribution, drift_per_component, Basis, BinRule, Histograms, Moments, N_BINS,
 };
-use filterscope_web::protocol::{Answer, PairAnswer, Request};
+use filterscope_web::protocol::{Answer, PairAnswer, PairSamplesAnswer, Request};
 use leptos::prelude::*;
 
 use crate::figure::Figure;
@@ -70,6 +70,22 @@ pub fn Pair() -> impl IntoView {
         }
         (Ok(_), _) => None,
         (Err(e), _) => Some(Err(e)),
+    });
+    // Then the groups' sampled filters and layers (a larger download: drawn when they come).
+    let samples_answer = loader.answer(move || {
+        data.with(|d| match d {
+            Some(Ok(p)) => Some(Request::PairSamples {
+                by: p.answer.by.clone(),
+                wheres: request_wheres(&route.get_untracked().wheres),
+                a: p.answer.labels[0].clone(),
+                b: p.answer.labels[1].clone(),
+            }),
+            _ => None,
+        })
+    });
+    let extra = Memo::new(move |_| match samples_answer.get() {
+        Some(Ok(Answer::PairSamples(x))) => Some(*x),
+        _ => None,
     });
     let ok = move || data.with(|d| matches!(d, Some(Ok(_))));
     // The groups to pick from, so any pair is reachable by keyboard as well as from the heatmap.
@@ -173,11 +189,12 @@ pub fn Pair() -> impl IntoView {
     };
     let samples = |g: usize| {
         Memo::new(move |_| {
+            let x: PairSamplesAnswer = extra.get()?;
             data.with(|d| match d {
-                Some(Ok(p)) if !p.answer.grid[g].is_empty() => Some(Plot::Filters {
+                Some(Ok(p)) if !x.grid[g].is_empty() => Some(Plot::Filters {
                     title: format!("Sampled filters of {}", p.answer.labels[g]),
-                    captions: vec![String::new(); p.answer.grid[g].len()],
-                    filters: p.answer.grid[g].clone(),
+                    captions: vec![String::new(); x.grid[g].len()],
+                    filters: x.grid[g].clone(),
                     cols: 24,
                     scale: FilterScale::PerFilter,
                 }),
@@ -187,9 +204,10 @@ pub fn Pair() -> impl IntoView {
     };
     let density = |g: usize| {
         Memo::new(move |_| {
+            let x = extra.get()?;
             data.with(|d| match d {
-                Some(Ok(p)) if p.answer.density[g].0 > 0 => {
-                    let (n, counts) = p.answer.density[g].clone();
+                Some(Ok(p)) if x.density[g].0 > 0 => {
+                    let (n, counts) = x.density[g].clone();
                     Some(Plot::Density {
                         title: format!(
                             "c0/c1 density of {} ({n} sampled filters)",
@@ -206,10 +224,11 @@ pub fn Pair() -> impl IntoView {
         })
     };
     let scatter = Memo::new(move |_| {
+        let x = extra.get()?;
         data.with(|d| match d {
-            Some(Ok(p)) if p.answer.scatter.iter().any(|s| !s.is_empty()) => {
+            Some(Ok(p)) if x.scatter.iter().any(|s| !s.is_empty()) => {
                 let series: Vec<(String, Points)> = (0..2)
-                    .map(|g| (p.answer.labels[g].clone(), p.answer.scatter[g].clone()))
+                    .map(|g| (p.answer.labels[g].clone(), x.scatter[g].clone()))
                     .collect();
                 Some(Plot::Scatter {
                     title: "Layers: sparsity vs variance entropy (x = degenerated)".into(),
