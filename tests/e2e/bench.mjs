@@ -153,7 +153,8 @@ try {
       layer_heatmap: 'view=compare&by=conv_depth',
     };
     const r = { filters: manifest.n_filters, layers: manifest.n_layers, models: manifest.n_models };
-    for (const [view, q] of Object.entries(views)) {
+    // VIEWS=a,b measures only those views.
+    for (const [view, q] of Object.entries(views).filter(([v]) => !process.env.VIEWS || process.env.VIEWS.split(',').includes(v))) {
       const row = {};
       for (const [ln, link] of Object.entries(LINKS).filter(([n]) => !process.env.LINKS || process.env.LINKS.split(',').includes(n))) {
         const runs = [];

@@ -16,7 +16,7 @@ const SHOTS = process.env.SHOTS_DIR || path.join(os.tmpdir(), 'filterscope-shots
 assert.ok(SITE && fs.existsSync(path.join(SITE, 'index.html')), 'SITE_DIR must hold a built site');
 assert.ok(DATA_PREP && fs.existsSync(DATA_PREP), 'DATA_PREP must name the data-prep binary');
 
-let browser, server, broken, synth, flaky;
+let browser, server, broken, synth, flaky, mounts;
 
 /** The file of `dir` whose content-addressed name starts with `stem-` (e.g. 'model-counts'). */
 function dataFile(dir, stem) {
@@ -59,10 +59,12 @@ before(async () => {
   // A site with 120 models: its model heatmap is drawn as one bitmap (web/src/plot/mod.rs BITMAP_CELLS).
   synth = path.join(broken, 'synth');
   execFileSync(DATA_PREP, ['synth', '--site-only', '--models', '120', '--layers', '480', '--filters', '300000', '--quiet', '--out', synth]);
-  server = await serve({
+  mounts = {
+    '/swap/': path.join(SITE, 'data'),
     '/synth/': synth,
     '/filterscope/': SITE, '/elsewhere/': path.join(SITE, 'data'), '/missing/': missing, '/corrupt/': corrupt, '/truncated/': truncated, '/badformat/': badManifest, '/flaky/': flaky,
-  });
+  };
+  server = await serve(mounts);
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
@@ -382,6 +384,28 @@ test('a second visit fetches no data, and a visited page reloads offline', async
   await drawn(p, '#heatmap');
   assert.equal(await p.isVisible('#load-error'), false);
   await ctx.setOffline(false);
+  await ctx.close();
+});
+
+test('a new deploy\'s manifest replaces the old data, and its files leave the cache', async () => {
+  const ctx = await browser.newContext();
+  const p = await ctx.newPage();
+  const url = `${server.url}/filterscope/?data=${encodeURIComponent(`${server.url}/swap/`)}&view=compare&by=Task`;
+  await p.goto(url);
+  await drawn(p, '#heatmap');
+  await loaded(p);
+  const cached = () => p.evaluate(async () => (await (await caches.open('filterscope-data')).keys())
+    .map((r) => r.url.split('/').pop()).filter((n) => n.endsWith('.arrow')).sort());
+  const before = await cached();
+  assert.ok(before.some((n) => n.startsWith('model-counts-')), before.join(' '));
+  // Deploy another site at the same URL.
+  mounts['/swap/'] = synth;
+  await p.goto(url.replace('view=compare&by=Task', 'view=overview'));
+  await p.waitForFunction(() => document.querySelector('#n-models')?.textContent === '120', null, { timeout: 30000 });
+  await p.waitForTimeout(500);
+  const after = await cached();
+  assert.deepEqual(after.filter((n) => before.includes(n)), [], 'no file of the old deploy is kept');
+  mounts['/swap/'] = path.join(SITE, 'data');
   await ctx.close();
 });
 
