@@ -78,7 +78,7 @@ pub fn load_site(dir: &Path) -> Result<SiteData, PrepError> {
     let mut site = SiteData::new(&json, &read(&m.models.file)?)
         .map_err(|e| PrepError::invalid(dir, "site", e.to_string()))?;
     for part in site.all_parts() {
-        if matches!(part, Part::Models | Part::LiteSamples | Part::Samples(_)) {
+        if matches!(part, Part::Models | Part::LiteSamples(_) | Part::Samples(_)) {
             continue;
         }
         let file = site.entry(part).expect("listed").file.clone();

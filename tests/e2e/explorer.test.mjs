@@ -359,6 +359,11 @@ test('each view fetches only the data it needs', async () => {
   assert.equal(files.filter((f) => f.startsWith('samples')).length, 1, files.join(' '));
   assert.equal(files.filter((f) => f.startsWith('sketches')).length, 1, files.join(' '));
   assert.ok(m.samples.length > 1);
+  // A pair of two models: their lite sample chunks only, no per-layer sketch, no full samples.
+  const [a, b] = cli('compare', synth, '--by', 'model', '--json').groups;
+  const pair = await visit(`view=pair&by=model&a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`, '#density-b');
+  assert.deepEqual(stems(pair), ['layers', 'lite', 'model-counts', 'model-moments', 'models', 'quality']);
+  assert.ok(pair.filter((f) => f.startsWith('lite')).length <= 2, pair.join(' '));
 });
 
 test('a second visit fetches no data, and a visited page reloads offline', async () => {

@@ -75,7 +75,24 @@ pub fn needs(s: &SiteData, request: &Request) -> Result<Vec<Part>, SiteError> {
             n.extend(s.values_needs(by)?);
             n
         }
-        Request::PairSamples { .. } => vec![Part::Layers, Part::Quality, Part::LiteSamples],
+        Request::PairSamples {
+            by,
+            wheres: w,
+            a,
+            b,
+        } => {
+            // The groups' layers are known once the layers table is in: then their lite chunks.
+            if !s.has(Part::Layers) {
+                vec![Part::Layers]
+            } else {
+                let filters = wheres(w);
+                let mut layers = s.group_layers(by, &filters, a)?;
+                layers.extend(s.group_layers(by, &filters, b)?);
+                let mut n = vec![Part::Layers, Part::Quality];
+                n.extend(s.chunks_of(Part::LiteSamples, &layers));
+                n
+            }
+        }
         Request::Model { model } => {
             if *model as usize >= s.models.len() {
                 return Err(SiteError::Query(format!("no model {model}")));
@@ -85,8 +102,8 @@ pub fn needs(s: &SiteData, request: &Request) -> Result<Vec<Part>, SiteError> {
             } else {
                 let layers = layers_of(s, *model);
                 let mut n = vec![Part::Layers, Part::Depths];
-                n.extend(s.chunks_of(false, &layers));
-                n.extend(s.chunks_of(true, &layers));
+                n.extend(s.chunks_of(Part::Sketches, &layers));
+                n.extend(s.chunks_of(Part::Samples, &layers));
                 n
             }
         }

@@ -147,6 +147,17 @@ pub fn Figure(
     // of several figures never holds the main thread in one long task; a newer change drops an
     // older pending draw.
     let generation = StoredValue::new(0u64);
+    // The canvas takes its fitted size at once, drawn or not (a figure whose data is still on
+    // its way is not a large canvas shrunk by CSS meanwhile).
+    Effect::new(move |_| {
+        let (w, h) = size.get();
+        if let Some(c) = canvas.get() {
+            if (c.width(), c.height()) != (w, h) {
+                c.set_width(w);
+                c.set_height(h);
+            }
+        }
+    });
     Effect::new(move |_| {
         let (Some(c), Some(p)) = (canvas.get(), plot.get()) else {
             return;

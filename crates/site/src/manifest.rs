@@ -156,8 +156,9 @@ pub struct Manifest {
     pub layers: FileEntry,
     /// Every layer's quality: the pair view's layer scatter.
     pub quality: FileEntry,
-    /// A few sampled filters of every layer: the pair view's filter grids and densities.
-    pub lite_samples: FileEntry,
+    /// A few sampled filters of every layer, the same layer ranges as the sketch chunks: the pair
+    /// view's filter grids and densities.
+    pub lite_samples: Vec<ChunkEntry>,
     /// Per-layer sketch chunks, in layer order, each holding whole models where it can.
     pub sketches: Vec<ChunkEntry>,
     /// Per-layer sample chunks, the same layer ranges as the sketch chunks.

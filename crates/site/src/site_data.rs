@@ -30,8 +30,8 @@ pub enum Part {
     Layers,
     /// Every layer's quality.
     Quality,
-    /// A few sampled filters of every layer.
-    LiteSamples,
+    /// A few sampled filters of each layer of lite chunk k.
+    LiteSamples(usize),
     /// Per-layer sketch chunk k.
     Sketches(usize),
     /// Per-layer sample chunk k.
@@ -153,7 +153,7 @@ impl SiteData {
             Part::Rollups => &m.rollups,
             Part::Layers => &m.layers,
             Part::Quality => &m.quality,
-            Part::LiteSamples => &m.lite_samples,
+            Part::LiteSamples(k) => &m.lite_samples.get(k)?.entry,
             Part::Sketches(k) => &m.sketches.get(k)?.entry,
             Part::Samples(k) => &m.samples.get(k)?.entry,
         })
@@ -240,8 +240,8 @@ impl SiteData {
             Part::Rollups,
             Part::Layers,
             Part::Quality,
-            Part::LiteSamples,
         ];
+        v.extend((0..self.manifest.lite_samples.len()).map(Part::LiteSamples));
         v.extend((0..self.manifest.sketches.len()).map(Part::Sketches));
         v.extend((0..self.manifest.samples.len()).map(Part::Samples));
         v
@@ -374,21 +374,28 @@ impl SiteData {
                 }
                 self.quality = rows;
             }
-            Part::LiteSamples => {
-                let mut per = vec![Vec::new(); n_layers];
+            Part::LiteSamples(_) => {
+                let range = self.chunk_range(part).expect("listed");
+                let mut rows = Vec::new();
                 for b in &batches {
-                    for r in Tables::decode_samples(&file, b)? {
-                        per.get_mut(r.layer as usize)
-                            .ok_or_else(|| {
-                                table_err(
-                                    &file,
-                                    format!("sample of layer {} of {n_layers}", r.layer),
-                                )
-                            })?
-                            .push(r);
-                    }
+                    rows.extend(Tables::decode_samples(&file, b)?);
                 }
-                self.lite = per;
+                if let Some(r) = rows.iter().find(|r| !range.contains(&(r.layer as usize))) {
+                    return Err(table_err(
+                        &file,
+                        format!("sample of layer {} outside {range:?}", r.layer),
+                    ));
+                }
+                if self.lite.len() != n_layers {
+                    self.lite = vec![Vec::new(); n_layers];
+                }
+                for l in range {
+                    self.lite[l].clear();
+                }
+                for r in rows {
+                    let l = r.layer as usize;
+                    self.lite[l].push(r);
+                }
             }
             Part::Sketches(_) => {
                 for (l, s) in self.decode_sketch_chunk(part, batches)? {
@@ -467,6 +474,7 @@ impl SiteData {
         let c = match part {
             Part::Sketches(k) => self.manifest.sketches.get(k)?,
             Part::Samples(k) => self.manifest.samples.get(k)?,
+            Part::LiteSamples(k) => self.manifest.lite_samples.get(k)?,
             _ => return None,
         };
         let start = c.first_layer as usize;
@@ -474,24 +482,24 @@ impl SiteData {
         Some(start..end.max(start))
     }
 
-    /// The chunk parts (of sketches, or of samples) that hold any of `layers`.
-    pub fn chunks_of(&self, samples: bool, layers: &[usize]) -> Vec<Part> {
-        let list = if samples {
-            &self.manifest.samples
-        } else {
-            &self.manifest.sketches
+    /// The chunk parts of a kind (`Part::Sketches`, `Part::Samples` or `Part::LiteSamples`) that
+    /// hold any of `layers`.
+    pub fn chunks_of(&self, kind: fn(usize) -> Part, layers: &[usize]) -> Vec<Part> {
+        let n = match kind(0) {
+            Part::Sketches(_) => self.manifest.sketches.len(),
+            Part::Samples(_) => self.manifest.samples.len(),
+            Part::LiteSamples(_) => self.manifest.lite_samples.len(),
+            _ => 0,
         };
-        (0..list.len())
-            .map(|k| {
-                if samples {
-                    Part::Samples(k)
-                } else {
-                    Part::Sketches(k)
-                }
-            })
+        let mut sorted = layers.to_vec();
+        sorted.sort_unstable();
+        (0..n)
+            .map(kind)
             .filter(|&p| {
                 let r = self.chunk_range(p).expect("listed");
-                layers.iter().any(|l| r.contains(l))
+                // Any layer in r: the first at or after its start.
+                let i = sorted.partition_point(|&l| l < r.start);
+                sorted.get(i).is_some_and(|&l| l < r.end)
             })
             .collect()
     }
@@ -513,7 +521,7 @@ impl SiteData {
         self.samples.get(layer).map_or(&[], |s| s.as_slice())
     }
 
-    /// A few of a layer's sampled filters, once [`Part::LiteSamples`] is loaded.
+    /// A few of a layer's sampled filters, once its [`Part::LiteSamples`] chunk is loaded.
     pub fn lite_samples(&self, layer: usize) -> &[SampleRow] {
         self.lite.get(layer).map_or(&[], |s| s.as_slice())
     }

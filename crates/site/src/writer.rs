@@ -192,10 +192,9 @@ pub fn encode_site(
     let layers = put("layers", Tables::encode_layers(&c.layers, &c.layer_columns))?;
     let quality = put("quality", Tables::encode_quality(&c.sketches))?;
     let lite = lite_per_layer(c.layers.len(), c.sample_per_layer);
-    let lite_samples = put(
-        "lite-samples",
-        Tables::encode_samples(&lite_samples(&c.samples, c.sample_seed, lite)),
-    )?;
+    let lite_rows = lite_samples(&c.samples, c.sample_seed, lite);
+    let mut lite_left = lite_rows.as_slice();
+    let mut lite_samples = Vec::new();
     let mut sketches = Vec::new();
     let mut samples = Vec::new();
     let mut sample_rows = c.samples.as_slice();
@@ -216,6 +215,17 @@ pub fn encode_site(
         let split = sample_rows.partition_point(|r| (r.layer as usize) < range.end);
         let (mine, rest) = sample_rows.split_at(split);
         sample_rows = rest;
+        let split = lite_left.partition_point(|r| (r.layer as usize) < range.end);
+        let (lite_mine, lite_rest) = lite_left.split_at(split);
+        lite_left = lite_rest;
+        if !lite_mine.is_empty() {
+            let entry = put(&format!("lite-{k:04}"), Tables::encode_samples(lite_mine))?;
+            lite_samples.push(ChunkEntry {
+                entry,
+                first_layer: first,
+                layers: n,
+            });
+        }
         if !mine.is_empty() {
             let entry = put(&format!("samples-{k:04}"), Tables::encode_samples(mine))?;
             samples.push(ChunkEntry {

@@ -188,7 +188,7 @@ fn a_query_runs_only_once_its_parts_are_in() {
     assert_eq!(s.compare("layer_name", &[]).unwrap().groups.len(), 5);
     // The chunks of one model's layers, then evicted.
     let model1: Vec<usize> = (5..10).collect();
-    let chunks = s.chunks_of(false, &model1);
+    let chunks = s.chunks_of(Part::Sketches, &model1);
     assert_eq!(chunks, [Part::Sketches(0)]);
     s.evict(Part::Sketches(0));
     assert!(s.layer_sketch(6).is_none() && !s.has(Part::Sketches(0)));
