@@ -52,6 +52,15 @@ before(async () => {
     const f = dataFile(d, 'model-counts');
     fs.renameSync(f, `${f}.away`);
   });
+  // A worker of another version: its Ready message names another protocol.
+  const oldWorker = damagedCopy('oldworker', (d) => {
+    fs.writeFileSync(path.join(d, '..', 'filterscope-worker_loader.js'), `
+      const post = self.postMessage.bind(self);
+      self.postMessage = (m, t) => post(Array.isArray(m) && typeof m[0] === 'string'
+        ? [m[0].replace(/"protocol":\\d+/, '"protocol":1'), ...m.slice(1)] : m, t);
+      importScripts('./filterscope-worker.js');
+      wasm_bindgen('./filterscope-worker_bg.wasm');`);
+  });
   const badManifest = damagedCopy('badformat', (d) => {
     const f = path.join(d, 'manifest.json');
     fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace('"format_version": 3', '"format_version": 99'));
@@ -62,7 +71,7 @@ before(async () => {
   mounts = {
     '/swap/': path.join(SITE, 'data'),
     '/synth/': synth,
-    '/filterscope/': SITE, '/elsewhere/': path.join(SITE, 'data'), '/missing/': missing, '/corrupt/': corrupt, '/truncated/': truncated, '/badformat/': badManifest, '/flaky/': flaky,
+    '/filterscope/': SITE, '/elsewhere/': path.join(SITE, 'data'), '/missing/': missing, '/corrupt/': corrupt, '/truncated/': truncated, '/badformat/': badManifest, '/flaky/': flaky, '/oldworker/': oldWorker,
   };
   server = await serve(mounts);
   browser = await chromium.launch({
@@ -272,6 +281,13 @@ for (const [name, view, expect] of [
     assert.ok(await p.isVisible('#load-error button:has-text("Retry")'));
   });
 }
+
+test('a data worker of another version is refused with a message to reload', async () => {
+  const p = await page();
+  await p.goto(`${server.url}/oldworker/?view=compare&by=Task`);
+  await p.waitForSelector('#load-error', { timeout: 30000 });
+  assert.match(await p.textContent('#load-error'), /different versions .* reload the page/);
+});
 
 test('retry loads a file that failed once it is there', async () => {
   const p = await page();

@@ -115,7 +115,15 @@ impl Loader {
             }
         };
         match msg {
-            FromWorker::Ready => {
+            FromWorker::Ready { protocol } => {
+                if protocol != filterscope_web::protocol::PROTOCOL {
+                    self.error.set(Some(
+                        "the page and its data worker are from different versions (the site was \
+                         just updated?): reload the page"
+                            .into(),
+                    ));
+                    return;
+                }
                 self.ready.set(true);
                 for m in self
                     .queue

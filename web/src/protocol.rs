@@ -7,6 +7,22 @@
 use filterscope_site::{Comparison, Manifest, ModelRow, ModelTotals, StatsReport};
 use serde::{Deserialize, Serialize};
 
+/// A fingerprint of this file, which both binaries embed: the page refuses a worker whose
+/// messages may differ (the worker's files are not content-hashed, so for a while after a deploy
+/// a cached old worker could meet a new page).
+pub const PROTOCOL: u64 = fnv1a(include_bytes!("protocol.rs"));
+
+const fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut i = 0;
+    while i < bytes.len() {
+        h ^= bytes[i] as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+        i += 1;
+    }
+    h
+}
+
 /// What a view asks the worker for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Request {
@@ -50,8 +66,8 @@ pub enum ToWorker {
 /// Worker to page.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum FromWorker {
-    /// The worker listens (messages sent before this are lost).
-    Ready,
+    /// The worker listens (messages sent before this are lost); its [`PROTOCOL`].
+    Ready { protocol: u64 },
     /// The manifest and models are in.
     Catalog(Box<Catalog>),
     /// How far the current fetches have come.

@@ -92,7 +92,9 @@ pub fn start() {
     });
     scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();
-    post(&FromWorker::Ready);
+    post(&FromWorker::Ready {
+        protocol: crate::protocol::PROTOCOL,
+    });
 }
 
 async fn handle(msg: ToWorker) {
