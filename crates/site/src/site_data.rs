@@ -128,6 +128,16 @@ fn one_batch(file: &str, mut batches: Vec<RecordBatch>) -> Result<RecordBatch, S
     Ok(batches.remove(0))
 }
 
+/// Puts a chunk's sample rows in their layers' lists, replacing what the chunk's layers held.
+fn place(per_layer: &mut [Vec<SampleRow>], range: std::ops::Range<usize>, rows: Vec<SampleRow>) {
+    for l in range {
+        per_layer[l].clear();
+    }
+    for r in rows {
+        per_layer[r.layer as usize].push(r);
+    }
+}
+
 fn table_err(file: &str, problem: String) -> SiteError {
     SiteError::Table {
         file: file.to_string(),
@@ -375,27 +385,12 @@ impl SiteData {
                 self.quality = rows;
             }
             Part::LiteSamples(_) => {
-                let range = self.chunk_range(part).expect("listed");
-                let mut rows = Vec::new();
-                for b in &batches {
-                    rows.extend(Tables::decode_samples(&file, b)?);
-                }
-                if let Some(r) = rows.iter().find(|r| !range.contains(&(r.layer as usize))) {
-                    return Err(table_err(
-                        &file,
-                        format!("sample of layer {} outside {range:?}", r.layer),
-                    ));
-                }
                 if self.lite.len() != n_layers {
                     self.lite = vec![Vec::new(); n_layers];
                 }
-                for l in range {
-                    self.lite[l].clear();
-                }
-                for r in rows {
-                    let l = r.layer as usize;
-                    self.lite[l].push(r);
-                }
+                let rows = self.sample_chunk(part, &file, &batches)?;
+                let range = self.chunk_range(part).expect("listed");
+                place(&mut self.lite, range, rows);
             }
             Part::Sketches(_) => {
                 for (l, s) in self.decode_sketch_chunk(part, batches)? {
@@ -403,28 +398,34 @@ impl SiteData {
                 }
             }
             Part::Samples(_) => {
+                let rows = self.sample_chunk(part, &file, &batches)?;
                 let range = self.chunk_range(part).expect("listed");
-                let mut rows = Vec::new();
-                for b in &batches {
-                    rows.extend(Tables::decode_samples(&file, b)?);
-                }
-                if let Some(r) = rows.iter().find(|r| !range.contains(&(r.layer as usize))) {
-                    return Err(table_err(
-                        &file,
-                        format!("sample of layer {} outside {range:?}", r.layer),
-                    ));
-                }
-                for l in range {
-                    self.samples[l].clear();
-                }
-                for r in rows {
-                    let l = r.layer as usize;
-                    self.samples[l].push(r);
-                }
+                place(&mut self.samples, range, rows);
             }
         }
         self.loaded.insert(part);
         Ok(())
+    }
+
+    /// The rows of a verified sample chunk (full or lite), checked against its layer range.
+    fn sample_chunk(
+        &self,
+        part: Part,
+        file: &str,
+        batches: &[RecordBatch],
+    ) -> Result<Vec<SampleRow>, SiteError> {
+        let range = self.chunk_range(part).expect("listed");
+        let mut rows = Vec::new();
+        for b in batches {
+            rows.extend(Tables::decode_samples(file, b)?);
+        }
+        if let Some(r) = rows.iter().find(|r| !range.contains(&(r.layer as usize))) {
+            return Err(table_err(
+                file,
+                format!("sample of layer {} outside {range:?}", r.layer),
+            ));
+        }
+        Ok(rows)
     }
 
     /// The rows of a verified sketch chunk (layer index, sketch and quality), checked against
