@@ -4,5 +4,6 @@
 
 pub mod answers;
 pub mod cache;
+pub mod fetch;
 pub mod protocol;
 pub mod worker;

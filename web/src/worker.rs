@@ -6,17 +6,17 @@
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 
-use filterscope_site::{FileEntry, Group, IncomingFile, Manifest, Part, SiteData};
+use filterscope_site::{FileEntry, Group, Manifest, Part, SiteData};
 use futures::channel::oneshot;
 use futures::StreamExt;
-use js_sys::{Array, Float64Array, Uint8Array};
+use js_sys::{Array, Float64Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{spawn_local, JsFuture};
-use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, Response};
+use wasm_bindgen_futures::spawn_local;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::protocol::{Answer, Catalog, FromWorker, Progress, Request, ToWorker};
-use crate::{answers, cache};
+use crate::{answers, cache, fetch};
 
 /// Chunks streamed at once: enough to hide latency, few enough that memory stays small.
 const PARALLEL: usize = 4;
@@ -121,7 +121,7 @@ async fn open(base: String) -> Result<Catalog, String> {
     let manifest_url = format!("{base}manifest.json");
     // The network's manifest when there is one (a new deploy replaces the old at once), the one
     // kept from an earlier visit when offline.
-    let json = match fetch_all(&manifest_url, "manifest.json", true).await {
+    let json = match fetch::fetch_all(&manifest_url, "manifest.json", true).await {
         Ok(b) => {
             cache::put(&manifest_url, &b).await;
             b
@@ -130,7 +130,7 @@ async fn open(base: String) -> Result<Catalog, String> {
     };
     let json = String::from_utf8(json).map_err(|_| "manifest.json: not UTF-8 text".to_string())?;
     let m = Manifest::parse(&json).map_err(|e| e.to_string())?;
-    let models = fetch_verified(&m.models).await?;
+    let models = fetch::fetch_verified(&base, &m.models).await?;
     let site = SiteData::new(&json, &models).map_err(|e| e.to_string())?;
     // Files of older deploys go; those of this manifest stay.
     let keep: BTreeSet<String> = site
@@ -228,7 +228,7 @@ async fn stream_groups(
         if kept {
             return (part, Ok(None));
         }
-        (part, fetch_batches(&e).await.map(Some))
+        (part, fetch(&e).await.map(Some))
     }))
     .buffered(PARALLEL);
     while let Some((part, fetched)) = stream.next().await {
@@ -264,6 +264,12 @@ async fn stream_groups(
     let groups = grouping.finish();
     STATE.with_borrow_mut(|s| s.last_groups = Some((key, groups.clone())));
     Ok(groups)
+}
+
+/// A part's verified record batches, counted in the progress.
+async fn fetch(e: &FileEntry) -> Result<Vec<arrow_array::RecordBatch>, String> {
+    let base = STATE.with_borrow(|s| s.base.clone());
+    fetch::fetch_batches(&base, e, advance).await
 }
 
 /// Records the first failure, says so to the page and wakes whoever waits.
@@ -329,7 +335,7 @@ fn wake_all() {
 
 async fn fetch_part(part: Part, entry: FileEntry) {
     let result = async {
-        let batches = fetch_batches(&entry).await?;
+        let batches = fetch(&entry).await?;
         STATE.with_borrow_mut(|s| {
             let site = s.site.as_mut().expect("open");
             site.add(part, batches).map_err(|e| e.to_string())?;
@@ -362,101 +368,7 @@ async fn fetch_part(part: Part, entry: FileEntry) {
     wake_all();
 }
 
-/// A file's verified record batches: from the cache when an earlier visit kept it (checked again
-/// all the same), else streamed from the network, decoded as it arrives and kept once it checks out.
-async fn fetch_batches(e: &FileEntry) -> Result<Vec<arrow_array::RecordBatch>, String> {
-    let url = format!("{}{}", STATE.with_borrow(|s| s.base.clone()), e.file);
-    let mut incoming = IncomingFile::new(e);
-    if let Some(bytes) = cache::get(&url).await {
-        advance(bytes.len());
-        incoming.push(&bytes).map_err(|e| e.to_string())?;
-        return incoming.finish().map_err(|e| e.to_string());
-    }
-    let mut whole = Vec::with_capacity(e.bytes.min(1 << 26) as usize);
-    stream(&url, &e.file, false, |piece| {
-        advance(piece.len());
-        whole.extend_from_slice(piece);
-        incoming.push(piece).map_err(|e| e.to_string())
-    })
-    .await?;
-    let batches = incoming.finish().map_err(|e| e.to_string())?;
-    cache::put(&url, &whole).await;
-    Ok(batches)
-}
-
-/// A small file's verified bytes (the models table, read before the site is open).
-async fn fetch_verified(e: &FileEntry) -> Result<Vec<u8>, String> {
-    let url = format!("{}{}", STATE.with_borrow(|s| s.base.clone()), e.file);
-    if let Some(b) = cache::get(&url).await {
-        if e.verify(&b).is_ok() {
-            return Ok(b);
-        }
-    }
-    let b = fetch_all(&url, &e.file, false).await?;
-    e.verify(&b).map_err(|e| e.to_string())?;
-    cache::put(&url, &b).await;
-    Ok(b)
-}
-
 fn advance(bytes: usize) {
     STATE.with_borrow_mut(|s| s.progress.bytes += bytes as u64);
     post_progress(false);
-}
-
-async fn fetch_all(url: &str, file: &str, revalidate: bool) -> Result<Vec<u8>, String> {
-    let mut out = Vec::new();
-    stream(url, file, revalidate, |piece| {
-        out.extend_from_slice(piece);
-        Ok(())
-    })
-    .await?;
-    Ok(out)
-}
-
-/// Streams a file's body piece by piece into `sink` as it downloads.
-async fn stream(
-    url: &str,
-    file: &str,
-    revalidate: bool,
-    mut sink: impl FnMut(&[u8]) -> Result<(), String>,
-) -> Result<(), String> {
-    let init = web_sys::RequestInit::new();
-    if revalidate {
-        // The manifest names every other file by its content, so only it must be fresh.
-        init.set_cache(web_sys::RequestCache::NoCache);
-    }
-    let resp = JsFuture::from(scope().fetch_with_str_and_init(url, &init))
-        .await
-        .map_err(|_| {
-            format!("{file}: could not be fetched (offline, network error or blocked by CORS)")
-        })?;
-    let resp: Response = resp
-        .dyn_into()
-        .map_err(|_| format!("{file}: not an HTTP response"))?;
-    if !resp.ok() {
-        return Err(format!(
-            "{file}: HTTP {} {} (missing?)",
-            resp.status(),
-            resp.status_text()
-        ));
-    }
-    let body = resp
-        .body()
-        .ok_or_else(|| format!("{file}: the response has no body"))?;
-    let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
-    loop {
-        let step = JsFuture::from(reader.read())
-            .await
-            .map_err(|_| format!("{file}: the download broke off"))?;
-        let done = js_sys::Reflect::get(&step, &"done".into())
-            .ok()
-            .and_then(|d| d.as_bool())
-            .unwrap_or(true);
-        if done {
-            return Ok(());
-        }
-        let value = js_sys::Reflect::get(&step, &"value".into())
-            .map_err(|_| format!("{file}: unreadable body"))?;
-        sink(&Uint8Array::new(&value).to_vec())?;
-    }
 }
