@@ -64,7 +64,8 @@ pub fn App() -> impl IntoView {
                 <p class="lede">"How trained 3x3 convolution filters differ between groups of models, computed in your browser."</p>
             </div>
             <nav aria-label="Views">{nav.into_iter().collect_view()}</nav>
-            <button class="theme" on:click=move |_| theme.update(|t| t.dark = !t.dark) aria-label="Toggle dark theme">
+            // Named by its visible text (what a speech user says), the switch explained in the title.
+            <button class="theme" on:click=move |_| theme.update(|t| t.dark = !t.dark) title="Switch between the light and the dark theme">
                 {move || if theme.get().dark { "Light" } else { "Dark" }}
             </button>
         </header>

@@ -281,7 +281,8 @@ pub fn Figure(
     let table = move || {
         plot.with(|p| p.as_ref().map(|p| p.table())).map(|(head, rows)| {
             view! {
-                <table class="data" id=format!("{id}-data")>
+                // Focusable, so that a keyboard can scroll a long table.
+                <table class="data" id=format!("{id}-data") tabindex="0">
                     <caption>{title()}</caption>
                     <thead><tr>{head.into_iter().map(|h| view! { <th scope="col">{h}</th> }).collect_view()}</tr></thead>
                     <tbody>

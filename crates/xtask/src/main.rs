@@ -179,6 +179,7 @@ fn e2e(site: &Path) -> Result<()> {
             "--test",
             "--test-concurrency=1",
             "tests/e2e/explorer.test.mjs",
+            "tests/e2e/a11y.test.mjs",
         ])
         .env("SITE_DIR", site)
         .env("DATA_PREP", root().join("target/release/data-prep"))

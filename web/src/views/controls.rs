@@ -81,7 +81,7 @@ pub fn GroupControls() -> impl IntoView {
                     {move || columns.get().into_iter().map(|c| view! { <option value=c.clone() selected=c == by.get()>{c.clone()}</option> }).collect_view()}
                 </select>
             </label>
-            <span class="filters" aria-label="Filters">
+            <span class="filters" role="group" aria-label="Filters">
                 {move || route.get().wheres.iter().enumerate().map(|(i, Where { column: c, value: v })| {
                     let text = format!("{c} = {v}");
                     view! {

@@ -1,0 +1,69 @@
+// Accessibility: axe-core (WCAG 2 A/AA and best practices) on every view, light and dark, desktop
+// and phone size; the suite fails on any violation of impact serious or critical. Env as for
+// explorer.test.mjs (SITE_DIR, the built site).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+import { serve } from './serve.mjs';
+
+const SITE = process.env.SITE_DIR;
+assert.ok(SITE && fs.existsSync(path.join(SITE, 'index.html')), 'SITE_DIR must hold a built site');
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+let browser, server;
+
+before(async () => {
+  server = await serve({ '/filterscope/': SITE });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+/** Waits until the canvas of `figure` shows more than two colours (something was drawn). */
+async function drawn(p, figure) {
+  await p.waitForFunction((sel) => {
+    const c = document.querySelector(`${sel} canvas`);
+    if (!c || !c.width) return false;
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const seen = new Set();
+    for (let i = 0; i < d.length; i += 4 * 97) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+    return seen.size > 2;
+  }, figure, { timeout: 30000 });
+}
+
+const VIEWS = [['overview', '#eigen'], ['compare', '#heatmap'], ['pair', '#density-b'], ['model', '#model-samples']];
+const SIZES = { desktop: { width: 1300, height: 1000 }, phone: { width: 390, height: 844 } };
+
+for (const scheme of ['light', 'dark']) {
+  for (const [size, viewport] of Object.entries(SIZES)) {
+    test(`axe finds no serious or critical violation (${scheme}, ${size})`, async () => {
+      const ctx = await browser.newContext({ viewport, colorScheme: scheme });
+      const p = await ctx.newPage();
+      const found = [];
+      for (const [view, figure] of VIEWS) {
+        await p.goto(`${server.url}/filterscope/?view=${view}`);
+        await drawn(p, figure);
+        // Show each figure's data table too, so that the tables are audited as well.
+        for (const b of await p.$$('figure.plot button:has-text("data")')) await b.click();
+        await p.addScriptTag({ path: AXE });
+        const result = await p.evaluate(() => window.axe.run(document, {
+          runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+        }));
+        for (const v of result.violations.filter((x) => ['serious', 'critical'].includes(x.impact))) {
+          found.push(`${view}: ${v.id} (${v.impact}) at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}: ${v.help}`);
+        }
+      }
+      await ctx.close();
+      assert.deepEqual(found, []);
+    });
+  }
+}
