@@ -67,3 +67,19 @@ for (const scheme of ['light', 'dark']) {
     });
   }
 }
+
+test('after a change of view, focus is on the new view\'s heading; the first load leaves it alone', async () => {
+  const ctx = await browser.newContext({ viewport: SIZES.desktop });
+  const p = await ctx.newPage();
+  await p.goto(`${server.url}/filterscope/?view=overview`);
+  await drawn(p, '#eigen');
+  assert.equal(await p.evaluate(() => document.activeElement?.tagName), 'BODY');
+  // By keyboard: Tab to the Compare link and press Enter.
+  await p.focus('nav a:has-text("Compare")');
+  await p.keyboard.press('Enter');
+  await p.waitForFunction(() => document.activeElement?.id === 'compare-h', null, { timeout: 10000 });
+  // Back goes to the overview, and focus follows.
+  await p.goBack();
+  await p.waitForFunction(() => document.activeElement?.id === 'overview-h', null, { timeout: 10000 });
+  await ctx.close();
+});

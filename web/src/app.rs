@@ -1,6 +1,7 @@
 //! The page: header with navigation and theme toggle, loading status, and the view the URL names.
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::loader::{LoadStatus, Loader};
 use crate::plot::Theme;
@@ -36,6 +37,25 @@ pub fn App() -> impl IntoView {
         }
     });
     let route = router.route;
+    // After a change of view (not the first), focus moves to the new view's heading, so that a
+    // keyboard or screen-reader user continues from there rather than from a vanished element.
+    let current = Memo::new(move |_| route.get().view());
+    Effect::new(move |prev: Option<View>| {
+        let v = current.get();
+        if prev.is_some_and(|p| p != v) {
+            let id = v.heading_id();
+            request_animation_frame(move || {
+                if let Some(h) = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.get_element_by_id(id))
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                {
+                    let _ = h.focus();
+                }
+            });
+        }
+        v
+    });
     let nav = View::ALL.map(|v| {
         let href = move || {
             Route {

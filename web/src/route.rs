@@ -35,6 +35,16 @@ impl View {
             View::Model => "Model",
         }
     }
+
+    /// The id of the view's heading (focus moves there after a change of view).
+    pub fn heading_id(self) -> &'static str {
+        match self {
+            View::Overview => "overview-h",
+            View::Compare => "compare-h",
+            View::Pair => "pair-h",
+            View::Model => "model-h",
+        }
+    }
 }
 
 /// Everything a permalink holds.

@@ -111,7 +111,7 @@ pub fn Compare() -> impl IntoView {
     });
     view! {
         <section aria-labelledby="compare-h">
-            <h2 id="compare-h">"Compare groups"</h2>
+            <h2 id="compare-h" tabindex="-1">"Compare groups"</h2>
             <p class="help">"Each cell is the drift D between two groups' filter distributions: the symmetric KL divergence of their 9 principal-coefficient histograms, weighted by explained variance. 0 means alike. Click a cell to compare that pair."</p>
             <GroupControls/>
             {move || match comparison.get() {

@@ -102,7 +102,7 @@ pub fn Model() -> impl IntoView {
     };
     view! {
         <section aria-labelledby="model-h">
-            <h2 id="model-h">"Model"</h2>
+            <h2 id="model-h" tabindex="-1">"Model"</h2>
             {move || missing().map(|m| view! { <p class="notice" role="status">{format!("No model named {m:?}; showing the first.")}</p> })}
             <label>
                 "Model "

@@ -93,7 +93,7 @@ pub fn Overview() -> impl IntoView {
     });
     view! {
         <section aria-labelledby="overview-h">
-            <h2 id="overview-h">"Overview"</h2>
+            <h2 id="overview-h" tabindex="-1">"Overview"</h2>
             {move || stats.get().map(|st| view! {
                 <dl class="counts">
                     <div><dt>"models"</dt><dd id="n-models">{st.n_models}</dd></div>

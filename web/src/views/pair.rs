@@ -242,7 +242,7 @@ pub fn Pair() -> impl IntoView {
     });
     view! {
         <section aria-labelledby="pair-h">
-            <h2 id="pair-h">{move || data.with(|d| match d { Some(Ok(p)) => format!("{} vs {}", p.answer.labels[0], p.answer.labels[1]), _ => "Pair".into() })}</h2>
+            <h2 id="pair-h" tabindex="-1">{move || data.with(|d| match d { Some(Ok(p)) => format!("{} vs {}", p.answer.labels[0], p.answer.labels[1]), _ => "Pair".into() })}</h2>
             <GroupControls/>
             <div class="controls-row">{picker(0)} {picker(1)}</div>
             {move || data.with(|d| match d { Some(Err(e)) => Some(view! { <p class="notice" role="status">{e.clone()}</p> }), _ => None })}
