@@ -8,6 +8,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 import { serve } from './serve.mjs';
+import { drawn } from './wait.mjs';
 
 const SITE = process.env.SITE_DIR;
 assert.ok(SITE && fs.existsSync(path.join(SITE, 'index.html')), 'SITE_DIR must hold a built site');
@@ -27,18 +28,6 @@ after(async () => {
   await browser?.close();
   server?.close();
 });
-
-/** Waits until the canvas of `figure` shows more than two colours (something was drawn). */
-async function drawn(p, figure) {
-  await p.waitForFunction((sel) => {
-    const c = document.querySelector(`${sel} canvas`);
-    if (!c || !c.width) return false;
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    const seen = new Set();
-    for (let i = 0; i < d.length; i += 4 * 97) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
-    return seen.size > 2;
-  }, figure, { timeout: 30000 });
-}
 
 const VIEWS = [['overview', '#eigen'], ['compare', '#heatmap'], ['pair', '#density-b'], ['model', '#model-samples']];
 const SIZES = { desktop: { width: 1300, height: 1000 }, phone: { width: 390, height: 844 } };

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 import { serve } from './serve.mjs';
+import { drawn } from './wait.mjs';
 
 const SITE = process.env.SITE_DIR;
 const DATA_PREP = process.env.DATA_PREP;
@@ -95,18 +96,6 @@ async function page(colorScheme = 'light', viewport = { width: 1300, height: 100
   p.on('pageerror', (e) => errors.push(String(e)));
   p.errors = errors;
   return p;
-}
-
-/** Waits until the canvas inside `figure` shows more than two colours (something was drawn). */
-async function drawn(p, figure) {
-  await p.waitForFunction((sel) => {
-    const c = document.querySelector(`${sel} canvas`);
-    if (!c || !c.width) return false;
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    const seen = new Set();
-    for (let i = 0; i < d.length; i += 4 * 97) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
-    return seen.size > 2;
-  }, figure, { timeout: 30000 });
 }
 
 /** Waits until the pair view names its two groups (its data has arrived). */
