@@ -140,6 +140,16 @@ test('the compare table equals data-prep compare --json', async () => {
       assert.equal(Number(cell), want.D[gi][gj], `D[${labels[i]}][${labels[j]}]`);
     });
   });
+  // The figure's one-sentence summary names the table's largest and smallest pair.
+  const summary = await p.textContent('#heatmap-summary');
+  const m = summary.match(/largest ([\d.]+) between (.+) and (.+); smallest ([\d.]+) between (.+) and (.+)\.$/);
+  assert.ok(m, summary);
+  const cell = (a, b) => Number(rows[labels.indexOf(a.replace(/ \(\d+\)$/, ''))][1 + labels.indexOf(b.replace(/ \(\d+\)$/, ''))]);
+  const off = rows.flatMap((r, i) => r.slice(1).map(Number).filter((_, j) => j > i));
+  assert.equal(Number(m[1]), Number(Math.max(...off).toPrecision(4)));
+  assert.equal(Number(m[1]), Number(cell(m[2], m[3]).toPrecision(4)));
+  assert.equal(Number(m[4]), Number(Math.min(...off).toPrecision(4)));
+  assert.equal(Number(m[4]), Number(cell(m[5], m[6]).toPrecision(4)));
   // Rows are sorted by mean drift, as the notebook orders them.
   const means = rows.map((r) => r.slice(1).reduce((a, c) => a + Number(c), 0));
   assert.deepEqual(means, [...means].sort((a, b) => a - b));

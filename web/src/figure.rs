@@ -300,12 +300,17 @@ pub fn Figure(
                 height=height
                 role="img"
                 aria-label=title
+                aria-describedby=format!("{id}-summary")
                 class:clickable=on_cell.is_some()
                 on:mousemove=on_move
                 on:mouseleave=move |_| hover.set(None)
                 on:click=on_click
             ></canvas>
             <figcaption>
+                // The figure in one sentence, from its data (plot/summary.rs).
+                <p class="summary" id=format!("{id}-summary")>
+                    {move || plot.with(|p| p.as_ref().map(|p| p.summary())).unwrap_or_default()}
+                </p>
                 <span class="hover" aria-live="polite">{move || hover.get().unwrap_or_default()}</span>
                 <span class="controls">
                     <button aria-pressed=move || show_data.get().to_string() on:click=move |_| show_data.update(|s| *s = !*s)>"data"</button>

@@ -11,6 +11,7 @@ mod heatmap;
 mod lines;
 mod scatter;
 mod style;
+mod summary;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
