@@ -387,55 +387,54 @@ mod tests {
         meta(rows, n).unwrap_err().to_string()
     }
 
+    /// Asserts that `rows` over a DB of `n` filters fail with a message containing `want`.
+    fn fails_with(rows: &str, n: u64, want: &str) {
+        let e = err(rows, n);
+        assert!(e.contains(want), "{e}");
+    }
+
     #[test]
     fn bad_filter_ids_are_named() {
-        let e = err(
+        fails_with(
             "0,0,0,0.0,10,0:5,a,A,Cls,2,3,x\n1,0,1,1.0,11,5:9,a,A,Cls,2,2,y\n",
             10,
+            "meta.csv: line 3: filter_ids 5:9 overlap",
         );
-        assert!(
-            e.contains("meta.csv: line 3: filter_ids 5:9 overlap"),
-            "{e}"
-        );
-        let e = err(
+        fails_with(
             "0,0,0,0.0,10,0:5,a,A,Cls,2,3,x\n1,0,1,1.0,11,7:9,a,A,Cls,2,2,y\n",
             10,
+            "line 3: filter_ids 7:9 leave filters 6..6 in no layer",
         );
-        assert!(
-            e.contains("line 3: filter_ids 7:9 leave filters 6..6 in no layer"),
-            "{e}"
-        );
-        let e = err(
+        fails_with(
             "0,0,0,0.0,10,0:5,a,A,Cls,2,3,x\n1,0,1,1.0,11,6:12,a,A,Cls,2,2,y\n",
             10,
+            "line 3: filter_ids 6:12 run past the last filter, 9",
         );
-        assert!(
-            e.contains("line 3: filter_ids 6:12 run past the last filter, 9"),
-            "{e}"
+        fails_with(
+            "0,0,0,0.0,10,0-5,a,A,Cls,2,3,x\n",
+            6,
+            "line 2: filter_ids \"0-5\" is not",
         );
-        let e = err("0,0,0,0.0,10,0-5,a,A,Cls,2,3,x\n", 6);
-        assert!(e.contains("line 2: filter_ids \"0-5\" is not"), "{e}");
-        let e = err("0,0,0,0.0,10,0:5,a,A,Cls,2,3,x\n", 8);
-        assert!(
-            e.contains("layers cover filters 0..5 but the HDF5 file holds 8"),
-            "{e}"
+        fails_with(
+            "0,0,0,0.0,10,0:5,a,A,Cls,2,3,x\n",
+            8,
+            "layers cover filters 0..5 but the HDF5 file holds 8",
         );
     }
 
     #[test]
     fn bad_rows_are_named() {
-        let e = err("0,0,0,0.0,10,0:5,,A,Cls,2,3,x\n", 6);
-        assert!(e.contains("line 2: the row has no model"), "{e}");
-        let e = err(
+        fails_with(
+            "0,0,0,0.0,10,0:5,,A,Cls,2,3,x\n",
+            6,
+            "line 2: the row has no model",
+        );
+        fails_with(
             "0,0,0,0.0,10,0:5,a,A,Cls,2,3,x\n1,0,1,1.0,10,6:9,a,A,Cls,2,2,y\n",
             10,
+            "line 3: duplicate layer_id 10 (first on line 2)",
         );
-        assert!(
-            e.contains("line 3: duplicate layer_id 10 (first on line 2)"),
-            "{e}"
-        );
-        let e = err("", 6);
-        assert!(e.contains("the DB is empty"), "{e}");
+        fails_with("", 6, "the DB is empty");
         let e = parse_meta(Path::new("m.csv"), b"model,layer_id\n", 1)
             .unwrap_err()
             .to_string();
