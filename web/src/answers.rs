@@ -14,16 +14,6 @@ pub const DENSITY_CELLS: usize = 40;
 pub const PER_LAYER: usize = 6;
 pub const MAX_FILTERS: usize = 96;
 
-/// The filters of a request as site conditions.
-pub fn wheres(w: &[(String, String)]) -> Vec<Where> {
-    w.iter()
-        .map(|(c, v)| Where {
-            column: c.clone(),
-            value: v.clone(),
-        })
-        .collect()
-}
-
 /// The layers of model `mi` (the layers table must be in), by depth.
 fn layers_of(s: &SiteData, mi: u32) -> Vec<usize> {
     let mut l: Vec<usize> = (0..s.layers.len())
@@ -45,10 +35,9 @@ pub fn layer_level(s: &SiteData, request: &Request) -> Option<(String, Vec<Where
     let (Request::Compare { by, wheres: w } | Request::Pair { by, wheres: w, .. }) = request else {
         return None;
     };
-    let filters = wheres(w);
-    s.needs_layers(by, &filters)
+    s.needs_layers(by, w)
         .unwrap_or(false)
-        .then(|| (by.clone(), filters))
+        .then(|| (by.clone(), w.clone()))
 }
 
 /// The answer to a layer-level `request` from its streamed `groups`.
@@ -68,10 +57,10 @@ pub fn compute_from_groups(
 /// layers table is in: then they are asked for too).
 pub fn needs(s: &SiteData, request: &Request) -> Result<Vec<Part>, SiteError> {
     Ok(match request {
-        Request::Compare { by, wheres: w } => s.compare_needs(by, &wheres(w))?,
+        Request::Compare { by, wheres: w } => s.compare_needs(by, w)?,
         Request::Values { column } => s.values_needs(column)?,
         Request::Pair { by, wheres: w, .. } => {
-            let mut n = s.group_needs(by, &wheres(w), true)?;
+            let mut n = s.group_needs(by, w, true)?;
             n.extend(s.values_needs(by)?);
             n
         }
@@ -85,9 +74,8 @@ pub fn needs(s: &SiteData, request: &Request) -> Result<Vec<Part>, SiteError> {
             if !s.has(Part::Layers) {
                 vec![Part::Layers]
             } else {
-                let filters = wheres(w);
-                let mut layers = s.group_layers(by, &filters, a)?;
-                layers.extend(s.group_layers(by, &filters, b)?);
+                let mut layers = s.group_layers(by, w, a)?;
+                layers.extend(s.group_layers(by, w, b)?);
                 let mut n = vec![Part::Layers, Part::Quality];
                 n.extend(s.chunks_of(Part::LiteSamples, &layers));
                 n
@@ -114,9 +102,7 @@ pub fn needs(s: &SiteData, request: &Request) -> Result<Vec<Part>, SiteError> {
 pub fn compute(s: &SiteData, request: &Request) -> Result<Answer, String> {
     let e = |e: SiteError| e.to_string();
     Ok(match request {
-        Request::Compare { by, wheres: w } => {
-            Answer::Compare(s.compare(by, &wheres(w)).map_err(e)?)
-        }
+        Request::Compare { by, wheres: w } => Answer::Compare(s.compare(by, w).map_err(e)?),
         Request::Values { column } => Answer::Values(s.column_values(column).map_err(e)?),
         Request::Pair {
             by,
@@ -124,7 +110,7 @@ pub fn compute(s: &SiteData, request: &Request) -> Result<Answer, String> {
             a,
             b,
         } => {
-            let groups = s.group_sketches(by, &wheres(w)).map_err(e)?;
+            let groups = s.group_sketches(by, w).map_err(e)?;
             Answer::Pair(Box::new(pair(s, by, &groups, a, b)?))
         }
         Request::PairSamples {
@@ -132,7 +118,7 @@ pub fn compute(s: &SiteData, request: &Request) -> Result<Answer, String> {
             wheres: w,
             a,
             b,
-        } => Answer::PairSamples(Box::new(pair_samples(s, by, &wheres(w), [a, b])?)),
+        } => Answer::PairSamples(Box::new(pair_samples(s, by, w, [a, b])?)),
         Request::Model { model } => Answer::Model(Box::new(model_answer(s, *model)?)),
     })
 }

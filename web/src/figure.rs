@@ -162,7 +162,8 @@ pub fn Figure(
         let (Some(c), Some(p)) = (canvas.get(), plot.get()) else {
             return;
         };
-        let (w, h) = size.get();
+        // A new size redraws (the canvas was resized, and so cleared, by the effect above).
+        size.track();
         let theme = theme.get();
         let this = generation.get_value() + 1;
         generation.set_value(this);
@@ -170,10 +171,6 @@ pub fn Figure(
             move || {
                 if generation.get_value() != this {
                     return;
-                }
-                if (c.width(), c.height()) != (w, h) {
-                    c.set_width(w);
-                    c.set_height(h);
                 }
                 let el: web_sys::HtmlCanvasElement = c.clone();
                 let Some(backend) = CanvasBackend::with_canvas_object(el) else {

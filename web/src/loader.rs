@@ -91,9 +91,13 @@ impl Loader {
             self.queue.update_value(|q| q.push(json));
             return;
         }
+        self.post(&json);
+    }
+
+    fn post(&self, json: &str) {
         self.worker.with_value(|w| {
             if let Some(w) = w {
-                let _ = w.post_message(&JsValue::from_str(&json));
+                let _ = w.post_message(&JsValue::from_str(json));
             }
         });
     }
@@ -130,11 +134,7 @@ impl Loader {
                     .try_update_value(std::mem::take)
                     .unwrap_or_default()
                 {
-                    self.worker.with_value(|w| {
-                        if let Some(w) = w {
-                            let _ = w.post_message(&JsValue::from_str(&m));
-                        }
-                    });
+                    self.post(&m);
                 }
             }
             FromWorker::Catalog(c) => {

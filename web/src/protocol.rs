@@ -4,7 +4,7 @@
 //! which travels as a transferred `Float64Array` (a 647 x 647 matrix as JSON would cost the page
 //! a long parse).
 
-use filterscope_site::{Comparison, Manifest, ModelRow, ModelTotals, StatsReport};
+use filterscope_site::{Comparison, Manifest, ModelRow, ModelTotals, StatsReport, Where};
 use serde::{Deserialize, Serialize};
 
 /// A fingerprint of this file, which both binaries embed: the page refuses a worker whose
@@ -26,17 +26,14 @@ const fn fnv1a(bytes: &[u8]) -> u64 {
 /// What a view asks the worker for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Request {
-    /// The D matrix between the groups of `by` among layers passing `wheres` (column, value).
-    Compare {
-        by: String,
-        wheres: Vec<(String, String)>,
-    },
+    /// The D matrix between the groups of `by` among layers passing `wheres`.
+    Compare { by: String, wheres: Vec<Where> },
     /// The values of a column (for pickers).
     Values { column: String },
     /// Group `a` against group `b` of `by` (the first two groups when not given).
     Pair {
         by: String,
-        wheres: Vec<(String, String)>,
+        wheres: Vec<Where>,
         a: Option<String>,
         b: Option<String>,
     },
@@ -44,7 +41,7 @@ pub enum Request {
     /// pair's sketches, so that its first plots do not wait for the samples).
     PairSamples {
         by: String,
-        wheres: Vec<(String, String)>,
+        wheres: Vec<Where>,
         a: String,
         b: String,
     },

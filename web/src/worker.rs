@@ -39,6 +39,19 @@ struct State {
     sample_order: Vec<Part>,
 }
 
+impl State {
+    /// Counts `files` into the progress about to be fetched (a new count once the last is done).
+    fn expect_files<'a>(&mut self, files: impl Iterator<Item = &'a FileEntry>) {
+        if self.progress.done {
+            self.progress = Progress::default();
+        }
+        for e in files {
+            self.progress.total_bytes += e.bytes;
+            self.progress.total_files += 1;
+        }
+    }
+}
+
 thread_local! {
     static STATE: RefCell<State> = RefCell::new(State::default());
 }
@@ -161,11 +174,13 @@ async fn answer(request: Request) -> Result<Answer, String> {
         // per-layer sketches streamed.
         let others = STATE.with_borrow(|s| {
             let site = s.site.as_ref().expect("open");
-            let mut n = vec![Part::Layers];
-            if let Request::Pair { by, .. } = &request {
-                n.extend(site.values_needs(by).map_err(|e| e.to_string())?);
-            }
-            Ok::<_, String>(n)
+            answers::needs(site, &request)
+                .map(|n| {
+                    n.into_iter()
+                        .filter(|p| !matches!(p, Part::Sketches(_)))
+                        .collect::<Vec<_>>()
+                })
+                .map_err(|e| e.to_string())
         })?;
         ensure(others).await?;
         let groups = stream_groups(&by, &filters).await?;
@@ -213,15 +228,7 @@ async fn stream_groups(
             .map(Part::Sketches)
             .filter_map(|p| site.entry(p).map(|e| (p, e.clone(), site.has(p))))
             .collect();
-        if s.progress.done {
-            s.progress = Progress::default();
-        }
-        for (_, e, kept) in &chunks {
-            if !kept {
-                s.progress.total_bytes += e.bytes;
-                s.progress.total_files += 1;
-            }
-        }
+        s.expect_files(chunks.iter().filter(|c| !c.2).map(|c| &c.1));
         Ok::<_, String>((g, chunks))
     })?;
     let mut stream = futures::stream::iter(chunks.into_iter().map(|(part, e, kept)| async move {
@@ -294,14 +301,8 @@ async fn ensure(parts: Vec<Part>) -> Result<(), String> {
             .filter_map(|&p| site.entry(p).map(|e| (p, e.clone())))
             .collect();
         if s.failed.is_none() {
-            if s.progress.done {
-                s.progress = Progress::default();
-            }
-            for (p, e) in &new {
-                s.in_flight.insert(*p);
-                s.progress.total_bytes += e.bytes;
-                s.progress.total_files += 1;
-            }
+            s.in_flight.extend(new.iter().map(|(p, _)| *p));
+            s.expect_files(new.iter().map(|(_, e)| e));
         }
         new
     });
@@ -354,15 +355,9 @@ async fn fetch_part(part: Part, entry: FileEntry) {
         s.in_flight.remove(&part);
         s.progress.files += 1;
         s.progress.done = s.in_flight.is_empty();
-        if let Err(e) = &result {
-            if s.failed.is_none() {
-                s.failed = Some(e.clone());
-            }
-            s.progress.done = true;
-        }
     });
     if let Err(e) = result {
-        post(&FromWorker::Failed(e));
+        fail(e);
     }
     post_progress(true);
     wake_all();

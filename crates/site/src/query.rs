@@ -24,7 +24,7 @@ use crate::{Part, SiteData, SiteError};
 /// let t: Where = "Name:resnet=50".parse().unwrap();
 /// assert_eq!((t.column.as_str(), t.value.as_str()), ("Name", "resnet=50"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Where {
     /// Column name (a meta column, `model` or `depth`).
     pub column: String,
@@ -393,7 +393,7 @@ impl SiteData {
 
     /// Whether grouping by `by` under `filters` needs the per-layer sketches.
     pub fn needs_layers(&self, by: &str, filters: &[Where]) -> Result<bool, SiteError> {
-        Ok(!(self.key(by)?.model_level() && self.conditions(filters)?.model_level()))
+        Ok(self.source(self.key(by)?, &self.conditions(filters)?) == Source::Layers)
     }
 
     /// The sketch of every layer, merged (the whole DB), from the depth table.

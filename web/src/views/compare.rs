@@ -9,7 +9,7 @@ use crate::figure::Figure;
 use crate::loader::Loader;
 use crate::plot::Plot;
 use crate::route::{Route, Router, View};
-use crate::views::controls::{grouping, request_wheres, GroupControls};
+use crate::views::controls::{grouping, GroupControls};
 
 /// Order of groups by mean drift to the others, smallest first (ties by label).
 pub fn mean_order(c: &Comparison) -> Vec<usize> {
@@ -52,7 +52,7 @@ pub fn Compare() -> impl IntoView {
         let b = by.get();
         (!b.is_empty()).then(|| Request::Compare {
             by: b,
-            wheres: request_wheres(&route.get().wheres),
+            wheres: route.get().wheres,
         })
     });
     let comparison = Memo::new(move |_| match answer.get()? {

@@ -109,10 +109,3 @@ pub fn GroupControls() -> impl IntoView {
         </div>
     }
 }
-
-/// A route's filters as a request's (column, value) pairs.
-pub fn request_wheres(w: &[Where]) -> Vec<(String, String)> {
-    w.iter()
-        .map(|w| (w.column.clone(), w.value.clone()))
-        .collect()
-}

@@ -11,7 +11,7 @@ use crate::figure::Figure;
 use crate::loader::Loader;
 use crate::plot::{FilterScale, Plot, Points};
 use crate::route::Router;
-use crate::views::controls::{default_by, request_wheres, GroupControls};
+use crate::views::controls::{default_by, GroupControls};
 
 /// A pair's answer with what D needs.
 #[derive(Clone, PartialEq)]
@@ -42,7 +42,7 @@ pub fn Pair() -> impl IntoView {
         let by = by.get();
         (!by.is_empty()).then(|| Request::Pair {
             by,
-            wheres: request_wheres(&r.wheres),
+            wheres: r.wheres.clone(),
             a: r.a.clone(),
             b: r.b.clone(),
         })
@@ -76,7 +76,7 @@ pub fn Pair() -> impl IntoView {
         data.with(|d| match d {
             Some(Ok(p)) => Some(Request::PairSamples {
                 by: p.answer.by.clone(),
-                wheres: request_wheres(&route.get_untracked().wheres),
+                wheres: route.get_untracked().wheres,
                 a: p.answer.labels[0].clone(),
                 b: p.answer.labels[1].clone(),
             }),
@@ -189,55 +189,61 @@ pub fn Pair() -> impl IntoView {
     };
     let samples = |g: usize| {
         Memo::new(move |_| {
-            let x: PairSamplesAnswer = extra.get()?;
-            data.with(|d| match d {
-                Some(Ok(p)) if !x.grid[g].is_empty() => Some(Plot::Filters {
-                    title: format!("Sampled filters of {}", p.answer.labels[g]),
-                    captions: vec![String::new(); x.grid[g].len()],
-                    filters: x.grid[g].clone(),
-                    cols: 24,
-                    scale: FilterScale::PerFilter,
-                }),
-                _ => None,
+            extra.with(|x| {
+                let x: &PairSamplesAnswer = x.as_ref()?;
+                data.with(|d| match d {
+                    Some(Ok(p)) if !x.grid[g].is_empty() => Some(Plot::Filters {
+                        title: format!("Sampled filters of {}", p.answer.labels[g]),
+                        captions: vec![String::new(); x.grid[g].len()],
+                        filters: x.grid[g].clone(),
+                        cols: 24,
+                        scale: FilterScale::PerFilter,
+                    }),
+                    _ => None,
+                })
             })
         })
     };
     let density = |g: usize| {
         Memo::new(move |_| {
-            let x = extra.get()?;
-            data.with(|d| match d {
-                Some(Ok(p)) if x.density[g].0 > 0 => {
-                    let (n, counts) = x.density[g].clone();
-                    Some(Plot::Density {
-                        title: format!(
-                            "c0/c1 density of {} ({n} sampled filters)",
-                            p.answer.labels[g]
-                        ),
-                        x_label: "c0".into(),
-                        y_label: "c1".into(),
-                        range: (p.rule.lo, p.rule.hi),
-                        counts,
-                    })
-                }
-                _ => None,
+            extra.with(|x| {
+                let x = x.as_ref()?;
+                data.with(|d| match d {
+                    Some(Ok(p)) if x.density[g].0 > 0 => {
+                        let (n, counts) = x.density[g].clone();
+                        Some(Plot::Density {
+                            title: format!(
+                                "c0/c1 density of {} ({n} sampled filters)",
+                                p.answer.labels[g]
+                            ),
+                            x_label: "c0".into(),
+                            y_label: "c1".into(),
+                            range: (p.rule.lo, p.rule.hi),
+                            counts,
+                        })
+                    }
+                    _ => None,
+                })
             })
         })
     };
     let scatter = Memo::new(move |_| {
-        let x = extra.get()?;
-        data.with(|d| match d {
-            Some(Ok(p)) if x.scatter.iter().any(|s| !s.is_empty()) => {
-                let series: Vec<(String, Points)> = (0..2)
-                    .map(|g| (p.answer.labels[g].clone(), x.scatter[g].clone()))
-                    .collect();
-                Some(Plot::Scatter {
-                    title: "Layers: sparsity vs variance entropy (x = degenerated)".into(),
-                    x_label: "sparsity".into(),
-                    y_label: "variance entropy".into(),
-                    series,
-                })
-            }
-            _ => None,
+        extra.with(|x| {
+            let x = x.as_ref()?;
+            data.with(|d| match d {
+                Some(Ok(p)) if x.scatter.iter().any(|s| !s.is_empty()) => {
+                    let series: Vec<(String, Points)> = (0..2)
+                        .map(|g| (p.answer.labels[g].clone(), x.scatter[g].clone()))
+                        .collect();
+                    Some(Plot::Scatter {
+                        title: "Layers: sparsity vs variance entropy (x = degenerated)".into(),
+                        x_label: "sparsity".into(),
+                        y_label: "variance entropy".into(),
+                        series,
+                    })
+                }
+                _ => None,
+            })
         })
     });
     view! {
