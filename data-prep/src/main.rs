@@ -9,7 +9,7 @@ use data_prep::pipeline::{build_timed, Options, PassTiming};
 use data_prep::source::synth::{SynthDb, SynthOptions};
 use data_prep::source::{h5, labels, onnx_dir};
 use data_prep::{output, report};
-use filterscope_site::Where;
+use filterscope_site::{Order, Where};
 use filterscope_stats::Precision;
 
 #[derive(Parser)]
@@ -49,6 +49,11 @@ enum Command {
         /// repeatable: OR within a column, AND across).
         #[arg(long = "where", value_name = "COLUMN=VALUE")]
         filters: Vec<String>,
+        /// Order of the groups: cluster (average-linkage dendrogram leaves), mean (mean drift,
+        /// smallest first) or name; by default name for depth, cluster otherwise. The JSON keeps
+        /// the groups as they come and lists this order in "order".
+        #[arg(long)]
+        order: Option<Order>,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -266,6 +271,7 @@ fn run(cli: Cli) -> Result<()> {
             site,
             by,
             filters,
+            order,
             json,
         } => {
             let filters: Vec<Where> = filters
@@ -273,10 +279,13 @@ fn run(cli: Cli) -> Result<()> {
                 .map(|f| f.parse())
                 .collect::<Result<_, _>>()?;
             let c = output::load_site(&site)?.compare(&by, &filters)?;
+            let order = c.order(order.unwrap_or_else(|| Order::default_for(&by)));
             if json {
-                println!("{}", serde_json::to_string(&c)?);
+                let mut v = serde_json::to_value(&c)?;
+                v["order"] = order.iter().map(|&i| c.groups[i].clone()).collect();
+                println!("{}", serde_json::to_string(&v)?);
             } else {
-                print!("{}", report::compare(&c));
+                print!("{}", report::compare(&c, &order));
             }
         }
         Command::Layers { site, json } => {

@@ -65,21 +65,16 @@ pub fn stats(s: &StatsReport) -> String {
 }
 
 /// `compare` as text: the D matrix with group sizes.
-pub fn compare(c: &Comparison) -> String {
-    let labels: Vec<String> = c
-        .groups
-        .iter()
-        .zip(&c.n_filters)
-        .map(|(g, n)| format!("{g} ({n})"))
-        .collect();
+/// Rows and columns follow `order` (group indices, as [`Comparison::order`] gives them).
+pub fn compare(c: &Comparison, order: &[usize]) -> String {
     let mut header = vec![format!("D by {}", c.by)];
-    header.extend((0..labels.len()).map(|i| format!("[{i}]")));
-    let rows: Vec<Vec<String>> = labels
+    header.extend((0..order.len()).map(|k| format!("[{k}]")));
+    let rows: Vec<Vec<String>> = order
         .iter()
         .enumerate()
-        .map(|(i, l)| {
-            let mut r = vec![format!("[{i}] {l}")];
-            r.extend(c.d[i].iter().map(|v| format!("{v:.6}")));
+        .map(|(k, &i)| {
+            let mut r = vec![format!("[{k}] {} ({})", c.groups[i], c.n_filters[i])];
+            r.extend(order.iter().map(|&j| format!("{:.6}", c.d[i][j])));
             r
         })
         .collect();

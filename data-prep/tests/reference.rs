@@ -13,47 +13,8 @@ use std::process::Command;
 use data_prep::fixture;
 use serde_json::Value;
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-/// See errors.rs: children inherit HDF5's lock-holding descriptors; locking is for writers.
-fn no_hdf5_locking() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| std::env::set_var("HDF5_USE_FILE_LOCKING", "FALSE"));
-}
-
-/// The reference interpreter: FILTERSCOPE_PYTHON when set (then it must work), else the venv
-/// `cargo xtask test` makes, if it is there.
-fn python_path() -> Option<PathBuf> {
-    if let Ok(p) = std::env::var("FILTERSCOPE_PYTHON") {
-        return Some(PathBuf::from(p));
-    }
-    let venv = workspace().join("target/reference-venv/bin/python");
-    venv.exists().then_some(venv)
-}
-
-fn python() -> PathBuf {
-    no_hdf5_locking();
-    python_path().expect("reference() runs only after reference_available()")
-}
-
-/// Whether the reference can run; if not, says so on stderr past the test harness's capture, so
-/// a skipped fidelity test is never mistaken for a passed one.
-fn reference_available(test: &str) -> bool {
-    if python_path().is_some() {
-        return true;
-    }
-    use std::io::Write;
-    let _ = writeln!(
-        std::io::stderr(),
-        "SKIPPED {test}: no reference venv (target/reference-venv); `cargo xtask test` makes it, or set FILTERSCOPE_PYTHON"
-    );
-    false
-}
+mod common;
+use common::{data_prep, no_hdf5_locking, python, reference_available, workspace};
 
 fn reference(kind: &str, a: &Path, b: &Path) -> Value {
     reference_with(kind, a, b, &[])
@@ -72,24 +33,6 @@ fn reference_with(kind: &str, a: &Path, b: &Path, flags: &[&str]) -> Value {
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).expect("reference JSON")
-}
-
-fn data_prep(args: &[&str]) -> Value {
-    no_hdf5_locking();
-    let out = Command::new(env!("CARGO_BIN_EXE_data-prep"))
-        .args(args)
-        .output()
-        .expect("data-prep runs");
-    assert!(
-        out.status.success(),
-        "data-prep {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    if out.stdout.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_slice(&out.stdout).expect("data-prep JSON")
-    }
 }
 
 fn f(v: &Value) -> f64 {

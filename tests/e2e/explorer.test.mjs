@@ -123,7 +123,7 @@ test('first plot appears and the counts are the data\'s', async () => {
 
 test('the compare table equals data-prep compare --json', async () => {
   const p = await page();
-  await p.goto(`${server.url}/filterscope/?view=compare&by=Task`);
+  await p.goto(`${server.url}/filterscope/?view=compare&by=Task&order=mean`);
   await loaded(p);
   await drawn(p, '#heatmap');
   await p.click('#heatmap button:has-text("data")');
@@ -176,7 +176,7 @@ test('clicking a heatmap cell opens the pair, and a permalink reopens it', async
   await p.goto(`${server.url}/filterscope/?view=compare&by=Task`);
   await loaded(p);
   await drawn(p, '#heatmap');
-  const box = await p.locator('#heatmap canvas').boundingBox();
+  const box = await p.locator('#heatmap canvas').first().boundingBox();
   // The bottom-left cell is row n-1, column 0: two different groups.
   await p.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.75);
   await p.waitForURL(/view=pair/);
@@ -319,7 +319,7 @@ test('a 120-model heatmap is drawn as one bitmap, equals data-prep, and a cell o
     assert.equal(Number(cell), want.D[want.groups.indexOf(labels[i])][want.groups.indexOf(labels[j])]);
   }));
   await p.click('#heatmap button:has-text("data")');
-  const box = await p.locator('#heatmap canvas').boundingBox();
+  const box = await p.locator('#heatmap canvas').first().boundingBox();
   await p.mouse.click(box.x + box.width * 0.45, box.y + box.height * 0.6);
   await p.waitForURL(/view=pair/);
   await pairShown(p);

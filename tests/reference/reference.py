@@ -6,6 +6,7 @@ the Rust code.
     reference.py h5 DB.h5 META.csv [--cast f16] [--raw-labels] -> JSON on stdout
     reference.py onnx DIR MODELS.csv -> JSON on stdout (filters extracted with the onnx package)
     reference.py bench DB.h5 META.csv -> timings of the notebook's pipeline on the whole file
+    reference.py cluster < [D, ...] -> SciPy's average linkage and leaf order of each matrix
     reference.py dist LO HI < COUNTS.json -> the notebook's distributions of data with those
                                             histogram counts (repr floats, for bit equality)
 
@@ -302,7 +303,25 @@ def dist(lo, hi):
     return out
 
 
+def cluster():
+    """Average-linkage clustering of each D matrix on stdin (a JSON list of matrices), as SciPy
+    computes it: the linkage matrix Z (cluster ids, height, size) and the leaf order."""
+    from scipy.cluster.hierarchy import leaves_list, linkage
+    from scipy.spatial.distance import squareform
+
+    out = []
+    for D in json.load(sys.stdin):
+        D = np.array(D, dtype=np.float64)
+        if len(D) < 2:
+            out.append({"Z": [], "leaves": list(range(len(D)))})
+            continue
+        Z = linkage(squareform(D, checks=False), method="average")
+        out.append({"Z": [[int(a), int(b), float(h), int(n)] for a, b, h, n in Z],
+                    "leaves": [int(i) for i in leaves_list(Z)]})
+    return out
+
+
 if __name__ == "__main__":
     kind = sys.argv[1]
-    run = {"h5": from_h5, "onnx": from_onnx, "bench": bench, "dist": dist}[kind]
+    run = {"h5": from_h5, "onnx": from_onnx, "bench": bench, "dist": dist, "cluster": cluster}[kind]
     json.dump(run(*sys.argv[2:]), sys.stdout)

@@ -96,7 +96,9 @@ pub fn App() -> impl IntoView {
                     "Ignored unknown URL parameter(s): " {move || route.get().unknown.join(", ")}
                 </p>
             </Show>
-            {move || match route.get().view() {
+            // Only a change of view makes a new view; its state (a focus cell, a zoom) survives
+            // the URL changes made within it.
+            {move || match current.get() {
                 View::Overview => view! { <Overview/> }.into_any(),
                 View::Compare => view! { <Compare/> }.into_any(),
                 View::Pair => view! { <Pair/> }.into_any(),

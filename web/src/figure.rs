@@ -1,5 +1,7 @@
 //! A figure: a plot on a canvas with its controls: the numbers as an accessible table, CSV, PNG and
-//! SVG downloads, and for heatmaps, the value under the pointer and a click handler.
+//! SVG downloads, and for heatmaps given [`MatrixHooks`], the value under the pointer, a click
+//! that opens a pair, zoom and pan (wheel, drag, pinch), and a keyboard focus cell drawn on an
+//! overlay canvas.
 
 use leptos::html;
 use leptos::prelude::*;
@@ -7,7 +9,9 @@ use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 
-use crate::plot::{PixelArea, Plot, Theme, BITMAP_CELLS};
+use crate::matrix::nav::Window;
+use crate::matrix::{input, overlay, MatrixHooks};
+use crate::plot::{PixelArea, Plot, Theme};
 
 /// Offers `bytes` as a download named `name`.
 pub fn download(name: &str, mime: &str, text: &str) {
@@ -115,20 +119,21 @@ fn fitted((width, height): (u32, u32), keep_aspect: bool) -> (u32, u32) {
     }
 }
 
-/// One plot with its controls. `on_cell` makes heatmap cells clickable.
+/// One plot with its controls. `matrix` makes a heatmap interactive.
 #[component]
 pub fn Figure(
     #[prop(into)] plot: Signal<Option<Plot>>,
     id: &'static str,
     #[prop(default = 640)] width: u32,
     #[prop(default = 420)] height: u32,
-    #[prop(optional)] on_cell: Option<Callback<(usize, usize)>>,
+    #[prop(optional)] matrix: Option<MatrixHooks>,
     /// Scale the height with the width on narrow screens (heatmaps).
     #[prop(optional)]
     keep_aspect: bool,
 ) -> impl IntoView {
     let theme = expect_context::<RwSignal<Theme>>();
     let canvas = NodeRef::<html::Canvas>::new();
+    let over = NodeRef::<html::Canvas>::new();
     let show_data = RwSignal::new(false);
     let area = RwSignal::new(None::<PixelArea>);
     let hover = RwSignal::new(None::<String>);
@@ -151,7 +156,7 @@ pub fn Figure(
     // its way is not a large canvas shrunk by CSS meanwhile).
     Effect::new(move |_| {
         let (w, h) = size.get();
-        if let Some(c) = canvas.get() {
+        for c in [canvas.get(), over.get()].into_iter().flatten() {
             if (c.width(), c.height()) != (w, h) {
                 c.set_width(w);
                 c.set_height(h);
@@ -177,8 +182,7 @@ pub fn Figure(
                     return;
                 };
                 let root = backend.into_drawing_area();
-                let bitmap =
-                    matches!(&p, Plot::Heatmap { labels, .. } if labels.len() > BITMAP_CELLS);
+                let bitmap = p.heatmap_bitmap();
                 let drawn = crate::timing::measure(&format!("filterscope:draw:{id}"), || {
                     let a = p
                         .render(&root, theme, !bitmap)
@@ -205,45 +209,150 @@ pub fn Figure(
         );
     });
 
-    // The heatmap cell under a point of the canvas, in CSS pixels.
-    let cell_at = move |x: f64, y: f64| -> Option<(usize, usize)> {
-        let ((x0, x1), (y0, y1)) = area.get_untracked()?;
-        let Some(Plot::Heatmap { labels, .. }) = plot.get_untracked() else {
-            return None;
-        };
+    // A heatmap's size and window, untracked (for event handlers).
+    let shown = move || -> Option<(usize, Window)> {
+        plot.with_untracked(|p| match p {
+            Some(Plot::Heatmap { labels, window, .. }) => {
+                let n = labels.len();
+                (n > 0).then(|| (n, window.clamped(n)))
+            }
+            _ => None,
+        })
+    };
+    // The canvas's pixels per CSS pixel (a canvas drawn wider than it shows).
+    let ratio = move || -> Option<f64> {
         let c = canvas.get_untracked()?;
         let rect = c.get_bounding_client_rect();
-        let (sx, sy) = (
-            c.width() as f64 / rect.width().max(1.0),
-            c.height() as f64 / rect.height().max(1.0),
-        );
-        let (px, py) = (x * sx, y * sy);
-        let n = labels.len();
-        if px < x0 as f64 || px >= x1 as f64 || py < y0 as f64 || py >= y1 as f64 || n == 0 {
+        Some(c.width() as f64 / rect.width().max(1.0))
+    };
+    // The heatmap cell (display row, column) under a point of the canvas, in CSS pixels; with
+    // `clamp`, the nearest cell of a point outside the matrix.
+    let cell_at = move |x: f64, y: f64, clamp: bool| -> Option<(usize, usize)> {
+        let ((x0, x1), (y0, y1)) = area.get_untracked()?;
+        let (n, w) = shown()?;
+        let r = ratio()?;
+        let (px, py) = (x * r, y * r);
+        let inside = px >= x0 as f64 && px < x1 as f64 && py >= y0 as f64 && py < y1 as f64;
+        if !inside && !clamp {
             return None;
         }
-        let j = ((px - x0 as f64) / (x1 - x0) as f64 * n as f64) as usize;
-        let i = ((py - y0 as f64) / (y1 - y0) as f64 * n as f64) as usize;
+        let k = w.k as f64;
+        let pos = |p: f64, a: i32, b: i32| {
+            ((p - a as f64) / (b - a) as f64 * k).clamp(0.0, k - 1.0) as usize
+        };
+        let (i, j) = (w.r0 + pos(py, y0, y1), w.c0 + pos(px, x0, x1));
         Some((i.min(n - 1), j.min(n - 1)))
     };
+    // Cells' width in CSS pixels.
+    let cell_px = move || -> f64 {
+        match (area.get_untracked(), shown(), ratio()) {
+            (Some(((x0, x1), _)), Some((_, w)), Some(r)) => (x1 - x0) as f64 / w.k as f64 / r,
+            _ => 0.0,
+        }
+    };
+    let gesture = StoredValue::new(input::Gesture::default());
     let on_move = move |e: web_sys::MouseEvent| {
-        let text = cell_at(e.offset_x() as f64, e.offset_y() as f64).and_then(|(i, j)| match plot
-            .get_untracked()
-        {
-            Some(Plot::Heatmap { labels, values, .. }) => Some(format!(
-                "{} vs {}: D = {:.4}",
-                labels[i], labels[j], values[i][j]
-            )),
-            _ => None,
+        let text = matrix.and_then(|m| {
+            cell_at(e.offset_x() as f64, e.offset_y() as f64, false).map(|c| m.describe.run(c))
         });
         hover.set(text);
     };
     let on_click = move |e: web_sys::MouseEvent| {
-        if let (Some(cb), Some(cell)) = (on_cell, cell_at(e.offset_x() as f64, e.offset_y() as f64))
-        {
-            cb.run(cell);
+        if gesture.with_value(|g| g.dragged) {
+            return;
+        }
+        if let (Some(m), Some(cell)) = (
+            matrix,
+            cell_at(e.offset_x() as f64, e.offset_y() as f64, false),
+        ) {
+            m.open.run(cell);
         }
     };
+    let on_key = move |e: web_sys::KeyboardEvent| {
+        let (Some(m), Some((n, w))) = (matrix, shown()) else {
+            return;
+        };
+        if input::key(m, n, w, &e) {
+            e.prevent_default();
+        }
+    };
+    let on_focus = move |_| {
+        if let (Some(m), Some((_, w))) = (matrix, shown()) {
+            let c = m.cursor.get_untracked().unwrap_or((w.r0, w.c0));
+            m.cursor.set(Some(c));
+            hover.set(Some(m.describe.run(c)));
+        }
+    };
+    let on_wheel = move |e: web_sys::WheelEvent| {
+        let (Some(m), Some((n, w))) = (matrix, shown()) else {
+            return;
+        };
+        // A matrix that shows all its labels has nothing to zoom into: the page scrolls.
+        if n <= crate::plot::MAX_LABELLED && w.is_full(n) && e.delta_y() > 0.0 {
+            return;
+        }
+        let Some(at) = cell_at(e.offset_x() as f64, e.offset_y() as f64, true) else {
+            return;
+        };
+        e.prevent_default();
+        if let Some(nw) = gesture
+            .try_update_value(|g| g.wheel(e.delta_y(), n, w, at))
+            .flatten()
+        {
+            m.window.run(nw);
+        }
+    };
+    let on_down = move |e: web_sys::PointerEvent| {
+        if let Some((_, w)) = shown() {
+            gesture.update_value(|g| {
+                g.down(e.pointer_id(), e.offset_x() as f64, e.offset_y() as f64, w)
+            });
+            if let Some(c) = canvas.get_untracked() {
+                let _ = c.set_pointer_capture(e.pointer_id());
+            }
+        }
+    };
+    let on_pointer_move = move |e: web_sys::PointerEvent| {
+        let (Some(m), Some((n, w))) = (matrix, shown()) else {
+            return;
+        };
+        let cell = cell_px();
+        let at = (e.offset_x() as f64, e.offset_y() as f64);
+        let moved = gesture
+            .try_update_value(|g| {
+                g.moved(e.pointer_id(), at, n, w, cell, |x, y| {
+                    cell_at(x, y, true).unwrap_or((w.r0, w.c0))
+                })
+            })
+            .flatten();
+        if let Some(nw) = moved {
+            m.window.run(nw);
+        }
+    };
+    let on_up = move |e: web_sys::PointerEvent| gesture.update_value(|g| g.up(e.pointer_id()));
+    // The overlay follows the focus cell, the found rows and every redraw.
+    Effect::new(move |_| {
+        let Some(m) = matrix else { return };
+        let (marked, cursor, a) = (m.marked.get(), m.cursor.get(), area.get());
+        size.track();
+        let (Some(c), Some(a), Some((_, w))) = (over.get(), a, plot.with(|_| shown())) else {
+            return;
+        };
+        overlay::draw(&c, a, w, &marked, cursor);
+    });
+    // A screen reader hears the focus cell as it moves.
+    Effect::new(move |_| {
+        let Some(m) = matrix else { return };
+        if let Some(c) = m.cursor.get() {
+            let focused = canvas
+                .get_untracked()
+                .and_then(|c| c.owner_document()?.active_element().map(|a| a == **c))
+                .unwrap_or(false);
+            if focused {
+                hover.set(Some(m.describe.run(c)));
+            }
+        }
+    });
     let name = move || {
         plot.with(|p| {
             p.as_ref()
@@ -291,18 +400,38 @@ pub fn Figure(
     };
     view! {
         <figure class="plot" id=id>
-            <canvas
-                node_ref=canvas
-                width=width
-                height=height
-                role="img"
-                aria-label=title
-                aria-describedby=format!("{id}-summary")
-                class:clickable=on_cell.is_some()
-                on:mousemove=on_move
-                on:mouseleave=move |_| hover.set(None)
-                on:click=on_click
-            ></canvas>
+            <div class="canvas-wrap">
+                <canvas
+                    node_ref=canvas
+                    width=width
+                    height=height
+                    role=if matrix.is_some() { "application" } else { "img" }
+                    tabindex=matrix.map(|_| "0")
+                    aria-label=move || {
+                        let name = plot.with(|p| p.as_ref().map(|p| p.heading())).unwrap_or_default();
+                        match matrix {
+                            Some(_) => format!("{name}. Arrow keys move between cells, Enter opens the pair, plus and minus zoom, 0 shows the whole matrix, Shift with an arrow pans."),
+                            None => name,
+                        }
+                    }
+                    aria-describedby=format!("{id}-summary")
+                    // The matrix's extent in canvas pixels, for tests and tools that point at a cell.
+                    data-area=move || area.get().map(|((a, b), (c, d))| format!("{a},{b},{c},{d}"))
+                    class:clickable=matrix.is_some()
+                    class:zoomed=move || plot.with(|p| matches!(p, Some(Plot::Heatmap { labels, window, .. }) if !window.is_full(labels.len())))
+                    on:mousemove=on_move
+                    on:mouseleave=move |_| hover.set(None)
+                    on:click=on_click
+                    on:keydown=on_key
+                    on:focus=on_focus
+                    on:wheel=on_wheel
+                    on:pointerdown=on_down
+                    on:pointermove=on_pointer_move
+                    on:pointerup=on_up
+                    on:pointercancel=on_up
+                ></canvas>
+                {matrix.map(|_| view! { <canvas class="overlay" node_ref=over width=width height=height aria-hidden="true"></canvas> })}
+            </div>
             <figcaption>
                 // The figure in one sentence, from its data (plot/summary.rs).
                 <p class="summary" id=format!("{id}-summary")>

@@ -5,6 +5,7 @@
 mod app;
 mod figure;
 mod loader;
+mod matrix;
 mod plot;
 mod route;
 mod timing;

@@ -205,6 +205,12 @@ mod tests {
             n_models: vec![1, 2],
             n_layers: vec![5, 6],
             d: vec![vec![0.0, 0.1 + 0.2], vec![0.1 + 0.2, 0.0]],
+            tree: vec![filterscope_stats::Merge {
+                a: 0,
+                b: 1,
+                height: 0.5,
+                size: 2,
+            }],
         };
         let msg = FromWorker::Answer {
             id: 7,

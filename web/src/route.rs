@@ -2,9 +2,12 @@
 //! the query string with history.pushState, so a link reopens the same view and back/forward work
 //! under any base path.
 
-use filterscope_site::Where;
+use filterscope_site::{Order, Where};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
+
+use crate::matrix::nav::Window;
+use crate::plot::ScaleKind;
 
 /// The explorer's views.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +60,11 @@ pub struct Route {
     pub a: Option<String>,
     pub b: Option<String>,
     pub model: Option<String>,
+    /// The compare view's group order, colour scale, visible window and search.
+    pub order: Option<Order>,
+    pub scale: Option<ScaleKind>,
+    pub zoom: Option<Window>,
+    pub find: Option<String>,
     /// Parameters that were not understood, for a notice.
     pub unknown: Vec<String>,
 }
@@ -89,6 +97,19 @@ impl Route {
                 "a" => r.a = Some(v),
                 "b" => r.b = Some(v),
                 "model" => r.model = Some(v),
+                "order" => match v.parse() {
+                    Ok(o) => r.order = Some(o),
+                    Err(_) => r.unknown.push(format!("order={v}")),
+                },
+                "scale" => match v.parse() {
+                    Ok(k) => r.scale = Some(k),
+                    Err(_) => r.unknown.push(format!("scale={v}")),
+                },
+                "zoom" => match v.parse() {
+                    Ok(w) => r.zoom = Some(w),
+                    Err(_) => r.unknown.push(format!("zoom={v}")),
+                },
+                "find" => r.find = Some(v).filter(|v| !v.is_empty()),
                 // The data base URL belongs to the page, not the view; keep it.
                 "data" => {}
                 _ => r.unknown.push(format!("{k}={v}")),
@@ -115,6 +136,18 @@ impl Route {
             if let Some(v) = v {
                 p.append(k, v);
             }
+        }
+        if let Some(o) = self.order {
+            p.append("order", o.key());
+        }
+        if let Some(k) = self.scale {
+            p.append("scale", k.key());
+        }
+        if let Some(w) = self.zoom {
+            p.append("zoom", &w.to_string());
+        }
+        if let Some(f) = &self.find {
+            p.append("find", f);
         }
         format!("?{}", String::from(p.to_string()))
     }
@@ -156,6 +189,15 @@ impl Router {
     pub fn go(&self, r: Route) {
         if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
             let _ = h.push_state_with_url(&JsValue::NULL, "", Some(&r.to_query()));
+        }
+        self.route.set(r);
+    }
+
+    /// Changes the route in place: no new history entry (zooming, panning and typing a search
+    /// would otherwise fill the back button with every step).
+    pub fn replace(&self, r: Route) {
+        if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+            let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&r.to_query()));
         }
         self.route.set(r);
     }

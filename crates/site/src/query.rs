@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use filterscope_stats::{depth_bucket, drift_matrix, Histograms, Sketch, DEPTH_LABELS};
+use filterscope_stats::{depth_bucket, drift_matrix, Histograms, Merge, Sketch, DEPTH_LABELS};
 use serde::{Deserialize, Serialize};
 
 use crate::grouping::Grouping;
@@ -98,6 +98,9 @@ pub struct Comparison {
     /// Drift between groups.
     #[serde(rename = "D")]
     pub d: Vec<Vec<f64>>,
+    /// The groups' average-linkage clustering on `D` (SciPy's linkage matrix, row by row), for
+    /// the `cluster` [`Order`](crate::Order) and the dendrogram.
+    pub tree: Vec<Merge>,
 }
 
 /// `data-prep layers --json`: one layer's quality.
@@ -364,7 +367,9 @@ impl SiteData {
             n_layers: groups.iter().map(|g| g.n_layers).collect(),
             d: drift_matrix(&hists, &self.basis.evr, &self.rule),
             groups: groups.into_iter().map(|g| g.label).collect(),
+            tree: vec![],
         }
+        .with_tree()
     }
 
     /// Indices of the layers in group `label` of `by` among those passing `filters` (from the

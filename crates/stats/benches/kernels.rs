@@ -1,9 +1,9 @@
-//! The inner loops of a build and of the browser's heatmap, one core each:
+//! The inner loops of a build and of the browser's heatmap (D and its cluster order), one core each:
 //! `cargo bench -p filterscope-stats --bench kernels`.
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use filterscope_stats::{
-    coefficient_range, drift_matrix, histograms_of, moments_of, Basis, BinRule, Filter, Histograms,
-    Moments, Precision, SplitMix64,
+    average_linkage, coefficient_range, drift_matrix, histograms_of, leaf_order, moments_of, Basis,
+    BinRule, Filter, Histograms, Moments, Precision, SplitMix64,
 };
 
 fn filters(n: usize) -> Vec<Filter> {
@@ -72,6 +72,11 @@ fn heatmap(c: &mut Criterion) {
         let rule = BinRule::new(-1.0, 1.0);
         g.bench_with_input(BenchmarkId::from_parameter(n), &groups, |b, gs| {
             b.iter(|| drift_matrix(gs, &evr, &rule))
+        });
+        // The cluster order of the same matrix: linkage and leaves, as the worker computes them.
+        let d = drift_matrix(&groups, &evr, &rule);
+        g.bench_with_input(BenchmarkId::new("cluster order", n), &d, |b, d| {
+            b.iter(|| leaf_order(&average_linkage(d), d.len()))
         });
     }
     g.finish();

@@ -10,7 +10,8 @@
 //! 2. fit the global [`Basis`] (PCA, 9 components) from the merged moments;
 //! 3. project every scaled filter ([`Basis::project`]) and find the global coefficient range;
 //! 4. bin the coefficients into [`Histograms`] with a [`BinRule`] (numpy.histogram's rule);
-//! 5. compare groups with [`drift`] (symmetric KL weighted by explained variance).
+//! 5. compare groups with [`drift`] (symmetric KL weighted by explained variance), and order them
+//!    by similarity with [`average_linkage`] and [`leaf_order`].
 //!
 //! Per layer, [`LayerQuality`] holds sparsity, variance entropy and orthogonality on raw weights.
 #![deny(missing_docs)]
@@ -18,6 +19,7 @@
 #![allow(clippy::needless_range_loop)]
 
 mod basis;
+mod cluster;
 mod depth;
 mod drift;
 mod histogram;
@@ -29,6 +31,7 @@ mod sample;
 mod sketch;
 
 pub use basis::Basis;
+pub use cluster::{average_linkage, leaf_order, Merge};
 pub use depth::{depth_bucket, DEPTH_BUCKETS, DEPTH_LABELS};
 pub use drift::{distribution, drift, drift_matrix, drift_per_component, LogDist};
 pub use histogram::{BinRule, Histograms};

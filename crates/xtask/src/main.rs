@@ -180,6 +180,7 @@ fn e2e(site: &Path) -> Result<()> {
             "--test-concurrency=1",
             "tests/e2e/explorer.test.mjs",
             "tests/e2e/a11y.test.mjs",
+            "tests/e2e/heatmap.test.mjs",
         ])
         .env("SITE_DIR", site)
         .env("DATA_PREP", root().join("target/release/data-prep"))

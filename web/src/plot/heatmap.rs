@@ -1,17 +1,21 @@
-//! The D matrix between groups: cells coloured by value (viridis, 0 to the largest D), a colour
-//! bar with its values, group labels on both axes while they fit, each value printed in its cell
-//! for small matrices.
+//! The D matrix between groups: cells coloured on a chosen scale (viridis), a colour bar with its
+//! values, group labels on both axes while they fit, each value printed in its cell when cells
+//! are large, and, for the cluster order, the dendrogram along the rows. Only the visible window
+//! of a zoomed matrix is drawn; labels appear once it is small enough.
 
+use filterscope_stats::Merge;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::colour_scale::{ColourScale, ScaleKind};
 use super::style::{colour_bar, err, row, viridis, Theme};
 use super::PixelArea;
+use crate::matrix::nav::Window;
 
-/// Labels are drawn while there are at most this many groups; past it, cells are a few pixels
-/// and the data table carries the names.
-const MAX_LABELLED: usize = 40;
-/// Values are printed inside cells up to this many groups...
+/// Labels are drawn while the window shows at most this many groups; past it, cells are a few
+/// pixels and the data table (or zooming in) carries the names.
+pub const MAX_LABELLED: usize = 40;
+/// Values are printed inside cells up to this many groups in view...
 const MAX_PRINTED: usize = 12;
 /// ...and when cells are at least this many pixels wide.
 const MIN_PRINTED_CELL_PX: usize = 40;
@@ -19,133 +23,246 @@ const MIN_PRINTED_CELL_PX: usize = 40;
 const LABEL_CHARS: usize = 28;
 /// Pixels right of the matrix for the colour bar and its values.
 const BAR_AREA: u32 = 70;
+/// Pixels between the matrix and the colour bar for the dendrogram.
+const TREE_AREA: u32 = 56;
+/// Narrower than this (a phone), the matrix keeps the width: no dendrogram, shorter labels.
+const NARROW_PX: u32 = 560;
 
-/// The largest value, the top of the colour scale (0 for an empty matrix).
-pub fn max_value(values: &[Vec<f64>]) -> f64 {
-    values.iter().flatten().copied().fold(0.0f64, f64::max)
+/// One merge of the dendrogram in display coordinates: its two children's positions along the
+/// rows (in cells, a leaf at its row's centre) and heights, and its own height.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Branch {
+    pub x: [f64; 2],
+    pub h: [f64; 2],
+    pub top: f64,
 }
 
-/// The colour of `v` on a scale from 0 to `max`.
-pub fn cell_colour(v: f64, max: f64) -> RGBColor {
-    viridis(if max > 0.0 { v / max } else { 0.0 })
+/// The dendrogram of `tree` with the groups shown in `order` (group indices, top row first).
+pub fn branches(tree: &[Merge], order: &[usize]) -> Vec<Branch> {
+    let n = order.len();
+    let mut x = vec![0.0; n + tree.len()];
+    let mut h = vec![0.0; n + tree.len()];
+    for (row, &g) in order.iter().enumerate() {
+        x[g] = row as f64 + 0.5;
+    }
+    tree.iter()
+        .enumerate()
+        .map(|(k, m)| {
+            x[n + k] = (x[m.a] + x[m.b]) / 2.0;
+            h[n + k] = m.height;
+            Branch {
+                x: [x[m.a], x[m.b]],
+                h: [h[m.a], h[m.b]],
+                top: m.height,
+            }
+        })
+        .collect()
 }
 
-/// RGBA of the cells, one pixel a cell, the first row at the top.
-pub fn pixels(values: &[Vec<f64>]) -> (usize, Vec<u8>) {
-    let n = values.len();
-    let max = max_value(values);
-    let mut px = Vec::with_capacity(n * n * 4);
-    for row in values {
-        for &v in row {
-            let c = cell_colour(v, max);
+/// The heatmap as data: what [`draw`] needs.
+pub struct Heatmap<'a> {
+    pub title: &'a str,
+    pub labels: &'a [String],
+    pub values: &'a [Vec<f64>],
+    pub scale: ScaleKind,
+    pub window: Window,
+    pub tree: &'a [Branch],
+}
+
+/// The title with the window shown, when zoomed: what the canvas draws and is named by.
+pub fn heading(title: &str, w: Window, n: usize) -> String {
+    if w.is_full(n) {
+        title.to_string()
+    } else {
+        format!(
+            "{title} (rows {}-{}, cols {}-{} of {n})",
+            w.r0,
+            w.r0 + w.k - 1,
+            w.c0,
+            w.c0 + w.k - 1
+        )
+    }
+}
+
+/// RGBA of the window's cells, one pixel a cell, its first row at the top.
+pub fn pixels(values: &[Vec<f64>], scale: ScaleKind, w: Window) -> (usize, Vec<u8>) {
+    let s = ColourScale::new(scale, values);
+    let mut px = Vec::with_capacity(w.k * w.k * 4);
+    for row in &values[w.r0..w.r0 + w.k] {
+        for &v in &row[w.c0..w.c0 + w.k] {
+            let c = viridis(s.t(v));
             px.extend([c.0, c.1, c.2, 255]);
         }
     }
-    (n, px)
+    (w.k, px)
 }
 
-/// Draws the heatmap; with `cells` false only its frame, labels, values and colour bar (the
-/// cells then come as one bitmap). Returns the matrix's pixel extent, for hit-testing.
+/// Draws the heatmap's window; with `cells` false only its frame, labels, values, dendrogram
+/// and colour bar (the cells then come as one bitmap). Returns the matrix's pixel extent, for
+/// hit-testing.
 pub fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     theme: Theme,
-    (title, labels, values): (&str, &[String], &[Vec<f64>]),
+    h: &Heatmap,
     cells: bool,
 ) -> Result<Option<PixelArea>, String> {
-    let n = labels.len().max(1);
-    let max = max_value(values);
-    let labelled = n <= MAX_LABELLED;
-    let short = |k: usize| -> String { labels[k].chars().take(LABEL_CHARS).collect() };
+    let n = h.labels.len();
+    let w = h.window.clamped(n.max(1));
+    let k = w.k.max(1);
+    let scale = ColourScale::new(h.scale, h.values);
+    let labelled = k <= MAX_LABELLED;
+    let short = |g: usize| -> String { h.labels[g].chars().take(LABEL_CHARS).collect() };
     let widest = if labelled {
-        (0..labels.len())
-            .map(|k| short(k).chars().count())
+        (w.r0..w.r0 + w.k)
+            .map(|g| short(g).chars().count())
             .max()
             .unwrap_or(4)
     } else {
         4
     };
-    let (w, _) = root.dim_in_pixel();
-    // "[k] label" at about 6 px a character of the 11 px font; at most 40% of the width.
-    let left = ((widest as u32 + 4) * 6 + 20).min(w * 2 / 5);
-    let (matrix, bar) = root.split_horizontally(w.saturating_sub(BAR_AREA));
+    let digits = n.max(1).to_string().len() as u32;
+    let (width, _) = root.dim_in_pixel();
+    let narrow = width < NARROW_PX;
+    // "[k] label" at about 6 px a character of the 11 px font; at most 40% of the width (30% on
+    // a phone).
+    let share = if narrow { 3 } else { 4 };
+    let left = ((widest as u32 + digits + 3) * 6 + 20).min(width * share / 10);
+    let tree = if narrow { &[][..] } else { h.tree };
+    let right = BAR_AREA + if tree.is_empty() { 0 } else { TREE_AREA };
+    let (matrix, side) = root.split_horizontally(width.saturating_sub(right));
+    let title_px = width.saturating_sub(right);
+    let title = heading(h.title, w, n);
     let mut chart = ChartBuilder::on(&matrix)
-        .caption(title, theme.title_font(title, w, 16))
+        .caption(&title, theme.title_font(&title, title_px, 16))
         .margin(8)
         .x_label_area_size(if labelled { 28 } else { 8 })
         .y_label_area_size(left)
-        .build_cartesian_2d(0f64..n as f64, 0f64..n as f64)
+        .build_cartesian_2d(w.c0 as f64..(w.c0 + k) as f64, 0f64..k as f64)
         .map_err(err)?;
-    let chars = ((left.saturating_sub(20)) / 6).saturating_sub(4) as usize;
+    let chars = ((left.saturating_sub(20)) / 6).saturating_sub(digits + 3) as usize;
+    let (r0, c0) = (w.r0, w.c0);
     chart
         .configure_mesh()
         .disable_mesh()
-        // Labels at cell centres (k + 0.5): ask for half-steps, print only those.
-        .x_labels(if labelled { 2 * n + 1 } else { 0 })
-        .y_labels(if labelled { 2 * n + 1 } else { 0 })
+        // Labels at cell centres: ask for half-steps, print only those.
+        .x_labels(if labelled { 2 * k + 1 } else { 0 })
+        .y_labels(if labelled { 2 * k + 1 } else { 0 })
         .x_label_formatter(&|v| {
-            if v.fract() == 0.0 {
+            let j = v.floor() as usize;
+            if (v - v.floor() - 0.5).abs() > 1e-6 || j < c0 || j >= c0 + k {
                 String::new()
             } else {
-                format!("[{}]", v.floor() as usize)
+                format!("[{j}]")
             }
         })
         .y_label_formatter(&|v| {
             let i = v.floor() as usize;
-            if v.fract() == 0.0 || i >= n {
+            if (v - v.floor() - 0.5).abs() > 1e-6 || i >= k {
                 String::new()
             } else {
-                let k = n - 1 - i;
-                format!("[{k}] {}", short(k).chars().take(chars).collect::<String>())
+                let g = r0 + k - 1 - i;
+                format!("[{g}] {}", short(g).chars().take(chars).collect::<String>())
             }
         })
         .label_style(theme.font(11))
         .axis_style(theme.fg())
         .draw()
         .map_err(err)?;
+    let visible = move || (0..k).flat_map(move |a| (0..k).map(move |b| (a, b, r0 + a, c0 + b)));
+    let y_of = |a: usize| (k - 1 - a) as f64;
     if cells {
         chart
-            .draw_series(values.iter().enumerate().flat_map(|(i, row)| {
-                row.iter().enumerate().map(move |(j, &v)| {
-                    let y = (n - 1 - i) as f64;
-                    Rectangle::new(
-                        [(j as f64, y), (j as f64 + 1.0, y + 1.0)],
-                        cell_colour(v, max).filled(),
-                    )
-                })
+            .draw_series(visible().map(|(a, _, i, j)| {
+                Rectangle::new(
+                    [(j as f64, y_of(a)), (j as f64 + 1.0, y_of(a) + 1.0)],
+                    viridis(scale.t(h.values[i][j])).filled(),
+                )
             }))
             .map_err(err)?;
     }
     let (xr, yr) = chart.plotting_area().get_pixel_range();
     // A value needs about 40 px ("0.000" in the 11 px font); narrower cells (a phone) leave the
     // values to the hover line and the data table.
-    let cell_px = (xr.end - xr.start) as usize / n;
-    if n <= MAX_PRINTED && cell_px >= MIN_PRINTED_CELL_PX {
+    let cell_px = (xr.end - xr.start) as usize / k;
+    if k <= MAX_PRINTED && cell_px >= MIN_PRINTED_CELL_PX {
         // Dark text on light cells and light on dark.
         chart
-            .draw_series(values.iter().enumerate().flat_map(|(i, row)| {
-                row.iter().enumerate().map(move |(j, &v)| {
-                    let light = max > 0.0 && v / max > 0.6;
-                    let c = if light {
-                        RGBColor(0, 0, 0)
-                    } else {
-                        RGBColor(255, 255, 255)
-                    };
-                    Text::new(
-                        format!("{v:.3}"),
-                        (j as f64 + 0.3, (n - 1 - i) as f64 + 0.55),
-                        ("sans-serif", 11).into_font().color(&c),
-                    )
-                })
+            .draw_series(visible().map(|(a, _, i, j)| {
+                let v = h.values[i][j];
+                let c = if scale.t(v) > 0.6 {
+                    RGBColor(0, 0, 0)
+                } else {
+                    RGBColor(255, 255, 255)
+                };
+                Text::new(
+                    format!("{v:.3}"),
+                    (j as f64 + 0.3, y_of(a) + 0.55),
+                    ("sans-serif", 11).into_font().color(&c),
+                )
             }))
             .map_err(err)?;
     }
-    let scale: Vec<(f64, String)> = (0..=4)
-        .map(|k| (k as f64 / 4.0, format!("{:.3}", max * k as f64 / 4.0)))
-        .collect();
-    colour_bar(&bar, theme, (6, yr.start, yr.end), &|t| viridis(t), &scale)?;
-    bar.draw(&Text::new("D", (6, yr.start - 16), theme.font(11)))
-        .map_err(err)?;
+    let (tree_area, bar) = if tree.is_empty() {
+        (None, side)
+    } else {
+        let (t, b) = side.split_horizontally(TREE_AREA);
+        (Some(t), b)
+    };
+    if let Some(t) = tree_area {
+        dendrogram(&t, theme, tree, w, (yr.start, yr.end))?;
+    }
+    colour_bar(
+        &bar,
+        theme,
+        (6, yr.start, yr.end),
+        &|t| viridis(t),
+        &scale.ticks(),
+    )?;
+    bar.draw(&Text::new(
+        scale.caption(),
+        (6, yr.start - 16),
+        theme.font(11),
+    ))
+    .map_err(err)?;
     Ok(Some(((xr.start, xr.end), (yr.start, yr.end))))
+}
+
+/// The dendrogram beside the rows of window `w`, leaves at the matrix's edge, heights to the
+/// right (the tallest merge at the area's width); branches outside the window are cut at its
+/// edges.
+fn dendrogram<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    theme: Theme,
+    tree: &[Branch],
+    w: Window,
+    (top, bottom): (i32, i32),
+) -> Result<(), String> {
+    let (width, _) = area.dim_in_pixel();
+    let hmax = tree.iter().map(|b| b.top).fold(0.0f64, f64::max);
+    let (lo, hi) = (w.r0 as f64, (w.r0 + w.k) as f64);
+    let px_y = |x: f64| top as f64 + (x.clamp(lo, hi) - lo) / (hi - lo) * (bottom - top) as f64;
+    let px_x = |h: f64| {
+        let usable = width.saturating_sub(6) as f64;
+        2.0 + if hmax > 0.0 { h / hmax * usable } else { 0.0 }
+    };
+    let style = theme.fg().stroke_width(1);
+    for b in tree {
+        let (a, c) = (b.x[0].min(b.x[1]), b.x[0].max(b.x[1]));
+        if c < lo || a > hi {
+            continue;
+        }
+        let p = |x: f64, h: f64| (px_x(h).round() as i32, px_y(x).round() as i32);
+        let mut path = vec![];
+        if (lo..=hi).contains(&b.x[0]) {
+            path.push(p(b.x[0], b.h[0]));
+        }
+        path.extend([p(b.x[0], b.top), p(b.x[1], b.top)]);
+        if (lo..=hi).contains(&b.x[1]) {
+            path.push(p(b.x[1], b.h[1]));
+        }
+        area.draw(&PathElement::new(path, style)).map_err(err)?;
+    }
+    Ok(())
 }
 
 /// Header and rows: the labels, then the matrix.
@@ -158,4 +275,48 @@ pub fn table(labels: &[String], values: &[Vec<f64>]) -> (Vec<String>, Vec<Vec<St
         .map(|(l, r)| row(l, r.iter().copied()))
         .collect();
     (h, rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn branches_sit_between_their_children() {
+        // Groups 0 and 2 merge first; shown in the order 1, 0, 2.
+        let tree = filterscope_stats::average_linkage(&[
+            vec![0.0, 5.0, 1.0],
+            vec![5.0, 0.0, 6.0],
+            vec![1.0, 6.0, 0.0],
+        ]);
+        let b = branches(&tree, &[1, 0, 2]);
+        assert_eq!(
+            b[0],
+            Branch {
+                x: [1.5, 2.5],
+                h: [0.0, 0.0],
+                top: 1.0
+            }
+        );
+        assert_eq!(
+            b[1],
+            Branch {
+                x: [0.5, 2.0],
+                h: [0.0, 1.0],
+                top: 5.5
+            }
+        );
+    }
+
+    #[test]
+    fn pixels_cover_the_window_only() {
+        let v: Vec<Vec<f64>> = (0..10)
+            .map(|i| (0..10).map(|j| (i * 10 + j) as f64).collect())
+            .collect();
+        let (k, px) = pixels(&v, ScaleKind::Linear, Window { r0: 2, c0: 5, k: 3 });
+        assert_eq!((k, px.len()), (3, 36));
+        let s = ColourScale::new(ScaleKind::Linear, &v);
+        let c = viridis(s.t(v[2][5]));
+        assert_eq!(&px[..3], &[c.0, c.1, c.2]);
+    }
 }

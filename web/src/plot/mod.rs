@@ -5,6 +5,7 @@
 
 mod bars;
 mod boxplot;
+mod colour_scale;
 mod density;
 mod filters;
 mod heatmap;
@@ -16,9 +17,12 @@ mod summary;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+pub use colour_scale::ScaleKind;
 pub use filters::FilterScale;
+pub use heatmap::{branches, Branch, MAX_LABELLED};
 pub use style::Theme;
 
+use crate::matrix::nav::Window;
 use style::err;
 
 /// Points of a scatter series: x, y, and whether the point is marked.
@@ -34,11 +38,15 @@ pub const BITMAP_CELLS: usize = 64;
 /// The plots of the explorer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Plot {
-    /// A square matrix with row/column labels (D between groups).
+    /// A square matrix with row/column labels (D between groups), coloured on `scale`, drawn in
+    /// `window`, with the dendrogram `tree` (empty: none) along the rows.
     Heatmap {
         title: String,
         labels: Vec<String>,
         values: Vec<Vec<f64>>,
+        scale: ScaleKind,
+        window: Window,
+        tree: Vec<Branch>,
     },
     /// Bars with labels (counts, D per component).
     /// `extra` columns appear only in the table.
@@ -100,6 +108,19 @@ impl Plot {
             | Plot::Scatter { title, .. }
             | Plot::Density { title, .. }
             | Plot::Box { title, .. } => title,
+        }
+    }
+
+    /// What the figure is named by: the title, with a zoomed heatmap's window.
+    pub fn heading(&self) -> String {
+        match self {
+            Plot::Heatmap {
+                title,
+                labels,
+                window,
+                ..
+            } => heatmap::heading(title, window.clamped(labels.len().max(1)), labels.len()),
+            p => p.title().to_string(),
         }
     }
 
@@ -184,13 +205,28 @@ impl Plot {
         self.render(root, theme, true)
     }
 
-    /// RGBA of a heatmap's cells, one pixel a cell, the first row at the top; for drawing them
-    /// as one bitmap (see [`BITMAP_CELLS`]).
+    /// RGBA of a heatmap window's cells, one pixel a cell, the first row at the top; for
+    /// drawing them as one bitmap (see [`BITMAP_CELLS`]).
     pub fn heatmap_pixels(&self) -> Option<(usize, Vec<u8>)> {
         match self {
-            Plot::Heatmap { values, .. } => Some(heatmap::pixels(values)),
+            Plot::Heatmap {
+                values,
+                scale,
+                window,
+                labels,
+                ..
+            } => Some(heatmap::pixels(
+                values,
+                *scale,
+                window.clamped(labels.len().max(1)),
+            )),
             _ => None,
         }
+    }
+
+    /// Whether this is a heatmap whose visible cells are drawn as one bitmap.
+    pub fn heatmap_bitmap(&self) -> bool {
+        matches!(self, Plot::Heatmap { window, labels, .. } if window.clamped(labels.len().max(1)).k > BITMAP_CELLS)
     }
 
     /// Draws the plot; with `cells` false a heatmap gets its frame, labels and axes only.
@@ -206,7 +242,20 @@ impl Plot {
                 title,
                 labels,
                 values,
-            } => return heatmap::draw(root, theme, (title, labels, values), cells),
+                scale,
+                window,
+                tree,
+            } => {
+                let h = heatmap::Heatmap {
+                    title,
+                    labels,
+                    values,
+                    scale: *scale,
+                    window: *window,
+                    tree,
+                };
+                return heatmap::draw(root, theme, &h, cells);
+            }
             Plot::Bars {
                 title,
                 labels,
@@ -280,6 +329,17 @@ mod tests {
                 title: "h".into(),
                 labels: vec!["a".into(), "b".into()],
                 values: vec![vec![0.0, 1.0], vec![1.0, 0.0]],
+                scale: ScaleKind::Log,
+                window: Window::full(2),
+                tree: branches(
+                    &[filterscope_stats::Merge {
+                        a: 0,
+                        b: 1,
+                        height: 1.0,
+                        size: 2,
+                    }],
+                    &[0, 1],
+                ),
             },
             Plot::Bars {
                 title: "b".into(),

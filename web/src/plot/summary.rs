@@ -34,6 +34,7 @@ impl Plot {
                 title,
                 labels,
                 values,
+                ..
             } => {
                 let n = labels.len();
                 let pairs = (0..n).flat_map(|i| (i + 1..n).map(move |j| (i, j)));
@@ -130,6 +131,9 @@ mod tests {
                 vec![0.5, 0.0, 0.125],
                 vec![2.25, 0.125, 0.0],
             ],
+            scale: crate::plot::ScaleKind::Linear,
+            window: crate::matrix::nav::Window::full(3),
+            tree: vec![],
         };
         assert_eq!(
             p.summary(),

@@ -59,6 +59,8 @@ pub fn GroupControls() -> impl IntoView {
             by: Some(v),
             a: None,
             b: None,
+            // The groups change: a zoomed window would show others.
+            zoom: None,
             ..route.get_untracked()
         })
     };
@@ -70,6 +72,7 @@ pub fn GroupControls() -> impl IntoView {
         });
         r.a = None;
         r.b = None;
+        r.zoom = None;
         router.go(r);
         new_col.set(String::new());
     };
@@ -88,6 +91,7 @@ pub fn GroupControls() -> impl IntoView {
                         <button class="chip" title="Remove this filter" on:click=move |_| {
                             let mut r = route.get_untracked();
                             r.wheres.remove(i);
+                            r.zoom = None;
                             router.go(r);
                         }>{text}" ×"</button>
                     }

@@ -2,6 +2,8 @@
 
 mod compare;
 mod controls;
+mod find;
+mod matrix_controls;
 mod model;
 mod overview;
 mod pair;
