@@ -47,7 +47,8 @@ async function page(viewport = { width: 1300, height: 1000 }, colorScheme = 'lig
 
 const synthUrl = (q) => `${server.url}/filterscope/?data=${encodeURIComponent(`${server.url}/synth/`)}&${q}`;
 const cli = (...args) => JSON.parse(execFileSync(DATA_PREP, args, { encoding: 'utf8', maxBuffer: 1 << 28 }));
-const param = (p, k) => new URL(p.url()).searchParams.get(k);
+// The page's own URL: Playwright's p.url() learns of history.replaceState a moment later.
+const param = async (p, k) => new URL(await p.evaluate(() => location.href)).searchParams.get(k);
 const announced = (p) => p.textContent('#heatmap .hover');
 
 /** The matrix's extent in CSS pixels relative to the page, from the canvas's data-area. */
@@ -88,8 +89,8 @@ test('by keyboard only: Tab to the matrix, arrows, Enter open the same pair as a
   await p.keyboard.press('Enter');
   await p.waitForURL(/view=pair/);
   const byKeys = p.url();
-  assert.equal(param(p, 'a'), m[1]);
-  assert.equal(param(p, 'b'), m[2]);
+  assert.equal(await param(p, 'a'), m[1]);
+  assert.equal(await param(p, 'b'), m[2]);
 
   const q = await page();
   await q.goto(`${server.url}/filterscope/?view=compare&by=Task`);
@@ -132,17 +133,17 @@ test('keys zoom and pan; the window is in the URL; 0 shows the whole matrix agai
   for (let i = 0; i < 20; i++) await p.keyboard.press('ArrowDown');
   await p.keyboard.press('+');
   await p.waitForFunction(() => new URL(location.href).searchParams.get('zoom'));
-  assert.equal(param(p, 'zoom'), '10,0,75', 'half the rows, the focus cell keeping its place');
+  assert.equal(await param(p, 'zoom'), '10,0,75', 'half the rows, the focus cell keeping its place');
   await p.keyboard.press('+');
   await p.keyboard.press('+');
-  assert.equal(param(p, 'zoom'), '18,0,18');
+  assert.equal(await param(p, 'zoom'), '18,0,18');
   // 18 groups in view: labels are drawn, the title names the window.
   await p.waitForFunction(() => /rows 18-35, cols 0-17 of 150/.test(document.querySelector('#heatmap canvas').getAttribute('aria-label')));
   await p.keyboard.press('Shift+ArrowRight');
-  assert.equal(param(p, 'zoom'), '18,4,18');
+  assert.equal(await param(p, 'zoom'), '18,4,18');
   assert.match(await announced(p), /\(row 21, column 5 of 150\)$/, 'the focus cell moved with the window');
   for (let i = 0; i < 30; i++) await p.keyboard.press('ArrowRight');
-  assert.equal(param(p, 'zoom'), '18,17,18', 'the window follows the focus cell');
+  assert.equal(await param(p, 'zoom'), '18,17,18', 'the window follows the focus cell');
   await p.keyboard.press('0');
   await p.waitForFunction(() => !new URL(location.href).searchParams.get('zoom'));
   await drawn(p, '#heatmap');
@@ -151,7 +152,7 @@ test('keys zoom and pan; the window is in the URL; 0 shows the whole matrix agai
   assert.deepEqual(p.errors, []);
 });
 
-test('the wheel zooms, a drag pans, and a drag is not a click', async () => {
+test('the wheel zooms, a drag pans, a drag is not a click, and a zoomed cell opens its pair', async () => {
   const p = await page();
   await p.goto(synthUrl('view=compare&by=model'));
   await drawn(p, '#heatmap');
@@ -159,16 +160,32 @@ test('the wheel zooms, a drag pans, and a drag is not a click', async () => {
   await p.mouse.move(box.x + box.w / 2, box.y + box.h / 2);
   await p.mouse.wheel(0, -100);
   await p.waitForFunction(() => new URL(location.href).searchParams.get('zoom'));
-  const [r0, c0, k] = param(p, 'zoom').split(',').map(Number);
+  const [r0, c0, k] = (await param(p, 'zoom')).split(',').map(Number);
   assert.equal(k, 75);
   await p.mouse.down();
   await p.mouse.move(box.x + box.w / 2 + box.w / 5, box.y + box.h / 2 + box.h / 5, { steps: 5 });
   await p.mouse.up();
-  const [r1, c1] = param(p, 'zoom').split(',').map(Number);
+  const [r1, c1] = (await param(p, 'zoom')).split(',').map(Number);
   assert.ok(r1 < r0 && c1 < c0, `dragged down-right shows rows and columns above-left: ${r0},${c0} -> ${r1},${c1}`);
-  assert.match(p.url(), /view=compare/, 'the drag opened no pair');
+  assert.match(await p.evaluate(() => location.href), /view=compare/, 'the drag opened no pair');
   await p.mouse.wheel(0, 100);
   await p.waitForFunction(() => !new URL(location.href).searchParams.get('zoom'));
+  // Zoomed in, hovering a cell names it and a click opens that very pair.
+  await p.mouse.wheel(0, -300);
+  await p.waitForFunction(() => new URL(location.href).searchParams.get('zoom')?.endsWith(',18'));
+  await drawn(p, '#heatmap');
+  await p.waitForTimeout(200);
+  const zoomed = await matrixBox(p);
+  await p.mouse.move(zoomed.x + zoomed.w * 0.62, zoomed.y + zoomed.h * 0.27);
+  const said = await announced(p);
+  const m = said.match(/^\[\d+\] (.+?) \(\d+\)(?: \[.*?\])? vs \[\d+\] (.+?) \(\d+\)(?: \[.*?\])?: D = ([\d.]+)/);
+  assert.ok(m, said);
+  const want = cli('compare', synth, '--by', 'model', '--json');
+  assert.equal(Number(m[3]), Number(want.D[want.groups.indexOf(m[1])][want.groups.indexOf(m[2])].toFixed(4)));
+  await p.mouse.click(zoomed.x + zoomed.w * 0.62, zoomed.y + zoomed.h * 0.27);
+  await p.waitForURL(/view=pair/);
+  assert.equal(await param(p, 'a'), m[1]);
+  assert.equal(await param(p, 'b'), m[2]);
   assert.deepEqual(p.errors, []);
 });
 
@@ -211,7 +228,7 @@ test('find highlights the matching rows and lists the nearest groups of the one 
   assert.ok(hits.length > 1 && hits.length < N, `${hits.length} matches`);
   await p.fill('#find', 'VGG');
   await p.waitForFunction((n) => document.querySelector('.find .found').textContent === `${n} matches`, hits.length);
-  assert.equal(param(p, 'find'), 'VGG');
+  assert.equal(await param(p, 'find'), 'VGG');
   // The overlay marks each match's row (sampled at the row's centre, left of the diagonal).
   const marked = await p.evaluate(() => {
     const c = document.querySelector('#heatmap canvas.overlay');
@@ -242,8 +259,8 @@ test('find highlights the matching rows and lists the nearest groups of the one 
   // And a nearest group opens that pair.
   await p.click('.find ol.nearest li:first-child button');
   await p.waitForURL(/view=pair/);
-  assert.equal(param(p, 'a'), hits[0]);
-  assert.equal(param(p, 'b'), sorted[0][0]);
+  assert.equal(await param(p, 'a'), hits[0]);
+  assert.equal(await param(p, 'b'), sorted[0][0]);
   assert.deepEqual(p.errors, []);
 });
 

@@ -55,36 +55,48 @@ fn slug(s: &str) -> String {
         .to_string()
 }
 
-/// Draws an n x n RGBA image scaled onto `area` of the canvas, without smoothing: one call for
-/// the whole heatmap instead of one per cell.
-fn blit(
-    canvas: &web_sys::HtmlCanvasElement,
-    ((x0, x1), (y0, y1)): PixelArea,
-    n: usize,
-    rgba: &[u8],
-) -> Result<(), wasm_bindgen::JsValue> {
+fn context2d(
+    c: &web_sys::HtmlCanvasElement,
+) -> Result<web_sys::CanvasRenderingContext2d, wasm_bindgen::JsValue> {
+    c.get_context("2d")?
+        .ok_or("no 2d context")?
+        .dyn_into()
+        .map_err(|_| "not a 2d context".into())
+}
+
+/// An n x n RGBA image on an offscreen canvas: a heatmap's cells, one pixel each.
+fn bitmap(n: usize, rgba: &[u8]) -> Result<web_sys::HtmlCanvasElement, wasm_bindgen::JsValue> {
     let doc = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("no document")?;
     let tmp: web_sys::HtmlCanvasElement = doc.create_element("canvas")?.dyn_into()?;
     tmp.set_width(n as u32);
     tmp.set_height(n as u32);
-    let ctx2d = |c: &web_sys::HtmlCanvasElement| -> Result<web_sys::CanvasRenderingContext2d, wasm_bindgen::JsValue> {
-        c.get_context("2d")?
-            .ok_or("no 2d context")?
-            .dyn_into()
-            .map_err(|_| "not a 2d context".into())
-    };
     let image = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
         wasm_bindgen::Clamped(rgba),
         n as u32,
         n as u32,
     )?;
-    ctx2d(&tmp)?.put_image_data(&image, 0.0, 0.0)?;
-    let ctx = ctx2d(canvas)?;
+    context2d(&tmp)?.put_image_data(&image, 0.0, 0.0)?;
+    Ok(tmp)
+}
+
+/// Draws window `w` of a heatmap's bitmap scaled onto `area` of the canvas, without smoothing:
+/// one call for all visible cells instead of one per cell.
+fn blit(
+    canvas: &web_sys::HtmlCanvasElement,
+    ((x0, x1), (y0, y1)): PixelArea,
+    cells: &web_sys::HtmlCanvasElement,
+    w: Window,
+) -> Result<(), wasm_bindgen::JsValue> {
+    let ctx = context2d(canvas)?;
     ctx.set_image_smoothing_enabled(false);
-    ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
-        &tmp,
+    ctx.draw_image_with_html_canvas_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
+        cells,
+        w.c0 as f64,
+        w.r0 as f64,
+        w.k as f64,
+        w.k as f64,
         x0 as f64,
         y0 as f64,
         (x1 - x0) as f64,
@@ -152,6 +164,8 @@ pub fn Figure(
     // of several figures never holds the main thread in one long task; a newer change drops an
     // older pending draw.
     let generation = StoredValue::new(0u64);
+    // A heatmap's cells as an offscreen bitmap, with what it was made from.
+    let cells = StoredValue::new_local(None::<((usize, usize), web_sys::HtmlCanvasElement)>);
     // The canvas takes its fitted size at once, drawn or not (a figure whose data is still on
     // its way is not a large canvas shrunk by CSS meanwhile).
     Effect::new(move |_| {
@@ -183,12 +197,27 @@ pub fn Figure(
                 };
                 let root = backend.into_drawing_area();
                 let bitmap = p.heatmap_bitmap();
+                let c_canvas = c.clone();
                 let drawn = crate::timing::measure(&format!("filterscope:draw:{id}"), || {
                     let a = p
                         .render(&root, theme, !bitmap)
                         .and_then(|a| root.present().map(|_| a).map_err(|e| format!("{e:?}")))?;
-                    if let (true, Some(area), Some((n, px))) = (bitmap, a, p.heatmap_pixels()) {
-                        blit(&c, area, n, &px).map_err(|e| format!("{e:?}"))?;
+                    if let (true, Some(area), Some(key), Some(w)) =
+                        (bitmap, a, p.heatmap_key(), p.heatmap_window())
+                    {
+                        // The matrix's bitmap is made once; zooming and panning only move the
+                        // window drawn from it.
+                        if cells.with_value(|c| c.as_ref().map(|c| c.0)) != Some(key) {
+                            let (n, px) = p.heatmap_pixels().expect("a heatmap");
+                            let made = self::bitmap(n, &px).map_err(|e| format!("{e:?}"))?;
+                            cells.set_value(Some((key, made)));
+                        }
+                        cells
+                            .with_value(|c| {
+                                let (_, b) = c.as_ref().expect("made above");
+                                blit(&c_canvas, area, b, w)
+                            })
+                            .map_err(|e| format!("{e:?}"))?;
                     }
                     Ok(a)
                 });

@@ -4,7 +4,8 @@
 //!    the plain-read floor and the numpy/scikit-learn reference (tests/bench/data_prep.py);
 //!    and how far the notebook's float16 path moves the statistics (tests/bench/cast_f16.py);
 //! 2. site data at full shape (`data-prep synth --site-only`, 1.46 G filters): bytes, largest file;
-//! 3. the browser on the sample and on the full-shape site (tests/e2e/bench.mjs);
+//! 3. the browser on the sample and on the full-shape site (tests/e2e/bench.mjs), and the
+//!    647-group heatmap's switch, zoom and pan (tests/e2e/bench_heatmap.mjs);
 //! 4. the numpy baseline of the same heatmaps (tests/bench/heatmap_numpy.py);
 //! 5. the wasm bundle, raw and gzipped;
 //! 6. criterion micro-benchmarks of the kernels.
@@ -139,6 +140,14 @@ pub fn bench(sizes: &str, work: Option<PathBuf>) -> Result<()> {
             .arg(&app)
             .arg(format!("full={}", full.display())),
         &out.join("browser.json"),
+    )?;
+    // The 647-group heatmap: switching to it, and zoom/pan steps.
+    capture(
+        Command::new("node")
+            .arg("tests/e2e/bench_heatmap.mjs")
+            .arg(&app)
+            .arg(&full),
+        &out.join("browser-heatmap.json"),
     )?;
 
     // 4. numpy on the same counts.

@@ -6,6 +6,10 @@
 use std::fmt;
 use std::str::FromStr;
 
+use plotters::style::RGBColor;
+
+use super::style::viridis;
+
 /// The kinds of scale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScaleKind {
@@ -32,12 +36,13 @@ impl ScaleKind {
     /// Log when the largest value is more than [`SPREAD_FOR_LOG`] times the median (of the
     /// pairs, diagonal left out), else linear.
     pub fn default_for(values: &[Vec<f64>]) -> ScaleKind {
-        let off = off_diagonal(values);
+        let mut off = off_diagonal(values);
         if off.is_empty() {
             return ScaleKind::Linear;
         }
-        let median = off[off.len() / 2];
-        let max = off[off.len() - 1];
+        let max = off.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let mid = off.len() / 2;
+        let median = *off.select_nth_unstable_by(mid, f64::total_cmp).1;
         if median > 0.0 && max / median > SPREAD_FOR_LOG {
             ScaleKind::Log
         } else {
@@ -59,43 +64,65 @@ impl FromStr for ScaleKind {
     }
 }
 
-/// The finite off-diagonal values, sorted.
+/// The finite off-diagonal values (unsorted).
 fn off_diagonal(values: &[Vec<f64>]) -> Vec<f64> {
-    let mut v: Vec<f64> = values
+    values
         .iter()
         .enumerate()
         .flat_map(|(i, r)| r.iter().enumerate().filter(move |(j, _)| *j != i))
         .map(|(_, &x)| x)
         .filter(|x| x.is_finite())
-        .collect();
-    v.sort_by(f64::total_cmp);
-    v
+        .collect()
 }
 
-/// A scale fitted to a matrix: maps a value to 0..=1 and labels its colour bar.
+/// Colours of the scale, one per step: a cell's colour is looked up, not interpolated, so that
+/// a 647 x 647 matrix colours its 418,609 cells in a few milliseconds. 256 steps, as
+/// matplotlib's own viridis table has.
+const STEPS: usize = 256;
+
+/// A scale fitted to a matrix: maps a value to 0..=1 and a colour, and labels its colour bar.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ColourScale {
     pub kind: ScaleKind,
-    /// The pairs' values, sorted (for rank and the log scale's bottom).
+    /// The pairs' values, sorted: kept for the rank scale only.
     sorted: Vec<f64>,
     max: f64,
     /// The smallest positive value: the log scale's bottom.
     min_pos: f64,
+    lut: Vec<RGBColor>,
 }
 
 impl ColourScale {
     pub fn new(kind: ScaleKind, values: &[Vec<f64>]) -> ColourScale {
-        let sorted = off_diagonal(values);
-        let max = sorted.last().copied().unwrap_or(0.0).max(0.0);
-        let min_pos = sorted.iter().copied().find(|&v| v > 0.0).unwrap_or(max);
+        let mut off = off_diagonal(values);
+        let max = off.iter().copied().fold(0.0f64, f64::max);
+        let min_pos = off
+            .iter()
+            .copied()
+            .filter(|&v| v > 0.0)
+            .fold(f64::INFINITY, f64::min);
+        let min_pos = if min_pos.is_finite() { min_pos } else { max };
+        let sorted = if kind == ScaleKind::Rank {
+            off.sort_by(f64::total_cmp);
+            off
+        } else {
+            vec![]
+        };
         ColourScale {
             kind,
             sorted,
             max,
             min_pos,
+            lut: (0..STEPS)
+                .map(|k| viridis(k as f64 / (STEPS - 1) as f64))
+                .collect(),
         }
     }
 
+    /// The colour of `v`.
+    pub fn colour(&self, v: f64) -> RGBColor {
+        self.lut[(self.t(v) * (STEPS - 1) as f64).round() as usize]
+    }
     /// Where `v` sits on the scale, 0 (bottom) to 1 (top). Log: values at or below the smallest
     /// positive pair (the diagonal's zeros) at the bottom. Rank: the share of pairs below `v`.
     pub fn t(&self, v: f64) -> f64 {

@@ -7,7 +7,7 @@ use filterscope_stats::Merge;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::colour_scale::{ColourScale, ScaleKind};
+use super::colour_scale::ColourScale;
 use super::style::{colour_bar, err, row, viridis, Theme};
 use super::PixelArea;
 use crate::matrix::nav::Window;
@@ -64,7 +64,7 @@ pub struct Heatmap<'a> {
     pub title: &'a str,
     pub labels: &'a [String],
     pub values: &'a [Vec<f64>],
-    pub scale: ScaleKind,
+    pub scale: &'a ColourScale,
     pub window: Window,
     pub tree: &'a [Branch],
 }
@@ -84,17 +84,17 @@ pub fn heading(title: &str, w: Window, n: usize) -> String {
     }
 }
 
-/// RGBA of the window's cells, one pixel a cell, its first row at the top.
-pub fn pixels(values: &[Vec<f64>], scale: ScaleKind, w: Window) -> (usize, Vec<u8>) {
-    let s = ColourScale::new(scale, values);
-    let mut px = Vec::with_capacity(w.k * w.k * 4);
-    for row in &values[w.r0..w.r0 + w.k] {
-        for &v in &row[w.c0..w.c0 + w.k] {
-            let c = viridis(s.t(v));
+/// RGBA of the matrix's cells, one pixel a cell, its first row at the top.
+pub fn pixels(values: &[Vec<f64>], scale: &ColourScale) -> (usize, Vec<u8>) {
+    let n = values.len();
+    let mut px = Vec::with_capacity(n * n * 4);
+    for row in values {
+        for &v in row {
+            let c = scale.colour(v);
             px.extend([c.0, c.1, c.2, 255]);
         }
     }
-    (w.k, px)
+    (n, px)
 }
 
 /// Draws the heatmap's window; with `cells` false only its frame, labels, values, dendrogram
@@ -109,7 +109,7 @@ pub fn draw<DB: DrawingBackend>(
     let n = h.labels.len();
     let w = h.window.clamped(n.max(1));
     let k = w.k.max(1);
-    let scale = ColourScale::new(h.scale, h.values);
+    let scale = h.scale;
     let labelled = k <= MAX_LABELLED;
     let short = |g: usize| -> String { h.labels[g].chars().take(LABEL_CHARS).collect() };
     let widest = if labelled {
@@ -121,7 +121,7 @@ pub fn draw<DB: DrawingBackend>(
         4
     };
     let digits = n.max(1).to_string().len() as u32;
-    let (width, _) = root.dim_in_pixel();
+    let (width, height) = root.dim_in_pixel();
     let narrow = width < NARROW_PX;
     // "[k] label" at about 6 px a character of the 11 px font; at most 40% of the width (30% on
     // a phone).
@@ -131,7 +131,19 @@ pub fn draw<DB: DrawingBackend>(
     let right = BAR_AREA + if tree.is_empty() { 0 } else { TREE_AREA };
     let (matrix, side) = root.split_horizontally(width.saturating_sub(right));
     let title_px = width.saturating_sub(right);
-    let title = heading(h.title, w, n);
+    // A phone has no room for the whole heading: the window alone says what is shown (the
+    // canvas's accessible name and the summary keep the title).
+    let title = if narrow && !w.is_full(n) {
+        format!(
+            "rows {}-{}, cols {}-{} of {n}",
+            w.r0,
+            w.r0 + w.k - 1,
+            w.c0,
+            w.c0 + w.k - 1
+        )
+    } else {
+        heading(h.title, w, n)
+    };
     let mut chart = ChartBuilder::on(&matrix)
         .caption(&title, theme.title_font(&title, title_px, 16))
         .margin(8)
@@ -140,6 +152,13 @@ pub fn draw<DB: DrawingBackend>(
         .build_cartesian_2d(w.c0 as f64..(w.c0 + k) as f64, 0f64..k as f64)
         .map_err(err)?;
     let chars = ((left.saturating_sub(20)) / 6).saturating_sub(digits + 3) as usize;
+    // Column labels ("[k]") on every `step`-th column, so that narrow columns do not overprint.
+    let cell_est = (width.saturating_sub(right + left + 16)) as f64 / k as f64;
+    let label_px = ((digits + 2) * 6 + 6) as f64;
+    let step = ((label_px / cell_est.max(1.0)).ceil() as usize).max(1);
+    // Row labels likewise, at least 12 px apart (caption, column labels and margins take ~70 px).
+    let row_est = height.saturating_sub(70) as f64 / k as f64;
+    let row_step = ((12.0 / row_est.max(0.5)).ceil() as usize).max(1);
     let (r0, c0) = (w.r0, w.c0);
     chart
         .configure_mesh()
@@ -149,7 +168,7 @@ pub fn draw<DB: DrawingBackend>(
         .y_labels(if labelled { 2 * k + 1 } else { 0 })
         .x_label_formatter(&|v| {
             let j = v.floor() as usize;
-            if (v - v.floor() - 0.5).abs() > 1e-6 || j < c0 || j >= c0 + k {
+            if (v - v.floor() - 0.5).abs() > 1e-6 || j < c0 || j >= c0 + k || j % step != 0 {
                 String::new()
             } else {
                 format!("[{j}]")
@@ -157,10 +176,10 @@ pub fn draw<DB: DrawingBackend>(
         })
         .y_label_formatter(&|v| {
             let i = v.floor() as usize;
-            if (v - v.floor() - 0.5).abs() > 1e-6 || i >= k {
+            let g = r0 + k - 1 - i.min(k - 1);
+            if (v - v.floor() - 0.5).abs() > 1e-6 || i >= k || g % row_step != 0 {
                 String::new()
             } else {
-                let g = r0 + k - 1 - i;
                 format!("[{g}] {}", short(g).chars().take(chars).collect::<String>())
             }
         })
@@ -175,7 +194,7 @@ pub fn draw<DB: DrawingBackend>(
             .draw_series(visible().map(|(a, _, i, j)| {
                 Rectangle::new(
                     [(j as f64, y_of(a)), (j as f64 + 1.0, y_of(a) + 1.0)],
-                    viridis(scale.t(h.values[i][j])).filled(),
+                    scale.colour(h.values[i][j]).filled(),
                 )
             }))
             .map_err(err)?;
@@ -238,12 +257,27 @@ fn dendrogram<DB: DrawingBackend>(
     (top, bottom): (i32, i32),
 ) -> Result<(), String> {
     let (width, _) = area.dim_in_pixel();
-    let hmax = tree.iter().map(|b| b.top).fold(0.0f64, f64::max);
     let (lo, hi) = (w.r0 as f64, (w.r0 + w.k) as f64);
+    // Heights are scaled to the tallest merge within the window (a zoomed window's own clusters
+    // fill the area); merges reaching outside it are cut at the area's edge.
+    let inside = |b: &&Branch| b.x.iter().all(|x| (lo..=hi).contains(x));
+    let hmax = match tree
+        .iter()
+        .filter(inside)
+        .map(|b| b.top)
+        .fold(0.0f64, f64::max)
+    {
+        h if h > 0.0 => h,
+        _ => tree.iter().map(|b| b.top).fold(0.0f64, f64::max),
+    };
     let px_y = |x: f64| top as f64 + (x.clamp(lo, hi) - lo) / (hi - lo) * (bottom - top) as f64;
     let px_x = |h: f64| {
         let usable = width.saturating_sub(6) as f64;
-        2.0 + if hmax > 0.0 { h / hmax * usable } else { 0.0 }
+        2.0 + if hmax > 0.0 {
+            (h / hmax).min(1.0) * usable
+        } else {
+            0.0
+        }
     };
     let style = theme.fg().stroke_width(1);
     for b in tree {
@@ -309,14 +343,15 @@ mod tests {
     }
 
     #[test]
-    fn pixels_cover_the_window_only() {
+    fn pixels_are_the_cells_colours_row_by_row() {
+        use super::super::colour_scale::ScaleKind;
         let v: Vec<Vec<f64>> = (0..10)
             .map(|i| (0..10).map(|j| (i * 10 + j) as f64).collect())
             .collect();
-        let (k, px) = pixels(&v, ScaleKind::Linear, Window { r0: 2, c0: 5, k: 3 });
-        assert_eq!((k, px.len()), (3, 36));
         let s = ColourScale::new(ScaleKind::Linear, &v);
-        let c = viridis(s.t(v[2][5]));
-        assert_eq!(&px[..3], &[c.0, c.1, c.2]);
+        let (n, px) = pixels(&v, &s);
+        assert_eq!((n, px.len()), (10, 400));
+        let c = s.colour(v[2][5]);
+        assert_eq!(&px[4 * 25..4 * 25 + 4], &[c.0, c.1, c.2, 255]);
     }
 }

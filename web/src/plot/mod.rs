@@ -14,10 +14,12 @@ mod scatter;
 mod style;
 mod summary;
 
+use std::sync::Arc;
+
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-pub use colour_scale::ScaleKind;
+pub use colour_scale::{ColourScale, ScaleKind};
 pub use filters::FilterScale;
 pub use heatmap::{branches, Branch, MAX_LABELLED};
 pub use style::Theme;
@@ -39,12 +41,14 @@ pub const BITMAP_CELLS: usize = 64;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Plot {
     /// A square matrix with row/column labels (D between groups), coloured on `scale`, drawn in
-    /// `window`, with the dendrogram `tree` (empty: none) along the rows.
+    /// `window`, with the dendrogram `tree` (empty: none) along the rows. The matrix and its
+    /// scale are shared (a zoom or pan makes a new plot of the same matrix without copying it,
+    /// and the figure keeps the matrix's bitmap for as long as they are the same).
     Heatmap {
         title: String,
         labels: Vec<String>,
-        values: Vec<Vec<f64>>,
-        scale: ScaleKind,
+        values: Arc<Vec<Vec<f64>>>,
+        scale: Arc<ColourScale>,
         window: Window,
         tree: Vec<Branch>,
     },
@@ -205,21 +209,30 @@ impl Plot {
         self.render(root, theme, true)
     }
 
-    /// RGBA of a heatmap window's cells, one pixel a cell, the first row at the top; for
-    /// drawing them as one bitmap (see [`BITMAP_CELLS`]).
+    /// RGBA of a heatmap's cells, one pixel a cell, the first row at the top; for drawing them
+    /// as one bitmap (see [`BITMAP_CELLS`]).
     pub fn heatmap_pixels(&self) -> Option<(usize, Vec<u8>)> {
         match self {
-            Plot::Heatmap {
-                values,
-                scale,
-                window,
-                labels,
-                ..
-            } => Some(heatmap::pixels(
-                values,
-                *scale,
-                window.clamped(labels.len().max(1)),
-            )),
+            Plot::Heatmap { values, scale, .. } => Some(heatmap::pixels(values, scale)),
+            _ => None,
+        }
+    }
+
+    /// What a heatmap's bitmap depends on: its matrix and scale (by identity), so that a figure
+    /// can keep the bitmap while only the window moves.
+    pub fn heatmap_key(&self) -> Option<(usize, usize)> {
+        match self {
+            Plot::Heatmap { values, scale, .. } => {
+                Some((Arc::as_ptr(values) as usize, Arc::as_ptr(scale) as usize))
+            }
+            _ => None,
+        }
+    }
+
+    /// A heatmap's window, inside its matrix.
+    pub fn heatmap_window(&self) -> Option<Window> {
+        match self {
+            Plot::Heatmap { labels, window, .. } => Some(window.clamped(labels.len().max(1))),
             _ => None,
         }
     }
@@ -250,7 +263,7 @@ impl Plot {
                     title,
                     labels,
                     values,
-                    scale: *scale,
+                    scale,
                     window: *window,
                     tree,
                 };
@@ -328,8 +341,11 @@ mod tests {
             Plot::Heatmap {
                 title: "h".into(),
                 labels: vec!["a".into(), "b".into()],
-                values: vec![vec![0.0, 1.0], vec![1.0, 0.0]],
-                scale: ScaleKind::Log,
+                values: Arc::new(vec![vec![0.0, 1.0], vec![1.0, 0.0]]),
+                scale: Arc::new(ColourScale::new(
+                    ScaleKind::Log,
+                    &[vec![0.0, 1.0], vec![1.0, 0.0]],
+                )),
                 window: Window::full(2),
                 tree: branches(
                     &[filterscope_stats::Merge {

@@ -126,12 +126,15 @@ mod tests {
         let p = Plot::Heatmap {
             title: "D".into(),
             labels: vec!["a".into(), "b".into(), "c".into()],
-            values: vec![
+            values: std::sync::Arc::new(vec![
                 vec![0.0, 0.5, 2.25],
                 vec![0.5, 0.0, 0.125],
                 vec![2.25, 0.125, 0.0],
-            ],
-            scale: crate::plot::ScaleKind::Linear,
+            ]),
+            scale: std::sync::Arc::new(crate::plot::ColourScale::new(
+                crate::plot::ScaleKind::Linear,
+                &[vec![0.0]],
+            )),
             window: crate::matrix::nav::Window::full(3),
             tree: vec![],
         };

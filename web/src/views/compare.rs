@@ -3,6 +3,8 @@
 //! values, a search over the groups and the nearest groups of the selected one. A click or Enter
 //! on a cell opens the pair. Order, scale, zoom and search live in the URL.
 
+use std::sync::Arc;
+
 use filterscope_site::{Comparison, Order};
 use filterscope_web::protocol::{Answer, Request};
 use leptos::prelude::*;
@@ -11,7 +13,7 @@ use crate::figure::Figure;
 use crate::loader::Loader;
 use crate::matrix::nav::Window;
 use crate::matrix::MatrixHooks;
-use crate::plot::{branches, Plot, ScaleKind};
+use crate::plot::{branches, ColourScale, Plot, ScaleKind};
 use crate::route::{Route, Router, View};
 use crate::views::controls::{grouping, GroupControls};
 use crate::views::find::{matches, FindGroups};
@@ -82,16 +84,19 @@ pub fn Compare() -> impl IntoView {
             _ => vec![],
         })
     });
-    // The matrix in display order, computed once per comparison and order.
+    // The matrix in display order, computed once per comparison and order, and shared by every
+    // zoom and pan of it.
     let values = Memo::new(move |_| {
         comparison.with(|c| match c {
             Some(Ok(c)) => {
                 let o = order.get();
-                o.iter()
-                    .map(|&i| o.iter().map(|&j| c.d[i][j]).collect::<Vec<f64>>())
-                    .collect::<Vec<_>>()
+                Arc::new(
+                    o.iter()
+                        .map(|&i| o.iter().map(|&j| c.d[i][j]).collect::<Vec<f64>>())
+                        .collect::<Vec<_>>(),
+                )
             }
-            _ => vec![],
+            _ => Arc::new(vec![]),
         })
     });
     let scale = Memo::new(move |_| {
@@ -100,6 +105,7 @@ pub fn Compare() -> impl IntoView {
             .scale
             .unwrap_or_else(|| values.with(|v| ScaleKind::default_for(v)))
     });
+    let fitted = Memo::new(move |_| Arc::new(values.with(|v| ColourScale::new(scale.get(), v))));
     let window = Memo::new(move |_| {
         let n = order.with(|o| o.len());
         route
@@ -130,7 +136,7 @@ pub fn Compare() -> impl IntoView {
                     title: format!("Drift D between groups of {}", c.by),
                     labels: o.iter().map(|&i| label(c, i)).collect(),
                     values: values.get(),
-                    scale: scale.get(),
+                    scale: fitted.get(),
                     window: window.get(),
                     tree: if order_kind.get() == Order::Cluster {
                         branches(&c.tree, &o)
