@@ -8,6 +8,7 @@ pub mod fixture;
 pub mod output;
 mod passes;
 pub mod pipeline;
+pub mod publish;
 pub mod report;
 pub mod source;
 

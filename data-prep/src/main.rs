@@ -3,14 +3,17 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod provenance_args;
+
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
 use data_prep::pipeline::{build_timed, Options, PassTiming};
 use data_prep::source::synth::{SynthDb, SynthOptions};
 use data_prep::source::{h5, labels, onnx_dir};
-use data_prep::{output, report};
-use filterscope_site::{Order, Where};
+use data_prep::{output, publish, report};
+use filterscope_site::{Order, Provenance, Where};
 use filterscope_stats::Precision;
+use provenance_args::ProvenanceArgs;
 
 #[derive(Parser)]
 #[command(
@@ -57,6 +60,33 @@ enum Command {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// Pack a site's data (verified first) into one tar archive to publish; prints the
+    /// manifest's sha256, which names the data (`cargo xtask site --data ARCHIVE --sha256 HEX`).
+    Pack {
+        /// The site folder.
+        site: PathBuf,
+        /// The archive to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Replace --out if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check site data (a folder, an archive from `pack`, or an http(s) URL of one) and write it
+    /// as a folder; nothing is written unless every file matches the manifest.
+    Unpack {
+        /// A site folder, a .tar archive, or an http(s) URL of one.
+        src: String,
+        /// The folder to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// The manifest's expected sha256 (as `pack` prints it).
+        #[arg(long)]
+        sha256: Option<String>,
+        /// Replace --out if it exists.
+        #[arg(long)]
+        force: bool,
     },
     /// Quality of every layer: sparsity, variance entropy, degeneration, orthogonality.
     Layers {
@@ -112,6 +142,8 @@ struct BuildArgs {
     /// containing "Segmentation" becomes "Segmentation" (v1.0.0 labels them inconsistently).
     #[arg(long, requires = "h5")]
     raw_labels: bool,
+    #[command(flatten)]
+    provenance: ProvenanceArgs,
 }
 
 fn parse_precision(s: &str) -> Result<Precision, String> {
@@ -144,6 +176,8 @@ struct SynthArgs {
     /// No progress bars.
     #[arg(long)]
     quiet: bool,
+    #[command(flatten)]
+    provenance: ProvenanceArgs,
 }
 
 fn print_timings(passes: &[PassTiming], total_secs: f64, write_secs: f64, n: u64) -> Result<()> {
@@ -188,7 +222,8 @@ fn run_synth(a: SynthArgs) -> Result<()> {
             progress: !a.quiet,
             ..Options::default()
         };
-        let (content, _) = build_timed(&plan, &src, &opts)?;
+        let (mut content, _) = build_timed(&plan, &src, &opts)?;
+        content.provenance = a.provenance.apply(Provenance::synthetic(a.seed))?;
         output::write_site(&content, &a.out, a.force)?;
     } else {
         db.write(&a.out, a.force, !a.quiet)?;
@@ -216,7 +251,7 @@ fn run_build(a: BuildArgs) -> Result<()> {
         precision: a.cast,
     };
     let started = std::time::Instant::now();
-    let (content, passes) = match (&a.h5, &a.onnx, &a.models) {
+    let (mut content, passes) = match (&a.h5, &a.onnx, &a.models) {
         (Some(h5), _, _) => {
             let (mut plan, src) = h5::plan(h5, a.meta.as_deref())?;
             if !a.raw_labels {
@@ -233,6 +268,15 @@ fn run_build(a: BuildArgs) -> Result<()> {
         }
         _ => anyhow::bail!("give --h5 FILE [--meta CSV] or --onnx DIR --models CSV"),
     };
+    let defaults = match &a.onnx {
+        Some(dir) => Provenance::onnx_models(
+            &dir.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        ),
+        None => Provenance::cnn_filter_db(),
+    };
+    content.provenance = a.provenance.apply(defaults)?;
     let written = std::time::Instant::now();
     output::write_site(&content, &a.out, a.force)?;
     let write_secs = written.elapsed().as_secs_f64();
@@ -287,6 +331,39 @@ fn run(cli: Cli) -> Result<()> {
             } else {
                 print!("{}", report::compare(&c, &order));
             }
+        }
+        Command::Pack { site, out, force } => {
+            let p = publish::pack(&site, &out, force)?;
+            eprintln!(
+                "wrote {}: {} files, {} bytes, archive sha256 {}",
+                out.display(),
+                p.files,
+                p.bytes,
+                p.archive_sha256
+            );
+            println!("manifest sha256: {}", p.manifest_sha256);
+        }
+        Command::Unpack {
+            src,
+            out,
+            sha256,
+            force,
+        } => {
+            let m = publish::unpack(&src, &out, sha256.as_deref(), force)?;
+            let p = &m.provenance;
+            eprintln!(
+                "wrote {}: {} ({}), {} filters, {} models",
+                out.display(),
+                m.source,
+                [p.name.as_str(), p.version.as_str()]
+                    .iter()
+                    .filter(|s| !s.is_empty())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                m.n_filters,
+                m.n_models
+            );
         }
         Command::Layers { site, json } => {
             let l = output::load_site(&site)?.layer_reports()?;

@@ -29,6 +29,8 @@ pub fn build_timed(
     let content = SiteContent {
         producer: format!("data-prep {}", env!("CARGO_PKG_VERSION")),
         source: plan.source.clone(),
+        // The caller names the data (data-prep build's flags and defaults).
+        provenance: Default::default(),
         models: plan.models.clone(),
         model_columns: plan.model_columns.clone(),
         layers: plan.layers.clone(),

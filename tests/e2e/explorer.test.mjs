@@ -64,7 +64,7 @@ before(async () => {
   });
   const badManifest = damagedCopy('badformat', (d) => {
     const f = path.join(d, 'manifest.json');
-    fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace('"format_version": 3', '"format_version": 99'));
+    fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace('"format_version": 4', '"format_version": 99'));
   });
   // A site with 120 models: its model heatmap is drawn as one bitmap (web/src/plot/mod.rs BITMAP_CELLS).
   synth = path.join(broken, 'synth');

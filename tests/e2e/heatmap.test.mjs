@@ -268,9 +268,10 @@ test('find highlights the matching rows and lists the nearest groups of the one 
 for (const viewport of [{ width: 320, height: 700 }, { width: 640, height: 500 }]) {
   test(`at ${viewport.width} px every control is on screen and nothing overflows`, async () => {
     const p = await page(viewport);
-    for (const [view, fig] of [['overview', '#eigen'], ['compare&by=Task', '#heatmap'], ['pair', '#density-b'], ['model', '#model-samples']]) {
+    for (const [view, fig] of [['overview', '#eigen'], ['compare&by=Task', '#heatmap'], ['pair', '#density-b'], ['model', '#model-samples'], ['about', '#provenance']]) {
       await p.goto(`${server.url}/filterscope/?view=${view}`);
-      await drawn(p, fig);
+      if (fig === '#provenance') await p.waitForSelector(fig);
+      else await drawn(p, fig);
       const bad = await p.evaluate(() => {
         const out = [];
         const W = document.documentElement.clientWidth;

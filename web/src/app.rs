@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 use crate::loader::{LoadStatus, Loader};
 use crate::plot::Theme;
 use crate::route::{Route, Router, View};
-use crate::views::{Compare, Model, Overview, Pair};
+use crate::views::{data_title, About, Compare, Model, Overview, Pair};
 
 fn prefers_dark() -> bool {
     web_sys::window()
@@ -90,6 +90,10 @@ pub fn App() -> impl IntoView {
             </button>
         </header>
         <main>
+            // What a site built from sample or synthetic data says on every view.
+            {move || loader.with_catalog(|c| c.manifest.provenance.banner.clone()).filter(|b| !b.is_empty()).map(|b| view! {
+                <p class="banner" role="note" id="banner">{b}</p>
+            })}
             <LoadStatus loader=loader/>
             <Show when=move || !route.get().unknown.is_empty()>
                 <p class="notice" role="status" id="notice">
@@ -103,7 +107,21 @@ pub fn App() -> impl IntoView {
                 View::Compare => view! { <Compare/> }.into_any(),
                 View::Pair => view! { <Pair/> }.into_any(),
                 View::Model => view! { <Model/> }.into_any(),
+                View::About => view! { <About/> }.into_any(),
             }}
         </main>
+        <footer>
+            {move || loader.with_catalog(|c| {
+                let p = &c.manifest.provenance;
+                let licence = (!p.licence.is_empty()).then(|| format!(" · licence: {}", p.licence));
+                view! { <span id="footer-data">"Data: " {data_title(p)} {licence}</span> }
+            })}
+            " · "
+            <a href=move || Route { view: Some(View::About), ..route.get() }.to_query()
+                on:click=move |e: web_sys::MouseEvent| {
+                    e.prevent_default();
+                    router.go(Route { view: Some(View::About), unknown: vec![], ..route.get_untracked() });
+                }>"About, method and citation"</a>
+        </footer>
     }
 }

@@ -16,10 +16,17 @@ pub enum View {
     Compare,
     Pair,
     Model,
+    About,
 }
 
 impl View {
-    pub const ALL: [View; 4] = [View::Overview, View::Compare, View::Pair, View::Model];
+    pub const ALL: [View; 5] = [
+        View::Overview,
+        View::Compare,
+        View::Pair,
+        View::Model,
+        View::About,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -27,6 +34,7 @@ impl View {
             View::Compare => "compare",
             View::Pair => "pair",
             View::Model => "model",
+            View::About => "about",
         }
     }
 
@@ -36,6 +44,7 @@ impl View {
             View::Compare => "Compare",
             View::Pair => "Pair",
             View::Model => "Model",
+            View::About => "About",
         }
     }
 
@@ -46,6 +55,7 @@ impl View {
             View::Compare => "compare-h",
             View::Pair => "pair-h",
             View::Model => "model-h",
+            View::About => "about-h",
         }
     }
 }

@@ -3,15 +3,16 @@
 use filterscope_stats::{Basis, BinRule, Precision, DIM, N_BINS};
 use serde::{Deserialize, Serialize};
 
-use crate::{sha256_hex, SiteError};
+use crate::{sha256_hex, Provenance, SiteError};
 
 /// The `format` field every manifest carries.
 pub const FORMAT: &str = "filterscope-site";
-/// The version of the layout this crate reads and writes. Version 3 splits the data by what a view
+/// The version of the layout this crate reads and writes. Version 4 adds the provenance block
+/// (what the data is, its licence, whom to cite). Version 3 splits the data by what a view
 /// needs (so a visit fetches only that), names files by their content and narrows counts; version
 /// 2 recorded the build's precision and label cleaning and moved D to the notebook's density-based
 /// distributions. An older site must be rebuilt rather than read with another layout's meaning.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// A file of the site with its size and hash.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -115,6 +116,8 @@ pub struct Manifest {
     pub producer: String,
     /// What the site was built from (file names, not paths).
     pub source: String,
+    /// The data set, its licence and the papers to cite.
+    pub provenance: Provenance,
     /// Number of 3x3 filters.
     pub n_filters: u64,
     /// Number of layers.
@@ -182,6 +185,23 @@ impl Manifest {
             });
         }
         serde_json::from_str(json).map_err(|e| SiteError::Manifest(e.to_string()))
+    }
+
+    /// Every data file the manifest lists (the manifest itself aside).
+    pub fn files(&self) -> Vec<&FileEntry> {
+        let mut v = vec![
+            &self.models,
+            &self.model_counts,
+            &self.model_moments,
+            &self.depths,
+            &self.rollups,
+            &self.layers,
+            &self.quality,
+        ];
+        for chunks in [&self.lite_samples, &self.sketches, &self.samples] {
+            v.extend(chunks.iter().map(|c| &c.entry));
+        }
+        v
     }
 
     /// Pretty JSON, with a trailing newline.

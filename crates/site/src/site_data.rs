@@ -72,6 +72,7 @@ pub enum Part {
 /// };
 /// let files = encode_site(&SiteContent {
 ///     producer: "example".into(), source: "two layers".into(),
+///     provenance: Default::default(),
 ///     models: vec![model("a", "Classification"), model("b", "Segmentation")],
 ///     model_columns: vec!["Task".into()],
 ///     layers: vec![row(0), row(1)], layer_columns: vec![],

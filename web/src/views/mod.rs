@@ -1,5 +1,6 @@
 //! The explorer's views, one per file.
 
+mod about;
 mod compare;
 mod controls;
 mod find;
@@ -8,6 +9,7 @@ mod model;
 mod overview;
 mod pair;
 
+pub use about::{data_title, About};
 pub use compare::Compare;
 pub use model::Model;
 pub use overview::Overview;

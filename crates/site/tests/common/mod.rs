@@ -94,6 +94,7 @@ pub fn content() -> SiteContent {
     SiteContent {
         producer: "test".into(),
         source: "generated".into(),
+        provenance: filterscope_site::Provenance::synthetic(1),
         models,
         model_columns: vec!["Task".into(), "Visual Category".into()],
         layers,
