@@ -11,6 +11,7 @@ pub mod pipeline;
 pub mod publish;
 pub mod report;
 pub mod source;
+pub mod yours;
 
 use std::path::PathBuf;
 

@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand};
 use data_prep::pipeline::{build_timed, Options, PassTiming};
 use data_prep::source::synth::{SynthDb, SynthOptions};
 use data_prep::source::{h5, labels, onnx_dir};
-use data_prep::{output, publish, report};
+use data_prep::{output, publish, report, yours};
 use filterscope_site::{Order, Provenance, Where};
 use filterscope_stats::Precision;
 use provenance_args::ProvenanceArgs;
@@ -57,6 +57,18 @@ enum Command {
         /// the groups as they come and lists this order in "order".
         #[arg(long)]
         order: Option<Order>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Hold an ONNX model that is not in the site against it: its layers' quality, and D to every
+    /// site model, to every group of each model-level column, and per depth bucket.
+    Yours {
+        /// The model (.onnx; external data files beside it are read).
+        model: PathBuf,
+        /// The site folder.
+        #[arg(long)]
+        site: PathBuf,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -330,6 +342,14 @@ fn run(cli: Cli) -> Result<()> {
                 println!("{}", serde_json::to_string(&v)?);
             } else {
                 print!("{}", report::compare(&c, &order));
+            }
+        }
+        Command::Yours { model, site, json } => {
+            let r = yours::report(&model, &site)?;
+            if json {
+                println!("{}", serde_json::to_string(&r)?);
+            } else {
+                print!("{}", report::yours(&r));
             }
         }
         Command::Pack { site, out, force } => {

@@ -113,3 +113,32 @@ pub fn layers(ls: &[LayerReport]) -> String {
         .collect();
     table(&header, &rows)
 }
+
+/// `yours` as text: the summary, the ten nearest models, each column's groups and the depth
+/// buckets.
+pub fn yours(r: &filterscope_site::YoursReport) -> String {
+    let d = |v: Option<f64>| v.map_or("-".to_string(), |d| format!("{d:.6}"));
+    let mut out = format!(
+        "{}: {} filters in {} 3x3 layers, {:.4}% of coefficients outside the site's range\n\nnearest models:\n",
+        r.model,
+        r.n_filters,
+        r.n_layers,
+        100.0 * r.outside_range
+    );
+    for n in r.nearest.iter().take(10) {
+        out.push_str(&format!("  {:<40} {}\n", n.name, d(n.d)));
+    }
+    for (col, groups) in &r.by {
+        out.push_str(&format!("\nby {col}:\n"));
+        for g in groups {
+            out.push_str(&format!("  {:<40} {}\n", g.name, d(g.d)));
+        }
+    }
+    out.push_str("\nby depth bucket (its filters there against the site's there):\n");
+    for b in &r.depth_buckets {
+        out.push_str(&format!("  {:<40} {}\n", b.name, d(b.d)));
+    }
+    out.push('\n');
+    out.push_str(&layers(&r.layers));
+    out
+}

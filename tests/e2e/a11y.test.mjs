@@ -30,7 +30,7 @@ after(async () => {
 });
 
 // The compare view twice: as it opens, and zoomed with a search whose one match lists its nearest groups.
-const VIEWS = [['overview', '#eigen'], ['compare', '#heatmap'], ['compare&zoom=1,1,2&find=Classification', '#heatmap'], ['pair', '#density-b'], ['model', '#model-samples'], ['about', '#provenance']];
+const VIEWS = [['overview', '#eigen'], ['compare', '#heatmap'], ['compare&zoom=1,1,2&find=Classification', '#heatmap'], ['pair', '#density-b'], ['model', '#model-samples'], ['about', '#provenance'], ['yours', '#yours-file:not([disabled])']];
 const SIZES = { desktop: { width: 1300, height: 1000 }, phone: { width: 390, height: 844 } };
 
 for (const scheme of ['light', 'dark']) {
@@ -41,7 +41,8 @@ for (const scheme of ['light', 'dark']) {
       const found = [];
       for (const [view, figure] of VIEWS) {
         await p.goto(`${server.url}/filterscope/?view=${view}`);
-        if (figure === '#provenance') await p.waitForSelector(figure);
+        // Views without a figure until the visitor acts: wait for their content instead.
+        if (['#provenance', '#yours-file:not([disabled])'].includes(figure)) await p.waitForSelector(figure);
         else await drawn(p, figure);
         // Show each figure's data table too, so that the tables are audited as well.
         for (const b of await p.$$('figure.plot button:has-text("data")')) await b.click();

@@ -6,6 +6,7 @@ the Rust code.
     reference.py h5 DB.h5 META.csv [--cast f16] [--raw-labels] -> JSON on stdout
     reference.py onnx DIR MODELS.csv -> JSON on stdout (filters extracted with the onnx package)
     reference.py bench DB.h5 META.csv -> timings of the notebook's pipeline on the whole file
+    reference.py yours MODEL.onnx DIR MODELS.csv -> that model held against the DB of DIR
     reference.py cluster < [D, ...] -> SciPy's average linkage and leaf order of each matrix
     reference.py dist LO HI < COUNTS.json -> the notebook's distributions of data with those
                                             histogram counts (repr floats, for bit equality)
@@ -261,6 +262,69 @@ def from_onnx(dir_path, models_csv):
     return out
 
 
+def yours(model_path, dir_path, models_csv):
+    """A model held against the DB of an ONNX folder: projected on the DB's basis, clipped into its
+    coefficient range, D to every DB model, to every group of each model-level column with 2..50
+    values, and per depth bucket (the model's filters there against the DB's there); each layer's
+    quality."""
+    models = pd.read_csv(models_csv, keep_default_na=False)
+    cols = [c for c in models.columns if c not in ("file", "model")]
+    X, owner, norms = [], [], []
+    meta = {}
+    for _, r in models.iterrows():
+        name = str(r["model"])
+        meta[name] = {c: str(r[c]) for c in cols}
+        for _, _, norm, arr in onnx_layers(f"{dir_path}/{r['file']}"):
+            X.append(arr.reshape(-1, 9))
+            owner += [name] * (arr.shape[0] * arr.shape[1])
+            norms += [norm] * (arr.shape[0] * arr.shape[1])
+    X = np.concatenate(X)
+    owner = np.array(owner, dtype=object)
+    Xs = scale(X)
+    mean, comps, evr = fit_basis(Xs)
+    C = (Xs - mean) @ comps.T
+    lo, hi = float(C.min()), float(C.max())
+    bucket = np.array(pd.cut(norms, DEPTH_EDGES, include_lowest=True, labels=DEPTH_LABELS), dtype=object)
+
+    Y, ynorm, layers = [], [], []
+    for lname, _, norm, arr in onnx_layers(model_path):
+        W = arr.reshape(-1, 9)
+        layers.append({"layer_id": len(layers), "model": model_path.split("/")[-1],
+                       **quality(W, arr.shape[0], W.shape[0])})
+        Y.append(W)
+        ynorm += [norm] * W.shape[0]
+    Y = np.concatenate(Y)
+    CY = (scale(Y) - mean) @ comps.T
+    outside = float(((CY < lo) | (CY > hi)).sum() / CY.size)
+    CY = np.clip(CY, lo, hi)
+    ybucket = np.array(pd.cut(ynorm, DEPTH_EDGES, include_lowest=True, labels=DEPTH_LABELS), dtype=object)
+    P = distributions(CY, np.arange(len(CY)), lo, hi)
+
+    def d_to(idx):
+        return drift(P, distributions(C, idx, lo, hi), evr)
+
+    def ranked(rows):
+        return sorted(rows, key=lambda r: (r["d"], r["name"]))
+
+    nearest = ranked([{"name": m, "d": d_to(np.where(owner == m)[0])} for m in meta])
+    by = {}
+    for col in cols:
+        values = sorted({meta[m][col] for m in meta})
+        if 2 <= len(values) <= 50:
+            labels = np.array([meta[m][col] for m in owner], dtype=object)
+            by[col] = ranked([{"name": v, "d": d_to(np.where(labels == v)[0])} for v in values])
+    depth = []
+    for b in DEPTH_LABELS:
+        mine, theirs = np.where(ybucket == b)[0], np.where(bucket == b)[0]
+        d = None
+        if len(mine) and len(theirs):
+            Pb = distributions(CY, mine, lo, hi)
+            d = drift(Pb, distributions(C, theirs, lo, hi), evr)
+        depth.append({"name": b, "d": d})
+    return {"model": model_path.split("/")[-1], "n_filters": int(len(Y)), "n_layers": len(layers),
+            "outside_range": outside, "layers": layers, "nearest": nearest, "by": by, "depth_buckets": depth}
+
+
 def bench(h5_path, meta_path):
     """What data-prep build computes, the notebook's way, in memory: read, scale, PCA, transform,
     global range, per-layer histograms of all 9 components, per-layer quality."""
@@ -323,5 +387,5 @@ def cluster():
 
 if __name__ == "__main__":
     kind = sys.argv[1]
-    run = {"h5": from_h5, "onnx": from_onnx, "bench": bench, "dist": dist, "cluster": cluster}[kind]
+    run = {"h5": from_h5, "onnx": from_onnx, "bench": bench, "dist": dist, "cluster": cluster, "yours": yours}[kind]
     json.dump(run(*sys.argv[2:]), sys.stdout)

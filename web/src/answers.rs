@@ -1,7 +1,7 @@
 //! What the data worker computes for each [`Request`]: the parts it needs and, once they are in,
 //! its answer. Plain functions over [`SiteData`], so they run (and are tested) natively as well.
 
-use filterscope_site::{Group, Part, SiteData, SiteError, Where};
+use filterscope_site::{ForeignLayer, Group, Part, SiteData, SiteError, Where};
 use filterscope_stats::drift;
 
 use crate::protocol::{Answer, ModelAnswer, PairAnswer, PairSamplesAnswer, Request};
@@ -81,6 +81,7 @@ pub fn needs(s: &SiteData, request: &Request) -> Result<Vec<Part>, SiteError> {
                 n
             }
         }
+        Request::YoursPrepare | Request::Yours { .. } => SiteData::yours_needs(),
         Request::Model { model } => {
             if *model as usize >= s.models.len() {
                 return Err(SiteError::Query(format!("no model {model}")));
@@ -120,7 +121,29 @@ pub fn compute(s: &SiteData, request: &Request) -> Result<Answer, String> {
             b,
         } => Answer::PairSamples(Box::new(pair_samples(s, by, w, [a, b])?)),
         Request::Model { model } => Answer::Model(Box::new(model_answer(s, *model)?)),
+        Request::YoursPrepare => Answer::Prepared,
+        Request::Yours { .. } => return Err("a model's bytes come with the request".into()),
     })
+}
+
+/// A foreign ONNX model, read from its bytes (self-contained: no external data files), against
+/// the site: what `data-prep yours` computes.
+pub fn yours(s: &SiteData, name: &str, bytes: &[u8]) -> Result<Answer, String> {
+    let convs = filterscope_onnx::read_model(bytes, &filterscope_onnx::NoExternalData)
+        .map_err(|e| format!("{name}: {e}"))?;
+    let layers: Vec<ForeignLayer> = convs
+        .layers
+        .iter()
+        .filter(|l| l.is_3x3())
+        .map(|l| ForeignLayer {
+            name: l.name.clone(),
+            conv_depth_norm: l.conv_depth_norm,
+            out_channels: l.out_channels,
+            filters: l.filters(),
+        })
+        .collect();
+    let r = s.yours(name, &layers).map_err(|e| e.to_string())?;
+    Ok(Answer::Yours(Box::new(r)))
 }
 
 /// The pair's answer from the groups of `by` ([`SiteData::group_sketches`], or merged chunk by

@@ -76,6 +76,11 @@ pub fn absolute(url: &str) -> String {
 
 /// Registers the service worker that keeps the app itself for offline use (web/sw.js).
 pub fn register_service_worker() {
+    // Once a page: later calls (another first plot, the Your model view) do nothing.
+    static DONE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if DONE.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        return;
+    }
     if let Some(w) = web_sys::window() {
         let nav = w.navigator();
         if js_sys::Reflect::has(&nav, &"serviceWorker".into()).unwrap_or(false) {

@@ -198,6 +198,39 @@ impl Loader {
         out.read_only()
     }
 
+    /// Sends the bytes of a visitor's file `name` (transferred, not copied) to be held against the
+    /// site; its answer lands in `out`. The worker must be listening (a view asks only after
+    /// [`Request::YoursPrepare`] was answered).
+    pub fn ask_file(
+        &self,
+        name: String,
+        bytes: js_sys::ArrayBuffer,
+        out: RwSignal<Option<Result<Answer, String>>>,
+    ) {
+        let id = self
+            .next_id
+            .try_update_value(|n| {
+                *n += 1;
+                *n
+            })
+            .unwrap_or_default();
+        out.set(None);
+        self.pending.update_value(|p| {
+            p.insert(id, Box::new(move |a| out.set(Some(a))));
+        });
+        let json = serde_json::to_string(&ToWorker::Ask {
+            id,
+            request: Request::Yours { name },
+        })
+        .expect("serializes");
+        let msg = js_sys::Array::of2(&JsValue::from_str(&json), &bytes);
+        self.worker.with_value(|w| {
+            if let Some(w) = w {
+                let _ = w.post_message_with_transfer(&msg, &js_sys::Array::of1(&bytes));
+            }
+        });
+    }
+
     /// Reads the catalog (None until the site is open).
     pub fn with_catalog<T>(&self, f: impl FnOnce(&Catalog) -> T) -> Option<T> {
         self.catalog.with(|c| c.as_ref().map(f))

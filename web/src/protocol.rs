@@ -4,7 +4,9 @@
 //! which travels as a transferred `Float64Array` (a 647 x 647 matrix as JSON would cost the page
 //! a long parse).
 
-use filterscope_site::{Comparison, Manifest, ModelRow, ModelTotals, StatsReport, Where};
+use filterscope_site::{
+    Comparison, Manifest, ModelRow, ModelTotals, StatsReport, Where, YoursReport,
+};
 use serde::{Deserialize, Serialize};
 
 /// A fingerprint of this file, which both binaries embed: the page refuses a worker whose
@@ -47,6 +49,10 @@ pub enum Request {
     },
     /// Model `model` (row of the models table): its layers and sampled filters.
     Model { model: u32 },
+    /// Fetch what [`Request::Yours`] needs, so that no request follows the choice of a file.
+    YoursPrepare,
+    /// The ONNX file `name`, whose bytes came with the message, held against the site.
+    Yours { name: String },
 }
 
 /// Page to worker.
@@ -105,6 +111,9 @@ pub enum Answer {
     Pair(Box<PairAnswer>),
     PairSamples(Box<PairSamplesAnswer>),
     Model(Box<ModelAnswer>),
+    /// The site is ready for a foreign model.
+    Prepared,
+    Yours(Box<YoursReport>),
 }
 
 /// Two groups, everything the pair view draws.

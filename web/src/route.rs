@@ -16,15 +16,17 @@ pub enum View {
     Compare,
     Pair,
     Model,
+    Yours,
     About,
 }
 
 impl View {
-    pub const ALL: [View; 5] = [
+    pub const ALL: [View; 6] = [
         View::Overview,
         View::Compare,
         View::Pair,
         View::Model,
+        View::Yours,
         View::About,
     ];
 
@@ -34,6 +36,7 @@ impl View {
             View::Compare => "compare",
             View::Pair => "pair",
             View::Model => "model",
+            View::Yours => "yours",
             View::About => "about",
         }
     }
@@ -44,6 +47,7 @@ impl View {
             View::Compare => "Compare",
             View::Pair => "Pair",
             View::Model => "Model",
+            View::Yours => "Your model",
             View::About => "About",
         }
     }
@@ -55,6 +59,7 @@ impl View {
             View::Compare => "compare-h",
             View::Pair => "pair-h",
             View::Model => "model-h",
+            View::Yours => "yours-h",
             View::About => "about-h",
         }
     }

@@ -93,10 +93,27 @@ fn post_progress(force: bool) {
 pub fn start() {
     console_error_panic_hook::set_once();
     let onmessage = Closure::<dyn Fn(MessageEvent)>::new(|e: MessageEvent| {
-        let Some(json) = e.data().as_string() else {
-            return;
+        // A message is its JSON, or [JSON, ArrayBuffer] when it carries a visitor's file.
+        let data = e.data();
+        let (json, bytes) = match data.as_string() {
+            Some(j) => (j, None),
+            None if Array::is_array(&data) => {
+                let a: Array = data.unchecked_into();
+                let Some(j) = a.get(0).as_string() else {
+                    return;
+                };
+                (j, Some(js_sys::Uint8Array::new(&a.get(1)).to_vec()))
+            }
+            None => return,
         };
         match serde_json::from_str::<ToWorker>(&json) {
+            Ok(ToWorker::Ask {
+                id,
+                request: Request::Yours { name },
+            }) => spawn_local(async move {
+                let answer = yours(&name, bytes.unwrap_or_default()).await;
+                post(&FromWorker::Answer { id, answer });
+            }),
             Ok(msg) => spawn_local(handle(msg)),
             Err(e) => post(&FromWorker::Failed(format!(
                 "bad message to the worker: {e}"
@@ -160,6 +177,25 @@ async fn open(base: String) -> Result<Catalog, String> {
     };
     STATE.with_borrow_mut(|s| s.site = Some(site));
     Ok(catalog)
+}
+
+/// A visitor's model against the site, once the parts it needs are in (the view asked for them
+/// before the file was chosen, so this fetches nothing then).
+async fn yours(name: &str, bytes: Vec<u8>) -> Result<Answer, String> {
+    let request = Request::YoursPrepare;
+    loop {
+        let missing = STATE.with_borrow(|s| {
+            let site = s.site.as_ref().ok_or("the site is not open")?;
+            answers::needs(site, &request)
+                .map(|n| site.missing(&n))
+                .map_err(|e| e.to_string())
+        })?;
+        if missing.is_empty() {
+            return STATE
+                .with_borrow(|s| answers::yours(s.site.as_ref().expect("open"), name, &bytes));
+        }
+        ensure(missing).await?;
+    }
 }
 
 /// Runs `request` once the parts it needs are in (fetching them), or says why it cannot.

@@ -21,6 +21,7 @@ mod site_data;
 mod sketch_cols;
 mod tables;
 mod writer;
+mod yours;
 
 pub use grouping::Grouping;
 pub use ipc::{read_batches, sha256_hex, write_stream, IncomingFile};
@@ -34,6 +35,7 @@ pub use tables::{
     DepthRow, LayerRow, LayerSketch, ModelRow, ModelTotals, Rollup, SampleRow, Tables,
 };
 pub use writer::{encode_site, rollups, SiteContent, LAYERS_PER_CHUNK, LITE_PER_LAYER};
+pub use yours::{ForeignLayer, Ranked, YoursReport, MAX_GROUPS};
 
 /// What to do about a site of another version of this format.
 fn rebuild_hint(found: &str, version: u32) -> &'static str {
@@ -49,6 +51,9 @@ fn rebuild_hint(found: &str, version: u32) -> &'static str {
 /// Errors reading or querying site data. Each names the file and what is wrong with it.
 #[derive(Debug, thiserror::Error)]
 pub enum SiteError {
+    /// A foreign model cannot be compared (no 3x3 filters, a non-finite weight).
+    #[error("{0}")]
+    Yours(String),
     /// manifest.json is not valid JSON of the expected shape.
     #[error("manifest.json: {0}")]
     Manifest(String),

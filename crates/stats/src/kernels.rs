@@ -155,6 +155,62 @@ pub fn histograms_of(
     filters: &[Filter],
     precision: Precision,
 ) -> Option<Histograms> {
+    let (h, outside) = binned(basis, rule, filters, precision);
+    (outside == 0).then_some(h)
+}
+
+/// Histograms of a foreign model's filters over a site's basis and range: a coefficient outside
+/// the range is counted in the nearest end bin. Returns the histograms and how many coefficients
+/// were outside (of `9 x filters.len()`).
+///
+/// ```
+/// use filterscope_stats::{histograms_clamped, Basis, BinRule, Precision};
+/// let mut components = [[0.0; 9]; 9];
+/// for i in 0..9 {
+///     components[i][i] = 1.0;
+/// }
+/// let basis = Basis { mean: [0.0; 9], components, eigenvalues: [1.0; 9], evr: [1.0 / 9.0; 9] };
+/// let rule = BinRule::new(-0.5, 0.5);
+/// // Scaled, this filter has coefficients 1.0 and -0.25 and seven 0s: one is outside.
+/// let f = [4.0, -1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0];
+/// let (h, outside) = histograms_clamped(&basis, &rule, &[f], Precision::F64);
+/// assert_eq!(outside, 1);
+/// assert_eq!(h.component(0)[69], 1); // 1.0 counted in the top bin
+/// ```
+pub fn histograms_clamped(
+    basis: &Basis,
+    rule: &BinRule,
+    filters: &[Filter],
+    precision: Precision,
+) -> (Histograms, u64) {
+    let mut h = Histograms::default();
+    let mut outside = 0;
+    for_each_tile(basis, filters, precision, |c, valid| {
+        for (i, row) in c.iter().enumerate() {
+            for &v in &row[..valid] {
+                let k = if v < rule.lo {
+                    outside += 1;
+                    0
+                } else if v > rule.hi {
+                    outside += 1;
+                    N_BINS - 1
+                } else {
+                    rule.bin(v).unwrap_or(0)
+                };
+                h.add_count(i, k, 1);
+            }
+        }
+    });
+    (h, outside)
+}
+
+/// The counts of [`histograms_of`], and how many coefficients fell outside (not counted).
+fn binned(
+    basis: &Basis,
+    rule: &BinRule,
+    filters: &[Filter],
+    precision: Precision,
+) -> (Histograms, u64) {
     assert_eq!(rule.bins(), N_BINS, "histograms have N_BINS bins");
     // BinRule::bin with the edges in a fixed-size array, so the guess and its correction need no
     // bounds checks: the same bins (the test below checks), a third faster.
@@ -163,12 +219,12 @@ pub fn histograms_of(
     let (lo, hi) = (rule.lo, rule.hi);
     let per_unit = N_BINS as f64 / (hi - lo);
     let mut counts = [[0u64; N_BINS]; DIM];
-    let mut inside = true;
+    let mut outside = 0u64;
     for_each_tile(basis, filters, precision, |c, valid| {
         for (row, counts) in c.iter().zip(counts.iter_mut()) {
             for &v in &row[..valid] {
                 if !(v >= lo && v <= hi) {
-                    inside = false;
+                    outside += 1;
                     continue;
                 }
                 let mut k = (((v - lo) * per_unit) as usize).min(N_BINS - 1);
@@ -188,7 +244,7 @@ pub fn histograms_of(
             h.add_count(i, k, n);
         }
     }
-    inside.then_some(h)
+    (h, outside)
 }
 
 #[cfg(test)]

@@ -35,7 +35,7 @@ pub use cluster::{average_linkage, leaf_order, Merge};
 pub use depth::{depth_bucket, DEPTH_BUCKETS, DEPTH_LABELS};
 pub use drift::{distribution, drift, drift_matrix, drift_per_component, LogDist};
 pub use histogram::{BinRule, Histograms};
-pub use kernels::{coefficient_range, histograms_of, moments_of};
+pub use kernels::{coefficient_range, histograms_clamped, histograms_of, moments_of};
 pub use moments::{Moments, PACKED};
 pub use precision::{round_to_f16, Precision};
 pub use quality::{

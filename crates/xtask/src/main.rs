@@ -185,6 +185,7 @@ fn e2e(site: &Path) -> Result<()> {
             "tests/e2e/a11y.test.mjs",
             "tests/e2e/heatmap.test.mjs",
             "tests/e2e/about.test.mjs",
+            "tests/e2e/yours.test.mjs",
         ])
         .env("SITE_DIR", site)
         .env("DATA_PREP", root().join("target/release/data-prep"))

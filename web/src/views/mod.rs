@@ -8,9 +8,11 @@ mod matrix_controls;
 mod model;
 mod overview;
 mod pair;
+mod yours;
 
 pub use about::{data_title, About};
 pub use compare::Compare;
 pub use model::Model;
 pub use overview::Overview;
 pub use pair::Pair;
+pub use yours::Yours;
