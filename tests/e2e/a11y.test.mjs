@@ -30,7 +30,7 @@ after(async () => {
 });
 
 // The compare view twice: as it opens, and zoomed with a search whose one match lists its nearest groups.
-const VIEWS = [['overview', '#eigen'], ['compare', '#heatmap'], ['compare&zoom=1,1,2&find=Classification', '#heatmap'], ['pair', '#density-b'], ['model', '#model-samples'], ['about', '#provenance'], ['yours', '#yours-file:not([disabled])']];
+const VIEWS = [['overview', '#eigen'], ['compare', '#heatmap'], ['compare&zoom=1,1,2&find=Classification', '#heatmap'], ['pair', '#density-b'], ['model', '#model-samples'], ['quality', '#quality-entropy'], ['about', '#provenance'], ['yours', '#yours-file:not([disabled])']];
 const SIZES = { desktop: { width: 1300, height: 1000 }, phone: { width: 390, height: 844 } };
 
 for (const scheme of ['light', 'dark']) {

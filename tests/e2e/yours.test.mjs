@@ -100,10 +100,13 @@ test('each sample model, and a model in no site, give the CLI\'s numbers; nothin
   assert.deepEqual(p.errors, []);
 });
 
-test('a truncated file, a text file and a model without 3x3 convolutions each say why; the page stays usable', async () => {
+test('a truncated file, a text file, a model without 3x3 convolutions and a 154 GB claim each say why; the page stays usable', async () => {
   const p = await ready();
   for (const [file, msg] of [['truncated.onnx', /truncated\.onnx: not an ONNX model/], ['not-onnx.onnx', /not-onnx\.onnx: not an ONNX model/],
-    ['only-1x1.onnx', /only-1x1\.onnx: no 3x3 convolution filters to compare/]]) {
+    ['only-1x1.onnx', /only-1x1\.onnx: no 3x3 convolution filters to compare/],
+    // A weight claiming 154 GB with 36 bytes of data: refused before anything is allocated.
+    // (A 32-bit browser cannot even count its values: it says so.)
+    ['huge-claim.onnx', /huge-claim\.onnx: tensor "w0": its shape \[65536, 65536, 3, 3\] has a negative size or more values than can be held here/]]) {
     await p.setInputFiles('#yours-file', path.join(FIXTURES, file));
     await p.waitForSelector('#yours-error', { timeout: 30000 });
     assert.match(await p.textContent('#yours-error'), msg);
@@ -111,4 +114,43 @@ test('a truncated file, a text file and a model without 3x3 convolutions each sa
   }
   assert.deepEqual(await checkModel(p, path.join(FIXTURES, 'tiny-cnn.onnx')), []);
   assert.deepEqual(p.errors, []);
+});
+
+/** numpy's default (linear) percentile of sorted `v`. */
+function percentile(v, p) {
+  const pos = p * (v.length - 1);
+  const i = Math.floor(pos);
+  return i + 1 < v.length ? v[i] + (v[i + 1] - v[i]) * (pos - i) : v[i];
+}
+
+test('the Quality view\'s boxes and degenerated shares equal data-prep layers, grouped as the models table says', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1300, height: 1000 } });
+  const p = await ctx.newPage();
+  const errors = [];
+  p.on('pageerror', (e) => errors.push(String(e)));
+  const layers = JSON.parse(execFileSync(DATA_PREP, ['layers', path.join(SITE, 'data'), '--json'], { encoding: 'utf8' }));
+  const [head, ...lines] = fs.readFileSync(path.join(SAMPLE, 'models.csv'), 'utf8').trim().split('\n');
+  const cols = head.split(',');
+  const meta = Object.fromEntries(lines.map((l) => l.split(',')).map((v) => [v[cols.indexOf('model')], v]));
+  const col = (m, c) => meta[m][cols.indexOf(c)];
+  for (const [query, keep] of [['by=Task', () => true], ['by=Task&where=Visual%20Category:text', (m) => col(m, 'Visual Category') === 'text']]) {
+    await p.goto(`${server.url}/filterscope/?view=quality&${query}`);
+    await drawn(p, '#quality-entropy');
+    const groups = {};
+    for (const l of layers.filter((x) => keep(x.model))) (groups[col(l.model, 'Task')] ??= []).push(l);
+    const rows = await table(p, 'quality-entropy');
+    assert.deepEqual(rows.map((r) => r[0]), Object.keys(groups).sort());
+    for (const r of rows) {
+      const v = groups[r[0]].map((l) => l.variance_entropy_ratio).sort((a, b) => a - b);
+      assert.equal(Number(r[1]), v.length, `${r[0]}: layers`);
+      [0.25, 0.5, 0.75].forEach((q, k) => assert.ok(near(Number(r[3 + k]), percentile(v, q)), `${r[0]}: quantile ${q}`));
+    }
+    const shares = await table(p, 'quality-degenerated');
+    for (const r of shares) {
+      const g = groups[r[0]];
+      assert.ok(near(Number(r[1]), g.filter((l) => l.degenerated).length / g.length), `${r[0]}: degenerated share`);
+    }
+  }
+  assert.deepEqual(errors, []);
+  await ctx.close();
 });

@@ -82,6 +82,14 @@ pub fn needs(s: &SiteData, request: &Request) -> Result<Vec<Part>, SiteError> {
             }
         }
         Request::YoursPrepare | Request::Yours { .. } => SiteData::yours_needs(),
+        Request::Quality { by, wheres: w } => {
+            let mut n = SiteData::quality_needs();
+            n.extend(s.values_needs(by)?);
+            for x in w {
+                n.extend(s.values_needs(&x.column)?);
+            }
+            n
+        }
         Request::Model { model } => {
             if *model as usize >= s.models.len() {
                 return Err(SiteError::Query(format!("no model {model}")));
@@ -122,6 +130,9 @@ pub fn compute(s: &SiteData, request: &Request) -> Result<Answer, String> {
         } => Answer::PairSamples(Box::new(pair_samples(s, by, w, [a, b])?)),
         Request::Model { model } => Answer::Model(Box::new(model_answer(s, *model)?)),
         Request::YoursPrepare => Answer::Prepared,
+        Request::Quality { by, wheres: w } => {
+            Answer::Quality(Box::new(s.quality_by(by, w).map_err(e)?))
+        }
         Request::Yours { .. } => return Err("a model's bytes come with the request".into()),
     })
 }

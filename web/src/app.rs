@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 use crate::loader::{LoadStatus, Loader};
 use crate::plot::Theme;
 use crate::route::{Route, Router, View};
-use crate::views::{data_title, About, Compare, Model, Overview, Pair, Yours};
+use crate::views::{data_title, About, Compare, Model, Overview, Pair, Quality, Yours};
 
 fn prefers_dark() -> bool {
     web_sys::window()
@@ -107,6 +107,7 @@ pub fn App() -> impl IntoView {
                 View::Compare => view! { <Compare/> }.into_any(),
                 View::Pair => view! { <Pair/> }.into_any(),
                 View::Model => view! { <Model/> }.into_any(),
+                View::Quality => view! { <Quality/> }.into_any(),
                 View::Yours => view! { <Yours/> }.into_any(),
                 View::About => view! { <About/> }.into_any(),
             }}

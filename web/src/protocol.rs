@@ -5,7 +5,7 @@
 //! a long parse).
 
 use filterscope_site::{
-    Comparison, Manifest, ModelRow, ModelTotals, StatsReport, Where, YoursReport,
+    Comparison, Manifest, ModelRow, ModelTotals, QualityBy, StatsReport, Where, YoursReport,
 };
 use serde::{Deserialize, Serialize};
 
@@ -49,6 +49,8 @@ pub enum Request {
     },
     /// Model `model` (row of the models table): its layers and sampled filters.
     Model { model: u32 },
+    /// The quality of every layer passing `wheres`, grouped by `by`.
+    Quality { by: String, wheres: Vec<Where> },
     /// Fetch what [`Request::Yours`] needs, so that no request follows the choice of a file.
     YoursPrepare,
     /// The ONNX file `name`, whose bytes came with the message, held against the site.
@@ -111,6 +113,7 @@ pub enum Answer {
     Pair(Box<PairAnswer>),
     PairSamples(Box<PairSamplesAnswer>),
     Model(Box<ModelAnswer>),
+    Quality(Box<QualityBy>),
     /// The site is ready for a foreign model.
     Prepared,
     Yours(Box<YoursReport>),

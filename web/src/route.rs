@@ -16,16 +16,18 @@ pub enum View {
     Compare,
     Pair,
     Model,
+    Quality,
     Yours,
     About,
 }
 
 impl View {
-    pub const ALL: [View; 6] = [
+    pub const ALL: [View; 7] = [
         View::Overview,
         View::Compare,
         View::Pair,
         View::Model,
+        View::Quality,
         View::Yours,
         View::About,
     ];
@@ -36,6 +38,7 @@ impl View {
             View::Compare => "compare",
             View::Pair => "pair",
             View::Model => "model",
+            View::Quality => "quality",
             View::Yours => "yours",
             View::About => "about",
         }
@@ -47,6 +50,7 @@ impl View {
             View::Compare => "Compare",
             View::Pair => "Pair",
             View::Model => "Model",
+            View::Quality => "Quality",
             View::Yours => "Your model",
             View::About => "About",
         }
@@ -59,6 +63,7 @@ impl View {
             View::Compare => "compare-h",
             View::Pair => "pair-h",
             View::Model => "model-h",
+            View::Quality => "quality-h",
             View::Yours => "yours-h",
             View::About => "about-h",
         }

@@ -32,7 +32,10 @@ fn element_count(t: &TensorProto) -> Result<usize, OnnxError> {
             .and_then(|d| acc.checked_mul(d))
             .ok_or_else(|| OnnxError::BadTensor {
                 tensor: t.name.clone(),
-                problem: format!("invalid shape {:?}", t.dims),
+                problem: format!(
+                    "its shape {:?} has a negative size or more values than can be held here",
+                    t.dims
+                ),
             })
     })
 }
@@ -81,19 +84,31 @@ fn raw_bytes<'a>(
     Ok(None)
 }
 
-fn check_len(t: &TensorProto, got: usize, want: usize) -> Result<(), OnnxError> {
+fn check_len(t: &TensorProto, got: usize, want: usize, unit: &str) -> Result<(), OnnxError> {
     if got != want {
         return Err(OnnxError::BadTensor {
             tensor: t.name.clone(),
-            problem: format!("holds {got} values, its shape {:?} needs {want}", t.dims),
+            problem: format!("holds {got} {unit}, its shape {:?} needs {want}", t.dims),
         });
     }
     Ok(())
 }
 
+/// The bytes `n` values of `size` bytes take, if that is a number this machine can hold (a
+/// 32-bit browser cannot for a shape claiming billions of values).
+fn bytes(t: &TensorProto, n: usize, size: usize) -> Result<usize, OnnxError> {
+    n.checked_mul(size).ok_or_else(|| OnnxError::BadTensor {
+        tensor: t.name.clone(),
+        problem: format!(
+            "its shape {:?} claims more bytes than can be held here",
+            t.dims
+        ),
+    })
+}
+
 /// The decoded values, if they are as many as the shape says.
 fn checked(t: &TensorProto, values: Vec<f64>, want: usize) -> Result<Vec<f64>, OnnxError> {
-    check_len(t, values.len(), want)?;
+    check_len(t, values.len(), want, "values")?;
     Ok(values)
 }
 
@@ -122,21 +137,21 @@ pub fn float_values(t: &TensorProto, external: &dyn ExternalData) -> Result<Vec<
     let raw = raw_bytes(t, external)?;
     let out: Vec<f64> = match (t.data_type, raw) {
         (dtype::FLOAT, Some(b)) => {
-            check_len(t, b.len(), n * 4)?;
+            check_len(t, b.len(), bytes(t, n, 4)?, "bytes")?;
             b.chunks_exact(4)
                 .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]) as f64)
                 .collect()
         }
         (dtype::FLOAT, None) => t.float_data.iter().map(|&v| v as f64).collect(),
         (dtype::DOUBLE, Some(b)) => {
-            check_len(t, b.len(), n * 8)?;
+            check_len(t, b.len(), bytes(t, n, 8)?, "bytes")?;
             b.chunks_exact(8)
                 .map(|c| f64::from_le_bytes(c.try_into().expect("chunk of 8")))
                 .collect()
         }
         (dtype::DOUBLE, None) => t.double_data.clone(),
         (dtype::FLOAT16, Some(b)) => {
-            check_len(t, b.len(), n * 2)?;
+            check_len(t, b.len(), bytes(t, n, 2)?, "bytes")?;
             b.chunks_exact(2)
                 .map(|c| f16_to_f64(u16::from_le_bytes([c[0], c[1]])))
                 .collect()
@@ -144,7 +159,7 @@ pub fn float_values(t: &TensorProto, external: &dyn ExternalData) -> Result<Vec<
         // float16 and bfloat16 without raw_data live in int32_data, one 16-bit pattern each.
         (dtype::FLOAT16, None) => t.int32_data.iter().map(|&v| f16_to_f64(v as u16)).collect(),
         (dtype::BFLOAT16, Some(b)) => {
-            check_len(t, b.len(), n * 2)?;
+            check_len(t, b.len(), bytes(t, n, 2)?, "bytes")?;
             b.chunks_exact(2)
                 .map(|c| f32::from_bits((u16::from_le_bytes([c[0], c[1]]) as u32) << 16) as f64)
                 .collect()

@@ -183,7 +183,7 @@ impl SiteData {
         c
     }
 
-    fn key(&self, column: &str) -> Result<Key, SiteError> {
+    pub(crate) fn key(&self, column: &str) -> Result<Key, SiteError> {
         if let Some(i) = self.manifest.model_columns.iter().position(|c| c == column) {
             return Ok(Key::ModelColumn(i));
         }
@@ -206,7 +206,7 @@ impl SiteData {
         })
     }
 
-    fn conditions(&self, filters: &[Where]) -> Result<Conditions, SiteError> {
+    pub(crate) fn conditions(&self, filters: &[Where]) -> Result<Conditions, SiteError> {
         Ok(Conditions(
             filters
                 .iter()
@@ -215,7 +215,13 @@ impl SiteData {
         ))
     }
 
-    fn value(&self, key: Key, model: u32, bucket: usize, layer: Option<&LayerRow>) -> String {
+    pub(crate) fn value(
+        &self,
+        key: Key,
+        model: u32,
+        bucket: usize,
+        layer: Option<&LayerRow>,
+    ) -> String {
         let m = &self.models[model as usize];
         match (key, layer) {
             (Key::Model, _) => m.name.clone(),

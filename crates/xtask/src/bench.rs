@@ -5,7 +5,8 @@
 //!    and how far the notebook's float16 path moves the statistics (tests/bench/cast_f16.py);
 //! 2. site data at full shape (`data-prep synth --site-only`, 1.46 G filters): bytes, largest file;
 //! 3. the browser on the sample and on the full-shape site (tests/e2e/bench.mjs), and the
-//!    647-group heatmap's switch, zoom and pan (tests/e2e/bench_heatmap.mjs);
+//!    647-group heatmap's switch, zoom and pan (tests/e2e/bench_heatmap.mjs), and a
+//!    ResNet-50-shaped model in the Your model view (tests/e2e/bench_yours.mjs);
 //! 4. the numpy baseline of the same heatmaps (tests/bench/heatmap_numpy.py);
 //! 5. the wasm bundle, raw and gzipped;
 //! 6. criterion micro-benchmarks of the kernels.
@@ -140,6 +141,19 @@ pub fn bench(sizes: &str, work: Option<PathBuf>) -> Result<()> {
             .arg(&app)
             .arg(format!("full={}", full.display())),
         &out.join("browser.json"),
+    )?;
+    // Your model: a ResNet-50-shaped ONNX file (about 100 MB) against the full-shape site.
+    let resnet = out.join("resnet50.onnx");
+    run(Command::new(&python)
+        .arg("tests/bench/resnet50_onnx.py")
+        .arg(&resnet))?;
+    capture(
+        Command::new("node")
+            .arg("tests/e2e/bench_yours.mjs")
+            .arg(&app)
+            .arg(&full)
+            .arg(&resnet),
+        &out.join("browser-yours.json"),
     )?;
     // The 647-group heatmap: switching to it, and zoom/pan steps.
     capture(

@@ -11,7 +11,7 @@ use super::style::{category_axes, chart, err, Frame, Theme};
 const MAX_STRIP: usize = 2000;
 
 /// numpy's default (linear) percentile `p` of sorted `v` (0 for none).
-fn percentile(v: &[f64], p: f64) -> f64 {
+pub fn percentile(v: &[f64], p: f64) -> f64 {
     if v.is_empty() {
         return 0.0;
     }

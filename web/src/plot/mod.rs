@@ -4,6 +4,7 @@
 //! frame, axes, legend and colour maps they share are in `style`.
 
 mod bars;
+mod boxes;
 mod boxplot;
 mod colour_scale;
 mod density;
@@ -94,6 +95,12 @@ pub enum Plot {
         range: (f64, f64),
         counts: Vec<Vec<u32>>,
     },
+    /// One box plot per group (layer quality per group).
+    Boxes {
+        title: String,
+        label: String,
+        groups: Vec<(String, Vec<f64>)>,
+    },
     /// Box plot of one set of values (drift of the upper triangle).
     Box {
         title: String,
@@ -111,7 +118,8 @@ impl Plot {
             | Plot::Filters { title, .. }
             | Plot::Scatter { title, .. }
             | Plot::Density { title, .. }
-            | Plot::Box { title, .. } => title,
+            | Plot::Box { title, .. }
+            | Plot::Boxes { title, .. } => title,
         }
     }
 
@@ -157,6 +165,7 @@ impl Plot {
                 ..
             } => density::table(x_label, y_label, *range, counts),
             Plot::Box { label, values, .. } => boxplot::table(label, values),
+            Plot::Boxes { groups, .. } => boxes::table(groups),
         }
     }
 
@@ -302,6 +311,11 @@ impl Plot {
                 label,
                 values,
             } => boxplot::draw(root, theme, (title, label, values))?,
+            Plot::Boxes {
+                title,
+                label,
+                groups,
+            } => boxes::draw(root, theme, (title, label, groups))?,
         }
         Ok(None)
     }

@@ -99,6 +99,7 @@ impl Plot {
                 let max = counts.iter().flatten().copied().max().unwrap_or(0);
                 format!("{title}: the densest cell holds {max}.")
             }
+            Plot::Boxes { title, groups, .. } => super::boxes::summary(title, groups),
             Plot::Box { title, values, .. } => {
                 let mut v: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
                 v.sort_by(f64::total_cmp);

@@ -8,6 +8,7 @@ mod matrix_controls;
 mod model;
 mod overview;
 mod pair;
+mod quality;
 mod yours;
 
 pub use about::{data_title, About};
@@ -15,4 +16,5 @@ pub use compare::Compare;
 pub use model::Model;
 pub use overview::Overview;
 pub use pair::Pair;
+pub use quality::Quality;
 pub use yours::Yours;
