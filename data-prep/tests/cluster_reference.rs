@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use serde_json::Value;
 
 mod common;
-use common::{data_prep, python, reference_available, workspace};
+use common::{build_sample, data_prep, python, reference_available, workspace};
 
 /// SciPy's linkage and leaves of each matrix.
 fn scipy(ds: &[Value]) -> Vec<Value> {
@@ -75,18 +75,7 @@ fn cluster_order_is_scipys_on_the_sample() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let sample = workspace().join("data/sample");
-    let site = dir.path().join("site");
-    data_prep(&[
-        "build",
-        "--onnx",
-        sample.to_str().unwrap(),
-        "--models",
-        sample.join("models.csv").to_str().unwrap(),
-        "--out",
-        site.to_str().unwrap(),
-        "--quiet",
-    ]);
+    let site = build_sample(dir.path());
     let n = check(&site, &["model", "Task", "depth", "Visual Category"]);
     assert!(n >= 10, "{n} groups checked");
 }

@@ -14,25 +14,18 @@ use data_prep::fixture;
 use serde_json::Value;
 
 mod common;
-use common::{data_prep, no_hdf5_locking, python, reference_available, workspace};
+use common::{
+    build_sample, data_prep, no_hdf5_locking, python, reference_available, run_reference, workspace,
+};
 
 fn reference(kind: &str, a: &Path, b: &Path) -> Value {
     reference_with(kind, a, b, &[])
 }
 
 fn reference_with(kind: &str, a: &Path, b: &Path, flags: &[&str]) -> Value {
-    let out = Command::new(python())
-        .arg(workspace().join("tests/reference/reference.py"))
-        .args([kind, a.to_str().unwrap(), b.to_str().unwrap()])
-        .args(flags)
-        .output()
-        .expect("python runs");
-    assert!(
-        out.status.success(),
-        "reference.py failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("reference JSON")
+    let mut args: Vec<&std::ffi::OsStr> = vec![kind.as_ref(), a.as_os_str(), b.as_os_str()];
+    args.extend(flags.iter().map(std::ffi::OsStr::new));
+    run_reference(&args)
 }
 
 fn f(v: &Value) -> f64 {
@@ -411,17 +404,7 @@ fn embedded_sample_matches_reference() {
     }
     let dir = tempfile::tempdir().unwrap();
     let sample = workspace().join("data/sample");
-    let site = dir.path().join("site");
-    data_prep(&[
-        "build",
-        "--onnx",
-        sample.to_str().unwrap(),
-        "--models",
-        sample.join("models.csv").to_str().unwrap(),
-        "--out",
-        site.to_str().unwrap(),
-        "--quiet",
-    ]);
+    let site = build_sample(dir.path());
     let r = reference("onnx", &sample, &sample.join("models.csv"));
     check_site(&site, &r);
     check_convs(&site, &r);

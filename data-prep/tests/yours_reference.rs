@@ -3,27 +3,21 @@
 //! so that its coefficients leave the site's range (the clamping).
 
 use std::path::Path;
-use std::process::Command;
 
 use data_prep::fixture;
 use serde_json::Value;
 
 mod common;
-use common::{data_prep, python, reference_available, workspace};
+use common::{build_sample, data_prep, reference_available, run_reference, workspace};
 
 fn reference(model: &Path, dir: &Path) -> Value {
-    let out = Command::new(python())
-        .arg(workspace().join("tests/reference/reference.py"))
-        .arg("yours")
-        .args([model, dir, &dir.join("models.csv")])
-        .output()
-        .expect("python runs");
-    assert!(
-        out.status.success(),
-        "reference.py yours failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("reference JSON")
+    let csv = dir.join("models.csv");
+    run_reference(&[
+        "yours".as_ref(),
+        model.as_os_str(),
+        dir.as_os_str(),
+        csv.as_os_str(),
+    ])
 }
 
 fn f(v: &Value) -> f64 {
@@ -126,17 +120,7 @@ fn yours_matches_the_reference_for_models_in_and_out_of_the_site() {
     }
     let dir = tempfile::tempdir().unwrap();
     let sample = workspace().join("data/sample");
-    let site = dir.path().join("site");
-    data_prep(&[
-        "build",
-        "--onnx",
-        sample.to_str().unwrap(),
-        "--models",
-        sample.join("models.csv").to_str().unwrap(),
-        "--out",
-        site.to_str().unwrap(),
-        "--quiet",
-    ]);
+    let site = build_sample(dir.path());
     // A model of the site: D 0 to itself, nothing outside the range.
     let own = check(&sample.join("ddddocr_common_det.onnx"), &site, &sample);
     assert_eq!(own["nearest"][0]["name"], "ddddocr-det");

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { launch } from './browser.mjs';
 import { serve } from './serve.mjs';
 import { drawn } from './wait.mjs';
 
@@ -18,10 +18,7 @@ let browser, server;
 
 before(async () => {
   server = await serve({ '/filterscope/': SITE });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
-  });
+  browser = await launch();
 });
 
 after(async () => {

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { launch } from './browser.mjs';
 import { serve } from './serve.mjs';
 import { drawn } from './wait.mjs';
 
@@ -36,10 +36,7 @@ before(async () => {
   execFileSync(DATA_PREP, ['synth', '--site-only', '--models', '12', '--layers', '60', '--filters', '50000', '--quiet',
     '--data-name', 'Test DB', '--data-url', 'https://example.org/db', '--data-doi', '10.1234/abc', '--out', path.join(work, 'plain')]);
   server = await serve({ '/filterscope/': SITE, '/hostile/': path.join(work, 'hostile'), '/plain/': path.join(work, 'plain') });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
-  });
+  browser = await launch();
 });
 
 after(async () => {

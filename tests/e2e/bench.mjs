@@ -14,7 +14,7 @@
 // is served beside it and loaded with ?data=. RUNS (default 3) sets the repetitions.
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { launch, rendererRss } from './browser.mjs';
 import { serve } from './serve.mjs';
 
 const [site, ...extra] = process.argv.slice(2);
@@ -38,19 +38,6 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-/** Sum of the resident memory of every renderer process (one page open: the tab). */
-function rendererRss() {
-  let total = 0;
-  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (!cmd.includes('chromium') || !cmd.includes('--type=renderer')) continue;
-      const m = fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
-      if (m) total += Number(m[1]) * 1024;
-    } catch { /* gone */ }
-  }
-  return total;
-}
 
 async function blankRss(browser) {
   const context = await browser.newContext();
@@ -130,11 +117,7 @@ async function sequence(browser, base, queries, blank) {
 const server = await serve(Object.fromEntries([
   ['/app/', site], ...sets.filter(([, d]) => d).map(([n, d]) => [`/data-${n}/`, d]),
 ]), { gzip: true, maxAge: 600 });
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
+const browser = await launch();
 const results = {};
 try {
   const blank = await blankRss(browser);

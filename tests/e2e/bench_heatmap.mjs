@@ -7,7 +7,7 @@
 // SITE: a built site (cargo xtask site); DATA: site data served in its place (for example the
 // full-shape synthetic site `cargo xtask bench` makes). Prints JSON with medians (ms) and the
 // pan/zoom frame rate (1000 / median step).
-import { chromium } from 'playwright-core';
+import { launch } from './browser.mjs';
 import { serve } from './serve.mjs';
 import { drawn } from './wait.mjs';
 
@@ -20,7 +20,7 @@ const RUNS = Number(runsArg || 5);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const server = await serve({ '/filterscope/': site, '/data/': data });
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+const browser = await launch();
 const ctx = await browser.newContext({ viewport: { width: 1300, height: 1000 } });
 const p = await ctx.newPage();
 const url = (q) => `${server.url}/filterscope/?data=${encodeURIComponent(`${server.url}/data/`)}&${q}`;

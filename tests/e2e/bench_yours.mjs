@@ -7,7 +7,7 @@
 // SITE: a built site; DATA: site data served in its place (a 647-model synthetic site); MODEL: for
 // example tests/bench/resnet50_onnx.py's ResNet-50-shaped model (about 100 MB).
 import fs from 'node:fs';
-import { chromium } from 'playwright-core';
+import { launch, rendererRss } from './browser.mjs';
 import { serve } from './serve.mjs';
 
 const [site, data, model, runsArg] = process.argv.slice(2);
@@ -18,22 +18,9 @@ if (!site || !data || !model) {
 const RUNS = Number(runsArg || 3);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** Sum of the resident memory of every renderer process (the tab and its workers). */
-function rendererRss() {
-  let total = 0;
-  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (!cmd.includes('chromium') || !cmd.includes('--type=renderer')) continue;
-      const m = fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
-      if (m) total += Number(m[1]) * 1024;
-    } catch { /* gone */ }
-  }
-  return total;
-}
 
 const server = await serve({ '/filterscope/': site, '/data/': data });
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+const browser = await launch();
 const ms = [];
 const peaks = [];
 let summary = '';

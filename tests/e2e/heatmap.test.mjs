@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { launch } from './browser.mjs';
 import { serve } from './serve.mjs';
 import { drawn } from './wait.mjs';
 
@@ -25,10 +25,7 @@ before(async () => {
   synth = path.join(work, 'synth');
   execFileSync(DATA_PREP, ['synth', '--site-only', '--models', String(N), '--layers', '600', '--filters', '300000', '--quiet', '--out', synth]);
   server = await serve({ '/filterscope/': SITE, '/synth/': synth });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
-  });
+  browser = await launch();
 });
 
 after(async () => {

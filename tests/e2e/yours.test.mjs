@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launch } from './browser.mjs';
 import { serve } from './serve.mjs';
 import { drawn } from './wait.mjs';
 
@@ -24,10 +24,7 @@ let browser, server;
 
 before(async () => {
   server = await serve({ '/filterscope/': SITE });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
-  });
+  browser = await launch();
 });
 
 after(async () => {

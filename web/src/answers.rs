@@ -142,18 +142,9 @@ pub fn compute(s: &SiteData, request: &Request) -> Result<Answer, String> {
 pub fn yours(s: &SiteData, name: &str, bytes: &[u8]) -> Result<Answer, String> {
     let convs = filterscope_onnx::read_model(bytes, &filterscope_onnx::NoExternalData)
         .map_err(|e| format!("{name}: {e}"))?;
-    let layers: Vec<ForeignLayer> = convs
-        .layers
-        .iter()
-        .filter(|l| l.is_3x3())
-        .map(|l| ForeignLayer {
-            name: l.name.clone(),
-            conv_depth_norm: l.conv_depth_norm,
-            out_channels: l.out_channels,
-            filters: l.filters(),
-        })
-        .collect();
-    let r = s.yours(name, &layers).map_err(|e| e.to_string())?;
+    let r = s
+        .yours(name, &ForeignLayer::of_model(&convs))
+        .map_err(|e| e.to_string())?;
     Ok(Answer::Yours(Box::new(r)))
 }
 

@@ -182,17 +182,22 @@ async fn open(base: String) -> Result<Catalog, String> {
 /// A visitor's model against the site, once the parts it needs are in (the view asked for them
 /// before the file was chosen, so this fetches nothing then).
 async fn yours(name: &str, bytes: Vec<u8>) -> Result<Answer, String> {
-    let request = Request::YoursPrepare;
+    loaded(&Request::YoursPrepare).await?;
+    STATE.with_borrow(|s| answers::yours(s.site.as_ref().expect("open"), name, &bytes))
+}
+
+/// Fetches what `request` needs until it is all in (a model's chunks become known only once the
+/// layers table is).
+async fn loaded(request: &Request) -> Result<(), String> {
     loop {
         let missing = STATE.with_borrow(|s| {
             let site = s.site.as_ref().ok_or("the site is not open")?;
-            answers::needs(site, &request)
+            answers::needs(site, request)
                 .map(|n| site.missing(&n))
                 .map_err(|e| e.to_string())
         })?;
         if missing.is_empty() {
-            return STATE
-                .with_borrow(|s| answers::yours(s.site.as_ref().expect("open"), name, &bytes));
+            return Ok(());
         }
         ensure(missing).await?;
     }
@@ -224,19 +229,8 @@ async fn answer(request: Request) -> Result<Answer, String> {
             answers::compute_from_groups(s.site.as_ref().expect("open"), &request, groups)
         });
     }
-    loop {
-        let missing = STATE.with_borrow(|s| {
-            let site = s.site.as_ref().ok_or("the site is not open")?;
-            answers::needs(site, &request)
-                .map(|n| site.missing(&n))
-                .map_err(|e| e.to_string())
-        })?;
-        if missing.is_empty() {
-            return STATE
-                .with_borrow(|s| answers::compute(s.site.as_ref().expect("open"), &request));
-        }
-        ensure(missing).await?;
-    }
+    loaded(&request).await?;
+    STATE.with_borrow(|s| answers::compute(s.site.as_ref().expect("open"), &request))
 }
 
 /// The groups of a layer-level grouping, merged chunk by chunk in layer order (so that they are

@@ -4,7 +4,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use filterscope_stats::{depth_bucket, drift_matrix, Histograms, Merge, Sketch, DEPTH_LABELS};
+use filterscope_stats::{
+    depth_bucket, drift_matrix, Histograms, LayerQuality, Merge, Sketch, DEPTH_LABELS,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::grouping::Grouping;
@@ -122,6 +124,22 @@ pub struct LayerReport {
     pub degenerated: bool,
     /// Orthogonality (null with one out channel).
     pub orthogonality: Option<f64>,
+}
+
+impl LayerReport {
+    /// The report of layer `layer_id` of `model` with quality `q`.
+    pub(crate) fn of(layer_id: i64, model: &str, q: &LayerQuality) -> LayerReport {
+        LayerReport {
+            layer_id,
+            model: model.to_string(),
+            n: q.n,
+            sparsity: q.sparsity,
+            variance_entropy: q.variance_entropy,
+            variance_entropy_ratio: q.entropy_ratio,
+            degenerated: q.degenerated,
+            orthogonality: q.orthogonality,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -480,16 +498,7 @@ impl SiteData {
             .layers
             .iter()
             .zip(&self.quality)
-            .map(|(l, q)| LayerReport {
-                layer_id: l.layer_id,
-                model: self.models[l.model as usize].name.clone(),
-                n: q.n,
-                sparsity: q.sparsity,
-                variance_entropy: q.variance_entropy,
-                variance_entropy_ratio: q.entropy_ratio,
-                degenerated: q.degenerated,
-                orthogonality: q.orthogonality,
-            })
+            .map(|(l, q)| LayerReport::of(l.layer_id, &self.models[l.model as usize].name, q))
             .collect();
         out.sort_by_key(|r| r.layer_id);
         Ok(out)

@@ -34,6 +34,23 @@ pub struct ForeignLayer {
     pub filters: Vec<Filter>,
 }
 
+impl ForeignLayer {
+    /// The 3x3 conv layers of a model read by `filterscope_onnx::read_model`.
+    pub fn of_model(convs: &filterscope_onnx::ModelConvs) -> Vec<ForeignLayer> {
+        convs
+            .layers
+            .iter()
+            .filter(|l| l.is_3x3())
+            .map(|l| ForeignLayer {
+                name: l.name.clone(),
+                conv_depth_norm: l.conv_depth_norm,
+                out_channels: l.out_channels,
+                filters: l.filters(),
+            })
+            .collect()
+    }
+}
+
 /// D to one model, group or depth bucket.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ranked {
@@ -112,16 +129,7 @@ impl SiteData {
             if let Some(b) = depth_bucket(l.conv_depth_norm) {
                 by_bucket[b].merge(&sketch.hist);
             }
-            reports.push(LayerReport {
-                layer_id: k as i64,
-                model: model.to_string(),
-                n: q.n,
-                sparsity: q.sparsity,
-                variance_entropy: q.variance_entropy,
-                variance_entropy_ratio: q.entropy_ratio,
-                degenerated: q.degenerated,
-                orthogonality: q.orthogonality,
-            });
+            reports.push(LayerReport::of(k as i64, model, &q));
         }
         let n_filters: u64 = layers.iter().map(|l| l.filters.len() as u64).sum();
         let d = |h: &Histograms| Some(drift(&total, h, &evr, &self.rule));

@@ -1,5 +1,7 @@
 //! What the reference tests share: the workspace, the reference interpreter (and saying so when
 //! there is none), and running data-prep.
+// Each test binary uses a part of these.
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -64,4 +66,36 @@ pub fn data_prep(args: &[&str]) -> Value {
     } else {
         serde_json::from_slice(&out.stdout).expect("data-prep JSON")
     }
+}
+
+/// Builds the embedded sample's site in `dir/site` and returns its path.
+pub fn build_sample(dir: &Path) -> PathBuf {
+    let sample = workspace().join("data/sample");
+    let site = dir.join("site");
+    data_prep(&[
+        "build",
+        "--onnx",
+        sample.to_str().unwrap(),
+        "--models",
+        sample.join("models.csv").to_str().unwrap(),
+        "--out",
+        site.to_str().unwrap(),
+        "--quiet",
+    ]);
+    site
+}
+
+/// Runs tests/reference/reference.py with `args` and parses the JSON it prints.
+pub fn run_reference(args: &[&std::ffi::OsStr]) -> Value {
+    let out = Command::new(python())
+        .arg(workspace().join("tests/reference/reference.py"))
+        .args(args)
+        .output()
+        .expect("python runs");
+    assert!(
+        out.status.success(),
+        "reference.py {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("reference JSON")
 }
