@@ -15,7 +15,8 @@ pub fn check_out(out: &Path, force: bool) -> Result<(), PrepError> {
     Ok(())
 }
 
-fn temp_for(out: &Path) -> PathBuf {
+/// Where `out` is written before it is renamed into place (beside it, so the rename is atomic).
+pub(crate) fn temp_for(out: &Path) -> PathBuf {
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

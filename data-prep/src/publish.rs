@@ -12,7 +12,7 @@ use std::path::{Component, Path, PathBuf};
 
 use filterscope_site::{sha256_hex, Manifest};
 
-use crate::output::{check_out, write_folder};
+use crate::output::{check_out, temp_for, write_folder};
 use crate::PrepError;
 
 /// The archive's size limit when fetched: the full CNN Filter DB's site is about 105 MB, and a
@@ -32,19 +32,21 @@ pub struct Packed {
     pub files: usize,
 }
 
-/// Reads and checks a site folder: its manifest and every file it lists, by name.
+/// Reads a site folder's manifest and every file it lists, by name, checked as [`verify`] checks
+/// them (other files in the folder are left out).
 fn read_folder(site: &Path) -> Result<BTreeMap<String, Vec<u8>>, PrepError> {
     let manifest = site.join("manifest.json");
     let json = std::fs::read(&manifest).map_err(|e| PrepError::io(&manifest, e))?;
-    let m = parse(&manifest, &json)?;
     let mut files = BTreeMap::new();
-    for f in m.files() {
+    for f in parse(&manifest, &json)?.files() {
         let p = site.join(&f.file);
-        let bytes = std::fs::read(&p).map_err(|e| PrepError::io(&p, e))?;
-        f.verify(&bytes)?;
-        files.insert(f.file.clone(), bytes);
+        files.insert(
+            f.file.clone(),
+            std::fs::read(&p).map_err(|e| PrepError::io(&p, e))?,
+        );
     }
     files.insert("manifest.json".into(), json);
+    verify(site, &files, None)?;
     Ok(files)
 }
 
@@ -70,11 +72,7 @@ pub fn pack(site: &Path, out: &Path, force: bool) -> Result<Packed, PrepError> {
             .map_err(|e| PrepError::io(out, e))?;
     }
     let archive = tar.into_inner().map_err(|e| PrepError::io(out, e))?;
-    let tmp = out.with_file_name(format!(
-        ".{}.partial-{}",
-        out.file_name().unwrap_or_default().to_string_lossy(),
-        std::process::id()
-    ));
+    let tmp = temp_for(out);
     std::fs::write(&tmp, &archive).map_err(|e| PrepError::io(&tmp, e))?;
     std::fs::rename(&tmp, out).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);

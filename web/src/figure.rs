@@ -202,8 +202,8 @@ pub fn Figure(
                     let a = p
                         .render(&root, theme, !bitmap)
                         .and_then(|a| root.present().map(|_| a).map_err(|e| format!("{e:?}")))?;
-                    if let (true, Some(area), Some(key), Some(w)) =
-                        (bitmap, a, p.heatmap_key(), p.heatmap_window())
+                    if let (true, Some(area), Some(key), Some((_, w))) =
+                        (bitmap, a, p.heatmap_key(), p.heatmap_shape())
                     {
                         // The matrix's bitmap is made once; zooming and panning only move the
                         // window drawn from it.
@@ -239,15 +239,8 @@ pub fn Figure(
     });
 
     // A heatmap's size and window, untracked (for event handlers).
-    let shown = move || -> Option<(usize, Window)> {
-        plot.with_untracked(|p| match p {
-            Some(Plot::Heatmap { labels, window, .. }) => {
-                let n = labels.len();
-                (n > 0).then(|| (n, window.clamped(n)))
-            }
-            _ => None,
-        })
-    };
+    let shown =
+        move || -> Option<(usize, Window)> { plot.with_untracked(|p| p.as_ref()?.heatmap_shape()) };
     // The canvas's pixels per CSS pixel (a canvas drawn wider than it shows).
     let ratio = move || -> Option<f64> {
         let c = canvas.get_untracked()?;
@@ -447,7 +440,7 @@ pub fn Figure(
                     // The matrix's extent in canvas pixels, for tests and tools that point at a cell.
                     data-area=move || area.get().map(|((a, b), (c, d))| format!("{a},{b},{c},{d}"))
                     class:clickable=matrix.is_some()
-                    class:zoomed=move || plot.with(|p| matches!(p, Some(Plot::Heatmap { labels, window, .. }) if !window.is_full(labels.len())))
+                    class:zoomed=move || plot.with(|p| p.as_ref().and_then(Plot::heatmap_shape).is_some_and(|(n, w)| !w.is_full(n)))
                     on:mousemove=on_move
                     on:mouseleave=move |_| hover.set(None)
                     on:click=on_click

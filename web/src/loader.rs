@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker};
 
-type Reply = Box<dyn Fn(Result<Answer, String>)>;
+type Reply = Box<dyn Fn(u64, Result<Answer, String>)>;
 
 /// The loading state and the way to the worker, shared by every view.
 #[derive(Clone, Copy)]
@@ -149,10 +149,25 @@ impl Loader {
             FromWorker::Failed(e) => self.error.set(Some(e)),
             FromWorker::Answer { id, answer } => {
                 if let Some(reply) = self.pending.try_update_value(|p| p.remove(&id)).flatten() {
-                    reply(answer);
+                    reply(id, answer);
                 }
             }
         }
+    }
+
+    /// A new request id, whose answer goes to `reply` (with the id).
+    fn expect(&self, reply: Reply) -> u64 {
+        let id = self
+            .next_id
+            .try_update_value(|n| {
+                *n += 1;
+                *n
+            })
+            .unwrap_or_default();
+        self.pending.update_value(|p| {
+            p.insert(id, reply);
+        });
+        id
     }
 
     /// The answer to the request `request` derives (None: nothing to ask), as a signal: `None`
@@ -176,23 +191,13 @@ impl Loader {
                 out.set(None);
                 return;
             };
-            let id = l.next_id.try_update_value(|n| {
-                *n += 1;
-                *n
-            });
-            let id = id.unwrap_or_default();
-            latest.set_value(id);
             out.set(None);
-            l.pending.update_value(|p| {
-                p.insert(
-                    id,
-                    Box::new(move |a| {
-                        if latest.get_value() == id {
-                            out.set(Some(a));
-                        }
-                    }),
-                );
-            });
+            let id = l.expect(Box::new(move |id, a| {
+                if latest.get_value() == id {
+                    out.set(Some(a));
+                }
+            }));
+            latest.set_value(id);
             l.send(&ToWorker::Ask { id, request: r });
         });
         out.read_only()
@@ -207,17 +212,8 @@ impl Loader {
         bytes: js_sys::ArrayBuffer,
         out: RwSignal<Option<Result<Answer, String>>>,
     ) {
-        let id = self
-            .next_id
-            .try_update_value(|n| {
-                *n += 1;
-                *n
-            })
-            .unwrap_or_default();
         out.set(None);
-        self.pending.update_value(|p| {
-            p.insert(id, Box::new(move |a| out.set(Some(a))));
-        });
+        let id = self.expect(Box::new(move |_, a| out.set(Some(a))));
         let json = serde_json::to_string(&ToWorker::Ask {
             id,
             request: Request::Yours { name },

@@ -238,17 +238,20 @@ impl Plot {
         }
     }
 
-    /// A heatmap's window, inside its matrix.
-    pub fn heatmap_window(&self) -> Option<Window> {
+    /// A non-empty heatmap's group count and its window, inside the matrix.
+    pub fn heatmap_shape(&self) -> Option<(usize, Window)> {
         match self {
-            Plot::Heatmap { labels, window, .. } => Some(window.clamped(labels.len().max(1))),
+            Plot::Heatmap { labels, window, .. } if !labels.is_empty() => {
+                Some((labels.len(), window.clamped(labels.len())))
+            }
             _ => None,
         }
     }
 
     /// Whether this is a heatmap whose visible cells are drawn as one bitmap.
     pub fn heatmap_bitmap(&self) -> bool {
-        matches!(self, Plot::Heatmap { window, labels, .. } if window.clamped(labels.len().max(1)).k > BITMAP_CELLS)
+        self.heatmap_shape()
+            .is_some_and(|(_, w)| w.k > BITMAP_CELLS)
     }
 
     /// Draws the plot; with `cells` false a heatmap gets its frame, labels and axes only.

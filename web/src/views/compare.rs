@@ -43,6 +43,8 @@ pub struct Shown {
     pub window: Memo<Window>,
     /// The keyboard's focus cell (display positions); its row is the selected group.
     pub cursor: RwSignal<Option<(usize, usize)>>,
+    /// Which groups (by index) the URL's `find` matches.
+    pub hits: Memo<Vec<bool>>,
 }
 
 impl Shown {
@@ -115,6 +117,13 @@ pub fn Compare() -> impl IntoView {
             .unwrap_or(Window::full(n))
     });
     let cursor = RwSignal::new(None::<(usize, usize)>);
+    let hits = Memo::new(move |_| {
+        let needle = route.get().find.unwrap_or_default();
+        comparison.with(|c| match c {
+            Some(Ok(c)) => matches(c, &needle),
+            _ => vec![],
+        })
+    });
     let shown = Shown {
         comparison,
         order,
@@ -122,6 +131,7 @@ pub fn Compare() -> impl IntoView {
         scale,
         window,
         cursor,
+        hits,
     };
     // A new comparison or order moves every group: the focus cell starts again.
     Effect::new(move |_| {
@@ -235,21 +245,20 @@ pub fn Compare() -> impl IntoView {
             _ => String::new(),
         })
     });
-    let marked = Signal::derive(move || {
-        let needle = route.get().find.unwrap_or_default();
-        comparison.with(|c| match c {
-            Some(Ok(c)) => {
-                let hit = matches(c, &needle);
-                order.get().iter().map(|&g| hit[g]).collect()
-            }
-            _ => vec![],
+    let marked = Memo::new(move |_| {
+        hits.with(|hit| {
+            order.with(|o| {
+                o.iter()
+                    .map(|&g| hit.get(g).copied().unwrap_or(false))
+                    .collect()
+            })
         })
     });
     let hooks = MatrixHooks {
         open: open_pair,
         window: set_window,
         cursor,
-        marked,
+        marked: marked.into(),
         describe,
     };
     provide_context(shown);

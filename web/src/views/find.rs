@@ -40,17 +40,13 @@ pub fn FindGroups(open: Callback<(usize, usize)>, set_window: Callback<Window>) 
         p
     });
     let found = Memo::new(move |_| {
-        shown.comparison.with(|c| match c {
-            Some(Ok(c)) => {
-                let hit = matches(c, &needle.get());
-                shown
-                    .order
-                    .get()
-                    .into_iter()
-                    .filter(|&g| hit[g])
+        shown.hits.with(|hit| {
+            shown.order.with(|o| {
+                o.iter()
+                    .copied()
+                    .filter(|&g| hit.get(g).copied().unwrap_or(false))
                     .collect::<Vec<usize>>()
-            }
-            _ => vec![],
+            })
         })
     });
     // The focus cell's row, else the only match.
