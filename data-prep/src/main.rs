@@ -5,13 +5,13 @@ use std::process::ExitCode;
 
 mod provenance_args;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use data_prep::pipeline::{build_timed, Options, PassTiming};
 use data_prep::source::synth::{SynthDb, SynthOptions};
 use data_prep::source::{h5, labels, onnx_dir};
 use data_prep::{output, publish, report, yours};
-use filterscope_site::{Order, Provenance, Where};
+use filterscope_site::{Order, Provenance, Where, YoursSketch};
 use filterscope_stats::Precision;
 use provenance_args::ProvenanceArgs;
 
@@ -72,6 +72,11 @@ enum Command {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+        /// Also print a link to the site's page at this URL (e.g.
+        /// https://host/filterscope/?view=yours) that opens the same view, the model's
+        /// sketches in its fragment (within 8 KB; what it leaves out goes to stderr).
+        #[arg(long, value_name = "PAGE_URL")]
+        link: Option<String>,
     },
     /// Pack a site's data (verified first) into one tar archive to publish; prints the
     /// manifest's sha256, which names the data (`cargo xtask site --data ARCHIVE --sha256 HEX`).
@@ -344,12 +349,29 @@ fn run(cli: Cli) -> Result<()> {
                 print!("{}", report::compare(&c, &order));
             }
         }
-        Command::Yours { model, site, json } => {
-            let r = yours::report(&model, &site)?;
+        Command::Yours {
+            model,
+            site,
+            json,
+            link,
+        } => {
+            let (r, sketch) = yours::report(&model, &site)?;
             if json {
                 println!("{}", serde_json::to_string(&r)?);
             } else {
                 print!("{}", report::yours(&r));
+            }
+            if let Some(page) = link {
+                let page = page.split('#').next().unwrap_or_default();
+                let (url, left_out) = YoursSketch::link_to(page, &sketch.links())
+                    .with_context(|| format!("{page}: too long for a link of 8 KB"))?;
+                if !left_out.is_empty() {
+                    eprintln!(
+                        "the link leaves out: {} (over 8 KB with them)",
+                        left_out.join(", ")
+                    );
+                }
+                println!("{url}");
             }
         }
         Command::Pack { site, out, force } => {

@@ -59,8 +59,15 @@ async function checkModel(p, file) {
   const before = server.requests.length;
   await p.setInputFiles('#yours-file', file);
   await p.waitForSelector('#yours-summary', { timeout: 60000 });
+  await checkShown(p, cli(file), path.basename(file));
+  // The browser may check its service worker script for updates; it carries nothing of the page.
+  return server.requests.slice(before).filter((u) => !u.endsWith('/sw.js'));
+}
+
+/** The view shows the CLI's report `want` of the model named `file` (layers and depth buckets
+ * only where `partial` does not say they were left out). */
+async function checkShown(p, want, file, partial = { layers: false, buckets: [] }) {
   await drawn(p, '#yours-nearest');
-  const want = cli(file);
   const summary = await p.textContent('#yours-summary');
   assert.ok(summary.startsWith(`${path.basename(file)}: ${want.n_filters} filters in ${want.n_layers} 3x3 layers`), summary);
   assert.match(summary, new RegExp(`Nearest model: ${want.nearest[0].name} \\(D = ${want.nearest[0].d.toFixed(4)}\\)`));
@@ -68,21 +75,21 @@ async function checkModel(p, file) {
   assert.deepEqual(nearest.map((r) => r[0]), want.nearest.slice(0, 20).map((n) => n.name));
   nearest.forEach((r, i) => assert.ok(near(Number(r[1]), want.nearest[i].d), `${r} vs ${want.nearest[i].d}`));
   const layers = await table(p, 'yours-layers');
-  assert.equal(layers.length, want.layers.length);
+  assert.equal(layers.length, partial.layers ? 0 : want.layers.length);
+  // A link holds the layers' quality as float32: seven digits.
+  const close = partial.shared ? (a, b) => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b)) : near;
   layers.forEach((r, i) => {
-    assert.ok(near(Number(r[1]), want.layers[i].sparsity), `layer ${i} sparsity`);
-    assert.ok(near(Number(r[2]), want.layers[i].variance_entropy_ratio), `layer ${i} H/TH`);
+    assert.ok(close(Number(r[1]), want.layers[i].sparsity), `layer ${i} sparsity`);
+    assert.ok(close(Number(r[2]), want.layers[i].variance_entropy_ratio), `layer ${i} H/TH`);
   });
   await p.selectOption('#yours-by', 'Task');
   const byTask = await table(p, 'yours-by-groups');
   assert.deepEqual(byTask.map((r) => r[0]), want.by.Task.map((g) => g.name));
   byTask.forEach((r, i) => assert.ok(near(Number(r[1]), want.by.Task[i].d)));
   const depth = await table(p, 'yours-depth');
-  const wantDepth = want.depth_buckets.filter((b) => b.d !== null);
+  const wantDepth = want.depth_buckets.filter((b) => b.d !== null && !partial.buckets.includes(b.name));
   assert.deepEqual(depth.map((r) => r[0]), wantDepth.map((b) => b.name));
   depth.forEach((r, i) => assert.ok(near(Number(r[1]), wantDepth[i].d)));
-  // The browser may check its service worker script for updates; it carries nothing of the page.
-  return server.requests.slice(before).filter((u) => !u.endsWith('/sw.js'));
 }
 
 test('each sample model, and a model in no site, give the CLI\'s numbers; nothing is requested after the choice', async () => {
@@ -150,4 +157,96 @@ test('the Quality view\'s boxes and degenerated shares equal data-prep layers, g
   }
   assert.deepEqual(errors, []);
   await ctx.close();
+});
+
+const PAGE = () => `${server.url}/filterscope/?view=yours`;
+
+test('the link of the view carries the model: it is the CLI\'s link, and reopens the same numbers in a fresh browser', async () => {
+  const p = await ready();
+  // tiny-cnn fits whole; ddddocr's ten depth buckets do not: the link leaves the deepest out.
+  for (const [name, file] of [['tiny-cnn.onnx', path.join(FIXTURES, 'tiny-cnn.onnx')], ['ddddocr_common_det.onnx', path.join(SAMPLE, 'ddddocr_common_det.onnx')]]) {
+    await checkModel(p, file);
+    const link = await p.inputValue('#yours-link');
+    assert.equal(await p.evaluate(() => location.href), link, 'the address bar holds the link');
+    assert.ok(link.startsWith(`${PAGE()}#yours=`) && link.length <= 8192, `${link.length} bytes`);
+    const out = execFileSync(DATA_PREP, ['yours', file, '--site', path.join(SITE, 'data'), '--link', PAGE()], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    assert.equal(out.trim().split('\n').at(-1), link, `${name}: the CLI's link`);
+    const leftOut = await p.$('#yours-link-left-out');
+    const buckets = leftOut ? (await leftOut.textContent()).match(/[[(][0-9.]+, [0-9.]+\]/g) : [];
+    if (name.startsWith('ddddocr')) assert.ok(buckets.length > 0, 'ddddocr leaves buckets out');
+    // A fresh browser (no file, no storage) opens the link: nothing but the site is fetched.
+    const ctx = await browser.newContext({ viewport: { width: 1300, height: 1000 } });
+    const q = await ctx.newPage();
+    const errors = [];
+    q.on('pageerror', (e) => errors.push(String(e)));
+    await q.goto(link);
+    await q.waitForSelector('#yours-summary', { timeout: 60000 });
+    await checkShown(q, cli(file), name, { layers: false, buckets, shared: true });
+    assert.equal(await q.isVisible('#yours-partial'), buckets.length > 0);
+    assert.equal(await q.inputValue('#yours-link'), link, 'the reopened view links to itself');
+    assert.deepEqual(errors, []);
+    await ctx.close();
+  }
+  assert.deepEqual(p.errors, []);
+});
+
+test('a damaged or forged link says so; the page stays usable', async () => {
+  const p = await ready();
+  await checkModel(p, path.join(FIXTURES, 'tiny-cnn.onnx'));
+  const link = await p.inputValue('#yours-link');
+  const frag = link.split('#yours=')[1];
+  for (const [bad, msg] of [[frag.slice(0, 4 * Math.floor(frag.length / 8)), /the shared link: not a deflated sketch/], ['!!!', /the shared link: not base64url/], ['A'.repeat(9000), /the shared link: 9000 characters, over 8192/]]) {
+    const ctx = await browser.newContext();
+    const q = await ctx.newPage();
+    await q.goto(`${PAGE()}#yours=${bad}`);
+    await q.waitForSelector('#yours-error', { timeout: 30000 });
+    assert.match(await q.textContent('#yours-error'), msg);
+    assert.equal(await q.isVisible('#yours-summary'), false);
+    // Still usable: a file chosen now is shown.
+    await q.waitForSelector('#yours-file:not([disabled])');
+    await q.setInputFiles('#yours-file', path.join(FIXTURES, 'tiny-cnn.onnx'));
+    await q.waitForSelector('#yours-summary', { timeout: 30000 });
+    await ctx.close();
+  }
+});
+
+test('behind the layers: the site\'s layers as boxes (data-prep layers), the model\'s as points (data-prep yours); the Quality view overlays it', async () => {
+  const p = await ready();
+  const file = path.join(SAMPLE, 'ch_PP-OCRv4_det_infer.onnx');
+  await checkModel(p, file);
+  const want = cli(file);
+  const site = JSON.parse(execFileSync(DATA_PREP, ['layers', path.join(SITE, 'data'), '--json'], { encoding: 'utf8' }));
+  await p.selectOption('#yours-behind', 'all');
+  await drawn(p, '#yours-sparsity');
+  const rows = await table(p, 'yours-sparsity');
+  const all = site.map((l) => l.sparsity).sort((a, b) => a - b);
+  assert.equal(rows[0][0], "the site's layers");
+  assert.equal(Number(rows[0][1]), all.length);
+  [0.25, 0.5, 0.75].forEach((q, k) => assert.ok(near(Number(rows[0][3 + k]), percentile(all, q)), `quantile ${q}`));
+  assert.deepEqual(rows.slice(1).map((r) => r[0]), want.layers.map((l, k) => `ch_PP-OCRv4_det_infer.onnx layer ${k}`));
+  rows.slice(1).forEach((r, k) => assert.ok(near(Number(r[4]), want.layers[k].sparsity), `layer ${k}`));
+  // By depth: ten buckets, then the points.
+  await p.selectOption('#yours-behind', 'depth');
+  await drawn(p, '#yours-entropy');
+  const byDepth = await table(p, 'yours-entropy');
+  assert.equal(byDepth.length, 10 + want.layers.length);
+  assert.equal(byDepth.slice(0, 10).reduce((n, r) => n + Number(r[1]), 0), site.length, 'every site layer in one bucket');
+  // The Quality view, reached by its link in the page, overlays the model and keeps it in its URL.
+  await p.click('nav a:has-text("Quality")');
+  await p.waitForSelector('#quality-overlay');
+  await drawn(p, '#quality-sparsity');
+  const q = await table(p, 'quality-sparsity');
+  const mine = q.find((r) => r[0] === 'ch_PP-OCRv4_det_infer.onnx (yours)');
+  const values = want.layers.map((l) => l.sparsity).sort((a, b) => a - b);
+  assert.ok(mine && Number(mine[1]) === values.length && near(Number(mine[4]), percentile(values, 0.5)), String(mine));
+  const deg = await table(p, 'quality-degenerated');
+  const d = deg.find((r) => r[0] === 'ch_PP-OCRv4_det_infer.onnx (yours)');
+  assert.ok(near(Number(d[1]), want.layers.filter((l) => l.degenerated).length / want.layers.length));
+  const href = await p.evaluate(() => location.href);
+  assert.match(href, /\?view=quality.*#yours=/);
+  await p.uncheck('#quality-overlay');
+  await drawn(p, '#quality-sparsity');
+  assert.ok(!(await table(p, 'quality-sparsity')).some((r) => r[0].endsWith('(yours)')));
+  assert.ok(!(await p.evaluate(() => location.href)).includes('#'), 'no model in the URL once the overlay is off');
+  assert.deepEqual(p.errors, []);
 });

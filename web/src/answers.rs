@@ -1,10 +1,10 @@
 //! What the data worker computes for each [`Request`]: the parts it needs and, once they are in,
 //! its answer. Plain functions over [`SiteData`], so they run (and are tested) natively as well.
 
-use filterscope_site::{ForeignLayer, Group, Part, SiteData, SiteError, Where};
+use filterscope_site::{ForeignLayer, Group, Part, SiteData, SiteError, Where, YoursSketch};
 use filterscope_stats::drift;
 
-use crate::protocol::{Answer, ModelAnswer, PairAnswer, PairSamplesAnswer, Request};
+use crate::protocol::{Answer, ModelAnswer, PairAnswer, PairSamplesAnswer, Request, YoursAnswer};
 
 /// Sampled filters shown per group in the pair view: four rows of twelve.
 pub const GRID_FILTERS: usize = 48;
@@ -81,7 +81,9 @@ pub fn needs(s: &SiteData, request: &Request) -> Result<Vec<Part>, SiteError> {
                 n
             }
         }
-        Request::YoursPrepare | Request::Yours { .. } => SiteData::yours_needs(),
+        Request::YoursPrepare | Request::Yours { .. } | Request::YoursShared { .. } => {
+            SiteData::yours_needs()
+        }
         Request::Quality { by, wheres: w } => {
             let mut n = SiteData::quality_needs();
             n.extend(s.values_needs(by)?);
@@ -134,6 +136,10 @@ pub fn compute(s: &SiteData, request: &Request) -> Result<Answer, String> {
             Answer::Quality(Box::new(s.quality_by(by, w).map_err(e)?))
         }
         Request::Yours { .. } => return Err("a model's bytes come with the request".into()),
+        Request::YoursShared { link } => {
+            let sketch = YoursSketch::from_link(link).map_err(e)?;
+            yours_answer(s, &sketch)?
+        }
     })
 }
 
@@ -142,10 +148,19 @@ pub fn compute(s: &SiteData, request: &Request) -> Result<Answer, String> {
 pub fn yours(s: &SiteData, name: &str, bytes: &[u8]) -> Result<Answer, String> {
     let convs = filterscope_onnx::read_model(bytes, &filterscope_onnx::NoExternalData)
         .map_err(|e| format!("{name}: {e}"))?;
-    let r = s
-        .yours(name, &ForeignLayer::of_model(&convs))
+    let sketch = s
+        .measure(name, &ForeignLayer::of_model(&convs))
         .map_err(|e| e.to_string())?;
-    Ok(Answer::Yours(Box::new(r)))
+    yours_answer(s, &sketch)
+}
+
+/// A measured foreign model's report, and the links that share it.
+fn yours_answer(s: &SiteData, sketch: &YoursSketch) -> Result<Answer, String> {
+    let report = s.rank(sketch).map_err(|e| e.to_string())?;
+    Ok(Answer::Yours(Box::new(YoursAnswer {
+        report,
+        links: sketch.links(),
+    })))
 }
 
 /// The pair's answer from the groups of `by` ([`SiteData::group_sketches`], or merged chunk by

@@ -25,6 +25,7 @@ pub fn App() -> impl IntoView {
     provide_context(router);
     provide_context(loader);
     provide_context(theme);
+    provide_context(crate::yours_state::YoursState::install(loader, router));
     Effect::new(move |_| {
         if let Some(body) = web_sys::window()
             .and_then(|w| w.document())

@@ -28,6 +28,8 @@ pub struct Loader {
     queue: StoredValue<Vec<String>, LocalStorage>,
     pending: StoredValue<HashMap<u64, Reply>, LocalStorage>,
     next_id: StoredValue<u64>,
+    /// The last file sent: a slower answer for a file chosen before it is dropped.
+    latest_file: StoredValue<u64>,
 }
 
 /// The data base URL, absolute: `?data=URL` or `data/` beside the page.
@@ -59,6 +61,7 @@ impl Loader {
             queue: StoredValue::new_local(Vec::new()),
             pending: StoredValue::new_local(HashMap::new()),
             next_id: StoredValue::new(0),
+            latest_file: StoredValue::new(0),
         };
         match Worker::new("filterscope-worker_loader.js") {
             Ok(w) => {
@@ -204,8 +207,8 @@ impl Loader {
     }
 
     /// Sends the bytes of a visitor's file `name` (transferred, not copied) to be held against the
-    /// site; its answer lands in `out`. The worker must be listening (a view asks only after
-    /// [`Request::YoursPrepare`] was answered).
+    /// site; its answer lands in `out` unless another file was sent since. The worker must be
+    /// listening (a view asks only after [`Request::YoursPrepare`] was answered).
     pub fn ask_file(
         &self,
         name: String,
@@ -213,7 +216,13 @@ impl Loader {
         out: RwSignal<Option<Result<Answer, String>>>,
     ) {
         out.set(None);
-        let id = self.expect(Box::new(move |_, a| out.set(Some(a))));
+        let latest = self.latest_file;
+        let id = self.expect(Box::new(move |id, a| {
+            if latest.get_value() == id {
+                out.set(Some(a));
+            }
+        }));
+        latest.set_value(id);
         let json = serde_json::to_string(&ToWorker::Ask {
             id,
             request: Request::Yours { name },

@@ -10,6 +10,7 @@ mod plot;
 mod route;
 mod timing;
 mod views;
+mod yours_state;
 
 fn main() {
     console_error_panic_hook::set_once();

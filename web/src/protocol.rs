@@ -5,7 +5,8 @@
 //! a long parse).
 
 use filterscope_site::{
-    Comparison, Manifest, ModelRow, ModelTotals, QualityBy, StatsReport, Where, YoursReport,
+    Comparison, Manifest, ModelRow, ModelTotals, QualityBy, SharedLink, StatsReport, Where,
+    YoursReport,
 };
 use serde::{Deserialize, Serialize};
 
@@ -55,6 +56,8 @@ pub enum Request {
     YoursPrepare,
     /// The ONNX file `name`, whose bytes came with the message, held against the site.
     Yours { name: String },
+    /// The model a shared link's fragment carries (what follows `#yours=`), against the site.
+    YoursShared { link: String },
 }
 
 /// Page to worker.
@@ -116,7 +119,14 @@ pub enum Answer {
     Quality(Box<QualityBy>),
     /// The site is ready for a foreign model.
     Prepared,
-    Yours(Box<YoursReport>),
+    Yours(Box<YoursAnswer>),
+}
+
+/// A foreign model against the site, and the forms of a link that shares it (fullest first).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct YoursAnswer {
+    pub report: YoursReport,
+    pub links: Vec<SharedLink>,
 }
 
 /// Two groups, everything the pair view draws.

@@ -23,6 +23,7 @@ mod sketch_cols;
 mod tables;
 mod writer;
 mod yours;
+mod yours_link;
 
 pub use grouping::Grouping;
 pub use ipc::{read_batches, sha256_hex, write_stream, IncomingFile};
@@ -37,7 +38,8 @@ pub use tables::{
     DepthRow, LayerRow, LayerSketch, ModelRow, ModelTotals, Rollup, SampleRow, Tables,
 };
 pub use writer::{encode_site, rollups, SiteContent, LAYERS_PER_CHUNK, LITE_PER_LAYER};
-pub use yours::{ForeignLayer, Ranked, YoursReport, MAX_GROUPS};
+pub use yours::{ForeignLayer, Ranked, YoursReport, YoursSketch, MAX_GROUPS};
+pub use yours_link::{SharedLink, MAX_LINK_BYTES};
 
 /// What to do about a site of another version of this format.
 fn rebuild_hint(found: &str, version: u32) -> &'static str {

@@ -86,6 +86,52 @@ pub struct YoursReport {
     pub counts: Vec<u64>,
     /// The site's, likewise (all its models).
     pub site_counts: Vec<u64>,
+    /// What a shared link left out to stay short ("layers", "depth buckets"); never set by
+    /// `data-prep yours`, which reads the whole model.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub left_out: Vec<String>,
+}
+
+/// A foreign model measured on the site's terms: everything its [`YoursReport`] is computed
+/// from, and everything a shared link carries (see [`YoursSketch::links`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct YoursSketch {
+    /// The site it was measured against ([`SiteData::fingerprint`]): its bins and basis give the
+    /// counts their meaning.
+    pub site: u64,
+    /// The model's name (its file name).
+    pub model: String,
+    /// Its 3x3 filters.
+    pub n_filters: u64,
+    /// Its 3x3 conv layers.
+    pub n_layers: u64,
+    /// Coefficients outside the site's range (counted in the end bins).
+    pub outside: u64,
+    /// The model's histograms, 9 x 70 counts, component-major.
+    pub counts: Vec<u64>,
+    /// Per depth bucket ([`DEPTH_BUCKETS`] of them), the same (None: left out of a shared link).
+    pub buckets: Vec<Option<Vec<u64>>>,
+    /// Each 3x3 layer's normalised conv depth and quality (None: left out of a shared link).
+    pub layers: Option<Vec<(f64, LayerReport)>>,
+}
+
+impl YoursSketch {
+    /// What of the model this sketch lacks: "layers" (their quality) and "depth buckets ..."
+    /// (those whose sketches were left out of a shared link).
+    pub fn left_out(&self) -> Vec<String> {
+        let mut out = vec![];
+        if self.layers.is_none() {
+            out.push("layers".to_string());
+        }
+        let missing: Vec<&str> = (0..DEPTH_BUCKETS.min(self.buckets.len()))
+            .filter(|&b| self.buckets[b].is_none())
+            .map(|b| DEPTH_LABELS[b])
+            .collect();
+        if !missing.is_empty() {
+            out.push(format!("depth buckets {}", missing.join(" ")));
+        }
+        out
+    }
 }
 
 /// Ascending D, ties by name.
@@ -97,6 +143,11 @@ fn ranked(mut v: Vec<Ranked>) -> Vec<Ranked> {
     v
 }
 
+fn histograms(counts: &[u64]) -> Result<Histograms, SiteError> {
+    Histograms::from_counts(counts.to_vec())
+        .ok_or_else(|| SiteError::Yours(format!("{} histogram counts, not 9 x 70", counts.len())))
+}
+
 impl SiteData {
     /// What [`SiteData::yours`] needs loaded.
     pub fn yours_needs() -> Vec<Part> {
@@ -104,15 +155,18 @@ impl SiteData {
     }
 
     /// The report of a foreign model named `model` with `layers` (3x3 layers only) against the
-    /// site.
+    /// site: [`SiteData::rank`] of its [`SiteData::measure`].
     pub fn yours(&self, model: &str, layers: &[ForeignLayer]) -> Result<YoursReport, SiteError> {
-        self.require(&Self::yours_needs())?;
+        self.rank(&self.measure(model, layers)?)
+    }
+
+    /// A foreign model's sketches and layer quality on this site's terms.
+    pub fn measure(&self, model: &str, layers: &[ForeignLayer]) -> Result<YoursSketch, SiteError> {
         if layers.iter().all(|l| l.filters.is_empty()) {
             return Err(SiteError::Yours(format!(
                 "{model}: no 3x3 convolution filters to compare"
             )));
         }
-        let evr = self.basis.evr;
         let mut total = Histograms::default();
         let mut by_bucket = vec![Histograms::default(); DEPTH_BUCKETS];
         let mut outside = 0u64;
@@ -129,9 +183,55 @@ impl SiteData {
             if let Some(b) = depth_bucket(l.conv_depth_norm) {
                 by_bucket[b].merge(&sketch.hist);
             }
-            reports.push(LayerReport::of(k as i64, model, &q));
+            reports.push((l.conv_depth_norm, LayerReport::of(k as i64, model, &q)));
         }
-        let n_filters: u64 = layers.iter().map(|l| l.filters.len() as u64).sum();
+        Ok(YoursSketch {
+            site: self.fingerprint(),
+            model: model.to_string(),
+            n_filters: layers.iter().map(|l| l.filters.len() as u64).sum(),
+            n_layers: layers.len() as u64,
+            outside,
+            counts: total.counts().to_vec(),
+            buckets: by_bucket
+                .iter()
+                .map(|h| Some(h.counts().to_vec()))
+                .collect(),
+            layers: Some(reports),
+        })
+    }
+
+    /// A fingerprint of what gives a sketch's counts their meaning here: the basis and the bins.
+    /// A shared link made against another site is refused rather than ranked wrongly.
+    pub fn fingerprint(&self) -> u64 {
+        let b = &self.basis;
+        let numbers = b
+            .mean
+            .iter()
+            .chain(b.components.iter().flatten())
+            .chain(&b.evr)
+            .chain(&self.manifest.coef_range);
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for x in numbers {
+            for byte in x.to_bits().to_le_bytes() {
+                h ^= byte as u64;
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+        h
+    }
+
+    /// A measured foreign model against the site: D to every model, to the groups of each
+    /// model-level column and per depth bucket.
+    pub fn rank(&self, m: &YoursSketch) -> Result<YoursReport, SiteError> {
+        self.require(&Self::yours_needs())?;
+        if m.site != self.fingerprint() {
+            return Err(SiteError::Yours(format!(
+                "{}: measured against another site (its basis or bins differ from this one's); open it with the data it was made with",
+                m.model
+            )));
+        }
+        let evr = self.basis.evr;
+        let total = histograms(&m.counts)?;
         let d = |h: &Histograms| Some(drift(&total, h, &evr, &self.rule));
         let models = self.group_sketches("model", &[])?;
         let mut site_total = Histograms::default();
@@ -161,36 +261,49 @@ impl SiteData {
                 by.insert(column.clone(), ranked(r));
             }
         }
+        if m.buckets.len() != DEPTH_BUCKETS {
+            return Err(SiteError::Yours(format!(
+                "{} depth buckets, not {DEPTH_BUCKETS}",
+                m.buckets.len()
+            )));
+        }
+        let mine = m
+            .buckets
+            .iter()
+            .map(|b| b.as_deref().map(histograms).transpose())
+            .collect::<Result<Vec<_>, _>>()?;
         let site_buckets = self.group_sketches("depth", &[])?;
         let depth_buckets = DEPTH_LABELS
             .iter()
             .enumerate()
             .map(|(b, label)| {
-                let mine = &by_bucket[b];
                 let theirs = site_buckets.iter().find(|g| g.label == *label);
+                let d = match (&mine[b], theirs) {
+                    (Some(h), Some(g)) if h.total() > 0 => {
+                        Some(drift(h, &g.sketch.hist, &evr, &self.rule))
+                    }
+                    _ => None,
+                };
                 Ranked {
                     name: label.to_string(),
-                    d: match theirs {
-                        Some(g) if mine.total() > 0 => {
-                            Some(drift(mine, &g.sketch.hist, &evr, &self.rule))
-                        }
-                        _ => None,
-                    },
+                    d,
                 }
             })
             .collect();
+        let (depth, layers) = m.layers.clone().unwrap_or_default().into_iter().unzip();
         Ok(YoursReport {
-            model: model.to_string(),
-            n_filters,
-            n_layers: layers.len() as u64,
-            outside_range: outside as f64 / (9 * n_filters.max(1)) as f64,
-            layers: reports,
-            depth: layers.iter().map(|l| l.conv_depth_norm).collect(),
+            model: m.model.clone(),
+            n_filters: m.n_filters,
+            n_layers: m.n_layers,
+            outside_range: m.outside as f64 / (9 * m.n_filters.max(1)) as f64,
+            layers,
+            depth,
             nearest,
             by,
             depth_buckets,
-            counts: total.counts().to_vec(),
+            counts: m.counts.clone(),
             site_counts: site_total.counts().to_vec(),
+            left_out: m.left_out(),
         })
     }
 }

@@ -32,6 +32,25 @@ struct Direct {
     swap: bool,
 }
 
+/// Where a contiguous dataset of `n` filters of `width`-byte values stored at `offset` ends, if
+/// a file of `have` bytes holds it. The header's numbers are the file's word, not a promise: a
+/// forged one must not overflow the sum nor send reads past the end.
+pub fn direct_extent(offset: u64, n: u64, width: u64, have: u64) -> Result<u64, String> {
+    let end = n
+        .checked_mul(9)
+        .and_then(|v| v.checked_mul(width))
+        .and_then(|v| v.checked_add(offset));
+    match end {
+        Some(end) if end <= have => Ok(end),
+        Some(end) => Err(format!(
+            "the file is truncated: the dataset ends at byte {end}, the file at {have}"
+        )),
+        None => Err(format!(
+            "the header places {n} filters of {width}-byte values at byte {offset}: beyond any file"
+        )),
+    }
+}
+
 impl Direct {
     fn probe(
         path: &Path,
@@ -52,16 +71,8 @@ impl Direct {
         };
         let file = std::fs::File::open(path).map_err(|e| PrepError::io(path, e))?;
         let have = file.metadata().map_err(|e| PrepError::io(path, e))?.len();
-        let need = offset + n * 9 * width;
-        if have < need {
-            return Err(PrepError::invalid(
-                path,
-                "/filters",
-                format!(
-                    "the file is truncated: the dataset ends at byte {need}, the file at {have}"
-                ),
-            ));
-        }
+        direct_extent(offset, n, width, have)
+            .map_err(|e| PrepError::invalid(path, "/filters", e))?;
         Ok(Some(Self {
             file,
             offset,

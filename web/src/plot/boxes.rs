@@ -1,5 +1,22 @@
 //! Box plots side by side, one per group (layer quality per Task, ...): quartile box, median and
-//! whiskers to the extremes; the table gives each group's count, extremes and quartiles.
+//! whiskers to the extremes; the table gives each group's count, extremes and quartiles. Points
+//! may be drawn over the boxes (a visitor's model's layers), each in its group's column; the
+//! table lists them after the groups, a point's five numbers being its value.
+
+/// A group's label and values.
+type Group = (String, Vec<f64>);
+
+/// A value drawn over the boxes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BoxPoint {
+    /// The group whose column it is drawn in.
+    pub group: usize,
+    pub value: f64,
+    /// Its row's label in the table.
+    pub label: String,
+    /// Drawn as a cross (a degenerated layer).
+    pub flagged: bool,
+}
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -28,20 +45,17 @@ fn five(values: &[f64]) -> (Vec<f64>, [f64; 5]) {
 pub fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     theme: Theme,
-    (title, label, groups): (&str, &str, &[(String, Vec<f64>)]),
+    (title, label): (&str, &str),
+    (groups, points): (&[Group], &[BoxPoint]),
 ) -> Result<(), String> {
     let n = groups.len().max(1);
     let stats: Vec<[f64; 5]> = groups.iter().map(|(_, v)| five(v).1).collect();
-    let hi = stats
+    let extremes = stats
         .iter()
-        .map(|s| s[4])
-        .filter(|x| x.is_finite())
-        .fold(0.0f64, f64::max);
-    let lo = stats
-        .iter()
-        .map(|s| s[0])
-        .filter(|x| x.is_finite())
-        .fold(0.0f64, f64::min);
+        .flat_map(|s| [s[0], s[4]])
+        .chain(points.iter().map(|p| p.value))
+        .filter(|x| x.is_finite());
+    let (lo, hi) = extremes.fold((0.0f64, 0.0f64), |(lo, hi), x| (lo.min(x), hi.max(x)));
     let frame = Frame {
         caption: 16,
         margin: 8,
@@ -75,11 +89,31 @@ pub fn draw<DB: DrawingBackend>(
         ])
         .map_err(err)?;
     }
+    let mark = theme.series(1);
+    let in_group = |g: usize| points.iter().filter(|p| p.group == g).count().max(1);
+    let mut seen = vec![0usize; n];
+    for p in points.iter().filter(|p| p.value.is_finite() && p.group < n) {
+        // Spread across the box's width in order, so that neighbours do not hide each other.
+        let k = seen[p.group];
+        seen[p.group] += 1;
+        let x = p.group as f64 + 0.25 + 0.5 * (k as f64 + 0.5) / in_group(p.group) as f64;
+        let at = (x, p.value);
+        if p.flagged {
+            c.draw_series([Cross::new(at, 5, mark.stroke_width(2))])
+                .map_err(err)?;
+        } else {
+            c.draw_series([Circle::new(at, 4, mark.filled())])
+                .map_err(err)?;
+        }
+    }
     Ok(())
 }
 
 /// Header and rows: each group's count, min, quartiles and max.
-pub fn table(groups: &[(String, Vec<f64>)]) -> (Vec<String>, Vec<Vec<String>>) {
+pub fn table(
+    groups: &[(String, Vec<f64>)],
+    points: &[BoxPoint],
+) -> (Vec<String>, Vec<Vec<String>>) {
     let head = ["", "n", "min", "q1", "median", "q3", "max"]
         .map(String::from)
         .to_vec();
@@ -89,6 +123,11 @@ pub fn table(groups: &[(String, Vec<f64>)]) -> (Vec<String>, Vec<Vec<String>>) {
             let (v, f) = five(v);
             row(l, std::iter::once(v.len() as f64).chain(f))
         })
+        .chain(
+            points
+                .iter()
+                .map(|p| row(&p.label, std::iter::once(1.0).chain([p.value; 5]))),
+        )
         .collect();
     (head, rows)
 }

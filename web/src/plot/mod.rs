@@ -20,6 +20,7 @@ use std::sync::Arc;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+pub use boxes::BoxPoint;
 pub use colour_scale::{ColourScale, ScaleKind};
 pub use filters::FilterScale;
 pub use heatmap::{branches, Branch, MAX_LABELLED};
@@ -95,11 +96,12 @@ pub enum Plot {
         range: (f64, f64),
         counts: Vec<Vec<u32>>,
     },
-    /// One box plot per group (layer quality per group).
+    /// One box plot per group (layer quality per group), points drawn over them.
     Boxes {
         title: String,
         label: String,
         groups: Vec<(String, Vec<f64>)>,
+        points: Vec<BoxPoint>,
     },
     /// Box plot of one set of values (drift of the upper triangle).
     Box {
@@ -165,7 +167,7 @@ impl Plot {
                 ..
             } => density::table(x_label, y_label, *range, counts),
             Plot::Box { label, values, .. } => boxplot::table(label, values),
-            Plot::Boxes { groups, .. } => boxes::table(groups),
+            Plot::Boxes { groups, points, .. } => boxes::table(groups, points),
         }
     }
 
@@ -318,7 +320,8 @@ impl Plot {
                 title,
                 label,
                 groups,
-            } => boxes::draw(root, theme, (title, label, groups))?,
+                points,
+            } => boxes::draw(root, theme, (title, label), (groups, points))?,
         }
         Ok(None)
     }

@@ -10,6 +10,7 @@ mod overview;
 mod pair;
 mod quality;
 mod yours;
+mod yours_figures;
 
 pub use about::{data_title, About};
 pub use compare::Compare;

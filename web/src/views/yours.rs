@@ -1,12 +1,12 @@
 //! Your model (`?view=yours`): a visitor's ONNX file held against the site, in the browser. The
 //! file is read locally and goes to the data worker (transferred, never uploaded); the worker
 //! fetched what it needs when the view opened, so nothing is requested after the file is chosen.
-//! It shows the model's layers' quality, D to every model of the site (nearest first), to the
-//! groups of a column and per depth bucket, and the model's coefficient distributions over the
-//! site's.
+//! It shows the model's layers' quality over the site's, D to every model of the site (nearest
+//! first), to the groups of a column and per depth bucket, and the model's coefficient
+//! distributions over the site's. A link to the view carries the model's sketches in its
+//! fragment ([`YoursState`]), so that it reopens without the file.
 
-use filterscope_site::{Ranked, YoursReport};
-use filterscope_stats::{distribution, BinRule, N_BINS};
+use filterscope_site::QualityBy;
 use filterscope_web::protocol::{Answer, Request};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -16,85 +16,27 @@ use wasm_bindgen_futures::JsFuture;
 use crate::figure::Figure;
 use crate::loader::Loader;
 use crate::plot::Plot;
-
-/// Models in the nearest-models figure (its table and CSV hold the same; the CLI lists all).
-const NEAREST_SHOWN: usize = 20;
-
-/// Bars of ranked names (those with a D).
-fn bars(title: String, ranked: &[Ranked]) -> Plot {
-    let shown: Vec<&Ranked> = ranked.iter().filter(|r| r.d.is_some()).collect();
-    Plot::Bars {
-        title,
-        labels: shown.iter().map(|r| r.name.clone()).collect(),
-        values: shown.iter().map(|r| r.d.unwrap_or(f64::NAN)).collect(),
-        y_label: "D".into(),
-        extra: vec![],
-    }
-}
-
-/// The plots of a report: layers, nearest models, depth buckets.
-fn figures(r: &YoursReport) -> (Plot, Plot, Plot) {
-    let layers = Plot::Lines {
-        title: format!("Layers of {}: quality in graph order", r.model),
-        x_label: "3x3 layer".into(),
-        y_label: "value".into(),
-        x: (0..r.layers.len()).map(|k| k as f64).collect(),
-        series: vec![
-            (
-                "sparsity".into(),
-                r.layers.iter().map(|l| l.sparsity).collect(),
-            ),
-            (
-                "H / TH".into(),
-                r.layers.iter().map(|l| l.variance_entropy_ratio).collect(),
-            ),
-            (
-                "orthogonality".into(),
-                r.layers
-                    .iter()
-                    .map(|l| l.orthogonality.unwrap_or(f64::NAN))
-                    .collect(),
-            ),
-        ],
-        marks: r.layers.iter().map(|l| l.degenerated).collect(),
-    };
-    let n = NEAREST_SHOWN.min(r.nearest.len());
-    let nearest = bars(
-        format!("D to the site's models: the nearest {n}"),
-        &r.nearest[..n],
-    );
-    let depth = bars(
-        "D per depth bucket: its filters there against the site's there".into(),
-        &r.depth_buckets,
-    );
-    (layers, nearest, depth)
-}
-
-/// The model's distribution of component `c` against the site's, over the site's bins.
-fn distributions(r: &YoursReport, c: usize, (lo, hi): (f64, f64)) -> Plot {
-    let rule = BinRule::new(lo, hi);
-    let part = |counts: &[u64]| distribution(&counts[c * N_BINS..(c + 1) * N_BINS], &rule);
-    let edges = rule.edges();
-    Plot::Lines {
-        title: format!("Distribution of coefficient c{c}"),
-        x_label: format!("c{c}"),
-        y_label: "share of filters".into(),
-        x: edges.windows(2).map(|w| (w[0] + w[1]) / 2.0).collect(),
-        series: vec![
-            (r.model.clone(), part(&r.counts)),
-            ("the site".into(), part(&r.site_counts)),
-        ],
-        marks: vec![],
-    }
-}
+use crate::route::Router;
+use crate::views::yours_figures::{self as figs, Measure};
+use crate::yours_state::YoursState;
 
 /// The Your model view.
 #[component]
 pub fn Yours() -> impl IntoView {
     let loader = expect_context::<Loader>();
+    let router = expect_context::<Router>();
+    let state = expect_context::<YoursState>();
     // What the comparison needs, fetched now: nothing is requested once a file is chosen.
     let prepared = loader.answer(|| Some(Request::YoursPrepare));
-    let ready = Memo::new(move |_| matches!(prepared.get(), Some(Ok(Answer::Prepared))));
+    let site_quality = loader.answer(|| {
+        Some(Request::Quality {
+            by: "depth".into(),
+            wheres: vec![],
+        })
+    });
+    let ready = Memo::new(move |_| {
+        matches!(prepared.get(), Some(Ok(Answer::Prepared))) && site_quality.with(Option::is_some)
+    });
     // The app is kept for offline use now, not after the first plot as on other views: that
     // would fetch the app's files after the visitor chose their file.
     Effect::new(move |_| {
@@ -102,10 +44,14 @@ pub fn Yours() -> impl IntoView {
             filterscope_web::cache::register_service_worker();
         }
     });
-    let result = RwSignal::new(None::<Result<Answer, String>>);
-    let chosen = RwSignal::new(None::<String>);
+    let YoursState {
+        chosen,
+        result,
+        answer,
+    } = state;
     let column = RwSignal::new("Task".to_string());
     let component = RwSignal::new(0usize);
+    let by_depth = RwSignal::new(true);
     let take = move |file: web_sys::File| {
         let name = file.name();
         chosen.set(Some(name.clone()));
@@ -135,14 +81,38 @@ pub fn Yours() -> impl IntoView {
             take(f);
         }
     };
-    let report = Memo::new(move |_| match result.get() {
-        Some(Ok(Answer::Yours(r))) => Some(*r),
+    let report = Memo::new(move |_| answer.with(|a| a.as_ref().map(|a| a.report.clone())));
+    // The address bar carries the model while it is shown (and follows the view's URL).
+    Effect::new(move |_| {
+        router.route.track();
+        state.show_in_url(answer.with(Option::is_some));
+    });
+    let link = Memo::new(move |_| {
+        router.route.track();
+        answer.track();
+        state.link()
+    });
+    let site_q = Memo::new(move |_| match site_quality.get() {
+        Some(Ok(Answer::Quality(q))) => Some(*q),
         _ => None,
     });
-    let plots = Memo::new(move |_| report.with(|r| r.as_ref().map(figures)));
-    let layers = Signal::derive(move || plots.with(|p| p.as_ref().map(|p| p.0.clone())));
-    let nearest = Signal::derive(move || plots.with(|p| p.as_ref().map(|p| p.1.clone())));
-    let depth = Signal::derive(move || plots.with(|p| p.as_ref().map(|p| p.2.clone())));
+    let figure = move |f: fn(&filterscope_site::YoursReport) -> Plot| {
+        Signal::derive(move || report.with(|r| r.as_ref().map(f)))
+    };
+    let layers = figure(figs::layers);
+    let nearest = figure(figs::nearest);
+    let depth = figure(figs::depth);
+    let behind = move |m: Measure| {
+        Signal::derive(move || {
+            let d = by_depth.get();
+            report.with(|r| {
+                site_q.with(|q: &Option<QualityBy>| {
+                    Some(figs::behind(r.as_ref()?, q.as_ref()?, m, d))
+                })
+            })
+        })
+    };
+    let [sparsity, entropy, orthogonality] = Measure::ALL.map(behind);
     let columns = Memo::new(move |_| {
         report.with(|r| {
             r.as_ref()
@@ -155,7 +125,10 @@ pub fn Yours() -> impl IntoView {
             let r = r.as_ref()?;
             let col = column.get();
             let groups = r.by.get(&col).or_else(|| r.by.values().next())?;
-            Some(bars(format!("D to each {col} group of the site"), groups))
+            Some(figs::bars(
+                format!("D to each {col} group of the site"),
+                groups,
+            ))
         })
     });
     let range = Memo::new(move |_| {
@@ -166,7 +139,7 @@ pub fn Yours() -> impl IntoView {
     let dists = Signal::derive(move || {
         report.with(|r| {
             r.as_ref()
-                .map(|r| distributions(r, component.get(), range.get()))
+                .map(|r| figs::distributions(r, component.get(), range.get()))
         })
     });
     let summary = move || {
@@ -185,6 +158,20 @@ pub fn Yours() -> impl IntoView {
             })
         })
     };
+    let opened_without = move || {
+        report.with(|r| {
+            r.as_ref()
+                .filter(|r| !r.left_out.is_empty())
+                .map(|r| format!("Opened from a link that leaves out the model's {}: what needs them is not shown.", r.left_out.join(" and ")))
+        })
+    };
+    let select_all =
+        |e: web_sys::FocusEvent| event_target::<web_sys::HtmlInputElement>(&e).select();
+    let copy = move |_| {
+        if let (Some((url, _)), Some(w)) = (link.get_untracked(), web_sys::window()) {
+            let _ = w.navigator().clipboard().write_text(&url);
+        }
+    };
     view! {
         <section aria-labelledby="yours-h">
             <h2 id="yours-h" tabindex="-1">"Your model against the data"</h2>
@@ -200,7 +187,33 @@ pub fn Yours() -> impl IntoView {
             }}
             <Show when=move || report.with(|r| r.is_some())>
                 <p id="yours-summary" role="status">{summary}</p>
+                {move || opened_without().map(|t| view! { <p class="notice" id="yours-partial">{t}</p> })}
+                {move || link.get().map(|(url, left_out)| view! {
+                    <div class="share">
+                        <label for="yours-link">"Link to this view, with the model's sketches in it (after the #, which browsers never send to a server):"</label>
+                        <div class="controls-row">
+                            <input id="yours-link" readonly prop:value=url.clone() on:focus=select_all/>
+                            <button on:click=copy>"Copy"</button>
+                        </div>
+                        {(!left_out.is_empty()).then(|| view! {
+                            <p class="help" id="yours-link-left-out">{format!("To stay within 8 KB the link leaves out the model's {}.", left_out.join(" and "))}</p>
+                        })}
+                    </div>
+                })}
+                <p class="help">"Each dot is one of the model's layers (a cross: degenerated); the boxes are the site's layers, quartiles with the median and whiskers to the extremes."</p>
+                <div class="controls-row">
+                    <label>
+                        "Behind its layers: "
+                        <select id="yours-behind" on:change=move |e| by_depth.set(event_target_value(&e) == "depth")>
+                            <option value="depth" selected=move || by_depth.get()>"the site's layers at the same depth"</option>
+                            <option value="all" selected=move || !by_depth.get()>"all the site's layers"</option>
+                        </select>
+                    </label>
+                </div>
                 <div class="grid">
+                    <Figure plot=sparsity id="yours-sparsity" width=640 height=360/>
+                    <Figure plot=entropy id="yours-entropy" width=640 height=360/>
+                    <Figure plot=orthogonality id="yours-orthogonality" width=640 height=360/>
                     <Figure plot=layers id="yours-layers" width=640 height=360/>
                     <Figure plot=nearest id="yours-nearest" width=640 height=420/>
                 </div>
