@@ -5,6 +5,10 @@
 
 #[cfg(any(test, feature = "test-util"))]
 pub mod fixture;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
+pub mod interrupt;
 pub mod output;
 mod passes;
 pub mod pipeline;

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use filterscope_site::{encode_site, Manifest, Part, SiteContent, SiteData, LAYERS_PER_CHUNK};
 
+use crate::interrupt::{clean_stale, Partial};
 use crate::PrepError;
 
 /// Refuses an existing `out` unless `force`.
@@ -15,13 +16,40 @@ pub fn check_out(out: &Path, force: bool) -> Result<(), PrepError> {
     Ok(())
 }
 
-/// Where `out` is written before it is renamed into place (beside it, so the rename is atomic).
-pub(crate) fn temp_for(out: &Path) -> PathBuf {
+/// Where `out` is written before it is renamed into place (beside it, so the rename is atomic),
+/// registered for removal if the run is interrupted; leftovers of earlier runs that could not
+/// clean up are removed first.
+pub(crate) fn temp_for(out: &Path) -> Partial {
+    clean_stale(out);
+    Partial::new(sibling(out, "partial"))
+}
+
+/// `.NAME.KIND-PID` beside `out`.
+fn sibling(out: &Path, kind: &str) -> PathBuf {
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "site".into());
-    out.with_file_name(format!(".{name}.partial-{}", std::process::id()))
+    out.with_file_name(format!(".{name}.{kind}-{}", std::process::id()))
+}
+
+/// Puts the finished `tmp` at `out`. A replaced `out` is moved aside first and removed last, so
+/// that an interruption at any point leaves the old output or the new one, never a mix.
+pub(crate) fn put_in_place(tmp: &Path, out: &Path) -> Result<(), PrepError> {
+    let old = out.exists().then(|| Partial::new(sibling(out, "old")));
+    if let Some(old) = &old {
+        std::fs::rename(out, old.path()).map_err(|e| PrepError::io(out, e))?;
+    }
+    std::fs::rename(tmp, out).map_err(|e| PrepError::io(out, e))?;
+    if let Some(old) = old {
+        let p = old.path();
+        let _ = if p.is_dir() {
+            std::fs::remove_dir_all(p)
+        } else {
+            std::fs::remove_file(p)
+        };
+    }
+    Ok(())
 }
 
 /// Encodes and writes the site to `out`, atomically ([`write_folder`]).
@@ -45,20 +73,18 @@ pub fn write_folder(
     fill: impl FnOnce(&Path) -> Result<(), PrepError>,
 ) -> Result<(), PrepError> {
     check_out(out, force)?;
-    let tmp = temp_for(out);
+    let partial = temp_for(out);
+    let tmp = partial.path();
     let result = (|| {
         if tmp.exists() {
-            std::fs::remove_dir_all(&tmp).map_err(|e| PrepError::io(&tmp, e))?;
+            std::fs::remove_dir_all(tmp).map_err(|e| PrepError::io(tmp, e))?;
         }
-        std::fs::create_dir_all(&tmp).map_err(|e| PrepError::io(&tmp, e))?;
-        fill(&tmp)?;
-        if out.exists() {
-            std::fs::remove_dir_all(out).map_err(|e| PrepError::io(out, e))?;
-        }
-        std::fs::rename(&tmp, out).map_err(|e| PrepError::io(out, e))
+        std::fs::create_dir_all(tmp).map_err(|e| PrepError::io(tmp, e))?;
+        fill(tmp)?;
+        put_in_place(tmp, out)
     })();
     if result.is_err() {
-        let _ = std::fs::remove_dir_all(&tmp);
+        let _ = std::fs::remove_dir_all(tmp);
     }
     result
 }

@@ -12,7 +12,7 @@ use std::path::{Component, Path, PathBuf};
 
 use filterscope_site::{sha256_hex, Manifest};
 
-use crate::output::{check_out, temp_for, write_folder};
+use crate::output::{check_out, put_in_place, temp_for, write_folder};
 use crate::PrepError;
 
 /// The archive's size limit when fetched: the full CNN Filter DB's site is about 105 MB, and a
@@ -72,12 +72,14 @@ pub fn pack(site: &Path, out: &Path, force: bool) -> Result<Packed, PrepError> {
             .map_err(|e| PrepError::io(out, e))?;
     }
     let archive = tar.into_inner().map_err(|e| PrepError::io(out, e))?;
-    let tmp = temp_for(out);
-    std::fs::write(&tmp, &archive).map_err(|e| PrepError::io(&tmp, e))?;
-    std::fs::rename(&tmp, out).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        PrepError::io(out, e)
-    })?;
+    let partial = temp_for(out);
+    let tmp = partial.path();
+    std::fs::write(tmp, &archive)
+        .map_err(|e| PrepError::io(tmp, e))
+        .and_then(|()| put_in_place(tmp, out))
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(tmp);
+        })?;
     Ok(Packed {
         manifest_sha256: sha256_hex(&files["manifest.json"]),
         archive_sha256: sha256_hex(&archive),

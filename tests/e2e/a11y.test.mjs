@@ -1,8 +1,9 @@
 // Accessibility: axe-core (WCAG 2 A/AA and best practices) on every view, light and dark, desktop
 // and phone size; the suite fails on any violation of impact serious or critical. Env as for
-// explorer.test.mjs (SITE_DIR, the built site).
+// explorer.test.mjs (SITE_DIR, the built site; DATA_PREP, for a Your-model link).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -13,6 +14,9 @@ import { drawn } from './wait.mjs';
 const SITE = process.env.SITE_DIR;
 assert.ok(SITE && fs.existsSync(path.join(SITE, 'index.html')), 'SITE_DIR must hold a built site');
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const DATA_PREP = process.env.DATA_PREP;
+assert.ok(DATA_PREP && fs.existsSync(DATA_PREP), 'DATA_PREP must name the data-prep binary');
+const MODEL = path.join(path.dirname(new URL(import.meta.url).pathname), '../../data/sample/ch_PP-OCRv4_det_infer.onnx');
 
 let browser, server;
 
@@ -27,17 +31,23 @@ after(async () => {
 });
 
 // The compare view twice: as it opens, and zoomed with a search whose one match lists its nearest groups.
-const VIEWS = [['overview', '#eigen'], ['compare', '#heatmap'], ['compare&zoom=1,1,2&find=Classification', '#heatmap'], ['pair', '#density-b'], ['model', '#model-samples'], ['quality', '#quality-entropy'], ['about', '#provenance'], ['yours', '#yours-file:not([disabled])']];
+// Your model and Quality with a model (from a link's fragment) too.
+const VIEWS = [['yours&model-link', '#yours-sparsity'], ['quality&by=Task&model-link', '#quality-sparsity'], ['overview', '#eigen'], ['compare', '#heatmap'], ['compare&zoom=1,1,2&find=Classification', '#heatmap'], ['pair', '#density-b'], ['model', '#model-samples'], ['quality', '#quality-entropy'], ['about', '#provenance'], ['yours', '#yours-file:not([disabled])']];
 const SIZES = { desktop: { width: 1300, height: 1000 }, phone: { width: 390, height: 844 } };
 
 for (const scheme of ['light', 'dark']) {
   for (const [size, viewport] of Object.entries(SIZES)) {
     test(`axe finds no serious or critical violation (${scheme}, ${size})`, async () => {
-      const ctx = await browser.newContext({ viewport, colorScheme: scheme });
+      // bypassCSP: the page's policy would refuse the audit's own script.
+      const ctx = await browser.newContext({ viewport, colorScheme: scheme, bypassCSP: true });
       const p = await ctx.newPage();
       const found = [];
       for (const [view, figure] of VIEWS) {
-        await p.goto(`${server.url}/filterscope/?view=${view}`);
+        const page = `${server.url}/filterscope/?view=${view.replace('&model-link', '')}`;
+        const url = view.endsWith('&model-link')
+          ? execFileSync(DATA_PREP, ['yours', MODEL, '--site', path.join(SITE, 'data'), '--link', page], { encoding: 'utf8' }).trim().split('\n').at(-1)
+          : page;
+        await p.goto(url);
         // Views without a figure until the visitor acts: wait for their content instead.
         if (['#provenance', '#yours-file:not([disabled])'].includes(figure)) await p.waitForSelector(figure);
         else await drawn(p, figure);

@@ -93,7 +93,7 @@ pub fn App() -> impl IntoView {
         <main>
             // What a site built from sample or synthetic data says on every view.
             {move || loader.with_catalog(|c| c.manifest.provenance.banner.clone()).filter(|b| !b.is_empty()).map(|b| view! {
-                <p class="banner" role="note" id="banner">{b}</p>
+                <p class="banner" role="note" id="banner">{crate::text::visible(&b)}</p>
             })}
             <LoadStatus loader=loader/>
             <Show when=move || !route.get().unknown.is_empty()>

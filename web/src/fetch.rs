@@ -9,6 +9,21 @@ use web_sys::{DedicatedWorkerGlobalScope, Response};
 
 use crate::cache;
 
+/// Whether the data may be loaded from `url` (absolute): http or https only. A site is data, and
+/// data comes over the web; `javascript:`, `data:`, `blob:` and `file:` URLs are refused.
+pub fn check_data_url(url: &str) -> Result<(), String> {
+    let scheme = url
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if url.contains(':') && (scheme == "http" || scheme == "https") {
+        Ok(())
+    } else {
+        Err("only http(s) URLs, or a path relative to this page, are loaded".into())
+    }
+}
+
 fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
@@ -108,5 +123,31 @@ async fn stream(
         let value = js_sys::Reflect::get(&step, &"value".into())
             .map_err(|_| format!("{file}: unreadable body"))?;
         sink(&Uint8Array::new(&value).to_vec())?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_data_url;
+
+    #[test]
+    fn only_http_and_https_are_loaded() {
+        for ok in [
+            "https://example.org/data/",
+            "http://127.0.0.1:8000/d/",
+            "HTTPS://X/",
+        ] {
+            assert!(check_data_url(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(1)//",
+            "data:text/html,<b>",
+            "file:///etc/",
+            "blob:https://x/1",
+            "ftp://x/",
+            "data/",
+        ] {
+            assert!(check_data_url(bad).is_err(), "{bad}");
+        }
     }
 }

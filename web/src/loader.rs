@@ -32,21 +32,28 @@ pub struct Loader {
     latest_file: StoredValue<u64>,
 }
 
-/// The data base URL, absolute: `?data=URL` or `data/` beside the page.
-pub fn data_base() -> String {
+/// The data base URL, absolute: `?data=URL` or `data/` beside the page. Only http(s) is loaded
+/// (a relative URL is the page's own scheme): `?data=javascript:...`, `data:`, `file:` and the
+/// like are refused with a message naming the value.
+pub fn data_base() -> Result<String, String> {
     let search = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
-    let base = web_sys::UrlSearchParams::new_with_str(&search)
+    let given = web_sys::UrlSearchParams::new_with_str(&search)
         .ok()
-        .and_then(|p| p.get("data"))
-        .unwrap_or_else(|| "data/".to_string());
+        .and_then(|p| p.get("data"));
+    let base = given.clone().unwrap_or_else(|| "data/".to_string());
     let base = if base.ends_with('/') {
         base
     } else {
         format!("{base}/")
     };
-    filterscope_web::cache::absolute(&base)
+    let url = filterscope_web::cache::absolute(&base);
+    filterscope_web::fetch::check_data_url(&url).map_err(|why| match given {
+        Some(g) => format!("?data={g}: {why}"),
+        None => why,
+    })?;
+    Ok(url)
 }
 
 impl Loader {
@@ -82,7 +89,10 @@ impl Loader {
                 l.send(&ToWorker::Retry);
             } else {
                 l.progress.set(Progress::default());
-                l.send(&ToWorker::Open { base: data_base() });
+                match data_base() {
+                    Ok(base) => l.send(&ToWorker::Open { base }),
+                    Err(e) => l.error.set(Some(e)),
+                }
             }
         });
         l

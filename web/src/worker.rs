@@ -142,6 +142,8 @@ async fn handle(msg: ToWorker) {
 }
 
 async fn open(base: String) -> Result<Catalog, String> {
+    // The page checked it; a worker that fetched whatever it was sent would be the weak link.
+    crate::fetch::check_data_url(&base).map_err(|e| format!("{base}: {e}"))?;
     STATE.with_borrow_mut(|s| {
         *s = State {
             base: base.clone(),

@@ -3,11 +3,12 @@
 
 use arrow_array::RecordBatch;
 use arrow_buffer::Buffer;
-use arrow_ipc::reader::{StreamDecoder, StreamReader};
+use arrow_ipc::reader::StreamDecoder;
 use arrow_ipc::writer::{IpcWriteOptions, StreamWriter};
 use arrow_ipc::CompressionType;
 use sha2::{Digest, Sha256};
 
+use crate::ipc_guard::MessageGuard;
 use crate::{FileEntry, SiteError};
 
 /// Serializes batches (all of one schema) as an LZ4-compressed IPC stream.
@@ -29,17 +30,12 @@ pub fn write_stream(batches: &[RecordBatch]) -> Result<Vec<u8>, arrow_schema::Ar
     Ok(out)
 }
 
-/// Decodes every batch of an IPC stream; `file` names it in errors.
+/// Decodes every batch of an IPC stream; `file` names it in errors. What the stream claims is
+/// checked before it is believed, as for a file fetched by the page.
 pub fn read_batches(file: &str, bytes: &[u8]) -> Result<Vec<RecordBatch>, SiteError> {
-    let err = |e: arrow_schema::ArrowError| SiteError::Table {
-        file: file.to_string(),
-        problem: format!("not a readable Arrow IPC stream ({e})"),
-    };
-    let reader = StreamReader::try_new(std::io::Cursor::new(bytes), None).map_err(err)?;
-    let mut out = Vec::new();
-    for b in reader {
-        out.push(b.map_err(err)?);
-    }
+    let mut incoming = IncomingFile::new(&FileEntry::of(file, bytes));
+    incoming.push(bytes)?;
+    let out = incoming.finish()?;
     if out.is_empty() {
         return Err(SiteError::Table {
             file: file.to_string(),
@@ -58,6 +54,7 @@ pub struct IncomingFile {
     batches: Vec<RecordBatch>,
     received: u64,
     decode_error: Option<String>,
+    guard: MessageGuard,
 }
 
 impl IncomingFile {
@@ -70,6 +67,7 @@ impl IncomingFile {
             batches: Vec::new(),
             received: 0,
             decode_error: None,
+            guard: MessageGuard::default(),
         }
     }
 
@@ -90,16 +88,27 @@ impl IncomingFile {
         self.hasher.update(bytes);
         // After a decode error keep hashing: a corrupt file is best reported by its hash.
         if self.decode_error.is_none() {
-            let mut buf = Buffer::from(bytes.to_vec());
-            while !buf.is_empty() {
-                match self.decoder.decode(&mut buf) {
-                    Ok(Some(b)) => self.batches.push(b),
-                    Ok(None) => {}
-                    Err(e) => {
-                        self.decode_error = Some(e.to_string());
-                        break;
+            // The decoder sees only whole messages whose claims the bytes can back.
+            match self.guard.push(bytes, self.entry.bytes) {
+                Ok(messages) => {
+                    for m in messages {
+                        if let Err(e) = self.decode(m) {
+                            self.decode_error = Some(e);
+                            break;
+                        }
                     }
                 }
+                Err(e) => self.decode_error = Some(e),
+            }
+        }
+        Ok(())
+    }
+
+    fn decode(&mut self, message: Vec<u8>) -> Result<(), String> {
+        let mut buf = Buffer::from(message);
+        while !buf.is_empty() {
+            if let Some(b) = self.decoder.decode(&mut buf).map_err(|e| e.to_string())? {
+                self.batches.push(b);
             }
         }
         Ok(())
@@ -132,7 +141,11 @@ impl IncomingFile {
                 ),
             });
         }
-        let ended = self.decoder.finish().map_err(|e| e.to_string());
+        let ended = if self.guard.finished() {
+            self.decoder.finish().map_err(|e| e.to_string())
+        } else {
+            Err("the stream ends inside a message".to_string())
+        };
         if let Some(e) = self.decode_error.or(ended.err()) {
             return Err(SiteError::Table {
                 file,

@@ -11,8 +11,12 @@
 #![deny(missing_docs)]
 
 mod columns;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod grouping;
 mod ipc;
+mod ipc_guard;
 mod manifest;
 mod order;
 mod provenance;
@@ -27,7 +31,10 @@ mod yours_link;
 
 pub use grouping::Grouping;
 pub use ipc::{read_batches, sha256_hex, write_stream, IncomingFile};
-pub use manifest::{BasisJson, ChunkEntry, FileEntry, Manifest, FORMAT, FORMAT_VERSION};
+pub use manifest::{
+    BasisJson, ChunkEntry, FileEntry, Manifest, FORMAT, FORMAT_VERSION, MAX_FILES, MAX_FILE_BYTES,
+    MAX_LAYERS, MAX_MANIFEST_BYTES,
+};
 pub use order::{Order, UnknownOrder};
 pub use provenance::{Provenance, CNN_FILTER_DB_BIBTEX};
 pub use quality_by::{QualityBy, QualityGroup};

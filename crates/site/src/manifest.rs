@@ -168,9 +168,24 @@ pub struct Manifest {
     pub samples: Vec<ChunkEntry>,
 }
 
+/// Files a site may list: the full DB's site has a few dozen.
+pub const MAX_FILES: usize = 10_000;
+/// Bytes a site's file may have: the full DB's largest is a few MB.
+pub const MAX_FILE_BYTES: u64 = 1 << 30;
+/// Layers a site may have: the CNN Filter DB has 21,436.
+pub const MAX_LAYERS: u64 = 100_000_000;
+/// A manifest longer than this is refused unread.
+pub const MAX_MANIFEST_BYTES: usize = 16 << 20;
+
 impl Manifest {
-    /// Parses and checks the format.
+    /// Parses and checks the format and what it claims (see the limits above).
     pub fn parse(json: &str) -> Result<Self, SiteError> {
+        if json.len() > MAX_MANIFEST_BYTES {
+            return Err(SiteError::Manifest(format!(
+                "{} bytes, more than the {MAX_MANIFEST_BYTES} a manifest may have",
+                json.len()
+            )));
+        }
         #[derive(Deserialize)]
         struct Head {
             format: String,
@@ -184,7 +199,79 @@ impl Manifest {
                 version: head.format_version,
             });
         }
-        serde_json::from_str(json).map_err(|e| SiteError::Manifest(e.to_string()))
+        let m: Manifest =
+            serde_json::from_str(json).map_err(|e| SiteError::Manifest(e.to_string()))?;
+        m.check_limits()?;
+        Ok(m)
+    }
+
+    /// What a manifest from anywhere may claim: file names of this site's own form (no paths,
+    /// no URLs), hex hashes, sizes a file can have, chunks that tile the layers. Checked before
+    /// anything is fetched or allocated by its word.
+    fn check_limits(&self) -> Result<(), SiteError> {
+        let bad = |what: String| Err(SiteError::Manifest(what));
+        let files = self.files();
+        if files.len() > MAX_FILES {
+            return bad(format!(
+                "{} files, more than the {MAX_FILES} a site may have",
+                files.len()
+            ));
+        }
+        for f in &files {
+            let name_ok = !f.file.is_empty()
+                && f.file.len() <= 200
+                && !f.file.starts_with('.')
+                && f.file
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
+            if !name_ok {
+                return bad(format!(
+                    "file name {:?} is not a plain file name of this folder",
+                    f.file.chars().take(80).collect::<String>()
+                ));
+            }
+            let hash_ok = f.sha256.len() == 64
+                && f.sha256
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+            if !hash_ok {
+                return bad(format!(
+                    "{}: sha256 is not 64 lower-case hex digits",
+                    f.file
+                ));
+            }
+            if f.bytes > MAX_FILE_BYTES {
+                return bad(format!(
+                    "{}: {} bytes, more than the {MAX_FILE_BYTES} a site's file may have",
+                    f.file, f.bytes
+                ));
+            }
+        }
+        if self.n_layers > MAX_LAYERS || self.n_models > self.n_layers.max(1) {
+            return bad(format!(
+                "{} models and {} layers (at most {MAX_LAYERS} layers, each model with one)",
+                self.n_models, self.n_layers
+            ));
+        }
+        for chunks in [&self.lite_samples, &self.sketches, &self.samples] {
+            let mut next = 0u64;
+            for c in chunks.iter() {
+                if c.first_layer != next || c.layers == 0 {
+                    return bad(format!(
+                        "{}: layers {}.. (+{}) where layer {next} is next",
+                        c.entry.file, c.first_layer, c.layers
+                    ));
+                }
+                next = c.first_layer.saturating_add(c.layers);
+            }
+            if !chunks.is_empty() && next != self.n_layers {
+                return bad(format!(
+                    "chunks of {next} layers, the manifest says {}",
+                    self.n_layers
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Every data file the manifest lists (the manifest itself aside).

@@ -276,3 +276,49 @@ fn streaming_the_chunks_merges_the_same_groups() {
         assert!(s.layer_sketch(0).is_none());
     }
 }
+
+#[test]
+fn a_manifest_claiming_what_no_site_holds_is_refused_before_anything_is_fetched() {
+    let files = encode_site(&content(), 7).unwrap();
+    let json = std::str::from_utf8(get(&files, "manifest.json")).unwrap();
+    let good = filterscope_site::Manifest::parse(json).unwrap();
+    let sketch = good.sketches[1].entry.clone();
+    let refused = |edit: &dyn Fn(&mut serde_json::Value), want: &str| {
+        let mut v: serde_json::Value = serde_json::from_str(json).unwrap();
+        edit(&mut v);
+        let e = filterscope_site::Manifest::parse(&v.to_string())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(want), "{e} lacks {want:?}");
+    };
+    refused(
+        &|v| v["sketches"][1]["file"] = "../../secret".into(),
+        "is not a plain file name",
+    );
+    refused(
+        &|v| v["sketches"][1]["file"] = "https://elsewhere.example/x.arrow".into(),
+        "is not a plain file name",
+    );
+    refused(
+        &|v| v["sketches"][1]["bytes"] = (1u64 << 50).into(),
+        &format!("{}: 1125899906842624 bytes, more than", sketch.file),
+    );
+    refused(
+        &|v| v["sketches"][1]["sha256"] = "<script>".into(),
+        "sha256 is not 64",
+    );
+    refused(
+        &|v| {
+            let one = v["sketches"][0].clone();
+            v["sketches"] = serde_json::Value::Array(vec![one; 20_000]);
+        },
+        "files, more than the 10000",
+    );
+    refused(
+        &|v| v["sketches"][1]["first_layer"] = 0.into(),
+        "where layer",
+    );
+    refused(&|v| v["n_layers"] = (u64::MAX).into(), "layers (at most");
+    let huge = format!("{json}{}", " ".repeat(filterscope_site::MAX_MANIFEST_BYTES));
+    assert!(filterscope_site::Manifest::parse(&huge).is_err());
+}

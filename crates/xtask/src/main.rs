@@ -4,6 +4,8 @@
 //! Each installs the tools it needs first.
 
 mod bench;
+mod csp;
+mod fuzz;
 mod steps;
 mod tools;
 
@@ -115,6 +117,9 @@ fn test_steps(steps: &mut Steps) -> Result<()> {
         check_site(&out)
     })?;
     steps.run("wasm-bindgen-test in Chromium", wasm_tests)?;
+    // Each fuzz target briefly (the long runs are `cargo xtask fuzz`): the targets build, and
+    // what they find first is found here.
+    steps.run("fuzzing (20 s per target)", || fuzz::fuzz(20))?;
     steps.run("end-to-end (playwright)", || e2e(&out))?;
     eprintln!("xtask: all checks passed");
     Ok(())
@@ -186,6 +191,7 @@ fn e2e(site: &Path) -> Result<()> {
             "tests/e2e/heatmap.test.mjs",
             "tests/e2e/about.test.mjs",
             "tests/e2e/yours.test.mjs",
+            "tests/e2e/security.test.mjs",
         ])
         .env("SITE_DIR", site)
         .env("DATA_PREP", root().join("target/release/data-prep"))
@@ -278,6 +284,7 @@ fn site_with_built_data_prep(out: &Path, data: Option<&Data>) -> Result<()> {
         .arg(&dist)
         .env("PATH", tools::path_with(&bin)))?;
     copy_dir(&dist, &staging)?;
+    csp::apply(&staging.join("index.html"))?;
     if out.exists() {
         std::fs::remove_dir_all(out)?;
     }
@@ -355,11 +362,13 @@ fn main() -> Result<()> {
             });
             site(&absolute(dir), data.as_ref())
         }
+        ["fuzz"] => fuzz::fuzz(600),
+        ["fuzz", "--secs", n] => fuzz::fuzz(n.parse().context("--secs takes a number")?),
         ["bench"] => bench::bench("10000000,50000000,200000000", None),
         ["bench", "--sizes", sizes] => bench::bench(sizes, None),
         ["bench", "--sizes", sizes, "--work", dir] => bench::bench(sizes, Some(dir.into())),
         _ => bail!(
-            "usage: cargo xtask test | demo | site --out DIR [--data PATH_OR_URL [--sha256 HEX]] | bench [--sizes N,N,... [--work DIR]]"
+            "usage: cargo xtask test | demo | site --out DIR [--data PATH_OR_URL [--sha256 HEX]] | fuzz [--secs N] | bench [--sizes N,N,... [--work DIR]]"
         ),
     }
 }

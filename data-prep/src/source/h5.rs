@@ -20,6 +20,14 @@ pub struct H5Filters {
     ds: hdf5::Dataset,
     n: u64,
     direct: Option<Direct>,
+    /// The file's size and modification time when opened: a build over a file that another
+    /// program is still writing or replacing would mix two states of it.
+    stamp: (u64, Option<std::time::SystemTime>),
+}
+
+fn stamp(path: &Path) -> Result<(u64, Option<std::time::SystemTime>), PrepError> {
+    let m = std::fs::metadata(path).map_err(|e| PrepError::io(path, e))?;
+    Ok((m.len(), m.modified().ok()))
 }
 
 /// Where a contiguous dataset's raw values live in the file.
@@ -117,6 +125,7 @@ impl H5Filters {
         };
         let n = shape[0] as u64;
         Ok(Self {
+            stamp: stamp(path)?,
             path: path.to_path_buf(),
             direct: Direct::probe(path, &ds, n, width)?,
             n,
@@ -176,6 +185,19 @@ impl H5Filters {
                 format!("read failed ({e})"),
             )
         };
+        let now = stamp(&self.path)?;
+        if now != self.stamp {
+            let what = if now.0 != self.stamp.0 {
+                format!("its size went from {} to {} bytes", self.stamp.0, now.0)
+            } else {
+                "it was modified".to_string()
+            };
+            return Err(PrepError::invalid(
+                &self.path,
+                format!("/filters[{a}..{b}]"),
+                format!("the file changed during the build ({what}); nothing was written"),
+            ));
+        }
         let Some(d) = &self.direct else {
             buf.clear();
             let arr = self

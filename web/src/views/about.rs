@@ -14,12 +14,14 @@ const SOFTWARE_CITE: &str = "@software{filterscope,
   license = {MIT OR Apache-2.0}
 }";
 
-/// `text` as a link when it is an http(s) URL, else as text.
+/// `text` as a link when it is an http(s) URL, else as text (metadata is untrusted: it is never
+/// markup, and a link never runs script nor tells its target where it came from).
 pub fn link_or_text(text: String) -> AnyView {
+    let text = crate::text::visible(&text);
     match Provenance::link(&text) {
         Some(href) => {
             let href = href.to_string();
-            view! { <a href=href rel="noopener noreferrer">{text}</a> }.into_any()
+            view! { <a href=href rel="noopener noreferrer nofollow">{text}</a> }.into_any()
         }
         None => view! { <span>{text}</span> }.into_any(),
     }
@@ -27,11 +29,12 @@ pub fn link_or_text(text: String) -> AnyView {
 
 /// The data set's name and version, as the footer and the heading say it.
 pub fn data_title(p: &Provenance) -> String {
-    match (p.name.is_empty(), p.version.is_empty()) {
+    let title = match (p.name.is_empty(), p.version.is_empty()) {
         (true, _) => "unnamed data".into(),
         (false, true) => p.name.clone(),
         (false, false) => format!("{} {}", p.name, p.version),
-    }
+    };
+    crate::text::visible(&title)
 }
 
 /// Rows of the data table: label and value (empty values left out).
@@ -70,7 +73,7 @@ fn model_licences(c: &Catalog) -> Option<impl IntoView> {
         .iter()
         .map(|m| {
             let source = src.map(|k| m.values[k].clone()).unwrap_or_default();
-            view! { <tr><th scope="row">{m.name.clone()}</th><td>{m.values[lic].clone()}</td><td>{link_or_text(source)}</td></tr> }
+            view! { <tr><th scope="row">{crate::text::visible(&m.name)}</th><td>{crate::text::visible(&m.values[lic])}</td><td>{link_or_text(source)}</td></tr> }
         })
         .collect_view();
     Some(view! {

@@ -12,7 +12,7 @@ mod quality;
 mod yours;
 mod yours_figures;
 
-pub use about::{data_title, About};
+pub use about::{data_title, link_or_text, About};
 pub use compare::Compare;
 pub use model::Model;
 pub use overview::Overview;

@@ -8,6 +8,7 @@ use crate::figure::Figure;
 use crate::loader::Loader;
 use crate::plot::{FilterScale, Plot};
 use crate::route::{Route, Router};
+use crate::views::link_or_text;
 
 /// The model view.
 #[component]
@@ -89,14 +90,10 @@ pub fn Model() -> impl IntoView {
                 let m = &s.models[mi];
                 let rows = s.manifest.model_columns.iter().zip(&m.values).map(|(c, v)| {
                     // Metadata is untrusted: text only, and a link only for http(s) URLs.
-                    let cell = if v.starts_with("https://") || v.starts_with("http://") {
-                        view! { <a href=v.clone() rel="noopener noreferrer nofollow">{v.clone()}</a> }.into_any()
-                    } else {
-                        view! { <span>{v.clone()}</span> }.into_any()
-                    };
+                    let cell = link_or_text(v.clone());
                     view! { <tr><th scope="row">{c.clone()}</th><td>{cell}</td></tr> }
                 });
-                Some(view! { <table class="meta" id="model-meta"><caption>{m.name.clone()}</caption><tbody>{rows.collect_view()}</tbody></table> })
+                Some(view! { <table class="meta" id="model-meta"><caption>{crate::text::visible(&m.name)}</caption><tbody>{rows.collect_view()}</tbody></table> })
             })
             .flatten()
     };
@@ -107,7 +104,7 @@ pub fn Model() -> impl IntoView {
             <label>
                 "Model "
                 <select id="model" on:change=move |e| router.go(Route { model: Some(event_target_value(&e)), ..route.get_untracked() }) prop:value=move || model.get().unwrap_or_default()>
-                    {move || names.get().into_iter().map(|n| view! { <option value=n.clone() selected=Some(n.clone()) == model.get()>{n.clone()}</option> }).collect_view()}
+                    {move || names.get().into_iter().map(|n| view! { <option value=n.clone() selected=Some(n.clone()) == model.get()>{crate::text::visible(&n)}</option> }).collect_view()}
                 </select>
             </label>
             {meta}

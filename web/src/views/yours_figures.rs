@@ -139,10 +139,7 @@ pub fn behind(r: &YoursReport, site: &QualityBy, m: Measure, by_depth: bool) -> 
             })
             .collect();
         Plot::Boxes {
-            title: format!(
-                "Layer {name}: {} (dots, x degenerated) over the site's layers at the same depth",
-                r.model
-            ),
+            title: format!("Layer {name}: yours (dots) and the site's (boxes)"),
             label: format!("{name}, by depth bucket"),
             groups,
             points: layer_points(r, m, |k| depth_bucket(r.depth[k]).unwrap_or(0)),
@@ -154,11 +151,8 @@ pub fn behind(r: &YoursReport, site: &QualityBy, m: Measure, by_depth: bool) -> 
             .flat_map(|g| m.of_group(g).iter().copied())
             .collect();
         Plot::Boxes {
-            title: format!(
-                "Layer {name}: {} (dots, x degenerated) over all the site's layers",
-                r.model
-            ),
-            label: name.into(),
+            title: format!("Layer {name}: yours (dots) and the site's (box)"),
+            label: format!("{name}, all depths"),
             groups: vec![("the site's layers".into(), all)],
             points: layer_points(r, m, |_| 0),
         }

@@ -1,0 +1,186 @@
+//! What an Arrow IPC stream claims, checked before the decoder believes it. A compressed buffer
+//! starts with its uncompressed length, which arrow-ipc allocates as it stands: eight forged bytes
+//! could ask for exabytes. So the stream is cut into its messages here, and each is passed on
+//! only once it is whole and its claims are bounded by the bytes that back them: a message body
+//! no longer than what is left of the file, buffers inside their body, and no buffer claiming to
+//! inflate beyond what LZ4 can inflate its bytes to.
+
+use arrow_ipc::{root_as_message, RecordBatch as IpcBatch};
+
+/// What precedes each message's length in the IPC format since Arrow 0.15.
+const CONTINUATION_MARKER: [u8; 4] = [0xff; 4];
+
+/// An LZ4 sequence of a few bytes can stand for at most about 255 bytes of output: a claim
+/// above this ratio (plus a frame's slack) is a lie.
+const LZ4_MAX_RATIO: u64 = 256;
+const LZ4_SLACK: u64 = 1024;
+
+/// Cuts a stream into whole, checked messages.
+#[derive(Default)]
+pub(crate) struct MessageGuard {
+    /// The bytes of the message not yet whole.
+    pending: Vec<u8>,
+    /// Bytes of the stream passed on (whole messages).
+    passed: u64,
+    /// The end-of-stream marker was seen.
+    ended: bool,
+}
+
+impl MessageGuard {
+    /// Takes `bytes` of a stream of `total` bytes; returns the whole messages they complete, or
+    /// what is wrong.
+    pub(crate) fn push(&mut self, bytes: &[u8], total: u64) -> Result<Vec<Vec<u8>>, String> {
+        self.pending.extend_from_slice(bytes);
+        let mut out = vec![];
+        while let Some(len) = self.next_message(total)? {
+            let rest = self.pending.split_off(len);
+            out.push(std::mem::replace(&mut self.pending, rest));
+            self.passed += len as u64;
+        }
+        Ok(out)
+    }
+
+    /// The length of the first whole message in `pending`, once it is there and checked.
+    fn next_message(&mut self, total: u64) -> Result<Option<usize>, String> {
+        let p = &self.pending;
+        if self.ended {
+            return if p.is_empty() {
+                Ok(None)
+            } else {
+                Err("bytes after the end of the stream".into())
+            };
+        }
+        if p.len() < 8 {
+            return Ok(None);
+        }
+        // The 4-byte continuation marker, then the metadata's length (older writers: no marker).
+        let (prefix, meta_len) = if p[..4] == CONTINUATION_MARKER {
+            (8, i32::from_le_bytes([p[4], p[5], p[6], p[7]]))
+        } else {
+            (4, i32::from_le_bytes([p[0], p[1], p[2], p[3]]))
+        };
+        let meta_len =
+            usize::try_from(meta_len).map_err(|_| format!("a message of {meta_len} bytes"))?;
+        if meta_len == 0 {
+            self.ended = true;
+            return Ok(Some(prefix));
+        }
+        let left = total.saturating_sub(self.passed);
+        if (prefix + meta_len) as u64 > left {
+            return Err(format!(
+                "a message header of {meta_len} bytes where {left} are left"
+            ));
+        }
+        if p.len() < prefix + meta_len {
+            return Ok(None);
+        }
+        let message = root_as_message(&p[prefix..prefix + meta_len])
+            .map_err(|e| format!("a message header that does not parse ({e})"))?;
+        let body = message.bodyLength();
+        let head = (prefix + meta_len) as u64;
+        if body < 0 || body as u64 > left - head {
+            return Err(format!(
+                "a message body of {body} bytes where {} are left",
+                left - head
+            ));
+        }
+        let end = prefix + meta_len + body as usize;
+        if p.len() < end {
+            return Ok(None);
+        }
+        let batch = message
+            .header_as_record_batch()
+            .or_else(|| message.header_as_dictionary_batch().and_then(|d| d.data()));
+        if let Some(b) = batch {
+            check_buffers(&b, &p[prefix + meta_len..end])?;
+        }
+        Ok(Some(end))
+    }
+
+    /// Whether the stream ended with nothing left over.
+    pub(crate) fn finished(&self) -> bool {
+        self.pending.is_empty()
+    }
+}
+
+/// Every buffer of a batch lies inside its body, and a compressed one claims no more than its
+/// bytes can inflate to.
+fn check_buffers(b: &IpcBatch<'_>, body: &[u8]) -> Result<(), String> {
+    let compressed = b.compression().is_some();
+    for (k, buf) in b.buffers().iter().flatten().enumerate() {
+        let (at, len) = (buf.offset(), buf.length());
+        let inside =
+            at >= 0 && len >= 0 && (at as u64).saturating_add(len as u64) <= body.len() as u64;
+        if !inside {
+            return Err(format!(
+                "buffer {k} at {at} of {len} bytes outside its body of {}",
+                body.len()
+            ));
+        }
+        if compressed && len >= 8 {
+            let at = at as usize;
+            let claim = i64::from_le_bytes(body[at..at + 8].try_into().expect("8 bytes"));
+            let room = (len as u64 - 8) * LZ4_MAX_RATIO + LZ4_SLACK;
+            // -1: stored uncompressed.
+            if claim < -1 || (claim > 0 && claim as u64 > room) {
+                return Err(format!(
+                    "buffer {k} claims {claim} bytes from {} compressed",
+                    len - 8
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ipc::write_stream;
+    use arrow_array::{ArrayRef, Int64Array, RecordBatch};
+    use std::sync::Arc;
+
+    fn stream() -> Vec<u8> {
+        let a: ArrayRef = Arc::new(Int64Array::from_iter_values(0..5000));
+        write_stream(&[RecordBatch::try_from_iter([("v", a)]).unwrap()]).unwrap()
+    }
+
+    #[test]
+    fn a_stream_passes_whole_in_any_pieces() {
+        let s = stream();
+        for piece in [1, 7, 100, s.len()] {
+            let mut g = MessageGuard::default();
+            let mut got = vec![];
+            for c in s.chunks(piece) {
+                got.extend(g.push(c, s.len() as u64).unwrap().concat());
+            }
+            assert_eq!(got, s, "pieces of {piece}");
+            assert!(g.finished());
+        }
+    }
+
+    #[test]
+    fn a_forged_uncompressed_length_is_refused() {
+        let mut s = stream();
+        // The first compressed buffer's claim: find the batch body and make its claim huge.
+        let mut g = MessageGuard::default();
+        let schema_len = g.push(&s, s.len() as u64).unwrap()[0].len();
+        let meta = i32::from_le_bytes(s[schema_len + 4..schema_len + 8].try_into().unwrap());
+        let body = schema_len + 8 + meta as usize;
+        s[body..body + 8].copy_from_slice(&(1i64 << 60).to_le_bytes());
+        let e = MessageGuard::default()
+            .push(&s, s.len() as u64)
+            .unwrap_err();
+        assert!(e.contains("claims 1152921504606846976 bytes"), "{e}");
+    }
+
+    #[test]
+    fn a_body_longer_than_the_file_is_refused_before_it_is_waited_for() {
+        let s = stream();
+        // Announce the file as cut short: the batch's body no longer fits.
+        let e = MessageGuard::default()
+            .push(&s[..s.len() / 2], (s.len() / 2) as u64)
+            .unwrap_err();
+        assert!(e.contains("where"), "{e}");
+    }
+}

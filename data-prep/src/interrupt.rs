@@ -1,0 +1,140 @@
+//! Interruptions leave no partial output. Output is written under a temporary name beside
+//! `--out` and renamed into place only when complete (see [`crate::output`]); this module
+//! removes that temporary output when the run is stopped by SIGINT, SIGTERM or SIGHUP, and
+//! removes, at the start of a later run, what a run that could not clean up (SIGKILL, a power
+//! cut) left behind.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Temporary outputs of this run, removed if it is interrupted.
+static PARTIAL: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Exit status after an interruption: 128 + SIGINT's number, as shells report it.
+pub const INTERRUPTED: i32 = 130;
+
+/// Installs the handler (once, in the binary).
+pub fn install() {
+    let _ = ctrlc::set_handler(|| {
+        let paths = PARTIAL.lock().map(|p| p.clone()).unwrap_or_default();
+        for p in paths {
+            remove(&p);
+            eprintln!("interrupted: removed the partial output {}", p.display());
+        }
+        std::process::exit(INTERRUPTED);
+    });
+}
+
+fn remove(p: &Path) {
+    // A writer thread may still add a file while the folder is removed: try a few times.
+    for _ in 0..20 {
+        let done = if p.is_dir() {
+            std::fs::remove_dir_all(p)
+        } else {
+            std::fs::remove_file(p)
+        };
+        if done.is_ok() || !p.exists() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+/// A temporary output, registered for removal on interruption while it lives.
+pub struct Partial {
+    path: PathBuf,
+}
+
+impl Partial {
+    /// Registers `path` (a folder or a file, which may not exist yet).
+    pub fn new(path: PathBuf) -> Partial {
+        if let Ok(mut p) = PARTIAL.lock() {
+            p.push(path.clone());
+        }
+        Partial { path }
+    }
+
+    /// The temporary output.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for Partial {
+    fn drop(&mut self) {
+        if let Ok(mut p) = PARTIAL.lock() {
+            p.retain(|x| x != &self.path);
+        }
+    }
+}
+
+/// The process id in a temporary name `.NAME.partial-PID` (or `.NAME.old-PID`) for `out`.
+fn owner(out_name: &str, file_name: &str) -> Option<u32> {
+    let rest = file_name.strip_prefix(&format!(".{out_name}."))?;
+    let pid = rest
+        .strip_prefix("partial-")
+        .or_else(|| rest.strip_prefix("old-"))?;
+    pid.parse().ok()
+}
+
+/// Whether process `pid` is running (where /proc tells; elsewhere assumed not).
+fn alive(pid: u32) -> bool {
+    pid == std::process::id() || Path::new("/proc").join(pid.to_string()).exists()
+}
+
+/// Removes the temporary outputs for `out` left by runs that are no longer running.
+pub fn clean_stale(out: &Path) {
+    let (Some(dir), Some(name)) = (out.parent(), out.file_name()) else {
+        return;
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let name = name.to_string_lossy();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file = e.file_name().to_string_lossy().into_owned();
+        if let Some(pid) = owner(&name, &file).filter(|&p| !alive(p)) {
+            remove(&e.path());
+            eprintln!(
+                "removed {}, left by an interrupted run (process {pid})",
+                e.path().display()
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_this_outputs_temporary_names_are_recognised() {
+        assert_eq!(owner("site", ".site.partial-123"), Some(123));
+        assert_eq!(owner("site", ".site.old-9"), Some(9));
+        assert_eq!(owner("site", ".site2.partial-123"), None);
+        assert_eq!(owner("site", "site"), None);
+        assert_eq!(owner("site", ".site.partial-x"), None);
+    }
+
+    #[test]
+    fn a_dead_runs_leftovers_go_and_a_live_ones_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        // No process has id u32::MAX - 1; this process is alive.
+        let dead = dir.path().join(format!(".site.partial-{}", u32::MAX - 1));
+        let live = dir
+            .path()
+            .join(format!(".site.partial-{}", std::process::id()));
+        let other = dir.path().join(".other.partial-1");
+        for p in [&dead, &live, &other] {
+            std::fs::create_dir(p).unwrap();
+        }
+        clean_stale(&out);
+        assert!(!dead.exists() && live.exists() && other.exists());
+    }
+}
