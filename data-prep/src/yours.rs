@@ -18,6 +18,6 @@ pub fn report(model: &Path, site: &Path) -> Result<(YoursReport, YoursSketch), P
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let sketch = site.measure(&name, &ForeignLayer::of_model(&convs))?;
+    let sketch = site.measure(&name, &ForeignLayer::of_model(convs))?;
     Ok((site.rank(&sketch)?, sketch))
 }

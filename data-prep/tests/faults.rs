@@ -38,6 +38,21 @@ fn synth(out: &Path, filters: u64) -> Vec<String> {
     .to_vec()
 }
 
+/// `build` of the synthetic DB in `db` (db.h5 and meta.csv) to `out`.
+fn build(db: &Path, out: &Path) -> Command {
+    let (h5, meta) = (db.join("db.h5"), db.join("meta.csv"));
+    cmd(&[
+        "build",
+        "--quiet",
+        "--h5",
+        h5.to_str().unwrap(),
+        "--meta",
+        meta.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
+}
+
 fn args(v: &[String]) -> Vec<&str> {
     v.iter().map(String::as_str).collect()
 }
@@ -111,25 +126,11 @@ fn a_build_and_a_pack_stopped_at_any_moment_leave_nothing() {
     let db = dir.path().join("db");
     let o = cmd(&args(&synth(&db, 3_000_000))).output().unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
-    let h5 = db.join("db.h5");
-    let meta = db.join("meta.csv");
     let site = dir.path().join("site");
-    let build = |out: &Path| {
-        cmd(&[
-            "build",
-            "--quiet",
-            "--h5",
-            h5.to_str().unwrap(),
-            "--meta",
-            meta.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ])
-    };
     // Stopped while computing (before anything is written), and again at later moments.
     for (k, wait_ms) in [10u64, 200, 400].into_iter().enumerate() {
         let out = dir.path().join(format!("site-{k}"));
-        let child = build(&out).spawn().unwrap();
+        let child = build(&db, &out).spawn().unwrap();
         std::thread::sleep(Duration::from_millis(wait_ms));
         signal(&child, libc::SIGTERM);
         let o = child.wait_with_output().unwrap();
@@ -141,7 +142,7 @@ fn a_build_and_a_pack_stopped_at_any_moment_leave_nothing() {
         );
         assert_eq!(leftovers(&out), Vec::<PathBuf>::new());
     }
-    let o = build(&site).output().unwrap();
+    let o = build(&db, &site).output().unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     let tar = dir.path().join("site.tar");
     let child = cmd(&[
@@ -220,25 +221,12 @@ fn a_full_disk_leaves_nothing_and_says_where() {
     let o = cmd(&args(&synth(&out, 1_000_000))).output().unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     let site = dir.path().join("site");
-    let (h5, meta) = (out.join("db.h5"), out.join("meta.csv"));
-    let build = || {
-        cmd(&[
-            "build",
-            "--quiet",
-            "--h5",
-            h5.to_str().unwrap(),
-            "--meta",
-            meta.to_str().unwrap(),
-            "--out",
-            site.to_str().unwrap(),
-        ])
-    };
-    let o = with_full_disk(build(), 16 << 10);
+    let o = with_full_disk(build(&out, &site), 16 << 10);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("File too large"), "{}", stderr(&o));
     assert!(!site.exists());
     assert_eq!(leftovers(&site), Vec::<PathBuf>::new());
-    let o = build().output().unwrap();
+    let o = build(&out, &site).output().unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     let tar = dir.path().join("site.tar");
     let o = with_full_disk(

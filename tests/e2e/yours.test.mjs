@@ -250,3 +250,31 @@ test('behind the layers: the site\'s layers as boxes (data-prep layers), the mod
   assert.ok(!(await p.evaluate(() => location.href)).includes('#'), 'no model in the URL once the overlay is off');
   assert.deepEqual(p.errors, []);
 });
+
+test('the distributions against a chosen group: a site model\'s own file matches its group exactly, and nothing is fetched', async () => {
+  const p = await ready();
+  const file = path.join(SAMPLE, 'ch_ppocr_mobile_v2.0_cls_infer.onnx');
+  await checkModel(p, file);
+  const before = server.requests.length;
+  await p.selectOption('#yours-by', 'Task');
+  // Classification holds one model of the sample: the one this file is.
+  await p.selectOption('#yours-against', 'Classification');
+  await p.selectOption('#yours-component', '3');
+  await p.waitForFunction(() => document.querySelector('#yours-dist figcaption')?.textContent.includes('Classification'));
+  await drawn(p, '#yours-dist');
+  await p.click('#yours-dist button:has-text("data")');
+  const head = await p.$$eval('#yours-dist-data thead th', (ths) => ths.map((t) => t.textContent));
+  await p.click('#yours-dist button:has-text("data")');
+  assert.deepEqual(head.slice(1), ['ch_ppocr_mobile_v2.0_cls_infer.onnx', 'Classification']);
+  const rows = await table(p, 'yours-dist');
+  assert.equal(rows.length, 70);
+  rows.forEach((r) => assert.equal(r[1], r[2], `bin ${r[0]}: the file's share equals its model's in the site`));
+  assert.ok(rows.some((r) => Number(r[1]) > 0));
+  // Against the whole site again: other numbers.
+  await p.selectOption('#yours-against', '');
+  await p.waitForFunction(() => !document.querySelector('#yours-dist figcaption')?.textContent.includes('Classification'));
+  const site = await table(p, 'yours-dist');
+  assert.ok(site.some((r) => r[1] !== r[2]));
+  assert.deepEqual(server.requests.slice(before).filter((u) => !u.endsWith('/sw.js')), []);
+  assert.deepEqual(p.errors, []);
+});

@@ -81,8 +81,13 @@ pub fn needs(s: &SiteData, request: &Request) -> Result<Vec<Part>, SiteError> {
                 n
             }
         }
-        Request::YoursPrepare | Request::Yours { .. } | Request::YoursShared { .. } => {
-            SiteData::yours_needs()
+        Request::Yours { .. } | Request::YoursShared { .. } => SiteData::yours_needs(),
+        // And the moments: the view compares the model's distributions with a chosen group's
+        // (a pair of model-level groups), which must not fetch once a file is chosen.
+        Request::YoursPrepare => {
+            let mut n = SiteData::yours_needs();
+            n.push(Part::ModelMoments);
+            n
         }
         Request::Quality { by, wheres: w } => {
             let mut n = SiteData::quality_needs();
@@ -145,11 +150,11 @@ pub fn compute(s: &SiteData, request: &Request) -> Result<Answer, String> {
 
 /// A foreign ONNX model, read from its bytes (self-contained: no external data files), against
 /// the site: what `data-prep yours` computes.
-pub fn yours(s: &SiteData, name: &str, bytes: &[u8]) -> Result<Answer, String> {
-    let convs = filterscope_onnx::read_model(bytes, &filterscope_onnx::NoExternalData)
+pub fn yours(s: &SiteData, name: &str, bytes: Vec<u8>) -> Result<Answer, String> {
+    let convs = filterscope_onnx::read_model_owned(bytes, &filterscope_onnx::NoExternalData)
         .map_err(|e| format!("{name}: {e}"))?;
     let sketch = s
-        .measure(name, &ForeignLayer::of_model(&convs))
+        .measure(name, &ForeignLayer::of_model(convs))
         .map_err(|e| e.to_string())?;
     yours_answer(s, &sketch)
 }

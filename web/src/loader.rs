@@ -216,15 +216,11 @@ impl Loader {
         out.read_only()
     }
 
-    /// Sends the bytes of a visitor's file `name` (transferred, not copied) to be held against the
-    /// site; its answer lands in `out` unless another file was sent since. The worker must be
-    /// listening (a view asks only after [`Request::YoursPrepare`] was answered).
-    pub fn ask_file(
-        &self,
-        name: String,
-        bytes: js_sys::ArrayBuffer,
-        out: RwSignal<Option<Result<Answer, String>>>,
-    ) {
+    /// Sends a visitor's file to be held against the site; its answer lands in `out` unless
+    /// another file was sent since. The file goes as itself (a Blob: a handle, not its bytes),
+    /// and the worker reads it in slices, so the tab never holds its bytes twice. The worker
+    /// must be listening (a view asks only after [`Request::YoursPrepare`] was answered).
+    pub fn ask_file(&self, file: web_sys::File, out: RwSignal<Option<Result<Answer, String>>>) {
         out.set(None);
         let latest = self.latest_file;
         let id = self.expect(Box::new(move |id, a| {
@@ -235,13 +231,13 @@ impl Loader {
         latest.set_value(id);
         let json = serde_json::to_string(&ToWorker::Ask {
             id,
-            request: Request::Yours { name },
+            request: Request::Yours { name: file.name() },
         })
         .expect("serializes");
-        let msg = js_sys::Array::of2(&JsValue::from_str(&json), &bytes);
+        let msg = js_sys::Array::of2(&JsValue::from_str(&json), &file);
         self.worker.with_value(|w| {
             if let Some(w) = w {
-                let _ = w.post_message_with_transfer(&msg, &js_sys::Array::of1(&bytes));
+                let _ = w.post_message(&msg);
             }
         });
     }

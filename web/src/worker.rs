@@ -12,7 +12,7 @@ use futures::StreamExt;
 use js_sys::{Array, Float64Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::spawn_local;
+use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::protocol::{Answer, Catalog, FromWorker, Progress, Request, ToWorker};
@@ -89,20 +89,57 @@ fn post_progress(force: bool) {
     }
 }
 
+/// The largest file read in the browser: the worker's wasm memory (4 GiB at most) must hold the
+/// file, its decoded weights and the site.
+const MAX_FILE: f64 = 1024.0 * 1024.0 * 1024.0;
+
+/// A visitor's file `name`, read in slices into one buffer: the tab holds one slice of it
+/// besides.
+async fn read_blob(name: &str, blob: &web_sys::Blob) -> Result<Vec<u8>, String> {
+    const SLICE: f64 = 8.0 * 1024.0 * 1024.0;
+    let unreadable = || format!("{name}: the browser could not read the file");
+    let size = blob.size();
+    if size > MAX_FILE {
+        return Err(format!(
+            "{name}: {size} bytes; a model over 1 GiB is too large for a browser tab (data-prep yours reads it)"
+        ));
+    }
+    let mut bytes = Vec::new();
+    bytes
+        .try_reserve_exact(size as usize)
+        .map_err(|_| format!("{name}: no memory for its {size} bytes in this tab"))?;
+    let mut at = 0.0;
+    while at < size {
+        let end = (at + SLICE).min(size);
+        let part = blob
+            .slice_with_f64_and_f64(at, end)
+            .map_err(|_| unreadable())?;
+        let buf = JsFuture::from(part.array_buffer())
+            .await
+            .map_err(|_| unreadable())?;
+        let piece = js_sys::Uint8Array::new(&buf);
+        let from = bytes.len();
+        bytes.resize(from + piece.length() as usize, 0);
+        piece.copy_to(&mut bytes[from..]);
+        at = end;
+    }
+    Ok(bytes)
+}
+
 /// The worker's entry point: listens, then says so.
 pub fn start() {
     console_error_panic_hook::set_once();
     let onmessage = Closure::<dyn Fn(MessageEvent)>::new(|e: MessageEvent| {
-        // A message is its JSON, or [JSON, ArrayBuffer] when it carries a visitor's file.
+        // A message is its JSON, or [JSON, File] when it carries a visitor's file.
         let data = e.data();
-        let (json, bytes) = match data.as_string() {
+        let (json, file) = match data.as_string() {
             Some(j) => (j, None),
             None if Array::is_array(&data) => {
                 let a: Array = data.unchecked_into();
                 let Some(j) = a.get(0).as_string() else {
                     return;
                 };
-                (j, Some(js_sys::Uint8Array::new(&a.get(1)).to_vec()))
+                (j, a.get(1).dyn_into::<web_sys::Blob>().ok())
             }
             None => return,
         };
@@ -111,7 +148,13 @@ pub fn start() {
                 id,
                 request: Request::Yours { name },
             }) => spawn_local(async move {
-                let answer = yours(&name, bytes.unwrap_or_default()).await;
+                let answer = match file {
+                    Some(f) => match read_blob(&name, &f).await {
+                        Ok(bytes) => yours(&name, bytes).await,
+                        Err(e) => Err(e),
+                    },
+                    None => Err(format!("{name}: the file did not reach the worker")),
+                };
                 post(&FromWorker::Answer { id, answer });
             }),
             Ok(msg) => spawn_local(handle(msg)),
@@ -185,7 +228,7 @@ async fn open(base: String) -> Result<Catalog, String> {
 /// before the file was chosen, so this fetches nothing then).
 async fn yours(name: &str, bytes: Vec<u8>) -> Result<Answer, String> {
     loaded(&Request::YoursPrepare).await?;
-    STATE.with_borrow(|s| answers::yours(s.site.as_ref().expect("open"), name, &bytes))
+    STATE.with_borrow(|s| answers::yours(s.site.as_ref().expect("open"), name, bytes))
 }
 
 /// Fetches what `request` needs until it is all in (a model's chunks become known only once the

@@ -80,7 +80,8 @@ fn weight_tensor(name: &str, c: &ConvSpec) -> TensorProto {
                 .weights
                 .iter()
                 .flat_map(|&v| (v as f32).to_le_bytes())
-                .collect();
+                .collect::<Vec<u8>>()
+                .into();
         }
         Storage::Float16 => {
             t.data_type = dtype::FLOAT16;
@@ -88,7 +89,8 @@ fn weight_tensor(name: &str, c: &ConvSpec) -> TensorProto {
                 .weights
                 .iter()
                 .flat_map(|&v| f32_to_f16_bits(v as f32).to_le_bytes())
-                .collect();
+                .collect::<Vec<u8>>()
+                .into();
         }
         Storage::Double => {
             t.data_type = dtype::DOUBLE;

@@ -313,7 +313,23 @@ fn values_of(src: &Source, external: &dyn ExternalData) -> Result<Vec<f64>, Onnx
 /// assert_eq!(m.n_filters(), 2);
 /// ```
 pub fn read_model(bytes: &[u8], external: &dyn ExternalData) -> Result<ModelConvs, OnnxError> {
-    let model = ModelProto::parse(bytes).map_err(|e| OnnxError::NotOnnx(e.to_string()))?;
+    convs_of(
+        &ModelProto::parse(bytes).map_err(|e| OnnxError::NotOnnx(e.to_string()))?,
+        external,
+    )
+}
+
+/// [`read_model`] of bytes it owns: tensors are decoded from the bytes in place rather than
+/// copied first, so a browser tab reading a visitor's 100 MB model holds it once.
+pub fn read_model_owned(
+    bytes: Vec<u8>,
+    external: &dyn ExternalData,
+) -> Result<ModelConvs, OnnxError> {
+    let model = ModelProto::parse_owned(bytes).map_err(|e| OnnxError::NotOnnx(e.to_string()))?;
+    convs_of(&model, external)
+}
+
+fn convs_of(model: &ModelProto, external: &dyn ExternalData) -> Result<ModelConvs, OnnxError> {
     let g = model.graph.as_ref().ok_or(OnnxError::NoGraph)?;
     if g.node.is_empty() {
         return Err(OnnxError::NotOnnx("the graph has no nodes".into()));

@@ -98,8 +98,9 @@ pub struct TensorProto {
     pub int64_data: Vec<i64>,
     #[prost(string, tag = "8")]
     pub name: String,
-    #[prost(bytes = "vec", tag = "9")]
-    pub raw_data: Vec<u8>,
+    /// A slice of the decoded buffer, not a copy, when decoded with [`ModelProto::parse_owned`].
+    #[prost(bytes = "bytes", tag = "9")]
+    pub raw_data: bytes::Bytes,
     #[prost(double, repeated, tag = "10")]
     pub double_data: Vec<f64>,
     #[prost(uint64, repeated, tag = "11")]
@@ -128,5 +129,11 @@ impl ModelProto {
     /// Decodes a serialized model.
     pub fn parse(bytes: &[u8]) -> Result<Self, prost::DecodeError> {
         Self::decode(bytes)
+    }
+
+    /// Decodes a serialized model it owns: tensors' raw data stay slices of `bytes` (a 100 MB
+    /// model is not held twice).
+    pub fn parse_owned(bytes: Vec<u8>) -> Result<Self, prost::DecodeError> {
+        Self::decode(bytes::Bytes::from(bytes))
     }
 }

@@ -79,7 +79,7 @@ fn raw_bytes<'a>(
         return Ok(Some(bytes.into()));
     }
     if !t.raw_data.is_empty() {
-        return Ok(Some(std::borrow::Cow::Borrowed(&t.raw_data)));
+        return Ok(Some(std::borrow::Cow::Borrowed(&t.raw_data[..])));
     }
     Ok(None)
 }
@@ -213,7 +213,11 @@ mod tests {
         let raw = TensorProto {
             dims: vec![3],
             data_type: dtype::FLOAT,
-            raw_data: vals.iter().flat_map(|v| v.to_le_bytes()).collect(),
+            raw_data: vals
+                .iter()
+                .flat_map(|v| v.to_le_bytes())
+                .collect::<Vec<u8>>()
+                .into(),
             ..Default::default()
         };
         let typed = TensorProto {

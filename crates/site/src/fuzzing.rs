@@ -12,7 +12,7 @@ const LAYERS: &[u8] = include_bytes!("../../../fuzz/site/layers.arrow");
 /// An ONNX file a visitor drops on the page: read, its 3x3 layers taken.
 pub fn onnx(data: &[u8]) {
     if let Ok(convs) = filterscope_onnx::read_model(data, &filterscope_onnx::NoExternalData) {
-        for l in ForeignLayer::of_model(&convs) {
+        for l in ForeignLayer::of_model(convs) {
             let _ = filterscope_stats::check_finite(&l.filters);
         }
     }
@@ -84,4 +84,22 @@ pub fn yours_link(data: &[u8]) {
             YoursSketch::from_link(&s.links()[0].fragment).expect("a re-encoded link reads");
         assert_eq!((again.counts, again.buckets), (s.counts, s.buckets));
     }
+}
+
+/// Runs every input of the fuzz target `target` that fuzz/seeds and fuzz/regressions hold through
+/// `run` (the regression tests of this crate and of data-prep); panics if there are none.
+pub fn replay(target: &str, run: fn(&[u8])) {
+    let fuzz = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz");
+    let mut n = 0;
+    for dir in ["seeds", "regressions"] {
+        let Ok(entries) = std::fs::read_dir(fuzz.join(dir).join(target)) else {
+            continue;
+        };
+        for e in entries {
+            let path = e.expect("a readable folder").path();
+            run(&std::fs::read(&path).expect("a readable input"));
+            n += 1;
+        }
+    }
+    assert!(n > 0, "no inputs for {target}");
 }

@@ -3,9 +3,11 @@
 //! could ask for exabytes. So the stream is cut into its messages here, and each is passed on
 //! only once it is whole and its claims are bounded by the bytes that back them: a message body
 //! no longer than what is left of the file, buffers inside their body, and no buffer claiming to
-//! inflate beyond what LZ4 can inflate its bytes to.
+//! inflate beyond what LZ4 can inflate its bytes to. And only the column types a site uses are
+//! accepted, each buffer's length a whole number of its values (arrow-ipc panics on an offsets
+//! buffer of 7 bytes rather than refusing it; fuzzing found it).
 
-use arrow_ipc::{root_as_message, RecordBatch as IpcBatch};
+use arrow_ipc::{root_as_message, Field, Precision, RecordBatch as IpcBatch, Type};
 
 /// What precedes each message's length in the IPC format since Arrow 0.15.
 const CONTINUATION_MARKER: [u8; 4] = [0xff; 4];
@@ -24,6 +26,10 @@ pub(crate) struct MessageGuard {
     passed: u64,
     /// The end-of-stream marker was seen.
     ended: bool,
+    /// Each buffer's value width of a record batch (None: any length), from the schema.
+    batch: Option<Vec<Option<usize>>>,
+    /// The same for each dictionary batch, by dictionary id.
+    dictionaries: Vec<(i64, Vec<Option<usize>>)>,
 }
 
 impl MessageGuard {
@@ -88,11 +94,32 @@ impl MessageGuard {
         if p.len() < end {
             return Ok(None);
         }
-        let batch = message
-            .header_as_record_batch()
-            .or_else(|| message.header_as_dictionary_batch().and_then(|d| d.data()));
-        if let Some(b) = batch {
-            check_buffers(&b, &p[prefix + meta_len..end])?;
+        let body = &p[prefix + meta_len..end];
+        if let Some(schema) = message.header_as_schema() {
+            let mut batch = vec![];
+            let mut dictionaries = vec![];
+            for f in schema.fields().iter().flatten() {
+                layout(&f, &mut batch, &mut dictionaries)?;
+            }
+            self.batch = Some(batch);
+            self.dictionaries = dictionaries;
+        } else if let Some(b) = message.header_as_record_batch() {
+            let widths = self
+                .batch
+                .as_ref()
+                .ok_or("a record batch before the schema")?;
+            check_buffers(&b, body, widths)?;
+        } else if let Some(d) = message.header_as_dictionary_batch() {
+            let widths = self
+                .dictionaries
+                .iter()
+                .find(|(id, _)| *id == d.id())
+                .map(|(_, w)| w)
+                .ok_or_else(|| format!("a dictionary {} the schema does not name", d.id()))?;
+            let b = d.data().ok_or("a dictionary batch without data")?;
+            check_buffers(&b, body, widths)?;
+        } else {
+            return Err("a message that is not a schema, record batch or dictionary".into());
         }
         Ok(Some(end))
     }
@@ -103,11 +130,72 @@ impl MessageGuard {
     }
 }
 
-/// Every buffer of a batch lies inside its body, and a compressed one claims no more than its
-/// bytes can inflate to.
-fn check_buffers(b: &IpcBatch<'_>, body: &[u8]) -> Result<(), String> {
+/// The buffers a field's values take in a record batch, as the width of their values (None: a
+/// validity bitmap, booleans or string bytes, of any length); a dictionary-encoded field's
+/// values go to `dictionaries`. Only the types sites are written with are accepted.
+fn layout(
+    f: &Field<'_>,
+    out: &mut Vec<Option<usize>>,
+    dictionaries: &mut Vec<(i64, Vec<Option<usize>>)>,
+) -> Result<(), String> {
+    let int_width = |bits: i32| match bits {
+        8 | 16 | 32 | 64 => Ok(bits as usize / 8),
+        b => Err(format!("an integer column of {b} bits")),
+    };
+    let mut values = vec![];
+    match f.type_type() {
+        Type::Int => {
+            let bits = f.type_as_int().map(|t| t.bitWidth()).unwrap_or(0);
+            values.extend([None, Some(int_width(bits)?)]);
+        }
+        Type::FloatingPoint => {
+            let width = match f.type_as_floating_point().map(|t| t.precision()) {
+                Some(Precision::HALF) => 2,
+                Some(Precision::SINGLE) => 4,
+                _ => 8,
+            };
+            values.extend([None, Some(width)]);
+        }
+        Type::Bool => values.extend([None, None]),
+        Type::Utf8 => values.extend([None, Some(4), None]),
+        Type::FixedSizeList => {
+            values.push(None);
+            let children = f.children().ok_or("a list column without its values")?;
+            if children.len() != 1 {
+                return Err(format!("a list column of {} children", children.len()));
+            }
+            let mut nested = vec![];
+            layout(&children.get(0), &mut values, &mut nested)?;
+            if !nested.is_empty() {
+                return Err("a dictionary inside a list column".into());
+            }
+        }
+        t => return Err(format!("a column of type {t:?}, which no site has")),
+    }
+    match f.dictionary() {
+        Some(d) => {
+            let bits = d.indexType().map(|t| t.bitWidth()).unwrap_or(32);
+            out.extend([None, Some(int_width(bits)?)]);
+            dictionaries.push((d.id(), values));
+        }
+        None => out.extend(values),
+    }
+    Ok(())
+}
+
+/// Every buffer of a batch lies inside its body, a compressed one claims no more than its bytes
+/// can inflate to, and each holds a whole number of its values (`widths`, from the schema).
+fn check_buffers(b: &IpcBatch<'_>, body: &[u8], widths: &[Option<usize>]) -> Result<(), String> {
     let compressed = b.compression().is_some();
-    for (k, buf) in b.buffers().iter().flatten().enumerate() {
+    let buffers: Vec<_> = b.buffers().iter().flatten().collect();
+    if buffers.len() != widths.len() {
+        return Err(format!(
+            "{} buffers where the schema has {}",
+            buffers.len(),
+            widths.len()
+        ));
+    }
+    for (k, (buf, width)) in buffers.iter().zip(widths).enumerate() {
         let (at, len) = (buf.offset(), buf.length());
         let inside =
             at >= 0 && len >= 0 && (at as u64).saturating_add(len as u64) <= body.len() as u64;
@@ -117,6 +205,7 @@ fn check_buffers(b: &IpcBatch<'_>, body: &[u8]) -> Result<(), String> {
                 body.len()
             ));
         }
+        let mut values = len as u64;
         if compressed && len >= 8 {
             let at = at as usize;
             let claim = i64::from_le_bytes(body[at..at + 8].try_into().expect("8 bytes"));
@@ -126,6 +215,18 @@ fn check_buffers(b: &IpcBatch<'_>, body: &[u8]) -> Result<(), String> {
                 return Err(format!(
                     "buffer {k} claims {claim} bytes from {} compressed",
                     len - 8
+                ));
+            }
+            values = if claim == -1 {
+                len as u64 - 8
+            } else {
+                claim as u64
+            };
+        }
+        if let Some(w) = width {
+            if values % *w as u64 != 0 {
+                return Err(format!(
+                    "buffer {k} of {values} bytes holds no whole number of {w}-byte values"
                 ));
             }
         }

@@ -35,17 +35,27 @@ pub struct ForeignLayer {
 }
 
 impl ForeignLayer {
-    /// The 3x3 conv layers of a model read by `filterscope_onnx::read_model`.
-    pub fn of_model(convs: &filterscope_onnx::ModelConvs) -> Vec<ForeignLayer> {
+    /// The 3x3 conv layers of a model read by `filterscope_onnx::read_model`. Takes the model:
+    /// each layer's weights are regrouped into filters and dropped in turn, so that a large
+    /// model's weights are never held twice (a ResNet-50's 3x3 weights are 90 MB as f64).
+    pub fn of_model(convs: filterscope_onnx::ModelConvs) -> Vec<ForeignLayer> {
         convs
             .layers
-            .iter()
+            .into_iter()
             .filter(|l| l.is_3x3())
-            .map(|l| ForeignLayer {
-                name: l.name.clone(),
-                conv_depth_norm: l.conv_depth_norm,
-                out_channels: l.out_channels,
-                filters: l.filters(),
+            .map(|mut l| {
+                let weights = l.weights.take().unwrap_or_default();
+                let filters = weights
+                    .chunks_exact(9)
+                    .map(|c| c.try_into().expect("chunk of 9"))
+                    .collect();
+                drop(weights);
+                ForeignLayer {
+                    name: l.name,
+                    conv_depth_norm: l.conv_depth_norm,
+                    out_channels: l.out_channels,
+                    filters,
+                }
             })
             .collect()
     }

@@ -1,4 +1,5 @@
-//! `cargo xtask fuzz [--secs N]`: every fuzz target of fuzz/ for N seconds (default 600) each,
+//! `cargo xtask fuzz [--secs N] [TARGET...]`: every fuzz target of fuzz/ (or those named) for N
+//! seconds (default 600) each,
 //! on the nightly toolchain with cargo-fuzz (both installed when missing), starting from the
 //! seeds in fuzz/seeds and the corpus earlier runs grew in target/fuzz-corpus. A crash stops the
 //! run with the input saved under fuzz/artifacts (to become a file of fuzz/regressions, which the
@@ -96,8 +97,11 @@ fn outcome(target: &'static str, log: &str) -> Outcome {
     }
 }
 
-/// Runs every target for `secs` seconds.
-pub fn fuzz(secs: u64) -> Result<()> {
+/// Runs `targets` (all when empty) for `secs` seconds each.
+pub fn fuzz(secs: u64, targets: &[&str]) -> Result<()> {
+    if let Some(t) = targets.iter().find(|t| !TARGETS.contains(t)) {
+        bail!("no fuzz target {t}; the targets: {}", TARGETS.join(", "));
+    }
     nightly_and_cargo_fuzz()?;
     let dir = root().join("fuzz");
     // -O: optimised, with debug assertions (overflow checks) and the address sanitizer.
@@ -105,7 +109,10 @@ pub fn fuzz(secs: u64) -> Result<()> {
         .args(["+nightly", "fuzz", "build", "-O"])
         .current_dir(&dir))?;
     let mut outcomes = vec![];
-    for t in TARGETS {
+    for t in TARGETS
+        .into_iter()
+        .filter(|t| targets.is_empty() || targets.contains(t))
+    {
         let corpus = root().join("target/fuzz-corpus").join(t);
         std::fs::create_dir_all(&corpus)?;
         let log = root().join(format!("target/fuzz-{t}.log"));

@@ -119,7 +119,7 @@ fn test_steps(steps: &mut Steps) -> Result<()> {
     steps.run("wasm-bindgen-test in Chromium", wasm_tests)?;
     // Each fuzz target briefly (the long runs are `cargo xtask fuzz`): the targets build, and
     // what they find first is found here.
-    steps.run("fuzzing (20 s per target)", || fuzz::fuzz(20))?;
+    steps.run("fuzzing (20 s per target)", || fuzz::fuzz(20, &[]))?;
     steps.run("end-to-end (playwright)", || e2e(&out))?;
     eprintln!("xtask: all checks passed");
     Ok(())
@@ -362,13 +362,15 @@ fn main() -> Result<()> {
             });
             site(&absolute(dir), data.as_ref())
         }
-        ["fuzz"] => fuzz::fuzz(600),
-        ["fuzz", "--secs", n] => fuzz::fuzz(n.parse().context("--secs takes a number")?),
+        ["fuzz", "--secs", n, targets @ ..] => {
+            fuzz::fuzz(n.parse().context("--secs takes a number")?, targets)
+        }
+        ["fuzz", targets @ ..] => fuzz::fuzz(600, targets),
         ["bench"] => bench::bench("10000000,50000000,200000000", None),
         ["bench", "--sizes", sizes] => bench::bench(sizes, None),
         ["bench", "--sizes", sizes, "--work", dir] => bench::bench(sizes, Some(dir.into())),
         _ => bail!(
-            "usage: cargo xtask test | demo | site --out DIR [--data PATH_OR_URL [--sha256 HEX]] | fuzz [--secs N] | bench [--sizes N,N,... [--work DIR]]"
+            "usage: cargo xtask test | demo | site --out DIR [--data PATH_OR_URL [--sha256 HEX]] | fuzz [--secs N] [TARGET...] | bench [--sizes N,N,... [--work DIR]]"
         ),
     }
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
-use filterscope_onnx::{read_model, ExternalData, ModelConvs};
+use filterscope_onnx::{read_model_owned, ExternalData, ModelConvs};
 use filterscope_site::{LayerRow, ModelRow};
 use filterscope_stats::Filter;
 
@@ -46,7 +46,7 @@ impl ExternalData for FolderData {
 pub fn read_model_file(path: &Path) -> Result<ModelConvs, PrepError> {
     let bytes = std::fs::read(path).map_err(|e| PrepError::io(path, e))?;
     let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
-    read_model(&bytes, &FolderData { dir })
+    read_model_owned(bytes, &FolderData { dir })
         .map_err(|e| PrepError::invalid(path, "model", e.to_string()))
 }
 

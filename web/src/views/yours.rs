@@ -9,9 +9,6 @@
 use filterscope_site::QualityBy;
 use filterscope_web::protocol::{Answer, Request};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 use crate::figure::Figure;
 use crate::loader::Loader;
@@ -53,17 +50,9 @@ pub fn Yours() -> impl IntoView {
     let component = RwSignal::new(0usize);
     let by_depth = RwSignal::new(true);
     let take = move |file: web_sys::File| {
-        let name = file.name();
-        chosen.set(Some(name.clone()));
+        chosen.set(Some(file.name()));
         result.set(None);
-        spawn_local(async move {
-            match JsFuture::from(file.array_buffer()).await {
-                Ok(buf) => loader.ask_file(name, buf.unchecked_into(), result),
-                Err(_) => result.set(Some(Err(format!(
-                    "{name}: the browser could not read the file"
-                )))),
-            }
-        });
+        loader.ask_file(file, result);
     };
     let on_change = move |e: web_sys::Event| {
         let input: web_sys::HtmlInputElement = event_target(&e);
@@ -136,10 +125,51 @@ pub fn Yours() -> impl IntoView {
             .with_catalog(|c| (c.manifest.coef_range[0], c.manifest.coef_range[1]))
             .unwrap_or((-1.0, 1.0))
     });
+    // The distributions against the whole site, or against a group of the chosen column (its
+    // counts from the worker, which holds them already: nothing is fetched).
+    let against = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        column.track();
+        against.set(String::new());
+    });
+    let group = loader.answer(move || {
+        let g = against.get();
+        (!g.is_empty()).then(|| Request::Pair {
+            by: column.get(),
+            wheres: vec![],
+            a: Some(g.clone()),
+            b: Some(g),
+        })
+    });
     let dists = Signal::derive(move || {
+        let g = against.get();
+        let counts = match group.get() {
+            Some(Ok(Answer::Pair(p))) if !g.is_empty() && p.labels[0] == g => {
+                Some(p.counts[0].clone())
+            }
+            _ => None,
+        };
         report.with(|r| {
-            r.as_ref()
-                .map(|r| figs::distributions(r, component.get(), range.get()))
+            let r = r.as_ref()?;
+            let group = match (&counts, g.is_empty()) {
+                (Some(c), false) => Some((g.as_str(), c.as_slice())),
+                // A group's counts on their way: wait rather than show the site under its name.
+                (None, false) => return None,
+                _ => None,
+            };
+            Some(figs::distributions(r, component.get(), range.get(), group))
+        })
+    });
+    let groups_of_column = Memo::new(move |_| {
+        report.with(|r| {
+            let col = column.get();
+            let mut g: Vec<String> = r
+                .as_ref()
+                .and_then(|r| r.by.get(&col))
+                .map(|v| v.iter().map(|x| x.name.clone()).collect())
+                .unwrap_or_default();
+            g.sort();
+            g
         })
     });
     let summary = move || {
@@ -222,6 +252,13 @@ pub fn Yours() -> impl IntoView {
                         "Groups of "
                         <select id="yours-by" on:change=move |e| column.set(event_target_value(&e)) prop:value=move || column.get()>
                             {move || columns.get().into_iter().map(|c| view! { <option value=c.clone() selected=c == column.get()>{c.clone()}</option> }).collect_view()}
+                        </select>
+                    </label>
+                    <label>
+                        "Distributions against "
+                        <select id="yours-against" on:change=move |e| against.set(event_target_value(&e)) prop:value=move || against.get()>
+                            <option value="">"the whole site"</option>
+                            {move || groups_of_column.get().into_iter().map(|g| view! { <option value=g.clone()>{crate::text::visible(&g)}</option> }).collect_view()}
                         </select>
                     </label>
                     <label>

@@ -159,11 +159,18 @@ pub fn behind(r: &YoursReport, site: &QualityBy, m: Measure, by_depth: bool) -> 
     }
 }
 
-/// The model's distribution of component `c` against the site's, over the site's bins.
-pub fn distributions(r: &YoursReport, c: usize, (lo, hi): (f64, f64)) -> Plot {
+/// The model's distribution of component `c` against the site's (or a group's: its name and
+/// counts), over the site's bins.
+pub fn distributions(
+    r: &YoursReport,
+    c: usize,
+    (lo, hi): (f64, f64),
+    group: Option<(&str, &[u64])>,
+) -> Plot {
     let rule = BinRule::new(lo, hi);
     let part = |counts: &[u64]| distribution(&counts[c * N_BINS..(c + 1) * N_BINS], &rule);
     let edges = rule.edges();
+    let (name, counts) = group.unwrap_or(("the site", &r.site_counts));
     Plot::Lines {
         title: format!("Distribution of coefficient c{c}"),
         x_label: format!("c{c}"),
@@ -171,7 +178,7 @@ pub fn distributions(r: &YoursReport, c: usize, (lo, hi): (f64, f64)) -> Plot {
         x: edges.windows(2).map(|w| (w[0] + w[1]) / 2.0).collect(),
         series: vec![
             (r.model.clone(), part(&r.counts)),
-            ("the site".into(), part(&r.site_counts)),
+            (name.to_string(), part(counts)),
         ],
         marks: vec![],
     }
