@@ -2,8 +2,10 @@
 //! every input ever found (`fuzz/regressions/`) through the very same code. Behind the
 //! `fuzzing` feature: not part of the crate's API.
 
-use crate::YoursSketch;
+use std::sync::OnceLock;
+
 use crate::{read_batches, FileEntry, ForeignLayer, IncomingFile, Manifest, Part, SiteData};
+use crate::{Order, Where, YoursSketch};
 
 const MANIFEST: &str = include_str!("../../../fuzz/site/manifest.json");
 const MODELS: &[u8] = include_bytes!("../../../fuzz/site/models.arrow");
@@ -71,6 +73,75 @@ pub fn site_chunk(data: &[u8]) {
             .expect("the sample's layers add");
     }
     let _ = site.add(part, batches);
+}
+
+/// The sample site with every part the queries read.
+fn sample() -> &'static SiteData {
+    static SITE: OnceLock<SiteData> = OnceLock::new();
+    SITE.get_or_init(|| {
+        let mut s = SiteData::new(MANIFEST, MODELS).expect("the sample site opens");
+        for (part, bytes) in [
+            (
+                Part::ModelCounts,
+                &include_bytes!("../../../fuzz/site/model-counts.arrow")[..],
+            ),
+            (
+                Part::ModelMoments,
+                &include_bytes!("../../../fuzz/site/model-moments.arrow")[..],
+            ),
+            (
+                Part::Depths,
+                &include_bytes!("../../../fuzz/site/depths.arrow")[..],
+            ),
+            (
+                Part::Rollups,
+                &include_bytes!("../../../fuzz/site/rollups.arrow")[..],
+            ),
+            (Part::Layers, LAYERS),
+            (
+                Part::Quality,
+                &include_bytes!("../../../fuzz/site/quality.arrow")[..],
+            ),
+            (
+                Part::Sketches(0),
+                &include_bytes!("../../../fuzz/site/sketches-0000.arrow")[..],
+            ),
+        ] {
+            s.add_bytes(part, bytes).expect("the sample's parts add");
+        }
+        s
+    })
+}
+
+/// A page URL's query and fragment, as anyone may write one: its parameters parsed as the page
+/// parses them (`by`, `where`, `order`; the fragment as a shared model), and the queries they
+/// make the worker run on the sample site.
+pub fn route(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let (query, fragment) = text.split_once('#').unwrap_or((text, ""));
+    let (mut by, mut wheres) = ("Task", vec![]);
+    for pair in query.trim_start_matches('?').split('&') {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        match k {
+            "by" => by = v,
+            "where" => wheres.extend(v.parse::<Where>()),
+            "order" => drop(v.parse::<Order>()),
+            _ => {}
+        }
+    }
+    let site = sample();
+    if let Ok(c) = site.compare(by, &wheres) {
+        let _ = c.order(Order::Cluster);
+    }
+    let _ = site.quality_by(by, &wheres);
+    let _ = site.column_values(by);
+    if let Some(link) = fragment.strip_prefix("yours=") {
+        if let Ok(sketch) = YoursSketch::from_link(link) {
+            let _ = site.rank(&sketch);
+        }
+    }
 }
 
 /// A shared Your-model link's fragment: decoded and checked; what passes reads back the same

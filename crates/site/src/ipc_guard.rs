@@ -26,10 +26,19 @@ pub(crate) struct MessageGuard {
     passed: u64,
     /// The end-of-stream marker was seen.
     ended: bool,
-    /// Each buffer's value width of a record batch (None: any length), from the schema.
-    batch: Option<Vec<Option<usize>>>,
+    /// What a record batch holds, from the schema.
+    batch: Option<Layout>,
     /// The same for each dictionary batch, by dictionary id.
-    dictionaries: Vec<(i64, Vec<Option<usize>>)>,
+    dictionaries: Vec<(i64, Layout)>,
+}
+
+/// The nodes and buffers of a batch, in the order the IPC format lists them.
+#[derive(Default)]
+struct Layout {
+    /// Each node: Some(list size) for a fixed-size list, whose values node follows.
+    nodes: Vec<Option<u64>>,
+    /// Each buffer's value width (None: a validity bitmap, booleans or string bytes).
+    buffers: Vec<Option<usize>>,
 }
 
 impl MessageGuard {
@@ -96,7 +105,7 @@ impl MessageGuard {
         }
         let body = &p[prefix + meta_len..end];
         if let Some(schema) = message.header_as_schema() {
-            let mut batch = vec![];
+            let mut batch = Layout::default();
             let mut dictionaries = vec![];
             for f in schema.fields().iter().flatten() {
                 layout(&f, &mut batch, &mut dictionaries)?;
@@ -104,20 +113,20 @@ impl MessageGuard {
             self.batch = Some(batch);
             self.dictionaries = dictionaries;
         } else if let Some(b) = message.header_as_record_batch() {
-            let widths = self
+            let layout = self
                 .batch
                 .as_ref()
                 .ok_or("a record batch before the schema")?;
-            check_buffers(&b, body, widths)?;
+            check_batch(&b, body, layout)?;
         } else if let Some(d) = message.header_as_dictionary_batch() {
-            let widths = self
+            let layout = self
                 .dictionaries
                 .iter()
                 .find(|(id, _)| *id == d.id())
                 .map(|(_, w)| w)
                 .ok_or_else(|| format!("a dictionary {} the schema does not name", d.id()))?;
             let b = d.data().ok_or("a dictionary batch without data")?;
-            check_buffers(&b, body, widths)?;
+            check_batch(&b, body, layout)?;
         } else {
             return Err("a message that is not a schema, record batch or dictionary".into());
         }
@@ -130,23 +139,23 @@ impl MessageGuard {
     }
 }
 
-/// The buffers a field's values take in a record batch, as the width of their values (None: a
-/// validity bitmap, booleans or string bytes, of any length); a dictionary-encoded field's
-/// values go to `dictionaries`. Only the types sites are written with are accepted.
+/// The nodes and buffers a field takes in a record batch; a dictionary-encoded field's values go
+/// to `dictionaries`. Only the types sites are written with are accepted.
 fn layout(
     f: &Field<'_>,
-    out: &mut Vec<Option<usize>>,
-    dictionaries: &mut Vec<(i64, Vec<Option<usize>>)>,
+    out: &mut Layout,
+    dictionaries: &mut Vec<(i64, Layout)>,
 ) -> Result<(), String> {
     let int_width = |bits: i32| match bits {
         8 | 16 | 32 | 64 => Ok(bits as usize / 8),
         b => Err(format!("an integer column of {b} bits")),
     };
-    let mut values = vec![];
+    let mut values = Layout::default();
+    values.nodes.push(None);
     match f.type_type() {
         Type::Int => {
             let bits = f.type_as_int().map(|t| t.bitWidth()).unwrap_or(0);
-            values.extend([None, Some(int_width(bits)?)]);
+            values.buffers.extend([None, Some(int_width(bits)?)]);
         }
         Type::FloatingPoint => {
             let width = match f.type_as_floating_point().map(|t| t.precision()) {
@@ -154,12 +163,18 @@ fn layout(
                 Some(Precision::SINGLE) => 4,
                 _ => 8,
             };
-            values.extend([None, Some(width)]);
+            values.buffers.extend([None, Some(width)]);
         }
-        Type::Bool => values.extend([None, None]),
-        Type::Utf8 => values.extend([None, Some(4), None]),
+        Type::Bool => values.buffers.extend([None, None]),
+        Type::Utf8 => values.buffers.extend([None, Some(4), None]),
         Type::FixedSizeList => {
-            values.push(None);
+            let size = f
+                .type_as_fixed_size_list()
+                .map(|t| t.listSize())
+                .unwrap_or(-1);
+            values.nodes[0] =
+                Some(u64::try_from(size).map_err(|_| format!("a list size of {size}"))?);
+            values.buffers.push(None);
             let children = f.children().ok_or("a list column without its values")?;
             if children.len() != 1 {
                 return Err(format!("a list column of {} children", children.len()));
@@ -175,17 +190,23 @@ fn layout(
     match f.dictionary() {
         Some(d) => {
             let bits = d.indexType().map(|t| t.bitWidth()).unwrap_or(32);
-            out.extend([None, Some(int_width(bits)?)]);
+            out.nodes.push(None);
+            out.buffers.extend([None, Some(int_width(bits)?)]);
             dictionaries.push((d.id(), values));
         }
-        None => out.extend(values),
+        None => {
+            out.nodes.extend(values.nodes);
+            out.buffers.extend(values.buffers);
+        }
     }
     Ok(())
 }
 
 /// Every buffer of a batch lies inside its body, a compressed one claims no more than its bytes
-/// can inflate to, and each holds a whole number of its values (`widths`, from the schema).
-fn check_buffers(b: &IpcBatch<'_>, body: &[u8], widths: &[Option<usize>]) -> Result<(), String> {
+/// can inflate to, and each holds a whole number of its values; and no length (of the batch, of
+/// a column, of a list's values) is more than the batch's bytes could hold.
+fn check_batch(b: &IpcBatch<'_>, body: &[u8], layout: &Layout) -> Result<(), String> {
+    let widths = &layout.buffers;
     let compressed = b.compression().is_some();
     let buffers: Vec<_> = b.buffers().iter().flatten().collect();
     if buffers.len() != widths.len() {
@@ -195,6 +216,7 @@ fn check_buffers(b: &IpcBatch<'_>, body: &[u8], widths: &[Option<usize>]) -> Res
             widths.len()
         ));
     }
+    let mut bytes = 0u64;
     for (k, (buf, width)) in buffers.iter().zip(widths).enumerate() {
         let (at, len) = (buf.offset(), buf.length());
         let inside =
@@ -229,6 +251,30 @@ fn check_buffers(b: &IpcBatch<'_>, body: &[u8], widths: &[Option<usize>]) -> Res
                     "buffer {k} of {values} bytes holds no whole number of {w}-byte values"
                 ));
             }
+        }
+        bytes = bytes.saturating_add(values);
+    }
+    // Every value takes at least a bit of some buffer.
+    let most = bytes.saturating_mul(8).saturating_add(8);
+    let nodes: Vec<_> = b.nodes().iter().flatten().collect();
+    if nodes.len() != layout.nodes.len() {
+        return Err(format!(
+            "{} columns where the schema has {}",
+            nodes.len(),
+            layout.nodes.len()
+        ));
+    }
+    let fits = |n: i64| u64::try_from(n).is_ok_and(|n| n <= most);
+    if !fits(b.length()) {
+        return Err(format!("{} rows in {bytes} bytes", b.length()));
+    }
+    for (k, (node, list)) in nodes.iter().zip(&layout.nodes).enumerate() {
+        let len = node.length();
+        let values = list.map_or(Some(0), |size| {
+            u64::try_from(len).ok().and_then(|l| l.checked_mul(size))
+        });
+        if !fits(len) || values.is_none_or(|v| v > most) {
+            return Err(format!("column {k} of {len} values in {bytes} bytes"));
         }
     }
     Ok(())

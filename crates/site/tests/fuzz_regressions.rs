@@ -22,3 +22,8 @@ fn site_chunk() {
 fn yours_link() {
     replay("yours_link", fuzzing::yours_link);
 }
+
+#[test]
+fn route() {
+    replay("route", fuzzing::route);
+}

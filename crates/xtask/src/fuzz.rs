@@ -17,11 +17,12 @@ use crate::{root, run};
 const CARGO_FUZZ: &str = "0.13.2";
 
 /// The targets, as fuzz/Cargo.toml names them.
-pub const TARGETS: [&str; 6] = [
+pub const TARGETS: [&str; 7] = [
     "onnx",
     "manifest",
     "site_chunk",
     "yours_link",
+    "route",
     "meta_csv",
     "h5_extent",
 ];
