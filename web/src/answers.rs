@@ -150,12 +150,17 @@ pub fn compute(s: &SiteData, request: &Request) -> Result<Answer, String> {
 
 /// A foreign ONNX model, read from its bytes (self-contained: no external data files), against
 /// the site: what `data-prep yours` computes.
+/// Each layer is measured as soon as its weights are decoded, and dropped: the tab holds the
+/// file and one layer's weights, never every weight at once.
 pub fn yours(s: &SiteData, name: &str, bytes: Vec<u8>) -> Result<Answer, String> {
-    let convs = filterscope_onnx::read_model_owned(bytes, &filterscope_onnx::NoExternalData)
-        .map_err(|e| format!("{name}: {e}"))?;
-    let sketch = s
-        .measure(name, &ForeignLayer::of_model(convs))
-        .map_err(|e| e.to_string())?;
+    let mut m = s.measuring(name);
+    filterscope_onnx::read_model_each(bytes, &filterscope_onnx::NoExternalData, &mut |conv| {
+        if conv.is_3x3() {
+            m.add(&ForeignLayer::from_conv(conv));
+        }
+    })
+    .map_err(|e| format!("{name}: {e}"))?;
+    let sketch = m.finish().map_err(|e| e.to_string())?;
     yours_answer(s, &sketch)
 }
 

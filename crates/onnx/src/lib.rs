@@ -329,7 +329,32 @@ pub fn read_model_owned(
     convs_of(&model, external)
 }
 
+/// [`read_model_owned`] a layer at a time: `each` gets every conv layer that has a depth, in
+/// graph order, its weights decoded just before, and may drop them before the next is decoded (a
+/// browser tab then holds the file and one layer's weights, not every weight at once). Errors
+/// that concern the whole graph (no graph, a cycle, a quantized convolution) come before the
+/// first layer.
+pub fn read_model_each(
+    bytes: Vec<u8>,
+    external: &dyn ExternalData,
+    each: &mut dyn FnMut(ConvLayer),
+) -> Result<(), OnnxError> {
+    let model = ModelProto::parse_owned(bytes).map_err(|e| OnnxError::NotOnnx(e.to_string()))?;
+    each_conv(&model, external, each).map(|_| ())
+}
+
 fn convs_of(model: &ModelProto, external: &dyn ExternalData) -> Result<ModelConvs, OnnxError> {
+    let mut layers = Vec::new();
+    let unreached = each_conv(model, external, &mut |l| layers.push(l))?;
+    Ok(ModelConvs { layers, unreached })
+}
+
+/// Calls `each` with every conv layer that has a depth; returns the names of those without.
+fn each_conv(
+    model: &ModelProto,
+    external: &dyn ExternalData,
+    each: &mut dyn FnMut(ConvLayer),
+) -> Result<Vec<String>, OnnxError> {
     let g = model.graph.as_ref().ok_or(OnnxError::NoGraph)?;
     if g.node.is_empty() {
         return Err(OnnxError::NotOnnx("the graph has no nodes".into()));
@@ -371,7 +396,6 @@ fn convs_of(model: &ModelProto, external: &dyn ExternalData) -> Result<ModelConv
         .map(|(r, &d)| (d, r))
         .collect();
     let denom = conv_depths.len().saturating_sub(1);
-    let mut layers = Vec::new();
     let mut unreached = Vec::new();
     for (i, node, src, dims) in found {
         let Some(depth) = depths[i] else {
@@ -387,7 +411,7 @@ fn convs_of(model: &ModelProto, external: &dyn ExternalData) -> Result<ModelConv
             None
         };
         let conv_depth = ranks[&depth];
-        layers.push(ConvLayer {
+        each(ConvLayer {
             name: node_name(node),
             out_channels: d(0),
             in_channels: d(1),
@@ -402,5 +426,5 @@ fn convs_of(model: &ModelProto, external: &dyn ExternalData) -> Result<ModelConv
             weights,
         });
     }
-    Ok(ModelConvs { layers, unreached })
+    Ok(unreached)
 }

@@ -11,11 +11,23 @@ const MANIFEST: &str = include_str!("../../../fuzz/site/manifest.json");
 const MODELS: &[u8] = include_bytes!("../../../fuzz/site/models.arrow");
 const LAYERS: &[u8] = include_bytes!("../../../fuzz/site/layers.arrow");
 
-/// An ONNX file a visitor drops on the page: read, its 3x3 layers taken.
+/// An ONNX file a visitor drops on the page, as the browser's worker takes it: read a layer at
+/// a time, each 3x3 layer measured on the sample site's terms, and the model ranked against it.
 pub fn onnx(data: &[u8]) {
-    if let Ok(convs) = filterscope_onnx::read_model(data, &filterscope_onnx::NoExternalData) {
-        for l in ForeignLayer::of_model(convs) {
-            let _ = filterscope_stats::check_finite(&l.filters);
+    let site = sample();
+    let mut m = site.measuring("fuzzed.onnx");
+    let read = filterscope_onnx::read_model_each(
+        data.to_vec(),
+        &filterscope_onnx::NoExternalData,
+        &mut |conv| {
+            if conv.is_3x3() {
+                m.add(&ForeignLayer::from_conv(conv));
+            }
+        },
+    );
+    if read.is_ok() {
+        if let Ok(sketch) = m.finish() {
+            site.rank(&sketch).expect("a measured model ranks");
         }
     }
 }

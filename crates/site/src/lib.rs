@@ -45,7 +45,7 @@ pub use tables::{
     DepthRow, LayerRow, LayerSketch, ModelRow, ModelTotals, Rollup, SampleRow, Tables,
 };
 pub use writer::{encode_site, rollups, SiteContent, LAYERS_PER_CHUNK, LITE_PER_LAYER};
-pub use yours::{ForeignLayer, Ranked, YoursReport, YoursSketch, MAX_GROUPS};
+pub use yours::{ForeignLayer, Measuring, Ranked, YoursReport, YoursSketch, MAX_GROUPS};
 pub use yours_link::{SharedLink, MAX_LINK_BYTES};
 
 /// What to do about a site of another version of this format.

@@ -35,29 +35,18 @@ pub struct ForeignLayer {
 }
 
 impl ForeignLayer {
-    /// The 3x3 conv layers of a model read by `filterscope_onnx::read_model`. Takes the model:
-    /// each layer's weights are regrouped into filters and dropped in turn, so that a large
-    /// model's weights are never held twice (a ResNet-50's 3x3 weights are 90 MB as f64).
-    pub fn of_model(convs: filterscope_onnx::ModelConvs) -> Vec<ForeignLayer> {
-        convs
-            .layers
-            .into_iter()
-            .filter(|l| l.is_3x3())
-            .map(|mut l| {
-                let weights = l.weights.take().unwrap_or_default();
-                let filters = weights
-                    .chunks_exact(9)
-                    .map(|c| c.try_into().expect("chunk of 9"))
-                    .collect();
-                drop(weights);
-                ForeignLayer {
-                    name: l.name,
-                    conv_depth_norm: l.conv_depth_norm,
-                    out_channels: l.out_channels,
-                    filters,
-                }
-            })
-            .collect()
+    /// A conv layer's filters (none unless it is 3x3); its weights are regrouped, not kept.
+    pub fn from_conv(mut l: filterscope_onnx::ConvLayer) -> ForeignLayer {
+        let weights = l.weights.take().unwrap_or_default();
+        ForeignLayer {
+            filters: weights
+                .chunks_exact(9)
+                .map(|c| c.try_into().expect("chunk of 9"))
+                .collect(),
+            name: l.name,
+            conv_depth_norm: l.conv_depth_norm,
+            out_channels: l.out_channels,
+        }
     }
 }
 
@@ -144,6 +133,74 @@ impl YoursSketch {
     }
 }
 
+/// A foreign model being measured, layer by layer ([`SiteData::measuring`]).
+pub struct Measuring<'a> {
+    site: &'a SiteData,
+    model: String,
+    total: Histograms,
+    by_bucket: Vec<Histograms>,
+    outside: u64,
+    n_filters: u64,
+    reports: Vec<(f64, LayerReport)>,
+    /// The first layer that could not be measured (the rest are skipped).
+    failed: Option<SiteError>,
+}
+
+impl Measuring<'_> {
+    /// Measures the model's next 3x3 layer.
+    pub fn add(&mut self, l: &ForeignLayer) {
+        if self.failed.is_some() {
+            return;
+        }
+        if let Err(e) = check_finite(&l.filters) {
+            let e = format!("{}: layer {:?}: {e}", self.model, l.name);
+            self.failed = Some(SiteError::Yours(e));
+            return;
+        }
+        let s = self.site;
+        let mut sketch = Sketch::of_layer(&l.filters, s.precision);
+        let (h, out) = histograms_clamped(&s.basis, &s.rule, &l.filters, s.precision);
+        sketch.hist = h;
+        self.outside += out;
+        let q = LayerQuality::measure(&l.filters, l.out_channels, &sketch);
+        self.total.merge(&sketch.hist);
+        if let Some(b) = depth_bucket(l.conv_depth_norm) {
+            self.by_bucket[b].merge(&sketch.hist);
+        }
+        let k = self.reports.len() as i64;
+        self.reports
+            .push((l.conv_depth_norm, LayerReport::of(k, &self.model, &q)));
+        self.n_filters += l.filters.len() as u64;
+    }
+
+    /// The model's sketch, once every layer was added.
+    pub fn finish(self) -> Result<YoursSketch, SiteError> {
+        if let Some(e) = self.failed {
+            return Err(e);
+        }
+        if self.n_filters == 0 {
+            return Err(SiteError::Yours(format!(
+                "{}: no 3x3 convolution filters to compare",
+                self.model
+            )));
+        }
+        Ok(YoursSketch {
+            site: self.site.fingerprint(),
+            n_layers: self.reports.len() as u64,
+            n_filters: self.n_filters,
+            outside: self.outside,
+            counts: self.total.counts().to_vec(),
+            buckets: self
+                .by_bucket
+                .iter()
+                .map(|h| Some(h.counts().to_vec()))
+                .collect(),
+            layers: Some(self.reports),
+            model: self.model,
+        })
+    }
+}
+
 /// Ascending D, ties by name.
 fn ranked(mut v: Vec<Ranked>) -> Vec<Ranked> {
     v.sort_by(|a, b| {
@@ -159,55 +216,25 @@ fn histograms(counts: &[u64]) -> Result<Histograms, SiteError> {
 }
 
 impl SiteData {
-    /// What [`SiteData::yours`] needs loaded.
+    /// What [`SiteData::rank`] needs loaded.
     pub fn yours_needs() -> Vec<Part> {
         vec![Part::ModelCounts, Part::Depths]
     }
 
-    /// The report of a foreign model named `model` with `layers` (3x3 layers only) against the
-    /// site: [`SiteData::rank`] of its [`SiteData::measure`].
-    pub fn yours(&self, model: &str, layers: &[ForeignLayer]) -> Result<YoursReport, SiteError> {
-        self.rank(&self.measure(model, layers)?)
-    }
-
-    /// A foreign model's sketches and layer quality on this site's terms.
-    pub fn measure(&self, model: &str, layers: &[ForeignLayer]) -> Result<YoursSketch, SiteError> {
-        if layers.iter().all(|l| l.filters.is_empty()) {
-            return Err(SiteError::Yours(format!(
-                "{model}: no 3x3 convolution filters to compare"
-            )));
-        }
-        let mut total = Histograms::default();
-        let mut by_bucket = vec![Histograms::default(); DEPTH_BUCKETS];
-        let mut outside = 0u64;
-        let mut reports = Vec::with_capacity(layers.len());
-        for (k, l) in layers.iter().enumerate() {
-            check_finite(&l.filters)
-                .map_err(|e| SiteError::Yours(format!("{model}: layer {:?}: {e}", l.name)))?;
-            let mut sketch = Sketch::of_layer(&l.filters, self.precision);
-            let (h, out) = histograms_clamped(&self.basis, &self.rule, &l.filters, self.precision);
-            sketch.hist = h;
-            outside += out;
-            let q = LayerQuality::measure(&l.filters, l.out_channels, &sketch);
-            total.merge(&sketch.hist);
-            if let Some(b) = depth_bucket(l.conv_depth_norm) {
-                by_bucket[b].merge(&sketch.hist);
-            }
-            reports.push((l.conv_depth_norm, LayerReport::of(k as i64, model, &q)));
-        }
-        Ok(YoursSketch {
-            site: self.fingerprint(),
+    /// A foreign model measured on this site's terms, a layer at a time ([`Measuring::add`],
+    /// then [`Measuring::finish`]), so that a layer's filters need not outlive its turn; then
+    /// [`SiteData::rank`] ranks it.
+    pub fn measuring(&self, model: &str) -> Measuring<'_> {
+        Measuring {
+            site: self,
             model: model.to_string(),
-            n_filters: layers.iter().map(|l| l.filters.len() as u64).sum(),
-            n_layers: layers.len() as u64,
-            outside,
-            counts: total.counts().to_vec(),
-            buckets: by_bucket
-                .iter()
-                .map(|h| Some(h.counts().to_vec()))
-                .collect(),
-            layers: Some(reports),
-        })
+            total: Histograms::default(),
+            by_bucket: vec![Histograms::default(); DEPTH_BUCKETS],
+            outside: 0,
+            n_filters: 0,
+            reports: vec![],
+            failed: None,
+        }
     }
 
     /// A fingerprint of what gives a sketch's counts their meaning here: the basis and the bins.

@@ -50,6 +50,17 @@ pub fn read_model_file(path: &Path) -> Result<ModelConvs, PrepError> {
         .map_err(|e| PrepError::invalid(path, "model", e.to_string()))
 }
 
+/// Reads one model file a conv layer at a time ([`filterscope_onnx::read_model_each`]).
+pub fn each_layer_of_file(
+    path: &Path,
+    each: &mut dyn FnMut(filterscope_onnx::ConvLayer),
+) -> Result<(), PrepError> {
+    let bytes = std::fs::read(path).map_err(|e| PrepError::io(path, e))?;
+    let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    filterscope_onnx::read_model_each(bytes, &FolderData { dir }, each)
+        .map_err(|e| PrepError::invalid(path, "model", e.to_string()))
+}
+
 /// The folder as a filter source. Keeps the last model read, since batches often continue in it.
 pub struct OnnxSource {
     files: Vec<PathBuf>,
