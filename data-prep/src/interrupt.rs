@@ -1,14 +1,15 @@
 //! Interruptions leave no partial output. Output is written under a temporary name beside
-//! `--out` and renamed into place only when complete (see [`crate::output`]); this module
-//! removes that temporary output when the run is stopped by SIGINT, SIGTERM or SIGHUP, and
-//! removes, at the start of a later run, what a run that could not clean up (SIGKILL, a power
-//! cut) left behind.
+//! `--out` and renamed into place only when complete, an old output moved aside first (see
+//! [`crate::output`]); this module removes the new output and puts the old one back when the
+//! run is stopped by SIGINT, SIGTERM or SIGHUP, and does the same, at the start of a later run,
+//! with what a run that could not clean up (SIGKILL, a power cut) left behind.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-/// Temporary outputs of this run, removed if it is interrupted.
-static PARTIAL: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+/// Temporary outputs of this run: a new output being written (removed if the run is
+/// interrupted), or an old one moved aside (with where it is put back).
+static PARTIAL: Mutex<Vec<(PathBuf, Option<PathBuf>)>> = Mutex::new(Vec::new());
 
 /// Exit status after an interruption: 128 + SIGINT's number, as shells report it.
 pub const INTERRUPTED: i32 = 130;
@@ -17,9 +18,15 @@ pub const INTERRUPTED: i32 = 130;
 pub fn install() {
     let _ = ctrlc::set_handler(|| {
         let paths = PARTIAL.lock().map(|p| p.clone()).unwrap_or_default();
-        for p in paths {
-            remove(&p);
+        // New outputs first: an old one goes back only where no new one stands.
+        for (p, _) in paths.iter().filter(|(_, back)| back.is_none()) {
+            remove(p);
             eprintln!("interrupted: removed the partial output {}", p.display());
+        }
+        for (p, back) in &paths {
+            if let Some(out) = back {
+                settle(p, out);
+            }
         }
         std::process::exit(INTERRUPTED);
     });
@@ -40,16 +47,34 @@ fn remove(p: &Path) {
     }
 }
 
-/// A temporary output, registered for removal on interruption while it lives.
+/// An old output moved aside to `old`: put back at `out` if nothing replaced it, else removed.
+pub fn settle(old: &Path, out: &Path) {
+    if out.exists() {
+        remove(old);
+    } else if std::fs::rename(old, out).is_ok() {
+        eprintln!("put {} back at {}", old.display(), out.display());
+    }
+}
+
+/// A temporary output, registered while it lives for what an interruption does with it.
 pub struct Partial {
     path: PathBuf,
 }
 
 impl Partial {
-    /// Registers `path` (a folder or a file, which may not exist yet).
+    /// Registers `path` (a folder or a file, which may not exist yet), to be removed.
     pub fn new(path: PathBuf) -> Partial {
+        Partial::register(path, None)
+    }
+
+    /// Registers `path`, where the old `out` is moved aside, to be put back at `out`.
+    pub fn aside(path: PathBuf, out: &Path) -> Partial {
+        Partial::register(path, Some(out.to_path_buf()))
+    }
+
+    fn register(path: PathBuf, back: Option<PathBuf>) -> Partial {
         if let Ok(mut p) = PARTIAL.lock() {
-            p.push(path.clone());
+            p.push((path.clone(), back));
         }
         Partial { path }
     }
@@ -63,7 +88,7 @@ impl Partial {
 impl Drop for Partial {
     fn drop(&mut self) {
         if let Ok(mut p) = PARTIAL.lock() {
-            p.retain(|x| x != &self.path);
+            p.retain(|(x, _)| x != &self.path);
         }
     }
 }
@@ -82,7 +107,8 @@ fn alive(pid: u32) -> bool {
     pid == std::process::id() || Path::new("/proc").join(pid.to_string()).exists()
 }
 
-/// Removes the temporary outputs for `out` left by runs that are no longer running.
+/// Removes the temporary outputs for `out` left by runs that are no longer running, and puts an
+/// old output such a run had moved aside back, if nothing replaced it.
 pub fn clean_stale(out: &Path) {
     let (Some(dir), Some(name)) = (out.parent(), out.file_name()) else {
         return;
@@ -99,11 +125,15 @@ pub fn clean_stale(out: &Path) {
     for e in entries.flatten() {
         let file = e.file_name().to_string_lossy().into_owned();
         if let Some(pid) = owner(&name, &file).filter(|&p| !alive(p)) {
-            remove(&e.path());
-            eprintln!(
-                "removed {}, left by an interrupted run (process {pid})",
-                e.path().display()
-            );
+            if file.contains(".old-") {
+                settle(&e.path(), out);
+            } else {
+                remove(&e.path());
+                eprintln!(
+                    "removed {}, left by an interrupted run (process {pid})",
+                    e.path().display()
+                );
+            }
         }
     }
 }
@@ -136,5 +166,24 @@ mod tests {
         }
         clean_stale(&out);
         assert!(!dead.exists() && live.exists() && other.exists());
+    }
+
+    #[test]
+    fn an_old_output_a_dead_run_moved_aside_goes_back_unless_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let old = dir.path().join(format!(".site.old-{}", u32::MAX - 1));
+        std::fs::create_dir(&old).unwrap();
+        std::fs::write(old.join("manifest.json"), "old").unwrap();
+        clean_stale(&out);
+        assert!(!old.exists());
+        assert_eq!(
+            std::fs::read_to_string(out.join("manifest.json")).unwrap(),
+            "old"
+        );
+        // With a new output in place, the old one is removed.
+        std::fs::create_dir(&old).unwrap();
+        clean_stale(&out);
+        assert!(!old.exists() && out.join("manifest.json").is_file());
     }
 }

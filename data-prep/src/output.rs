@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use filterscope_site::{encode_site, Manifest, Part, SiteContent, SiteData, LAYERS_PER_CHUNK};
 
-use crate::interrupt::{clean_stale, Partial};
+use crate::interrupt::{clean_stale, settle, Partial};
 use crate::PrepError;
 
 /// Refuses an existing `out` unless `force`.
@@ -36,20 +36,18 @@ fn sibling(out: &Path, kind: &str) -> PathBuf {
 /// Puts the finished `tmp` at `out`. A replaced `out` is moved aside first and removed last, so
 /// that an interruption at any point leaves the old output or the new one, never a mix.
 pub(crate) fn put_in_place(tmp: &Path, out: &Path) -> Result<(), PrepError> {
-    let old = out.exists().then(|| Partial::new(sibling(out, "old")));
+    let old = out
+        .exists()
+        .then(|| Partial::aside(sibling(out, "old"), out));
     if let Some(old) = &old {
         std::fs::rename(out, old.path()).map_err(|e| PrepError::io(out, e))?;
     }
-    std::fs::rename(tmp, out).map_err(|e| PrepError::io(out, e))?;
+    let moved = std::fs::rename(tmp, out).map_err(|e| PrepError::io(out, e));
+    // Removed once the new output stands; put back if it does not.
     if let Some(old) = old {
-        let p = old.path();
-        let _ = if p.is_dir() {
-            std::fs::remove_dir_all(p)
-        } else {
-            std::fs::remove_file(p)
-        };
+        settle(old.path(), out);
     }
-    Ok(())
+    moved
 }
 
 /// Encodes and writes the site to `out`, atomically ([`write_folder`]).
