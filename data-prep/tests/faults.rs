@@ -53,6 +53,12 @@ fn build(db: &Path, out: &Path) -> Command {
     ])
 }
 
+/// A synthetic DB of `filters` filters in `out`, written without interruption.
+fn make_db(out: &Path, filters: u64) {
+    let o = cmd(&args(&synth(out, filters))).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
 fn args(v: &[String]) -> Vec<&str> {
     v.iter().map(String::as_str).collect()
 }
@@ -124,8 +130,7 @@ fn sigint_and_sigterm_while_writing_leave_nothing() {
 fn a_build_and_a_pack_stopped_at_any_moment_leave_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db");
-    let o = cmd(&args(&synth(&db, 3_000_000))).output().unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
+    make_db(&db, 3_000_000);
     let site = dir.path().join("site");
     // Stopped while computing (before anything is written), and again at later moments.
     for (k, wait_ms) in [10u64, 200, 400].into_iter().enumerate() {
@@ -218,8 +223,7 @@ fn a_full_disk_leaves_nothing_and_says_where() {
     assert!(!out.exists());
     assert_eq!(leftovers(&out), Vec::<PathBuf>::new());
     // A build and a pack, each over the limit.
-    let o = cmd(&args(&synth(&out, 1_000_000))).output().unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
+    make_db(&out, 1_000_000);
     let site = dir.path().join("site");
     let o = with_full_disk(build(&out, &site), 16 << 10);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
@@ -248,8 +252,7 @@ fn a_full_disk_leaves_nothing_and_says_where() {
 fn a_db_that_changes_during_the_build_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("db");
-    let o = cmd(&args(&synth(&out, 50_000))).output().unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
+    make_db(&out, 50_000);
     let h5 = out.join("db.h5");
     common::no_hdf5_locking();
     let db = H5Filters::open(&h5).unwrap();
