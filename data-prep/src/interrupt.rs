@@ -11,12 +11,19 @@ use std::sync::Mutex;
 /// interrupted), or an old one moved aside (with where it is put back).
 static PARTIAL: Mutex<Vec<(PathBuf, Option<PathBuf>)>> = Mutex::new(Vec::new());
 
+/// Held by a rename that puts an output in place or moves an old one aside, and by the handler
+/// for the rest of the process's life: the handler runs on a thread of its own, so without it a
+/// rename could move a folder the handler is half-way through removing onto `--out`.
+static COMMIT: Mutex<()> = Mutex::new(());
+
 /// Exit status after an interruption: 128 + SIGINT's number, as shells report it.
 pub const INTERRUPTED: i32 = 130;
 
 /// Installs the handler (once, in the binary).
 pub fn install() {
     let _ = ctrlc::set_handler(|| {
+        // Never released: the process exits below, and no rename may start meanwhile.
+        let _commit = COMMIT.lock().unwrap_or_else(|e| e.into_inner());
         let paths = PARTIAL.lock().map(|p| p.clone()).unwrap_or_default();
         // New outputs first: an old one goes back only where no new one stands.
         for (p, _) in paths.iter().filter(|(_, back)| back.is_none()) {
@@ -30,6 +37,28 @@ pub fn install() {
         }
         std::process::exit(INTERRUPTED);
     });
+}
+
+/// Runs `rename`, one step of putting an output in place, so that an interruption happens
+/// wholly before or wholly after it.
+pub(crate) fn committing<T>(rename: impl FnOnce() -> T) -> T {
+    let _commit = COMMIT.lock().unwrap_or_else(|e| e.into_inner());
+    rename()
+}
+
+/// A test hook: with `DATA_PREP_HOLD=POINT` in the environment, the run says so on stderr when
+/// it reaches `point` and waits there until a signal ends it, so that a test can interrupt it at
+/// a known moment instead of after a guessed duration. The points: `writing` (part of the
+/// temporary output written), `written` (the temporary output whole, not yet in place), `aside`
+/// (an old output moved aside, the new one not yet in place) and `placed` (the new output in
+/// place, the run not yet ended).
+pub(crate) fn hold(point: &str) {
+    if std::env::var_os("DATA_PREP_HOLD").is_some_and(|v| v == point) {
+        eprintln!("data-prep: holding at {point} (DATA_PREP_HOLD)");
+        loop {
+            std::thread::park();
+        }
+    }
 }
 
 fn remove(p: &Path) {
@@ -83,13 +112,19 @@ impl Partial {
     pub fn path(&self) -> &Path {
         &self.path
     }
+
+    /// Called under [`committing`] once the output stands at its final place: an interruption
+    /// from then on leaves it there.
+    pub(crate) fn placed(&self) {
+        if let Ok(mut p) = PARTIAL.lock() {
+            p.retain(|(x, _)| x != &self.path);
+        }
+    }
 }
 
 impl Drop for Partial {
     fn drop(&mut self) {
-        if let Ok(mut p) = PARTIAL.lock() {
-            p.retain(|(x, _)| x != &self.path);
-        }
+        self.placed();
     }
 }
 

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use filterscope_site::{encode_site, Manifest, Part, SiteContent, SiteData, LAYERS_PER_CHUNK};
 
-use crate::interrupt::{clean_stale, settle, Partial};
+use crate::interrupt::{clean_stale, committing, hold, settle, Partial};
 use crate::PrepError;
 
 /// Refuses an existing `out` unless `force`.
@@ -33,21 +33,35 @@ fn sibling(out: &Path, kind: &str) -> PathBuf {
     out.with_file_name(format!(".{name}.{kind}-{}", std::process::id()))
 }
 
-/// Puts the finished `tmp` at `out`. A replaced `out` is moved aside first and removed last, so
-/// that an interruption at any point leaves the old output or the new one, never a mix.
-pub(crate) fn put_in_place(tmp: &Path, out: &Path) -> Result<(), PrepError> {
-    let old = out
-        .exists()
-        .then(|| Partial::aside(sibling(out, "old"), out));
-    if let Some(old) = &old {
-        std::fs::rename(out, old.path()).map_err(|e| PrepError::io(out, e))?;
-    }
-    let moved = std::fs::rename(tmp, out).map_err(|e| PrepError::io(out, e));
+/// Puts the finished temporary output `tmp` at `out`. A replaced `out` is moved aside first and
+/// removed last, so that an interruption at any point leaves the old output or the new one,
+/// never a mix; each rename is [`committing`], so an interruption is wholly before or after it.
+pub(crate) fn put_in_place(tmp: &Partial, out: &Path) -> Result<(), PrepError> {
+    hold("written");
+    let old = if out.exists() {
+        let old = committing(|| {
+            let old = Partial::aside(sibling(out, "old"), out);
+            std::fs::rename(out, old.path())
+                .map(|()| old)
+                .map_err(|e| PrepError::io(out, e))
+        })?;
+        hold("aside");
+        Some(old)
+    } else {
+        None
+    };
+    let moved = committing(|| {
+        std::fs::rename(tmp.path(), out)
+            .map(|()| tmp.placed())
+            .map_err(|e| PrepError::io(out, e))
+    });
     // Removed once the new output stands; put back if it does not.
     if let Some(old) = old {
         settle(old.path(), out);
     }
-    moved
+    moved?;
+    hold("placed");
+    Ok(())
 }
 
 /// Encodes and writes the site to `out`, atomically ([`write_folder`]).
@@ -55,9 +69,12 @@ pub fn write_site(content: &SiteContent, out: &Path, force: bool) -> Result<(), 
     check_out(out, force)?;
     let files = encode_site(content, LAYERS_PER_CHUNK)?;
     write_folder(out, force, |tmp| {
-        for (name, bytes) in &files {
+        for (k, (name, bytes)) in files.iter().enumerate() {
             let p = tmp.join(name);
             std::fs::write(&p, bytes).map_err(|e| PrepError::io(&p, e))?;
+            if k == 0 {
+                hold("writing");
+            }
         }
         Ok(())
     })
@@ -79,7 +96,7 @@ pub fn write_folder(
         }
         std::fs::create_dir_all(tmp).map_err(|e| PrepError::io(tmp, e))?;
         fill(tmp)?;
-        put_in_place(tmp, out)
+        put_in_place(&partial, out)
     })();
     if result.is_err() {
         let _ = std::fs::remove_dir_all(tmp);

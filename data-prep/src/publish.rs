@@ -76,7 +76,7 @@ pub fn pack(site: &Path, out: &Path, force: bool) -> Result<Packed, PrepError> {
     let tmp = partial.path();
     std::fs::write(tmp, &archive)
         .map_err(|e| PrepError::io(tmp, e))
-        .and_then(|()| put_in_place(tmp, out))
+        .and_then(|()| put_in_place(&partial, out))
         .inspect_err(|_| {
             let _ = std::fs::remove_file(tmp);
         })?;

@@ -1,13 +1,14 @@
 //! Faults while writing: a run stopped by SIGINT or SIGTERM, killed by SIGKILL, or meeting a
-//! full disk leaves nothing at --out (and a later run removes what a killed one left); a DB that
-//! changes during a build is refused.
+//! full disk leaves nothing at --out, or the whole output where it had finished (and a later
+//! run removes what a killed one left); a DB that changes during a build is refused. A signal
+//! is sent at a moment the run is held at (`DATA_PREP_HOLD`), never after a guessed duration.
 
 mod common;
 
+use std::io::{BufRead, BufReader};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
 
 use data_prep::source::h5::H5Filters;
 
@@ -77,19 +78,57 @@ fn leftovers(out: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-/// Waits until the child has a temporary output beside `out` (true), or has ended (false).
-fn until_writing(child: &mut Child, out: &Path) -> bool {
-    let t = Instant::now();
-    while t.elapsed() < Duration::from_secs(60) {
-        if !leftovers(out).is_empty() {
-            return true;
+/// A run held at a moment (see `DATA_PREP_HOLD` in data-prep's interrupt.rs), its stderr read
+/// by a thread so that it never blocks on a full pipe.
+struct Held {
+    child: Child,
+    stderr: std::thread::JoinHandle<Vec<String>>,
+}
+
+/// Starts `c` held at `point` and returns once it says on stderr that it waits there, so a
+/// signal reaches it at that moment and no other, however busy the machine. Panics with what it
+/// printed if it ends first.
+fn held(mut c: Command, point: &str) -> Held {
+    let mut child = c.env("DATA_PREP_HOLD", point).spawn().unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut said = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        if line.contains(&format!("holding at {point} ")) {
+            let stderr = std::thread::spawn(move || lines.map_while(Result::ok).collect());
+            return Held { child, stderr };
         }
-        if child.try_wait().unwrap().is_some() {
-            return false;
-        }
-        std::thread::sleep(Duration::from_millis(2));
+        said.push(line);
     }
-    panic!("no output after 60 s");
+    let status = child.wait().unwrap();
+    panic!(
+        "the run ended ({status}) before it reached {point}:\n{}",
+        said.join("\n")
+    );
+}
+
+/// Ends a held run with `sig`; its exit code and the rest of its stderr.
+fn stop(mut h: Held, sig: i32) -> (Option<i32>, String) {
+    signal(&h.child, sig);
+    let status = h.child.wait().unwrap();
+    (status.code(), h.stderr.join().unwrap().join("\n"))
+}
+
+/// The files of a folder (or the one file), by name, with their bytes.
+fn contents(p: &Path) -> Vec<(String, Vec<u8>)> {
+    if p.is_file() {
+        return vec![(String::new(), std::fs::read(p).unwrap())];
+    }
+    let mut v: Vec<_> = std::fs::read_dir(p)
+        .unwrap()
+        .flatten()
+        .map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            (name, std::fs::read(e.path()).unwrap())
+        })
+        .collect();
+    v.sort();
+    v
 }
 
 fn signal(child: &Child, sig: i32) {
@@ -101,79 +140,141 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// What a user is promised after stopping a run that writes `out` (a new output, none there
+/// before): the whole output, byte for byte `whole`, or nothing; never a success with less; and
+/// no temporary file left beside it.
+fn promised(code: Option<i32>, out: &Path, whole: &[(String, Vec<u8>)], what: &str) {
+    if out.exists() {
+        assert!(
+            contents(out) == whole,
+            "{what}: {} is not the whole output",
+            out.display()
+        );
+    } else {
+        assert_ne!(code, Some(0), "{what}: success without {}", out.display());
+    }
+    assert_eq!(leftovers(out), Vec::<PathBuf>::new(), "{what}");
+}
+
 #[test]
 fn sigint_and_sigterm_while_writing_leave_nothing() {
     let dir = tempfile::tempdir().unwrap();
     for (sig, name) in [(libc::SIGINT, "int"), (libc::SIGTERM, "term")] {
-        // A DB of 6M filters (430 MB): written for about a second.
         let out = dir.path().join(format!("db-{name}"));
-        let mut child = cmd(&args(&synth(&out, 6_000_000))).spawn().unwrap();
-        assert!(
-            until_writing(&mut child, &out),
-            "synth ended before it wrote"
+        let child = held(cmd(&args(&synth(&out, 3_000_000))), "writing");
+        assert_eq!(
+            leftovers(&out).len(),
+            1,
+            "a temporary output is being written"
         );
-        std::thread::sleep(Duration::from_millis(100));
-        signal(&child, sig);
-        let o = child.wait_with_output().unwrap();
-        assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
-        assert!(
-            stderr(&o).contains("interrupted: removed the partial output"),
-            "{}",
-            stderr(&o)
-        );
+        let (code, e) = stop(child, sig);
+        assert_eq!(code, Some(130), "{e}");
+        assert!(e.contains("interrupted: removed the partial output"), "{e}");
         assert!(!out.exists(), "{} exists", out.display());
         assert_eq!(leftovers(&out), Vec::<PathBuf>::new());
     }
 }
 
 #[test]
-fn a_build_and_a_pack_stopped_at_any_moment_leave_nothing() {
+fn a_build_stopped_at_any_moment_leaves_the_whole_output_or_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("db");
-    make_db(&db, 3_000_000);
-    let site = dir.path().join("site");
-    // Stopped while computing (before anything is written), and again at later moments.
-    for (k, wait_ms) in [10u64, 200, 400].into_iter().enumerate() {
-        let out = dir.path().join(format!("site-{k}"));
-        let child = build(&db, &out).spawn().unwrap();
-        std::thread::sleep(Duration::from_millis(wait_ms));
-        signal(&child, libc::SIGTERM);
-        let o = child.wait_with_output().unwrap();
-        let whole = o.status.success() && out.join("manifest.json").is_file();
-        assert!(
-            whole || !out.exists(),
-            "a partial {} after {wait_ms} ms",
-            out.display()
-        );
-        assert_eq!(leftovers(&out), Vec::<PathBuf>::new());
+    let (db, site) = built_site(dir.path(), 300_000);
+    let whole = contents(&site);
+    // At a moment nobody chose: whichever outcome, the promise holds.
+    let out = dir.path().join("site-now");
+    let child = build(&db, &out).spawn().unwrap();
+    signal(&child, libc::SIGTERM);
+    let o = child.wait_with_output().unwrap();
+    promised(o.status.code(), &out, &whole, "stopped at once");
+    // At each moment of writing: before the output is in place nothing stands, after it the
+    // whole output does (the run is interrupted all the same: 130).
+    for (point, stands) in [("writing", false), ("written", false), ("placed", true)] {
+        let out = dir.path().join(format!("site-{point}"));
+        let child = held(build(&db, &out), point);
+        let (code, e) = stop(child, libc::SIGTERM);
+        assert_eq!(code, Some(130), "{point}: {e}");
+        assert_eq!(out.exists(), stands, "{point}: {e}");
+        promised(code, &out, &whole, point);
     }
+    // Over an old output (--force): the old one or the new one stands, never neither or a mix.
+    let other = dir.path().join("db-other");
+    make_db(&other, 200_000);
+    for (point, new) in [("written", false), ("aside", false), ("placed", true)] {
+        let out = dir.path().join(format!("site-over-{point}"));
+        let o = build(&other, &out).output().unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        let old = contents(&out);
+        assert_ne!(old, whole);
+        let child = held(forced(build(&db, &out)), point);
+        let (code, e) = stop(child, libc::SIGINT);
+        assert_eq!(code, Some(130), "{point}: {e}");
+        let want = if new { &whole } else { &old };
+        assert!(
+            contents(&out) == *want,
+            "{point}: not the {} output",
+            if new { "new" } else { "old" }
+        );
+        assert_eq!(leftovers(&out), Vec::<PathBuf>::new(), "{point}");
+    }
+}
+
+#[test]
+fn a_pack_stopped_at_any_moment_leaves_the_whole_archive_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, site) = built_site(dir.path(), 200_000);
+    let pack = |tar: &Path| {
+        cmd(&[
+            "pack",
+            site.to_str().unwrap(),
+            "--out",
+            tar.to_str().unwrap(),
+        ])
+    };
+    let tar = dir.path().join("site.tar");
+    let o = pack(&tar).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let whole = contents(&tar);
+    // The moment of issue 21: SIGINT right after the start. A small pack may finish first; then
+    // the archive is whole, and only then may the run succeed.
+    for k in 0..3 {
+        let out = dir.path().join(format!("now-{k}.tar"));
+        let child = pack(&out).spawn().unwrap();
+        signal(&child, libc::SIGINT);
+        let o = child.wait_with_output().unwrap();
+        promised(o.status.code(), &out, &whole, "stopped at once");
+    }
+    for (point, stands) in [("written", false), ("placed", true)] {
+        let out = dir.path().join(format!("{point}.tar"));
+        let child = held(pack(&out), point);
+        let (code, e) = stop(child, libc::SIGINT);
+        assert_eq!(code, Some(130), "{point}: {e}");
+        assert_eq!(out.exists(), stands, "{point}: {e}");
+        promised(code, &out, &whole, point);
+    }
+}
+
+/// A synthetic DB of `filters` filters in `dir/db` and its site in `dir/site`, both written
+/// without interruption.
+fn built_site(dir: &Path, filters: u64) -> (PathBuf, PathBuf) {
+    let (db, site) = (dir.join("db"), dir.join("site"));
+    make_db(&db, filters);
     let o = build(&db, &site).output().unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
-    let tar = dir.path().join("site.tar");
-    let child = cmd(&[
-        "pack",
-        site.to_str().unwrap(),
-        "--out",
-        tar.to_str().unwrap(),
-    ])
-    .spawn()
-    .unwrap();
-    signal(&child, libc::SIGINT);
-    let o = child.wait_with_output().unwrap();
-    assert!(!o.status.success(), "the pack was stopped");
-    assert!(!tar.exists());
-    assert_eq!(leftovers(&tar), Vec::<PathBuf>::new());
+    (db, site)
+}
+
+/// `c` with `--force` (replace an existing output).
+fn forced(mut c: Command) -> Command {
+    c.arg("--force");
+    c
 }
 
 #[test]
 fn what_a_killed_run_left_is_removed_by_the_next() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("db");
-    let a = synth(&out, 6_000_000);
-    let mut child = cmd(&args(&a)).spawn().unwrap();
-    assert!(until_writing(&mut child, &out));
-    signal(&child, libc::SIGKILL);
-    child.wait().unwrap();
+    let child = held(cmd(&args(&synth(&out, 3_000_000))), "writing");
+    let _ = stop(child, libc::SIGKILL);
     let left = leftovers(&out);
     assert_eq!(
         left.len(),

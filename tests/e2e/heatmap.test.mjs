@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { launch } from './browser.mjs';
 import { serve } from './serve.mjs';
-import { drawn } from './wait.mjs';
+import { drawn, settled } from './wait.mjs';
 
 const SITE = process.env.SITE_DIR;
 const DATA_PREP = process.env.DATA_PREP;
@@ -143,8 +143,7 @@ test('keys zoom and pan; the window is in the URL; 0 shows the whole matrix agai
   assert.equal(await param(p, 'zoom'), '18,17,18', 'the window follows the focus cell');
   await p.keyboard.press('0');
   await p.waitForFunction(() => !new URL(location.href).searchParams.get('zoom'));
-  await drawn(p, '#heatmap');
-  await p.waitForTimeout(300);
+  await settled(p);
   assert.equal(await pixels(p), whole);
   assert.deepEqual(p.errors, []);
 });
@@ -170,8 +169,7 @@ test('the wheel zooms, a drag pans, a drag is not a click, and a zoomed cell ope
   // Zoomed in, hovering a cell names it and a click opens that very pair.
   await p.mouse.wheel(0, -300);
   await p.waitForFunction(() => new URL(location.href).searchParams.get('zoom')?.endsWith(',18'));
-  await drawn(p, '#heatmap');
-  await p.waitForTimeout(200);
+  await settled(p);
   const zoomed = await matrixBox(p);
   await p.mouse.move(zoomed.x + zoomed.w * 0.62, zoomed.y + zoomed.h * 0.27);
   const said = await announced(p);
@@ -190,21 +188,19 @@ test('a permalink with order, scale and zoom reopens the same picture in a fresh
   const q = 'view=compare&by=model&order=mean&scale=rank&zoom=10,20,30';
   const p = await page();
   await p.goto(synthUrl(q));
-  await drawn(p, '#heatmap');
-  await p.waitForTimeout(300);
+  await settled(p);
   const first = await pixels(p);
   assert.equal(await p.inputValue('#order'), 'mean');
   assert.equal(await p.inputValue('#scale'), 'rank');
   const other = await browser.newContext({ viewport: { width: 1300, height: 1000 } });
   const fresh = await other.newPage();
   await fresh.goto(synthUrl(q));
-  await drawn(fresh, '#heatmap');
-  await fresh.waitForTimeout(300);
+  await settled(fresh);
   assert.equal(await pixels(fresh), first);
   // The parameters matter: the default order and scale draw another picture.
   await fresh.selectOption('#order', 'cluster');
   await fresh.waitForFunction(() => new URL(location.href).searchParams.get('order') === 'cluster');
-  await fresh.waitForTimeout(300);
+  await settled(fresh);
   assert.notEqual(await pixels(fresh), first);
   assert.equal(new URL(fresh.url()).searchParams.get('zoom'), null, 'a new order starts unzoomed');
   // The table keeps every group, in the chosen order (data-prep's).

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch } from './browser.mjs';
 import { serve } from './serve.mjs';
-import { drawn } from './wait.mjs';
+import { drawn, settled } from './wait.mjs';
 
 const SITE = process.env.SITE_DIR;
 const DATA_PREP = process.env.DATA_PREP;
@@ -156,7 +156,7 @@ test('the built page carries a strict Content-Security-Policy, and every view ru
   for (const [view, sel] of [['overview', '#overview-h'], ['compare&by=Task', '#heatmap'], ['pair&by=Task', '#pair-h'], ['model&model=ppocrv4-det', '#model-meta'], ['quality&by=Task', '#quality-sparsity'], ['yours', '#yours-file:not([disabled])'], ['about', '#about-h']]) {
     await p.goto(`${server.url}/filterscope/?view=${view}`);
     await p.waitForSelector(sel, { timeout: 30000 });
-    await p.waitForTimeout(300);
+    await settled(p);
     await inert(p, view);
   }
   // The figures' exports (PNG through a canvas, a blob link) work under it too.

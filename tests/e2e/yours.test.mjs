@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch } from './browser.mjs';
 import { serve } from './serve.mjs';
-import { drawn } from './wait.mjs';
+import { drawn, settled } from './wait.mjs';
 
 const SITE = process.env.SITE_DIR;
 const DATA_PREP = process.env.DATA_PREP;
@@ -41,7 +41,8 @@ async function ready() {
   await p.waitForSelector('#yours-file:not([disabled])', { timeout: 30000 });
   // The app is kept for offline use once the view is ready: let that finish first.
   await p.evaluate(() => navigator.serviceWorker.ready);
-  await p.waitForTimeout(300);
+  await p.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await settled(p);
   return p;
 }
 

@@ -104,6 +104,15 @@ fn blit(
     )
 }
 
+/// Runs its closure when dropped: at every exit of a draw.
+struct OnDrop<F: FnMut()>(F);
+
+impl<F: FnMut()> Drop for OnDrop<F> {
+    fn drop(&mut self) {
+        (self.0)()
+    }
+}
+
 /// Horizontal room around a figure's canvas inside `main`: main's padding (2 x 1.5rem) and the
 /// figure's padding and border (2 x (0.5rem + 1px)).
 const FRAME_PX: i32 = 48 + 18;
@@ -164,6 +173,7 @@ pub fn Figure(
     // of several figures never holds the main thread in one long task; a newer change drops an
     // older pending draw.
     let generation = StoredValue::new(0u64);
+    let drawing = crate::settled::Waiting::new();
     // A heatmap's cells as an offscreen bitmap, with what it was made from.
     let cells = StoredValue::new_local(None::<((usize, usize), web_sys::HtmlCanvasElement)>);
     // The canvas takes its fitted size at once, drawn or not (a figure whose data is still on
@@ -186,11 +196,14 @@ pub fn Figure(
         let theme = theme.get();
         let this = generation.get_value() + 1;
         generation.set_value(this);
+        drawing.start();
         set_timeout(
             move || {
                 if generation.get_value() != this {
                     return;
                 }
+                // Only the newest draw gets here; the figure is drawn once it has run.
+                let _done = OnDrop(move || drawing.done());
                 let el: web_sys::HtmlCanvasElement = c.clone();
                 let Some(backend) = CanvasBackend::with_canvas_object(el) else {
                     return;

@@ -8,6 +8,8 @@ use std::collections::HashMap;
 use filterscope_web::protocol::{decode, Answer, Catalog, FromWorker, Progress, Request, ToWorker};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
+
+use crate::settled::Waiting;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker};
 
@@ -30,6 +32,9 @@ pub struct Loader {
     next_id: StoredValue<u64>,
     /// The last file sent: a slower answer for a file chosen before it is dropped.
     latest_file: StoredValue<u64>,
+    /// The site being opened, and a file's answer awaited (for [`crate::settled`]).
+    opening: Waiting,
+    file_waiting: Waiting,
 }
 
 /// The data base URL, absolute: `?data=URL` or `data/` beside the page. Only http(s) is loaded
@@ -69,6 +74,8 @@ impl Loader {
             pending: StoredValue::new_local(HashMap::new()),
             next_id: StoredValue::new(0),
             latest_file: StoredValue::new(0),
+            opening: Waiting::new(),
+            file_waiting: Waiting::new(),
         };
         match Worker::new("filterscope-worker_loader.js") {
             Ok(w) => {
@@ -90,7 +97,10 @@ impl Loader {
             } else {
                 l.progress.set(Progress::default());
                 match data_base() {
-                    Ok(base) => l.send(&ToWorker::Open { base }),
+                    Ok(base) => {
+                        l.opening.start();
+                        l.send(&ToWorker::Open { base })
+                    }
                     Err(e) => l.error.set(Some(e)),
                 }
             }
@@ -152,6 +162,7 @@ impl Loader {
             }
             FromWorker::Catalog(c) => {
                 crate::timing::measure("filterscope:tables-shown", || self.catalog.set(Some(*c)));
+                self.opening.done();
                 self.progress.update(|p| {
                     if p.total_files == 0 {
                         p.done = true;
@@ -159,7 +170,10 @@ impl Loader {
                 });
             }
             FromWorker::Progress(p) => self.progress.set(p),
-            FromWorker::Failed(e) => self.error.set(Some(e)),
+            FromWorker::Failed(e) => {
+                self.error.set(Some(e));
+                self.opening.done();
+            }
             FromWorker::Answer { id, answer } => {
                 if let Some(reply) = self.pending.try_update_value(|p| p.remove(&id)).flatten() {
                     reply(id, answer);
@@ -192,6 +206,7 @@ impl Loader {
     ) -> ReadSignal<Option<Result<Answer, String>>> {
         let out = RwSignal::new(None);
         let latest = StoredValue::new(0u64);
+        let waiting = Waiting::new();
         let l = *self;
         let request = Memo::new(move |_| request());
         Effect::new(move |_| {
@@ -202,12 +217,15 @@ impl Loader {
             }
             let Some(r) = request.get() else {
                 out.set(None);
+                waiting.done();
                 return;
             };
             out.set(None);
+            waiting.start();
             let id = l.expect(Box::new(move |id, a| {
                 if latest.get_value() == id {
                     out.set(Some(a));
+                    waiting.done();
                 }
             }));
             latest.set_value(id);
@@ -223,9 +241,12 @@ impl Loader {
     pub fn ask_file(&self, file: web_sys::File, out: RwSignal<Option<Result<Answer, String>>>) {
         out.set(None);
         let latest = self.latest_file;
+        let waiting = self.file_waiting;
+        waiting.start();
         let id = self.expect(Box::new(move |id, a| {
             if latest.get_value() == id {
                 out.set(Some(a));
+                waiting.done();
             }
         }));
         latest.set_value(id);

@@ -8,6 +8,7 @@ mod loader;
 mod matrix;
 mod plot;
 mod route;
+mod settled;
 mod text;
 mod timing;
 mod views;

@@ -5,6 +5,10 @@
 //! run with the input saved under fuzz/artifacts (to become a file of fuzz/regressions, which the
 //! regression tests replay). Prints each target's executions and coverage, and writes them to
 //! target/fuzz-report.md.
+//!
+//! `cargo xtask test` fuzzes differently: a fixed number of inputs per target from a fixed seed,
+//! starting from the seeds alone ([`Budget::Runs`]), so that what it tries does not depend on
+//! how busy the machine is (docs/reliability.md says which targets still vary, and why).
 
 use std::path::Path;
 use std::process::Command;
@@ -98,8 +102,27 @@ fn outcome(target: &'static str, log: &str) -> Outcome {
     }
 }
 
-/// Runs `targets` (all when empty) for `secs` seconds each.
-pub fn fuzz(secs: u64, targets: &[&str]) -> Result<()> {
+/// How long each target is fuzzed.
+#[derive(Clone, Copy)]
+pub enum Budget {
+    /// For this many seconds, growing the corpus kept in target/fuzz-corpus.
+    Secs(u64),
+    /// This many inputs from libFuzzer's seed 1, starting from the seeds alone: the same
+    /// inputs on every run and machine.
+    Runs(u64),
+}
+
+impl std::fmt::Display for Budget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Budget::Secs(s) => write!(f, "{s} s"),
+            Budget::Runs(r) => write!(f, "{r} inputs (seed 1)"),
+        }
+    }
+}
+
+/// Runs `targets` (all when empty), each for `budget`.
+pub fn fuzz(budget: Budget, targets: &[&str]) -> Result<()> {
     if let Some(t) = targets.iter().find(|t| !TARGETS.contains(t)) {
         bail!("no fuzz target {t}; the targets: {}", TARGETS.join(", "));
     }
@@ -114,21 +137,36 @@ pub fn fuzz(secs: u64, targets: &[&str]) -> Result<()> {
         .into_iter()
         .filter(|t| targets.is_empty() || targets.contains(t))
     {
-        let corpus = root().join("target/fuzz-corpus").join(t);
+        let (corpus, limits) = match budget {
+            Budget::Secs(secs) => (
+                root().join("target/fuzz-corpus").join(t),
+                vec![format!("-max_total_time={secs}")],
+            ),
+            Budget::Runs(runs) => {
+                // Emptied first: what earlier runs found would change the inputs tried.
+                let fresh = root().join("target/fuzz-corpus-fixed").join(t);
+                if fresh.exists() {
+                    std::fs::remove_dir_all(&fresh)?;
+                }
+                (fresh, vec![format!("-runs={runs}"), "-seed=1".into()])
+            }
+        };
         std::fs::create_dir_all(&corpus)?;
         let log = root().join(format!("target/fuzz-{t}.log"));
         let file = std::fs::File::create(&log)?;
-        eprintln!("xtask: fuzzing {t} for {secs} s (log: {})", log.display());
+        eprintln!("xtask: fuzzing {t}, {budget} (log: {})", log.display());
         let status = Command::new("cargo")
             .args(["+nightly", "fuzz", "run", "-O", t])
             .arg(&corpus)
             .arg(dir.join("seeds").join(t))
+            .arg("--")
+            .args(&limits)
             .args([
-                "--",
-                &format!("-max_total_time={secs}"),
                 "-rss_limit_mb=2048",
                 "-malloc_limit_mb=1024",
-                "-timeout=20",
+                // One input taking this long is a finding (a hang); far above any input's time
+                // on a busy machine.
+                "-timeout=60",
                 "-print_final_stats=1",
             ])
             .current_dir(&dir)
@@ -151,7 +189,7 @@ pub fn fuzz(secs: u64, targets: &[&str]) -> Result<()> {
         );
         outcomes.push(o);
     }
-    report(secs, &outcomes, &root().join("target/fuzz-report.md"))
+    report(budget, &outcomes, &root().join("target/fuzz-report.md"))
 }
 
 fn tail(text: &str, n: usize) -> String {
@@ -159,13 +197,13 @@ fn tail(text: &str, n: usize) -> String {
     lines[lines.len().saturating_sub(n)..].join("\n")
 }
 
-fn report(secs: u64, outcomes: &[Outcome], path: &Path) -> Result<()> {
-    let mut md = "| target | seconds | executions | coverage (edges) | features | corpus |\n\
+fn report(budget: Budget, outcomes: &[Outcome], path: &Path) -> Result<()> {
+    let mut md = "| target | budget | executions | coverage (edges) | features | corpus |\n\
         |---|---|---|---|---|---|\n"
         .to_string();
     for o in outcomes {
         md += &format!(
-            "| {} | {secs} | {} | {} | {} | {} |\n",
+            "| {} | {budget} | {} | {} | {} | {} |\n",
             o.target, o.runs, o.cov, o.features, o.corpus
         );
     }

@@ -35,6 +35,11 @@ pub fn browser() -> Result<()> {
     apt(&["chromium", "chromium-driver"])
 }
 
+/// Debian's stress-ng, which keeps the cores busy for `cargo xtask test --stress`.
+pub fn stress_ng() -> Result<()> {
+    apt(&["stress-ng"])
+}
+
 /// Installs the Debian packages of `want` that are missing.
 fn apt(want: &[&str]) -> Result<()> {
     let missing: Vec<&str> = want

@@ -246,6 +246,9 @@ impl SynthDb {
                 .expect("batch shape");
             ds.write_slice(view, ndarray::s![start..start + total, .., ..])
                 .map_err(io)?;
+            if start == 0 {
+                crate::interrupt::hold("writing");
+            }
             start += total;
             pb.inc(total as u64);
         }
