@@ -113,9 +113,10 @@ impl Partial {
         &self.path
     }
 
-    /// Called under [`committing`] once the output stands at its final place: an interruption
-    /// from then on leaves it there.
-    pub(crate) fn placed(&self) {
+    /// No longer removed (or put back) on an interruption: called under [`committing`] once the
+    /// output stands at its final place, so that an interruption from then on leaves it there,
+    /// and when the temporary output is dropped.
+    pub(crate) fn unregister(&self) {
         if let Ok(mut p) = PARTIAL.lock() {
             p.retain(|(x, _)| x != &self.path);
         }
@@ -124,7 +125,7 @@ impl Partial {
 
 impl Drop for Partial {
     fn drop(&mut self) {
-        self.placed();
+        self.unregister();
     }
 }
 

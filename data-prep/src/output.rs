@@ -52,7 +52,7 @@ pub(crate) fn put_in_place(tmp: &Partial, out: &Path) -> Result<(), PrepError> {
     };
     let moved = committing(|| {
         std::fs::rename(tmp.path(), out)
-            .map(|()| tmp.placed())
+            .map(|()| tmp.unregister())
             .map_err(|e| PrepError::io(out, e))
     });
     // Removed once the new output stands; put back if it does not.

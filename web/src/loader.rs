@@ -8,10 +8,10 @@ use std::collections::HashMap;
 use filterscope_web::protocol::{decode, Answer, Catalog, FromWorker, Progress, Request, ToWorker};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
-
-use crate::settled::Waiting;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker};
+
+use crate::settled::Waiting;
 
 type Reply = Box<dyn Fn(u64, Result<Answer, String>)>;
 

@@ -2,9 +2,9 @@
 //! while no answer of the data worker is awaited and no figure waits to be drawn, absent
 //! otherwise. Screenshot tools and the end-to-end tests wait for it instead of for a duration.
 //!
-//! The attribute is set a task after the count falls to zero, not at once: an answer arrives in
-//! one task and the figure it feeds schedules its draw in the microtasks after it, so a count
-//! that touched zero in between must not show as settled.
+//! The attribute is set a task after the last wait ends, not at once: an answer arrives in
+//! one task and the figure it feeds schedules its draw in the microtasks after it, so a moment
+//! with nothing awaited in between must not show as settled.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashSet;

@@ -107,8 +107,8 @@ fn outcome(target: &'static str, log: &str) -> Outcome {
 pub enum Budget {
     /// For this many seconds, growing the corpus kept in target/fuzz-corpus.
     Secs(u64),
-    /// This many inputs from libFuzzer's seed 1, starting from the seeds alone: the same
-    /// inputs on every run and machine.
+    /// This many inputs from libFuzzer's seed 1, starting from the seeds alone: as many on a
+    /// busy machine as on a quiet one, and for most targets the very same ones.
     Runs(u64),
 }
 
