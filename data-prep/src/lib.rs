@@ -3,18 +3,11 @@
 //! runs.
 #![deny(missing_docs)]
 
-#[cfg(any(test, feature = "test-util"))]
-pub mod fixture;
-#[cfg(feature = "fuzzing")]
-#[doc(hidden)]
-pub mod fuzzing;
-pub mod interrupt;
+pub mod build;
 pub mod output;
-mod passes;
-pub mod pipeline;
-pub mod publish;
-pub mod report;
 pub mod source;
+#[cfg(any(test, feature = "test-util", feature = "fuzzing"))]
+pub mod testing;
 pub mod yours;
 
 use std::path::PathBuf;

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use data_prep::fixture::{self, LayerSpec, ModelSpec};
+use data_prep::testing::fixture::{self, LayerSpec, ModelSpec};
 use filterscope_onnx::proto::{GraphProto, ModelProto, NodeProto, ValueInfoProto};
 use prost::Message;
 
@@ -305,7 +305,7 @@ fn embedded_csv_meta_is_read() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let site = data_prep::output::load_site(&out).unwrap();
     assert_eq!(site.stats().n_filters, 20);
-    assert_eq!(site.manifest.source, "db.h5");
+    assert_eq!(site.manifest().source, "db.h5");
 }
 
 fn onnx_case(c: &Case, bytes: &[u8]) -> (PathBuf, PathBuf) {

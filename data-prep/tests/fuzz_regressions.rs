@@ -1,7 +1,7 @@
 //! Every input the data-prep fuzzers were seeded with or found (fuzz/seeds, fuzz/regressions),
 //! replayed through the fuzz targets' own bodies: none may panic again.
 
-use data_prep::fuzzing;
+use data_prep::testing::fuzzing;
 use filterscope_site::fuzzing::replay;
 
 #[test]

@@ -6,8 +6,8 @@ use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 
-use data_prep::fixture;
-use data_prep::publish::{pack, unpack};
+use data_prep::output::publish::{pack, unpack};
+use data_prep::testing::fixture;
 
 /// A small site built from the fixture ONNX models.
 fn site(dir: &Path) -> PathBuf {
@@ -15,11 +15,11 @@ fn site(dir: &Path) -> PathBuf {
     let models_csv = fixture::write_onnx_db(&models_dir, &fixture::reference_models(), 5).unwrap();
     let out = dir.join("site");
     let (plan, src) = data_prep::source::onnx_dir::plan(&models_dir, &models_csv).unwrap();
-    let opts = data_prep::pipeline::Options {
+    let opts = data_prep::build::Options {
         progress: false,
         ..Default::default()
     };
-    let (content, _) = data_prep::pipeline::build_timed(&plan, &src, &opts).unwrap();
+    let (content, _) = data_prep::build::build_timed(&plan, &src, &opts).unwrap();
     data_prep::output::write_site(&content, &out, false).unwrap();
     out
 }

@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use data_prep::fixture;
+use data_prep::testing::fixture;
 use serde_json::Value;
 
 mod common;
@@ -251,8 +251,9 @@ fn raw_labels_keep_the_tasks() {
     let rules = |s: &Path| {
         data_prep::output::load_site(s)
             .unwrap()
-            .manifest
+            .manifest()
             .label_rules
+            .clone()
     };
     assert!(rules(&raw).is_empty());
     assert_eq!(
@@ -276,7 +277,7 @@ fn cast_f16_matches_the_notebooks_float16_path() {
     let mean = |r: &Value, i: usize| f(&r["stats"]["pca_mean"][i]);
     assert!((0..9).any(|i| (mean(&r16, i) - mean(&r64, i)).abs() > 1e-7));
     let site = data_prep::output::load_site(&half).unwrap();
-    assert_eq!(site.manifest.precision, "f16");
+    assert_eq!(site.manifest().precision, "f16");
 }
 
 /// `filterscope_stats::distribution` is the notebook's get_discrete_probability_distribution to
@@ -369,12 +370,12 @@ fn onnx_fixture_matches_reference() {
 fn check_convs(site: &Path, r: &Value) {
     let data = data_prep::output::load_site(site).unwrap();
     let convs = r["convs"].as_array().unwrap();
-    assert_eq!(data.layers.len(), convs.len());
-    for (l, c) in data.layers.iter().zip(convs) {
+    assert_eq!(data.layers().len(), convs.len());
+    for (l, c) in data.layers().iter().zip(convs) {
         let name = &c["layer_name"];
         assert_eq!(l.values[0], name.as_str().unwrap());
         assert_eq!(
-            data.models[l.model as usize].name,
+            data.models()[l.model as usize].name,
             c["model"].as_str().unwrap(),
             "{name}"
         );

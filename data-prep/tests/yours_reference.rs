@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use data_prep::fixture;
+use data_prep::testing::fixture;
 use serde_json::Value;
 
 mod common;

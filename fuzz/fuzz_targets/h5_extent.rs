@@ -1,4 +1,4 @@
-//! See data_prep::fuzzing::h5_extent.
+//! See data_prep::testing::fuzzing::h5_extent.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| data_prep::fuzzing::h5_extent(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| data_prep::testing::fuzzing::h5_extent(data));

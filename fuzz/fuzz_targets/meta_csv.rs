@@ -1,4 +1,4 @@
-//! See data_prep::fuzzing::meta_csv.
+//! See data_prep::testing::fuzzing::meta_csv.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| data_prep::fuzzing::meta_csv(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| data_prep::testing::fuzzing::meta_csv(data));

@@ -66,7 +66,7 @@ before(async () => {
     const f = path.join(d, 'manifest.json');
     fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace('"format_version": 4', '"format_version": 99'));
   });
-  // A site with 120 models: its model heatmap is drawn as one bitmap (web/src/plot/mod.rs BITMAP_CELLS).
+  // A site with 120 models: its model heatmap is drawn as one bitmap (web/src/page/plot/mod.rs BITMAP_CELLS).
   synth = path.join(broken, 'synth');
   execFileSync(DATA_PREP, ['synth', '--site-only', '--models', '120', '--layers', '480', '--filters', '300000', '--quiet', '--out', synth]);
   mounts = {

@@ -18,7 +18,7 @@ export async function drawn(p, figure) {
 
 /**
  * Waits until the page has shown everything it asked for: no answer of the data worker awaited
- * and no figure waiting to be drawn (the page's `data-settled`, web/src/settled.rs).
+ * and no figure waiting to be drawn (the page's `data-settled`, web/src/page/settled.rs).
  */
 export async function settled(p) {
   await p.waitForFunction(() => document.documentElement.hasAttribute('data-settled'), null, { timeout: 60000 });

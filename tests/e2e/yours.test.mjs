@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch } from './browser.mjs';
@@ -278,4 +279,34 @@ test('the distributions against a chosen group: a site model\'s own file matches
   assert.ok(site.some((r) => r[1] !== r[2]));
   assert.deepEqual(server.requests.slice(before).filter((u) => !u.endsWith('/sw.js')), []);
   assert.deepEqual(p.errors, []);
+});
+
+test('the Your model and Quality views draw a model, in light and dark, desktop and phone (screenshots saved)', async () => {
+  const shots = process.env.SHOTS_DIR || path.join(os.tmpdir(), 'filterscope-shots');
+  fs.mkdirSync(shots, { recursive: true });
+  for (const scheme of ['light', 'dark']) {
+    for (const [viewport, suffix] of [[{ width: 1300, height: 1000 }, ''], [{ width: 390, height: 844 }, '-phone']]) {
+      const ctx = await browser.newContext({ viewport, colorScheme: scheme });
+      const p = await ctx.newPage();
+      const errors = [];
+      p.on('pageerror', (e) => errors.push(String(e)));
+      await p.goto(`${server.url}/filterscope/?view=yours`);
+      await p.waitForSelector('#yours-file:not([disabled])', { timeout: 30000 });
+      await p.setInputFiles('#yours-file', path.join(SAMPLE, 'ch_PP-OCRv4_det_infer.onnx'));
+      await p.waitForSelector('#yours-summary', { timeout: 60000 });
+      for (const fig of ['#yours-sparsity', '#yours-layers', '#yours-depth', '#yours-dist']) await drawn(p, fig);
+      for (const [view, fig] of [['yours', null], ['quality', '#quality-depth']]) {
+        if (fig) {
+          await p.click(`nav a:has-text("${view === 'quality' ? 'Quality' : 'Your model'}")`);
+          await drawn(p, fig);
+        }
+        const file = path.join(shots, `${view}-${scheme}${suffix}.png`);
+        const png = await p.screenshot({ path: file, fullPage: true });
+        assert.ok(png.length > 20000, `${file} is not blank (${png.length} bytes)`);
+        assert.equal(await p.evaluate(() => document.body.dataset.theme), scheme);
+      }
+      assert.deepEqual(errors, []);
+      await ctx.close();
+    }
+  }
 });

@@ -1,9 +1,6 @@
-//! The Filterscope explorer's data side, shared by its two wasm binaries: the page
-//! (`src/main.rs`, Leptos, renders) and the data worker (`src/bin/worker.rs`, fetches, verifies,
-//! decodes and computes). They talk through [`protocol`].
+//! The Filterscope explorer's data side: the messages page and worker exchange ([`protocol`], the
+//! one file both wasm binaries share) and the data worker ([`worker`]: fetches, verifies, decodes
+//! and computes). The page (`src/main.rs`, `src/page/`) is its own binary over [`protocol`].
 
-pub mod answers;
-pub mod cache;
-pub mod fetch;
 pub mod protocol;
 pub mod worker;

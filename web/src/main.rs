@@ -1,20 +1,11 @@
-//! The Filterscope explorer's page, compiled to WASM: the views, their figures and the URL. The
-//! data worker (src/bin/worker.rs) fetches the site data and computes every statistic with the
-//! same crates data-prep uses; the page renders what it answers.
+//! The Filterscope explorer's page, compiled to WASM (src/page/: the views, their figures and the
+//! URL). The data worker (src/bin/worker.rs over src/worker/) fetches the site data and computes
+//! every statistic with the same crates data-prep uses; the page renders what it answers. The two
+//! share only src/protocol.rs.
 
-mod app;
-mod figure;
-mod loader;
-mod matrix;
-mod plot;
-mod route;
-mod settled;
-mod text;
-mod timing;
-mod views;
-mod yours_state;
+mod page;
 
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(app::App);
+    leptos::mount::mount_to_body(page::app::App);
 }

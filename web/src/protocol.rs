@@ -26,6 +26,34 @@ const fn fnv1a(bytes: &[u8]) -> u64 {
     h
 }
 
+/// A data URL [`check_data_url`] refuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RefusedUrl;
+
+impl std::fmt::Display for RefusedUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "only http(s) URLs, or a path relative to this page, are loaded"
+        )
+    }
+}
+
+/// Whether the data may be loaded from `url` (absolute): http or https only. A site is data, and
+/// data comes over the web; `javascript:`, `data:`, `blob:` and `file:` URLs are refused.
+pub fn check_data_url(url: &str) -> Result<(), RefusedUrl> {
+    let scheme = url
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if url.contains(':') && (scheme == "http" || scheme == "https") {
+        Ok(())
+    } else {
+        Err(RefusedUrl)
+    }
+}
+
 /// What a view asks the worker for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Request {
@@ -81,12 +109,57 @@ pub enum FromWorker {
     /// How far the current fetches have come.
     Progress(Progress),
     /// Loading stopped at this error (it names the file).
-    Failed(String),
+    Failed(Failure),
     /// The answer to request `id`.
     Answer {
         id: u64,
-        answer: Result<Answer, String>,
+        answer: Result<Answer, Failure>,
     },
+}
+
+/// Why the worker could not answer, or stopped loading. Each message names what it is about
+/// (the file, the column, the visitor's model): the page shows it as it is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Failure {
+    /// A request came before the site was opened (a page's mistake, answered rather than
+    /// ending the worker).
+    NotOpen,
+    /// A data file could not be fetched, or its bytes did not check out against the manifest.
+    File { file: String, problem: String },
+    /// The site's data could not be read or decoded (the message names the file).
+    Data(String),
+    /// The site cannot answer this request (an unknown column, group or model).
+    Query(String),
+    /// The visitor's model could not be read.
+    Model(String),
+    /// A message between page and worker could not be read.
+    Message(String),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::NotOpen => write!(f, "the site is not open"),
+            Failure::File { file, problem } => write!(f, "{file}: {problem}"),
+            Failure::Data(m) | Failure::Query(m) | Failure::Model(m) | Failure::Message(m) => {
+                write!(f, "{m}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for Failure {}
+
+impl Failure {
+    /// The site's data refused a request: its message names the column, group or model.
+    pub fn query(e: filterscope_site::SiteError) -> Failure {
+        Failure::Query(e.to_string())
+    }
+
+    /// Decoding verified data failed: its message names the file.
+    pub fn data(e: filterscope_site::SiteError) -> Failure {
+        Failure::Data(e.to_string())
+    }
 }
 
 /// What the page holds of the site: the manifest, the models and their sizes.
@@ -127,19 +200,40 @@ pub enum Answer {
 pub struct YoursAnswer {
     pub report: YoursReport,
     pub links: Vec<SharedLink>,
+    /// The centres of the site's coefficient bins.
+    pub x: Vec<f64>,
+    /// The model's and the site's share of filters in each bin: `[model or site][component][bin]`.
+    pub shares: [Vec<Vec<f64>>; 2],
 }
 
-/// Two groups, everything the pair view draws.
+/// Two groups, everything the pair view draws, computed by the worker from their merged
+/// sketches.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PairAnswer {
     pub by: String,
     pub labels: [String; 2],
     /// The groups of `by` to pick from.
     pub choices: Vec<String>,
-    /// Each group's histogram counts, component-major.
-    pub counts: [Vec<u64>; 2],
-    /// Each group's moments of its scaled filters: n, sums, packed outer-product sums.
-    pub moments: [(u64, Vec<f64>, Vec<f64>); 2],
+    /// The site's explained-variance ratio of each principal component.
+    pub evr: [f64; 9],
+    /// The centres of the site's coefficient bins.
+    pub x: Vec<f64>,
+    /// Each group's share of filters in each bin: `[group][component][bin]`.
+    pub shares: [Vec<Vec<f64>>; 2],
+    /// D between the groups per component (their sum is the pair's D).
+    pub d_per_component: [f64; 9],
+    /// Each group's own principal components, when its filters define them.
+    pub eigen: [Option<Eigen>; 2],
+    /// The site's coefficient range (the density's axes).
+    pub range: (f64, f64),
+}
+
+/// A group's own PCA: each component (as a 3x3 filter, row-major) and its explained-variance
+/// ratio.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Eigen {
+    pub components: Vec<[f64; 9]>,
+    pub evr: [f64; 9],
 }
 
 /// Two groups' sampled filters and layers, for the pair view.
@@ -195,8 +289,9 @@ pub fn encode(msg: &FromWorker) -> (String, Option<Vec<f64>>) {
 }
 
 /// The message [`encode`] sent.
-pub fn decode(json: &str, matrix: Option<Vec<f64>>) -> Result<FromWorker, String> {
-    let mut msg: FromWorker = serde_json::from_str(json).map_err(|e| e.to_string())?;
+pub fn decode(json: &str, matrix: Option<Vec<f64>>) -> Result<FromWorker, Failure> {
+    let mut msg: FromWorker =
+        serde_json::from_str(json).map_err(|e| Failure::Message(e.to_string()))?;
     if let (
         FromWorker::Answer {
             answer: Ok(Answer::Compare(c)),
@@ -207,7 +302,10 @@ pub fn decode(json: &str, matrix: Option<Vec<f64>>) -> Result<FromWorker, String
     {
         let n = c.groups.len();
         if flat.len() != n * n {
-            return Err(format!("a {n}-group matrix with {} values", flat.len()));
+            return Err(Failure::Message(format!(
+                "a {n}-group matrix with {} values",
+                flat.len()
+            )));
         }
         c.d = flat.chunks(n.max(1)).map(|r| r.to_vec()).collect();
     }
@@ -217,6 +315,27 @@ pub fn decode(json: &str, matrix: Option<Vec<f64>>) -> Result<FromWorker, String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_http_and_https_are_loaded() {
+        for ok in [
+            "https://example.org/data/",
+            "http://127.0.0.1:8000/d/",
+            "HTTPS://X/",
+        ] {
+            assert!(check_data_url(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(1)//",
+            "data:text/html,<b>",
+            "file:///etc/",
+            "blob:https://x/1",
+            "ftp://x/",
+            "data/",
+        ] {
+            assert!(check_data_url(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn a_comparison_round_trips_with_its_matrix_apart() {

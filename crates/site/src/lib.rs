@@ -10,92 +10,38 @@
 //! siblings say which parts a query reads; the query refuses to run without them.
 #![deny(missing_docs)]
 
-mod columns;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
-mod grouping;
-mod ipc;
-mod ipc_guard;
-mod manifest;
-mod order;
-mod provenance;
-mod quality_by;
+#[cfg(feature = "testing")]
+#[doc(hidden)]
+pub mod testing;
+
+mod data;
+mod error;
+mod format;
 mod query;
-mod site_data;
-mod sketch_cols;
-mod tables;
-mod writer;
 mod yours;
-mod yours_link;
 
-pub use grouping::Grouping;
-pub use ipc::{read_batches, sha256_hex, write_stream, IncomingFile};
-pub use manifest::{
-    BasisJson, ChunkEntry, FileEntry, Manifest, FORMAT, FORMAT_VERSION, MAX_FILES, MAX_FILE_BYTES,
-    MAX_LAYERS, MAX_MANIFEST_BYTES,
+pub use data::{Part, SiteData};
+pub use error::SiteError;
+pub use format::hash::sha256_hex;
+pub use format::ipc::IncomingFile;
+pub(crate) use format::ipc::{read_batches, write_stream};
+pub use format::manifest::{
+    BasisJson, ChunkEntry, FileEntry, Manifest, MAX_FILES, MAX_FILE_BYTES, MAX_LAYERS,
+    MAX_MANIFEST_BYTES,
 };
-pub use order::{Order, UnknownOrder};
-pub use provenance::{Provenance, CNN_FILTER_DB_BIBTEX};
-pub use quality_by::{QualityBy, QualityGroup};
-pub use query::{Comparison, Group, LayerReport, StatsReport, Where};
-pub use site_data::{Part, SiteData};
-pub use sketch_cols::Has;
-pub use tables::{
-    DepthRow, LayerRow, LayerSketch, ModelRow, ModelTotals, Rollup, SampleRow, Tables,
-};
-pub use writer::{encode_site, rollups, SiteContent, LAYERS_PER_CHUNK, LITE_PER_LAYER};
-pub use yours::{ForeignLayer, Measuring, Ranked, YoursReport, YoursSketch, MAX_GROUPS};
-pub use yours_link::{SharedLink, MAX_LINK_BYTES};
-
-/// What to do about a site of another version of this format.
-fn rebuild_hint(found: &str, version: u32) -> &'static str {
-    if found != FORMAT {
-        ""
-    } else if version < FORMAT_VERSION {
-        ": it was built by an older data-prep; rebuild it with this version"
-    } else {
-        ": it was built by a newer data-prep; load it with a matching Filterscope"
-    }
-}
-
-/// Errors reading or querying site data. Each names the file and what is wrong with it.
-#[derive(Debug, thiserror::Error)]
-pub enum SiteError {
-    /// A foreign model cannot be compared (no 3x3 filters, a non-finite weight).
-    #[error("{0}")]
-    Yours(String),
-    /// manifest.json is not valid JSON of the expected shape.
-    #[error("manifest.json: {0}")]
-    Manifest(String),
-    /// The manifest is of a format this reader does not know.
-    #[error("manifest.json: format {found:?} version {version} is not {FORMAT:?} version {FORMAT_VERSION}{}", rebuild_hint(.found, *.version))]
-    UnknownFormat {
-        /// the format string found
-        found: String,
-        /// the version found
-        version: u32,
-    },
-    /// A file's bytes do not match the size or hash in the manifest.
-    #[error("{file}: {problem}")]
-    Integrity {
-        /// the file
-        file: String,
-        /// size or hash mismatch
-        problem: String,
-    },
-    /// A file is not a readable Arrow IPC stream or lacks a column.
-    #[error("{file}: {problem}")]
-    Table {
-        /// the file
-        file: String,
-        /// what is wrong
-        problem: String,
-    },
-    /// A query names a column that does not exist, or a malformed filter.
-    #[error("{0}")]
-    Query(String),
-    /// Data needed for a query has not been loaded yet.
-    #[error("{0} not loaded yet")]
-    NotLoaded(String),
-}
+pub use format::provenance::{Provenance, CNN_FILTER_DB_BIBTEX};
+pub use format::tables::{LayerRow, LayerSketch, ModelRow, ModelTotals, SampleRow};
+pub use format::version::{FORMAT, FORMAT_VERSION};
+pub use format::writer::{encode_site, SiteContent, LAYERS_PER_CHUNK, LITE_PER_LAYER};
+pub use query::compare::Comparison;
+pub use query::grouping::{Group, Grouping};
+pub use query::key::Where;
+pub use query::layers::LayerReport;
+pub use query::order::{Order, UnknownOrder};
+pub use query::quality_by::{QualityBy, QualityGroup};
+pub use query::stats::StatsReport;
+pub use yours::link::{SharedLink, MAX_LINK_BYTES};
+pub use yours::measure::{ForeignLayer, Measuring, Ranked, YoursReport, YoursSketch, MAX_GROUPS};

@@ -39,12 +39,12 @@ fn round_trip_is_exact() {
     assert_eq!(files.last().unwrap().0, "manifest.json");
     let s = load(&files);
     assert!(s.missing(&s.all_parts()).is_empty());
-    assert_eq!(s.manifest.sketches.len(), 3);
-    assert_eq!(s.models, c.models);
-    assert_eq!(s.layers, c.layers);
-    assert_eq!(s.totals.iter().map(|t| t.n_layers).sum::<u64>(), 30);
+    assert_eq!(s.manifest().sketches.len(), 3);
+    assert_eq!(s.models(), c.models);
+    assert_eq!(s.layers(), c.layers);
+    assert_eq!(s.totals().iter().map(|t| t.n_layers).sum::<u64>(), 30);
     assert_eq!(s.basis(), &c.basis, "the basis survives JSON exactly");
-    assert_eq!(s.manifest.coef_range, c.coef_range);
+    assert_eq!(s.manifest().coef_range, c.coef_range);
     for (i, ls) in c.sketches.iter().enumerate() {
         let got = s.layer_sketch(i).unwrap();
         // Raw-weight moments are not stored (quality is measured by data-prep).
@@ -181,7 +181,7 @@ fn a_query_runs_only_once_its_parts_are_in() {
     // A layer-level grouping needs the layers table and every sketch chunk.
     let needs = s.compare_needs("layer_name", &[]).unwrap();
     assert_eq!(needs[0], Part::Layers);
-    assert_eq!(needs.len(), 1 + s.manifest.sketches.len());
+    assert_eq!(needs.len(), 1 + s.manifest().sketches.len());
     assert!(s.compare("layer_name", &[]).is_err());
     assert!(s.layer_reports().is_err());
     add(&mut s, &files, &needs);
@@ -199,7 +199,7 @@ fn a_query_runs_only_once_its_parts_are_in() {
 fn damaged_files_are_refused_by_name() {
     let files = encode_site(&content(), 7).unwrap();
     let mut fresh = load(&files);
-    let entry = fresh.manifest.sketches[2].entry.clone();
+    let entry = fresh.manifest().sketches[2].entry.clone();
     let bytes = get(&files, &entry.file);
     let e = fresh
         .add_bytes(Part::Sketches(2), &bytes[..bytes.len() - 10])
@@ -255,7 +255,7 @@ fn streaming_the_chunks_merges_the_same_groups() {
     }];
     for by in ["layer_name", "depth", "model"] {
         let mut g = s.layer_grouping(by, &filters).unwrap();
-        for k in 0..s.manifest.sketches.len() {
+        for k in 0..s.manifest().sketches.len() {
             let part = Part::Sketches(k);
             let f = s.entry(part).unwrap().file.clone();
             let mut incoming = s.incoming(part).unwrap();

@@ -42,7 +42,7 @@ fn decodes_and_compares_in_the_browser() {
     }
     assert!(got.d[0][1] > 0.0);
     // A damaged chunk is refused in wasm32 too.
-    let mut bad = get(&s.manifest.sketches[0].entry.file).to_vec();
+    let mut bad = get(&s.manifest().sketches[0].entry.file).to_vec();
     bad[10] ^= 1;
     assert!(s.add_bytes(Part::Sketches(0), &bad).is_err());
 }

@@ -5,15 +5,12 @@ use nalgebra::{SMatrix, SymmetricEigen};
 
 use crate::{Filter, Moments, Sketch, DIM};
 
-/// A filter is sparse when all its |w| are below this share of the layer's max |w|.
-pub const SPARSITY_EPS: f64 = 0.01;
-
 /// Quality of one layer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LayerQuality {
     /// Number of filters (out x in).
     pub n: u64,
-    /// Filters whose 9 |w| are all below max|W| * [`SPARSITY_EPS`].
+    /// Filters whose 9 |w| are all below max|W| * [`SPARSITY_EPS`](crate::SPARSITY_EPS).
     pub n_sparse: u64,
     /// n_sparse / n.
     pub sparsity: f64,
@@ -46,19 +43,6 @@ impl LayerQuality {
             orthogonality: orthogonality(filters, out_channels),
         }
     }
-}
-
-/// How many filters are sparse: all 9 |w| < max_abs * [`SPARSITY_EPS`] (a threshold of 0, for an
-/// all-zero layer, is taken as 1, as torchconvquality does).
-pub fn sparsity_count(filters: &[Filter], max_abs: f64) -> u64 {
-    let mut t = max_abs * SPARSITY_EPS;
-    if t == 0.0 {
-        t = 1.0;
-    }
-    filters
-        .iter()
-        .filter(|f| f.iter().all(|v| v.abs() < t))
-        .count() as u64
 }
 
 /// Entropy (base 10) of the covariance eigenvalues normalised to sum 1. Zero variance (or fewer
@@ -163,6 +147,7 @@ pub fn orthogonality(filters: &[Filter], out_channels: usize) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sparsity_count;
 
     #[test]
     fn threshold_matches_the_logistic_fit() {

@@ -58,6 +58,14 @@ fn folder_size(dir: &Path) -> Result<(u64, usize, String, u64)> {
     Ok((total, n, largest.0, largest.1))
 }
 
+/// Where the bench runs: its tools and folders.
+struct Bench {
+    out: PathBuf,
+    work: PathBuf,
+    python: PathBuf,
+    data_prep: PathBuf,
+}
+
 pub fn bench(sizes: &str, work: Option<PathBuf>) -> Result<()> {
     let out = root().join("target/bench");
     std::fs::create_dir_all(&out)?;
@@ -71,140 +79,190 @@ pub fn bench(sizes: &str, work: Option<PathBuf>) -> Result<()> {
         "--examples",
         "--bins",
     ]))?;
-    let data_prep = root().join("target/release/data-prep");
-
-    // 1. data-prep at 10M, 50M, 200M.
-    let mut cmd = Command::new(&python);
-    cmd.arg("tests/bench/data_prep.py")
-        .arg("--work")
-        .arg(&work)
-        .arg("--out")
-        .arg(out.join("data-prep.json"))
-        .arg("--sizes")
-        .args(sizes.split(','));
-    capture(&mut cmd, &out.join("data-prep.md"))?;
-
-    // 1b. `--cast f16` against full precision on a 10M-filter DB (docs/method.md quotes it).
-    let cast_db = work.join("cast-f16-db");
-    run(Command::new(&data_prep)
-        .args([
-            "synth",
-            "--filters",
-            "10000000",
-            "--seed",
-            "1",
-            "--force",
-            "--quiet",
-            "--out",
-        ])
-        .arg(&cast_db))?;
-    capture(
-        Command::new(&python)
-            .arg("tests/bench/cast_f16.py")
-            .arg(&cast_db)
-            .arg(&work)
-            .arg("--data-prep")
-            .arg(&data_prep),
-        &out.join("cast-f16.json"),
-    )?;
-    std::fs::remove_dir_all(&cast_db)?;
-
-    // 2. The full-shape site, straight from the generator (about 15 minutes on 2 cores: an
-    // existing one is reused unless FRESH=1).
-    let full = out.join("site-full");
-    let mut synth_secs = None;
-    // A site this data-prep cannot read (missing, or of an older format) is rebuilt.
-    let current = Command::new(&data_prep)
-        .arg("stats")
-        .arg(&full)
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if std::env::var_os("FRESH").is_some() || !current {
-        let t0 = std::time::Instant::now();
-        run(Command::new(&data_prep)
-            .args(["synth", "--site-only", "--force", "--quiet", "--out"])
-            .arg(&full))?;
-        synth_secs = Some(t0.elapsed().as_secs_f64());
-    } else {
-        eprintln!("xtask: reusing {} (FRESH=1 rebuilds it)", full.display());
-    }
-    let (bytes, files, largest, largest_len) = folder_size(&full)?;
-
-    // 3. The browser, on the sample and at full shape.
-    let app = out.join("app");
-    site(&app, None)?;
-    tools::browser()?;
-    npm_ci(&root().join("tests/e2e"))?;
-    capture(
-        Command::new("node")
-            .arg("tests/e2e/bench.mjs")
-            .arg(&app)
-            .arg(format!("full={}", full.display())),
-        &out.join("browser.json"),
-    )?;
-    // Your model: a ResNet-50-shaped ONNX file (about 100 MB) against the full-shape site.
-    let resnet = out.join("resnet50.onnx");
-    run(Command::new(&python)
-        .arg("tests/bench/resnet50_onnx.py")
-        .arg(&resnet))?;
-    capture(
-        Command::new("node")
-            .arg("tests/e2e/bench_yours.mjs")
-            .arg(&app)
-            .arg(&full)
-            .arg(&resnet),
-        &out.join("browser-yours.json"),
-    )?;
-    // The 647-group heatmap: switching to it, and zoom/pan steps.
-    capture(
-        Command::new("node")
-            .arg("tests/e2e/bench_heatmap.mjs")
-            .arg(&app)
-            .arg(&full),
-        &out.join("browser-heatmap.json"),
-    )?;
-
-    // 4. numpy on the same counts.
-    for by in ["model", "Task"] {
-        capture(
-            Command::new(&python)
-                .arg("tests/bench/heatmap_numpy.py")
-                .arg(&full)
-                .args(["--by", by, "--data-prep"])
-                .arg(&data_prep),
-            &out.join(format!("heatmap-numpy-{by}.json")),
-        )?;
-    }
-
-    // 5. The wasm bundles: the page's and the data worker's.
-    let mut wasm = serde_json::Map::new();
-    for e in std::fs::read_dir(&app)?.filter_map(|e| e.ok()) {
-        let name = e.file_name().to_string_lossy().into_owned();
-        if name.ends_with("_bg.wasm") {
-            let raw = e.metadata()?.len();
-            wasm.insert(
-                name,
-                serde_json::json!({ "bytes": raw, "gzip_bytes": gzip_len(&e.path())? }),
-            );
-        }
-    }
-    if wasm.is_empty() {
-        anyhow::bail!("no .wasm in the built site");
-    }
-    let summary = serde_json::json!({
-        "site_full": {
-            "seconds": synth_secs, "bytes": bytes, "files": files,
-            "largest_file": largest, "largest_bytes": largest_len,
-        },
-        "wasm": wasm,
-    });
-    std::fs::write(
-        out.join("sizes.json"),
-        serde_json::to_string_pretty(&summary)?,
-    )?;
-
+    let b = Bench {
+        data_prep: root().join("target/release/data-prep"),
+        out,
+        work,
+        python,
+    };
+    b.data_prep_runs(sizes)?;
+    let full = b.out.join("site-full");
+    let synth_secs = b.full_site(&full)?;
+    let app = b.out.join("app");
+    b.browser(&app, &full)?;
+    b.numpy(&full)?;
+    b.sizes(&app, &full, synth_secs)?;
     // 6. Kernels.
     run(cargo().args(["bench", "-p", "filterscope-stats", "--bench", "kernels"]))?;
-    eprintln!("xtask: results in {}", out.display());
+    eprintln!("xtask: results in {}", b.out.display());
     Ok(())
+}
+
+impl Bench {
+    /// data-prep at the given sizes against a plain read and numpy, and `--cast f16`.
+    fn data_prep_runs(&self, sizes: &str) -> Result<()> {
+        let Bench {
+            out,
+            work,
+            python,
+            data_prep,
+        } = self;
+        // 1. data-prep at 10M, 50M, 200M.
+        let mut cmd = Command::new(python);
+        cmd.arg("tests/bench/data_prep.py")
+            .arg("--work")
+            .arg(work)
+            .arg("--out")
+            .arg(out.join("data-prep.json"))
+            .arg("--sizes")
+            .args(sizes.split(','));
+        capture(&mut cmd, &out.join("data-prep.md"))?;
+
+        // 1b. `--cast f16` against full precision on a 10M-filter DB (docs/method.md quotes it).
+        let cast_db = work.join("cast-f16-db");
+        run(Command::new(data_prep)
+            .args([
+                "synth",
+                "--filters",
+                "10000000",
+                "--seed",
+                "1",
+                "--force",
+                "--quiet",
+                "--out",
+            ])
+            .arg(&cast_db))?;
+        capture(
+            Command::new(python)
+                .arg("tests/bench/cast_f16.py")
+                .arg(&cast_db)
+                .arg(work)
+                .arg("--data-prep")
+                .arg(data_prep),
+            &out.join("cast-f16.json"),
+        )?;
+        std::fs::remove_dir_all(&cast_db)?;
+
+        Ok(())
+    }
+
+    /// Builds the full-shape site unless a current one is there; the seconds it took.
+    fn full_site(&self, full: &Path) -> Result<Option<f64>> {
+        let data_prep = &self.data_prep;
+        // 2. The full-shape site, straight from the generator (about 15 minutes on 2 cores: an
+        // existing one is reused unless FRESH=1).
+        let mut synth_secs = None;
+        // A site this data-prep cannot read (missing, or of an older format) is rebuilt.
+        let current = Command::new(data_prep)
+            .arg("stats")
+            .arg(full)
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if std::env::var_os("FRESH").is_some() || !current {
+            let t0 = std::time::Instant::now();
+            run(Command::new(data_prep)
+                .args(["synth", "--site-only", "--force", "--quiet", "--out"])
+                .arg(full))?;
+            synth_secs = Some(t0.elapsed().as_secs_f64());
+        } else {
+            eprintln!("xtask: reusing {} (FRESH=1 rebuilds it)", full.display());
+        }
+
+        Ok(synth_secs)
+    }
+
+    /// The page on the sample and at full shape, Your model and the 647-group heatmap.
+    fn browser(&self, app: &Path, full: &Path) -> Result<()> {
+        let Bench { out, python, .. } = self;
+        // 3. The browser, on the sample and at full shape.
+        site(app, None)?;
+        tools::browser()?;
+        npm_ci(&root().join("tests/e2e"))?;
+        capture(
+            Command::new("node")
+                .arg("tests/e2e/bench.mjs")
+                .arg(app)
+                .arg(format!("full={}", full.display())),
+            &out.join("browser.json"),
+        )?;
+        // Your model: a ResNet-50-shaped ONNX file (about 100 MB) against the full-shape site.
+        let resnet = out.join("resnet50.onnx");
+        run(Command::new(python)
+            .arg("tests/bench/resnet50_onnx.py")
+            .arg(&resnet))?;
+        capture(
+            Command::new("node")
+                .arg("tests/e2e/bench_yours.mjs")
+                .arg(app)
+                .arg(full)
+                .arg(&resnet),
+            &out.join("browser-yours.json"),
+        )?;
+        // The 647-group heatmap: switching to it, and zoom/pan steps.
+        capture(
+            Command::new("node")
+                .arg("tests/e2e/bench_heatmap.mjs")
+                .arg(app)
+                .arg(full),
+            &out.join("browser-heatmap.json"),
+        )?;
+
+        Ok(())
+    }
+
+    /// numpy on the same counts.
+    fn numpy(&self, full: &Path) -> Result<()> {
+        let Bench {
+            out,
+            python,
+            data_prep,
+            ..
+        } = self;
+        // 4. numpy on the same counts.
+        for by in ["model", "Task"] {
+            capture(
+                Command::new(python)
+                    .arg("tests/bench/heatmap_numpy.py")
+                    .arg(full)
+                    .args(["--by", by, "--data-prep"])
+                    .arg(data_prep),
+                &out.join(format!("heatmap-numpy-{by}.json")),
+            )?;
+        }
+
+        Ok(())
+    }
+
+    /// The full site's and the wasm bundles' sizes.
+    fn sizes(&self, app: &Path, full: &Path, synth_secs: Option<f64>) -> Result<()> {
+        let (bytes, files, largest, largest_len) = folder_size(full)?;
+        // 5. The wasm bundles: the page's and the data worker's.
+        let mut wasm = serde_json::Map::new();
+        for e in std::fs::read_dir(app)?.filter_map(|e| e.ok()) {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.ends_with("_bg.wasm") {
+                let raw = e.metadata()?.len();
+                wasm.insert(
+                    name,
+                    serde_json::json!({ "bytes": raw, "gzip_bytes": gzip_len(&e.path())? }),
+                );
+            }
+        }
+        if wasm.is_empty() {
+            anyhow::bail!("no .wasm in the built site");
+        }
+        let summary = serde_json::json!({
+            "site_full": {
+                "seconds": synth_secs, "bytes": bytes, "files": files,
+                "largest_file": largest, "largest_bytes": largest_len,
+            },
+            "wasm": wasm,
+        });
+        std::fs::write(
+            self.out.join("sizes.json"),
+            serde_json::to_string_pretty(&summary)?,
+        )?;
+
+        Ok(())
+    }
 }

@@ -287,7 +287,7 @@ pub fn write_db(
     file.close().map_err(io)
 }
 
-/// The DB file with its meta, as a [`FilterSource`](crate::pipeline::FilterSource).
+/// The DB file with its meta, as a [`FilterSource`](crate::build::FilterSource).
 pub struct H5Source {
     filters: H5Filters,
     first_filter: Vec<u64>,
@@ -297,10 +297,7 @@ pub struct H5Source {
 
 /// Opens the DB and its meta (from `meta`, or from the file's own CSV `meta` dataset) and plans
 /// the build.
-pub fn plan(
-    h5: &Path,
-    meta: Option<&Path>,
-) -> Result<(crate::pipeline::Plan, H5Source), PrepError> {
+pub fn plan(h5: &Path, meta: Option<&Path>) -> Result<(crate::build::Plan, H5Source), PrepError> {
     let filters = H5Filters::open(h5)?;
     let (meta_path, text) = match meta {
         Some(m) => (m.to_path_buf(), std::fs::read(m).map_err(|e| PrepError::io(m, e))?),
@@ -328,7 +325,7 @@ pub fn plan(
         Some(mp) => format!("{} + {}", name(h5), name(mp)),
         None => name(h5),
     };
-    let plan = crate::pipeline::Plan {
+    let plan = crate::build::Plan {
         source,
         models: m.models,
         model_columns: m.model_columns,
@@ -345,7 +342,7 @@ pub fn plan(
     Ok((plan, src))
 }
 
-impl crate::pipeline::FilterSource for H5Source {
+impl crate::build::FilterSource for H5Source {
     fn read_layers(
         &self,
         range: std::ops::Range<usize>,

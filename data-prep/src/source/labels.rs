@@ -1,6 +1,6 @@
 //! Label cleaning the reference notebook applies to the CNN Filter DB v1.0.0 before grouping.
 
-use crate::pipeline::Plan;
+use crate::build::Plan;
 
 /// The notebook's words for its one cleaning: v1.0.0 labels segmentation models inconsistently
 /// ("Semantic Segmentation", "Instance Segmentation", ...), so every Task containing

@@ -1,5 +1,5 @@
-//! Where filters come from, each a [`FilterSource`](crate::pipeline::FilterSource) with its
-//! [`Plan`](crate::pipeline::Plan): the official DB's HDF5 file and meta table, a folder of ONNX
+//! Where filters come from, each a [`FilterSource`](crate::build::FilterSource) with its
+//! [`Plan`](crate::build::Plan): the official DB's HDF5 file and meta table, a folder of ONNX
 //! models, or the synthetic generator; and the notebook's label cleaning of the official meta.
 
 pub mod filter_model;

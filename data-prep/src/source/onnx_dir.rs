@@ -9,7 +9,7 @@ use filterscope_onnx::{read_model_owned, ExternalData, ModelConvs};
 use filterscope_site::{LayerRow, ModelRow};
 use filterscope_stats::Filter;
 
-use crate::pipeline::{FilterSource, Plan};
+use crate::build::{FilterSource, Plan};
 use crate::PrepError;
 
 /// Reads external data files that lie beside the model (never outside its folder).
@@ -73,18 +73,21 @@ pub struct OnnxSource {
 /// Columns of models.csv that are not meta: the file itself.
 const FILE_COLUMN: &str = "file";
 
-/// Reads models.csv and every model's structure, and plans the build.
-pub fn plan(dir: &Path, models_csv: &Path) -> Result<(Plan, OnnxSource), PrepError> {
-    if !dir.is_dir() {
-        return Err(PrepError::io(dir, "no such folder"));
-    }
-    let text = std::fs::read(models_csv).map_err(|e| PrepError::io(models_csv, e))?;
-    let mut rdr = csv::ReaderBuilder::new().from_reader(text.as_slice());
-    let headers = rdr
-        .headers()
-        .map_err(|e| PrepError::invalid(models_csv, "line 1", e.to_string()))?
-        .clone();
-    let c_file = headers
+/// Where models.csv keeps what: the file column, the optional model-name column, and the meta
+/// columns (every other named one).
+struct Columns {
+    file: usize,
+    model: Option<usize>,
+    meta: Vec<usize>,
+    meta_names: Vec<String>,
+}
+
+fn columns(
+    headers: &csv::StringRecord,
+    dir: &Path,
+    models_csv: &Path,
+) -> Result<Columns, PrepError> {
+    let file = headers
         .iter()
         .position(|h| h == FILE_COLUMN)
         .ok_or_else(|| {
@@ -97,79 +100,111 @@ pub fn plan(dir: &Path, models_csv: &Path) -> Result<(Plan, OnnxSource), PrepErr
                 ),
             )
         })?;
-    let c_model = headers.iter().position(|h| h == "model");
-    let model_columns: Vec<String> = headers
-        .iter()
-        .filter(|h| *h != FILE_COLUMN && *h != "model" && !h.is_empty())
-        .map(String::from)
-        .collect();
-    let meta_idx: Vec<usize> = headers
-        .iter()
-        .enumerate()
-        .filter(|(_, h)| *h != FILE_COLUMN && *h != "model" && !h.is_empty())
-        .map(|(i, _)| i)
-        .collect();
+    let is_meta = |h: &str| h != FILE_COLUMN && h != "model" && !h.is_empty();
+    Ok(Columns {
+        file,
+        model: headers.iter().position(|h| h == "model"),
+        meta: (0..headers.len())
+            .filter(|&i| is_meta(&headers[i]))
+            .collect(),
+        meta_names: headers
+            .iter()
+            .filter(|h| is_meta(h))
+            .map(String::from)
+            .collect(),
+    })
+}
 
-    let mut models = Vec::new();
-    let mut layers = Vec::new();
-    let mut files = Vec::new();
-    let mut place = Vec::new();
-    let mut names = Vec::new();
+/// The model a row of models.csv lists: its name (the `model` column, else the file's stem) and
+/// file, which must exist; a name listed twice is refused.
+fn listed(
+    (dir, models_csv): (&Path, &Path),
+    c: &Columns,
+    (rec, line): (&csv::StringRecord, u64),
+    seen: &mut HashMap<String, u64>,
+) -> Result<(String, PathBuf), PrepError> {
+    let at = format!("line {line}");
+    let file = rec.get(c.file).unwrap_or("").trim();
+    if file.is_empty() {
+        return Err(PrepError::invalid(
+            models_csv,
+            &at,
+            "the row names no model file",
+        ));
+    }
+    let path = dir.join(file);
+    if !path.is_file() {
+        return Err(PrepError::invalid(
+            models_csv,
+            &at,
+            format!("model file {} does not exist", path.display()),
+        ));
+    }
+    let stem = Path::new(file)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = c
+        .model
+        .and_then(|c| rec.get(c))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .unwrap_or(stem);
+    if let Some(first) = seen.insert(name.clone(), line) {
+        return Err(PrepError::invalid(
+            models_csv,
+            &at,
+            format!("model {name:?} is listed twice (first on line {first})"),
+        ));
+    }
+    Ok((name, path))
+}
+
+/// The 3x3 conv layers of the model at `path` (at least one, or an error).
+fn layers_3x3(path: &Path) -> Result<Vec<filterscope_onnx::ConvLayer>, PrepError> {
+    let convs = read_model_file(path)?;
+    let n_convs = convs.layers.len();
+    let n3: Vec<_> = convs.layers.into_iter().filter(|l| l.is_3x3()).collect();
+    if n3.is_empty() {
+        return Err(PrepError::invalid(
+            path,
+            "model",
+            format!("has no 3x3 Conv layer ({n_convs} convs of other sizes)"),
+        ));
+    }
+    if !convs.unreached.is_empty() {
+        eprintln!(
+            "warning: {}: conv node(s) {:?} are fed only by constants and have no depth; left out",
+            path.display(),
+            convs.unreached
+        );
+    }
+    Ok(n3)
+}
+
+/// Reads models.csv and every model's structure, and plans the build.
+pub fn plan(dir: &Path, models_csv: &Path) -> Result<(Plan, OnnxSource), PrepError> {
+    if !dir.is_dir() {
+        return Err(PrepError::io(dir, "no such folder"));
+    }
+    let text = std::fs::read(models_csv).map_err(|e| PrepError::io(models_csv, e))?;
+    let mut rdr = csv::ReaderBuilder::new().from_reader(text.as_slice());
+    let headers = rdr
+        .headers()
+        .map_err(|e| PrepError::invalid(models_csv, "line 1", e.to_string()))?
+        .clone();
+    let c = columns(&headers, dir, models_csv)?;
+    let (mut models, mut layers, mut files, mut place, mut names) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut seen: HashMap<String, u64> = HashMap::new();
     for (k, rec) in rdr.records().enumerate() {
         let line = k as u64 + 2;
-        let at = format!("line {line}");
-        let rec = rec.map_err(|e| PrepError::invalid(models_csv, &at, e.to_string()))?;
-        let file = rec.get(c_file).unwrap_or("").trim();
-        if file.is_empty() {
-            return Err(PrepError::invalid(
-                models_csv,
-                &at,
-                "the row names no model file",
-            ));
-        }
-        let path = dir.join(file);
-        if !path.is_file() {
-            return Err(PrepError::invalid(
-                models_csv,
-                &at,
-                format!("model file {} does not exist", path.display()),
-            ));
-        }
-        let stem = Path::new(file)
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let name = c_model
-            .and_then(|c| rec.get(c))
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(String::from)
-            .unwrap_or(stem);
-        if let Some(first) = seen.insert(name.clone(), line) {
-            return Err(PrepError::invalid(
-                models_csv,
-                &at,
-                format!("model {name:?} is listed twice (first on line {first})"),
-            ));
-        }
-        let convs = read_model_file(&path)?;
-        let n3: Vec<_> = convs.layers.iter().filter(|l| l.is_3x3()).collect();
-        if n3.is_empty() {
-            return Err(PrepError::invalid(
-                &path,
-                "model",
-                format!(
-                    "has no 3x3 Conv layer ({} convs of other sizes)",
-                    convs.layers.len()
-                ),
-            ));
-        }
-        if !convs.unreached.is_empty() {
-            eprintln!("warning: {}: conv node(s) {:?} are fed only by constants and have no depth; left out", path.display(), convs.unreached);
-        }
+        let rec =
+            rec.map_err(|e| PrepError::invalid(models_csv, format!("line {line}"), e.to_string()))?;
+        let (name, path) = listed((dir, models_csv), &c, (&rec, line), &mut seen)?;
         let m = models.len() as u32;
-        for (j, l) in n3.iter().enumerate() {
+        for (j, l) in layers_3x3(&path)?.iter().enumerate() {
             layers.push(LayerRow {
                 layer_id: layers.len() as i64,
                 model: m,
@@ -183,12 +218,13 @@ pub fn plan(dir: &Path, models_csv: &Path) -> Result<(Plan, OnnxSource), PrepErr
             place.push((files.len(), j));
             names.push(l.name.clone());
         }
+        let values = c
+            .meta
+            .iter()
+            .map(|&i| rec.get(i).unwrap_or("").trim().to_string());
         models.push(ModelRow {
             name,
-            values: meta_idx
-                .iter()
-                .map(|&c| rec.get(c).unwrap_or("").trim().to_string())
-                .collect(),
+            values: values.collect(),
         });
         files.push(path);
     }
@@ -199,30 +235,25 @@ pub fn plan(dir: &Path, models_csv: &Path) -> Result<(Plan, OnnxSource), PrepErr
             "no models listed: the DB is empty",
         ));
     }
+    let listing = models_csv
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let plan = Plan {
-        source: format!(
-            "{} ONNX models listed in {}",
-            models.len(),
-            models_csv
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default()
-        ),
+        source: format!("{} ONNX models listed in {listing}", models.len()),
         models,
-        model_columns,
+        model_columns: c.meta_names,
         layers,
         layer_columns: vec!["layer_name".into()],
         label_rules: Vec::new(),
     };
-    Ok((
-        plan,
-        OnnxSource {
-            files,
-            place,
-            names,
-            cache: Mutex::new(None),
-        },
-    ))
+    let source = OnnxSource {
+        files,
+        place,
+        names,
+        cache: Mutex::new(None),
+    };
+    Ok((plan, source))
 }
 
 impl FilterSource for OnnxSource {

@@ -1,4 +1,4 @@
-//! The data worker's wasm binary (web/src/worker.rs has what it does).
+//! The data worker's wasm binary (web/src/worker/ has what it does).
 
 fn main() {
     #[cfg(target_arch = "wasm32")]

@@ -128,6 +128,64 @@ fn widths(n: usize, task: &str, category: &str, rng: &mut SplitMix64) -> Vec<(f6
     out
 }
 
+/// A layer drawn before its widths are scaled: model, depth, the model's layer count, in and
+/// out widths, kind.
+type RawLayer = (usize, usize, usize, f64, f64, LayerKind);
+
+/// Each model's (task, category), in the DB's proportions.
+fn task_pairs(n_models: usize, rng: &mut SplitMix64) -> Vec<(&'static str, &'static str)> {
+    let task_n = apportion(&TASKS.map(|t| t.1 as f64), n_models);
+    let cat_n = apportion(&CATEGORIES.map(|c| c.1 as f64), n_models);
+    let mut cats: Vec<&'static str> = CATEGORIES
+        .iter()
+        .zip(&cat_n)
+        .flat_map(|(c, &k)| std::iter::repeat_n(c.0, k))
+        .collect();
+    // Rare tasks pick first, so face and depth tasks find their categories.
+    let mut pairs = Vec::with_capacity(n_models);
+    for (t, &k) in TASKS.iter().zip(&task_n).rev() {
+        for _ in 0..k {
+            let pos = preferred(t.0)
+                .and_then(|p| cats.iter().position(|c| *c == p))
+                .unwrap_or_else(|| (rng.next_u64() % cats.len() as u64) as usize);
+            pairs.push((t.0, cats.swap_remove(pos)));
+        }
+    }
+    shuffle(&mut pairs, rng);
+    pairs
+}
+
+/// The factor on the widths that brings the filter count closest to `filters`.
+fn width_scale(raw: &[RawLayer], filters: u64) -> f64 {
+    // Scale widths (not the 1 or 3 image channels of first layers) to the filter budget.
+    let count = |s: f64| -> u64 {
+        raw.iter()
+            .map(|r| {
+                let i = if r.1 == 0 {
+                    r.3
+                } else {
+                    (r.3 * s).round().max(1.0)
+                };
+                i as u64 * (r.4 * s).round().max(1.0) as u64
+            })
+            .sum()
+    };
+    let (mut lo, mut hi): (f64, f64) = (1e-4, 1e3);
+    for _ in 0..80 {
+        let mid: f64 = (lo * hi).sqrt();
+        if count(mid) < filters {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    if filters.abs_diff(count(lo)) <= filters.abs_diff(count(hi)) {
+        lo
+    } else {
+        hi
+    }
+}
+
 impl SynthDb {
     /// Draws models, layers and widths; widths are scaled so the filter count comes closest to
     /// `opts.filters`.
@@ -141,24 +199,7 @@ impl SynthDb {
         }
         let mut rng = SplitMix64::new(opts.seed);
         let n_models = opts.models;
-        let task_n = apportion(&TASKS.map(|t| t.1 as f64), n_models);
-        let cat_n = apportion(&CATEGORIES.map(|c| c.1 as f64), n_models);
-        let mut cats: Vec<&'static str> = CATEGORIES
-            .iter()
-            .zip(&cat_n)
-            .flat_map(|(c, &k)| std::iter::repeat_n(c.0, k))
-            .collect();
-        // Rare tasks pick first, so face and depth tasks find their categories.
-        let mut pairs = Vec::with_capacity(n_models);
-        for (t, &k) in TASKS.iter().zip(&task_n).rev() {
-            for _ in 0..k {
-                let pos = preferred(t.0)
-                    .and_then(|p| cats.iter().position(|c| *c == p))
-                    .unwrap_or_else(|| (rng.next_u64() % cats.len() as u64) as usize);
-                pairs.push((t.0, cats.swap_remove(pos)));
-            }
-        }
-        shuffle(&mut pairs, &mut rng);
+        let pairs = task_pairs(n_models, &mut rng);
 
         // Layers per model: log-normal spread around the mean, then scaled to the exact total.
         let spread: Vec<f64> = (0..n_models)
@@ -193,33 +234,7 @@ impl SynthDb {
                 dataset: dataset(task, category, m),
             });
         }
-        // Scale widths (not the 1 or 3 image channels of first layers) to the filter budget.
-        let count = |s: f64| -> u64 {
-            raw.iter()
-                .map(|r| {
-                    let i = if r.1 == 0 {
-                        r.3
-                    } else {
-                        (r.3 * s).round().max(1.0)
-                    };
-                    i as u64 * (r.4 * s).round().max(1.0) as u64
-                })
-                .sum()
-        };
-        let (mut lo, mut hi): (f64, f64) = (1e-4, 1e3);
-        for _ in 0..80 {
-            let mid: f64 = (lo * hi).sqrt();
-            if count(mid) < opts.filters {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
-        }
-        let s = if opts.filters.abs_diff(count(lo)) <= opts.filters.abs_diff(count(hi)) {
-            lo
-        } else {
-            hi
-        };
+        let s = width_scale(&raw, opts.filters);
         let layers = raw
             .into_iter()
             .map(|(model, d, n, i, o, kind)| SynthLayer {

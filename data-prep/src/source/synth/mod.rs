@@ -18,7 +18,7 @@ use super::official_meta;
 
 mod design;
 
-use crate::pipeline::{batches, progress_bar, FilterSource, Plan};
+use crate::build::{batches, progress_bar, FilterSource, Plan};
 use crate::PrepError;
 pub use design::{CATEGORIES, TASKS};
 
@@ -247,7 +247,7 @@ impl SynthDb {
             ds.write_slice(view, ndarray::s![start..start + total, .., ..])
                 .map_err(io)?;
             if start == 0 {
-                crate::interrupt::hold("writing");
+                crate::output::interrupt::hold("writing");
             }
             start += total;
             pb.inc(total as u64);

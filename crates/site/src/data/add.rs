@@ -1,0 +1,244 @@
+//! Parts of a site added to [`SiteData`] as they arrive: each verified file decoded, checked
+//! against the manifest and the tables already in, and kept whole or not at all; per-layer chunks
+//! dropped again when a view no longer needs them.
+
+use arrow_array::RecordBatch;
+use filterscope_stats::DEPTH_BUCKETS;
+
+use super::{one_batch, table_err, Part, SiteData};
+use crate::format::tables::sketch_cols::Has;
+use crate::format::tables::{self, LayerSketch, SampleRow};
+use crate::SiteError;
+
+/// Puts a chunk's sample rows in their layers' lists, replacing what the chunk's layers held.
+fn place(per_layer: &mut [Vec<SampleRow>], range: std::ops::Range<usize>, rows: Vec<SampleRow>) {
+    for l in range {
+        per_layer[l].clear();
+    }
+    for r in rows {
+        per_layer[r.layer as usize].push(r);
+    }
+}
+
+impl SiteData {
+    /// Verifies and adds `part` from all its bytes.
+    pub fn add_bytes(&mut self, part: Part, bytes: &[u8]) -> Result<(), SiteError> {
+        let mut f = self.incoming(part)?;
+        f.push(bytes)?;
+        self.add(part, f.finish()?)
+    }
+
+    /// Adds the verified batches of `part` ([`IncomingFile::finish`]). Nothing of a part whose
+    /// rows do not fit the manifest and the other tables is kept.
+    pub fn add(&mut self, part: Part, batches: Vec<RecordBatch>) -> Result<(), SiteError> {
+        let file = self
+            .entry(part)
+            .map(|e| e.file.clone())
+            .ok_or_else(|| SiteError::Query(format!("the manifest lists no {part:?}")))?;
+        match part {
+            Part::Models => {}
+            Part::ModelCounts => self.add_model_sketches(&file, batches, Has::COUNTS)?,
+            Part::ModelMoments => self.add_model_sketches(&file, batches, Has::MOMENTS)?,
+            Part::Depths => self.add_depths(&file, batches)?,
+            Part::Rollups => self.add_rollups(&file, batches)?,
+            Part::Layers => self.add_layers_table(&file, batches)?,
+            Part::Quality => self.add_quality(&file, batches)?,
+            Part::LiteSamples(_) => {
+                let n_layers = self.manifest.n_layers as usize;
+                if self.lite.len() != n_layers {
+                    self.lite = vec![Vec::new(); n_layers];
+                }
+                let rows = self.sample_chunk(part, &file, &batches)?;
+                if let Some(range) = self.chunk_range(part) {
+                    place(&mut self.lite, range, rows);
+                }
+            }
+            Part::Sketches(_) => {
+                for (l, s) in self.decode_sketch_chunk(part, batches)? {
+                    self.sketches[l as usize] = Some(s);
+                }
+            }
+            Part::Samples(_) => {
+                let rows = self.sample_chunk(part, &file, &batches)?;
+                if let Some(range) = self.chunk_range(part) {
+                    place(&mut self.samples, range, rows);
+                }
+            }
+        }
+        self.loaded.insert(part);
+        Ok(())
+    }
+
+    fn add_model_sketches(
+        &mut self,
+        file: &str,
+        batches: Vec<RecordBatch>,
+        has: Has,
+    ) -> Result<(), SiteError> {
+        let n_models = self.models.len();
+        let rows = tables::decode_model_sketches(file, &one_batch(file, batches)?, has)?;
+        if rows.len() != n_models {
+            return Err(table_err(
+                file,
+                format!("{} rows for {n_models} models", rows.len()),
+            ));
+        }
+        // Checked whole before any is kept.
+        for (i, r) in rows.iter().enumerate() {
+            if r.n() != self.totals[i].n_filters {
+                return Err(table_err(
+                    file,
+                    format!(
+                        "row {i}: n {} is not the model's {} filters",
+                        r.n(),
+                        self.totals[i].n_filters
+                    ),
+                ));
+            }
+        }
+        for (s, r) in self.model_sketches.iter_mut().zip(rows) {
+            if has.counts {
+                (s.hist, s.max_abs, s.n_sparse) = (r.hist, r.max_abs, r.n_sparse);
+                s.scaled.n = r.scaled.n;
+            } else {
+                s.scaled = r.scaled;
+            }
+        }
+        Ok(())
+    }
+
+    fn add_depths(&mut self, file: &str, batches: Vec<RecordBatch>) -> Result<(), SiteError> {
+        let rows = tables::decode_depths(file, &one_batch(file, batches)?)?;
+        if let Some(r) = rows.iter().find(|r| r.bucket as usize >= DEPTH_BUCKETS) {
+            return Err(table_err(
+                file,
+                format!("bucket {} is out of range", r.bucket),
+            ));
+        }
+        self.depths = rows;
+        Ok(())
+    }
+
+    fn add_rollups(&mut self, file: &str, batches: Vec<RecordBatch>) -> Result<(), SiteError> {
+        let n_models = self.models.len();
+        let rows = tables::decode_rollups(file, &one_batch(file, batches)?)?;
+        if let Some(r) = rows
+            .iter()
+            .find(|r| r.model as usize >= n_models || r.bucket as usize >= DEPTH_BUCKETS)
+        {
+            return Err(table_err(
+                file,
+                format!(
+                    "row for model {} bucket {} is out of range",
+                    r.model, r.bucket
+                ),
+            ));
+        }
+        self.rollups = rows;
+        Ok(())
+    }
+
+    fn add_layers_table(&mut self, file: &str, batches: Vec<RecordBatch>) -> Result<(), SiteError> {
+        let (n_models, n_layers) = (self.models.len(), self.manifest.n_layers as usize);
+        let rows = tables::decode_layers(
+            file,
+            &one_batch(file, batches)?,
+            &self.manifest.layer_columns,
+        )?;
+        if rows.len() != n_layers {
+            return Err(table_err(
+                file,
+                format!("{} layers, the manifest says {n_layers}", rows.len()),
+            ));
+        }
+        if let Some(l) = rows.iter().find(|l| l.model as usize >= n_models) {
+            return Err(table_err(
+                file,
+                format!(
+                    "layer {} belongs to model {}, of {n_models}",
+                    l.layer_id, l.model
+                ),
+            ));
+        }
+        self.layers = rows;
+        Ok(())
+    }
+
+    fn add_quality(&mut self, file: &str, batches: Vec<RecordBatch>) -> Result<(), SiteError> {
+        let n_layers = self.manifest.n_layers as usize;
+        let rows = tables::decode_quality(file, &one_batch(file, batches)?)?;
+        if rows.len() != n_layers {
+            return Err(table_err(
+                file,
+                format!("{} rows for {n_layers} layers", rows.len()),
+            ));
+        }
+        self.quality = rows;
+        Ok(())
+    }
+
+    /// The rows of a verified sample chunk (full or lite), checked against its layer range.
+    fn sample_chunk(
+        &self,
+        part: Part,
+        file: &str,
+        batches: &[RecordBatch],
+    ) -> Result<Vec<SampleRow>, SiteError> {
+        let range = self
+            .chunk_range(part)
+            .ok_or_else(|| SiteError::Query(format!("{part:?} is not a listed chunk")))?;
+        let mut rows = Vec::new();
+        for b in batches {
+            rows.extend(tables::decode_samples(file, b)?);
+        }
+        if let Some(r) = rows.iter().find(|r| !range.contains(&(r.layer as usize))) {
+            return Err(table_err(
+                file,
+                format!("sample of layer {} outside {range:?}", r.layer),
+            ));
+        }
+        Ok(rows)
+    }
+
+    /// The rows of a verified sketch chunk (layer index, sketch and quality), checked against
+    /// its layer range, without adding them (to merge and drop: [`SiteData::add_layers`]).
+    pub fn decode_sketch_chunk(
+        &self,
+        part: Part,
+        batches: Vec<RecordBatch>,
+    ) -> Result<Vec<(u32, LayerSketch)>, SiteError> {
+        let (Part::Sketches(_), Some(range), Some(e)) =
+            (part, self.chunk_range(part), self.entry(part))
+        else {
+            return Err(SiteError::Query(format!(
+                "{part:?} is not a listed sketch chunk"
+            )));
+        };
+        let file = &e.file;
+        let mut rows = Vec::new();
+        for b in &batches {
+            rows.extend(tables::decode_layer_sketches(file, b)?);
+        }
+        if rows.len() != range.len() || rows.iter().any(|(l, _)| !range.contains(&(*l as usize))) {
+            return Err(table_err(
+                file,
+                format!("rows do not cover layers {range:?}"),
+            ));
+        }
+        Ok(rows)
+    }
+
+    /// Drops a per-layer chunk's rows (the browser keeps only what the current view needs).
+    /// Tables are small and stay.
+    pub fn evict(&mut self, part: Part) {
+        let Some(range) = self.chunk_range(part) else {
+            return;
+        };
+        match part {
+            Part::Sketches(_) => range.for_each(|l| self.sketches[l] = None),
+            Part::Samples(_) => range.for_each(|l| self.samples[l] = Vec::new()),
+            _ => return,
+        }
+        self.loaded.remove(&part);
+    }
+}

@@ -1,0 +1,319 @@
+//! manifest.json: what a site holds and how to verify it.
+
+use filterscope_stats::{Basis, BinRule, Precision, DIM, N_BINS};
+use serde::{Deserialize, Serialize};
+
+use super::version::{FORMAT, FORMAT_VERSION};
+use crate::{sha256_hex, Provenance, SiteError};
+
+/// A file of the site with its size and hash.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileEntry {
+    /// Path relative to the manifest.
+    pub file: String,
+    /// Size in bytes.
+    pub bytes: u64,
+    /// Lower-case hex sha256.
+    pub sha256: String,
+}
+
+impl FileEntry {
+    /// The entry for bytes stored as `file`.
+    pub fn of(file: &str, bytes: &[u8]) -> Self {
+        Self {
+            file: file.to_string(),
+            bytes: bytes.len() as u64,
+            sha256: sha256_hex(bytes),
+        }
+    }
+
+    /// Checks that `bytes` are this file: size first (a truncated download), then the hash.
+    pub fn verify(&self, bytes: &[u8]) -> Result<(), SiteError> {
+        if bytes.len() as u64 != self.bytes {
+            return Err(SiteError::Integrity {
+                file: self.file.clone(),
+                problem: format!(
+                    "{} bytes, the manifest says {} (truncated or replaced)",
+                    bytes.len(),
+                    self.bytes
+                ),
+            });
+        }
+        let h = sha256_hex(bytes);
+        if h != self.sha256 {
+            return Err(SiteError::Integrity {
+                file: self.file.clone(),
+                problem: format!("sha256 {h} does not match the manifest's {}", self.sha256),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// A chunk of per-layer rows: layers `first..first + count` in layer order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChunkEntry {
+    /// The file.
+    #[serde(flatten)]
+    pub entry: FileEntry,
+    /// Index of its first layer.
+    pub first_layer: u64,
+    /// Number of layers it holds.
+    pub layers: u64,
+}
+
+/// The global PCA basis as JSON.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BasisJson {
+    /// Mean scaled filter.
+    pub mean: [f64; DIM],
+    /// Components, one row each, by descending eigenvalue.
+    pub components: [[f64; DIM]; DIM],
+    /// Eigenvalues of the covariance.
+    pub eigenvalues: [f64; DIM],
+    /// Explained variance ratios.
+    pub explained_variance_ratio: [f64; DIM],
+}
+
+impl From<&Basis> for BasisJson {
+    fn from(b: &Basis) -> Self {
+        Self {
+            mean: b.mean,
+            components: b.components,
+            eigenvalues: b.eigenvalues,
+            explained_variance_ratio: b.evr,
+        }
+    }
+}
+
+impl From<&BasisJson> for Basis {
+    fn from(b: &BasisJson) -> Self {
+        Basis {
+            mean: b.mean,
+            components: b.components,
+            eigenvalues: b.eigenvalues,
+            evr: b.explained_variance_ratio,
+        }
+    }
+}
+
+/// The manifest of a site.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Always [`FORMAT`].
+    pub format: String,
+    /// Always [`FORMAT_VERSION`] for this reader.
+    pub format_version: u32,
+    /// The tool and version that wrote it.
+    pub producer: String,
+    /// What the site was built from (file names, not paths).
+    pub source: String,
+    /// The data set, its licence and the papers to cite.
+    pub provenance: Provenance,
+    /// Number of 3x3 filters.
+    pub n_filters: u64,
+    /// Number of layers.
+    pub n_layers: u64,
+    /// Number of models.
+    pub n_models: u64,
+    /// Global PCA basis of the scaled filters.
+    pub basis: BasisJson,
+    /// Global [min, max] of all coefficients of all components.
+    pub coef_range: [f64; 2],
+    /// Histogram bins per component.
+    pub bins: usize,
+    /// The precision weights were read at: `f64`, or `f16` for the notebook's float16 path
+    /// ([`filterscope_stats::Precision`]).
+    pub precision: String,
+    /// Label cleaning applied to meta columns before grouping, in words (empty: labels as given).
+    pub label_rules: Vec<String>,
+    /// Meta columns constant within a model (in the models table).
+    pub model_columns: Vec<String>,
+    /// Meta columns that vary within a model (extra string columns of the layers table).
+    pub layer_columns: Vec<String>,
+    /// Filters sampled per layer (at most) in the sample chunks.
+    pub sample_per_layer: u64,
+    /// Of those, filters per layer (at most) in the lite samples.
+    pub lite_per_layer: u64,
+    /// The sampling seed.
+    pub sample_seed: u64,
+    /// Models with their meta values, layer and filter totals: every view needs it.
+    pub models: FileEntry,
+    /// Each model's histograms: every comparison by a model-level column.
+    pub model_counts: FileEntry,
+    /// Each model's moments of the scaled filters: the subset PCA of model-level groups.
+    pub model_moments: FileEntry,
+    /// The sketch of each depth bucket over all models: grouping by depth without filters.
+    pub depths: FileEntry,
+    /// The sketch of each (model, depth bucket): depth crossed with a model-level column.
+    pub rollups: FileEntry,
+    /// One row per layer: layer-level columns and filters, the pair and model views.
+    pub layers: FileEntry,
+    /// Every layer's quality: the pair view's layer scatter.
+    pub quality: FileEntry,
+    /// A few sampled filters of every layer, the same layer ranges as the sketch chunks: the pair
+    /// view's filter grids and densities.
+    pub lite_samples: Vec<ChunkEntry>,
+    /// Per-layer sketch chunks, in layer order, each holding whole models where it can.
+    pub sketches: Vec<ChunkEntry>,
+    /// Per-layer sample chunks, the same layer ranges as the sketch chunks.
+    pub samples: Vec<ChunkEntry>,
+}
+
+/// Files a site may list: the full DB's site has a few dozen.
+pub const MAX_FILES: usize = 10_000;
+/// Bytes a site's file may have: the full DB's largest is a few MB.
+pub const MAX_FILE_BYTES: u64 = 1 << 30;
+/// Layers a site may have: the CNN Filter DB has 21,436.
+pub const MAX_LAYERS: u64 = 100_000_000;
+/// A manifest longer than this is refused unread.
+pub const MAX_MANIFEST_BYTES: usize = 16 << 20;
+
+impl Manifest {
+    /// Parses and checks the format and what it claims (see the limits above).
+    pub fn parse(json: &str) -> Result<Self, SiteError> {
+        if json.len() > MAX_MANIFEST_BYTES {
+            return Err(SiteError::Manifest(format!(
+                "{} bytes, more than the {MAX_MANIFEST_BYTES} a manifest may have",
+                json.len()
+            )));
+        }
+        #[derive(Deserialize)]
+        struct Head {
+            format: String,
+            format_version: u32,
+        }
+        let head: Head =
+            serde_json::from_str(json).map_err(|e| SiteError::Manifest(e.to_string()))?;
+        if head.format != FORMAT || head.format_version != FORMAT_VERSION {
+            return Err(SiteError::UnknownFormat {
+                found: head.format,
+                version: head.format_version,
+            });
+        }
+        let m: Manifest =
+            serde_json::from_str(json).map_err(|e| SiteError::Manifest(e.to_string()))?;
+        m.check_limits()?;
+        Ok(m)
+    }
+
+    /// What a manifest from anywhere may claim: file names of this site's own form (no paths,
+    /// no URLs), hex hashes, sizes a file can have, chunks that tile the layers. Checked before
+    /// anything is fetched or allocated by its word.
+    fn check_limits(&self) -> Result<(), SiteError> {
+        let bad = |what: String| Err(SiteError::Manifest(what));
+        let files = self.files();
+        if files.len() > MAX_FILES {
+            return bad(format!(
+                "{} files, more than the {MAX_FILES} a site may have",
+                files.len()
+            ));
+        }
+        for f in &files {
+            let name_ok = !f.file.is_empty()
+                && f.file.len() <= 200
+                && !f.file.starts_with('.')
+                && f.file
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
+            if !name_ok {
+                return bad(format!(
+                    "file name {:?} is not a plain file name of this folder",
+                    f.file.chars().take(80).collect::<String>()
+                ));
+            }
+            let hash_ok = f.sha256.len() == 64
+                && f.sha256
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+            if !hash_ok {
+                return bad(format!(
+                    "{}: sha256 is not 64 lower-case hex digits",
+                    f.file
+                ));
+            }
+            if f.bytes > MAX_FILE_BYTES {
+                return bad(format!(
+                    "{}: {} bytes, more than the {MAX_FILE_BYTES} a site's file may have",
+                    f.file, f.bytes
+                ));
+            }
+        }
+        if self.n_layers > MAX_LAYERS || self.n_models > self.n_layers.max(1) {
+            return bad(format!(
+                "{} models and {} layers (at most {MAX_LAYERS} layers, each model with one)",
+                self.n_models, self.n_layers
+            ));
+        }
+        for chunks in [&self.lite_samples, &self.sketches, &self.samples] {
+            let mut next = 0u64;
+            for c in chunks.iter() {
+                if c.first_layer != next || c.layers == 0 {
+                    return bad(format!(
+                        "{}: layers {}.. (+{}) where layer {next} is next",
+                        c.entry.file, c.first_layer, c.layers
+                    ));
+                }
+                next = c.first_layer.saturating_add(c.layers);
+            }
+            if !chunks.is_empty() && next != self.n_layers {
+                return bad(format!(
+                    "chunks of {next} layers, the manifest says {}",
+                    self.n_layers
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Every data file the manifest lists (the manifest itself aside).
+    pub fn files(&self) -> Vec<&FileEntry> {
+        let mut v = vec![
+            &self.models,
+            &self.model_counts,
+            &self.model_moments,
+            &self.depths,
+            &self.rollups,
+            &self.layers,
+            &self.quality,
+        ];
+        for chunks in [&self.lite_samples, &self.sketches, &self.samples] {
+            v.extend(chunks.iter().map(|c| &c.entry));
+        }
+        v
+    }
+
+    /// Pretty JSON, with a trailing newline.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).expect("manifest serializes");
+        s.push('\n');
+        s
+    }
+
+    /// The global basis.
+    pub fn basis(&self) -> Basis {
+        Basis::from(&self.basis)
+    }
+
+    /// The precision the site was built at.
+    pub fn precision(&self) -> Result<Precision, SiteError> {
+        Precision::from_name(&self.precision).ok_or_else(|| {
+            SiteError::Manifest(format!(
+                "precision {:?} is neither \"f64\" nor \"f16\"",
+                self.precision
+            ))
+        })
+    }
+
+    /// The histogram bins: [`filterscope_stats::N_BINS`] equal bins over the coefficient range.
+    pub fn bin_rule(&self) -> Result<BinRule, SiteError> {
+        let [lo, hi] = self.coef_range;
+        if self.bins != N_BINS || !(lo.is_finite() && hi.is_finite() && lo < hi) {
+            return Err(SiteError::Manifest(format!(
+                "coefficient range {:?} with {} bins is not {} bins over a finite, non-empty range",
+                self.coef_range, self.bins, N_BINS
+            )));
+        }
+        Ok(BinRule::new(lo, hi))
+    }
+}

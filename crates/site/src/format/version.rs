@@ -1,0 +1,11 @@
+//! Which site format this crate reads and writes: the one thing the error messages and the
+//! manifest both need.
+
+/// The `format` field every manifest carries.
+pub const FORMAT: &str = "filterscope-site";
+/// The version of the layout this crate reads and writes. Version 4 adds the provenance block
+/// (what the data is, its licence, whom to cite). Version 3 splits the data by what a view
+/// needs (so a visit fetches only that), names files by their content and narrows counts; version
+/// 2 recorded the build's precision and label cleaning and moved D to the notebook's density-based
+/// distributions. An older site must be rebuilt rather than read with another layout's meaning.
+pub const FORMAT_VERSION: u32 = 4;

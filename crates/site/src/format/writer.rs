@@ -1,0 +1,360 @@
+//! Encodes a whole site: tables, rollups, chunks and the manifest that lists them. Deterministic:
+//! the same content gives byte-identical files.
+
+use filterscope_stats::{
+    depth_bucket, sample_indices, seed_of, Basis, Precision, Sketch, DEPTH_BUCKETS,
+};
+
+use crate::format::tables::sketch_cols::Has;
+use crate::format::tables::{
+    self, DepthRow, LayerRow, LayerSketch, ModelRow, ModelTotals, Rollup, SampleRow,
+};
+use crate::{
+    sha256_hex, write_stream, BasisJson, ChunkEntry, FileEntry, Manifest, Provenance, SiteError,
+    FORMAT, FORMAT_VERSION,
+};
+
+/// Everything a site holds, before encoding.
+#[derive(Debug, Clone)]
+pub struct SiteContent {
+    /// The tool and version writing it.
+    pub producer: String,
+    /// What it was built from.
+    pub source: String,
+    /// The data set, its licence and the papers to cite.
+    pub provenance: Provenance,
+    /// Models.
+    pub models: Vec<ModelRow>,
+    /// Model-level meta columns (the order of `ModelRow::values`).
+    pub model_columns: Vec<String>,
+    /// Layers, in layer order.
+    pub layers: Vec<LayerRow>,
+    /// Layer-level meta columns (the order of `LayerRow::values`).
+    pub layer_columns: Vec<String>,
+    /// One sketch per layer, same order.
+    pub sketches: Vec<LayerSketch>,
+    /// Samples, sorted by layer.
+    pub samples: Vec<SampleRow>,
+    /// The global basis.
+    pub basis: Basis,
+    /// Global coefficient range.
+    pub coef_range: [f64; 2],
+    /// The precision weights were read at.
+    pub precision: Precision,
+    /// Label cleaning applied before grouping, in words.
+    pub label_rules: Vec<String>,
+    /// Filters sampled per layer (at most).
+    pub sample_per_layer: u64,
+    /// The sampling seed.
+    pub sample_seed: u64,
+}
+
+/// Layers a chunk aims at. Chunks end only between models (a model's layers are contiguous in
+/// the layers table), so a model view fetches one sketch chunk and one sample chunk; 128 layers of
+/// sketches are about 0.3-0.6 MB at the full DB's shape, small enough for a phone, and few enough
+/// (about 170 of each kind) that the manifest stays small.
+pub const LAYERS_PER_CHUNK: usize = 128;
+
+/// Sampled filters per layer in the lite samples (the pair view's grids and densities), at least:
+/// as many as the model view shows per layer.
+pub const LITE_PER_LAYER: u64 = 6;
+
+/// Rows the lite samples aim at: a small site keeps more per layer (its densities would be thin
+/// with six), a large one [`LITE_PER_LAYER`] (21,436 layers x 6 rows is about 1 MB).
+const LITE_ROWS: u64 = 16_384;
+
+/// Lite samples per layer for a site of `n_layers` layers sampled `sample_per_layer` a layer.
+fn lite_per_layer(n_layers: usize, sample_per_layer: u64) -> u64 {
+    (LITE_ROWS / n_layers.max(1) as u64)
+        .max(LITE_PER_LAYER)
+        .min(sample_per_layer)
+}
+
+fn arrow_err(file: &str) -> impl Fn(arrow_schema::ArrowError) -> SiteError + '_ {
+    move |e| SiteError::Table {
+        file: file.to_string(),
+        problem: format!("cannot encode: {e}"),
+    }
+}
+
+/// Sums layer sketches per (model, depth bucket), sorted by model then bucket.
+pub fn rollups(layers: &[LayerRow], sketches: &[LayerSketch]) -> Result<Vec<Rollup>, SiteError> {
+    let mut map: std::collections::BTreeMap<(u32, u8), (u64, Sketch)> = Default::default();
+    for (l, s) in layers.iter().zip(sketches) {
+        let b = depth_bucket(l.conv_depth_norm).ok_or_else(|| {
+            SiteError::Query(format!(
+                "layer {}: conv_depth_norm {} is outside [0, 1]",
+                l.layer_id, l.conv_depth_norm
+            ))
+        })?;
+        debug_assert!(b < DEPTH_BUCKETS);
+        let e = map.entry((l.model, b as u8)).or_default();
+        e.0 += 1;
+        e.1.merge(&s.sketch);
+    }
+    Ok(map
+        .into_iter()
+        .map(|((model, bucket), (n_layers, sketch))| Rollup {
+            model,
+            bucket,
+            n_layers,
+            sketch,
+        })
+        .collect())
+}
+
+/// Sums rollups per depth bucket.
+fn depth_rows(roll: &[Rollup]) -> Vec<DepthRow> {
+    let mut rows: Vec<DepthRow> = (0..DEPTH_BUCKETS as u8)
+        .map(|bucket| DepthRow {
+            bucket,
+            n_models: 0,
+            n_layers: 0,
+            sketch: Sketch::default(),
+        })
+        .collect();
+    for r in roll {
+        let d = &mut rows[r.bucket as usize];
+        d.n_models += 1;
+        d.n_layers += r.n_layers;
+        d.sketch.merge(&r.sketch);
+    }
+    rows.retain(|d| d.n_layers > 0);
+    rows
+}
+
+/// Layer ranges of the chunks: about `target` layers each, cut only where the model changes
+/// (a model larger than `target` gets a chunk of its own).
+fn chunk_ranges(layers: &[LayerRow], target: usize) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 1..=layers.len() {
+        let model_ends = i == layers.len() || layers[i].model != layers[i - 1].model;
+        if model_ends && (i - start >= target.max(1) || i == layers.len()) {
+            out.push(start..i);
+            start = i;
+        }
+    }
+    out
+}
+
+/// A seeded uniform subset of each layer's samples, `per_layer` at most.
+fn lite_samples(samples: &[SampleRow], seed: u64, per_layer: u64) -> Vec<SampleRow> {
+    let mut out = Vec::new();
+    for layer in samples.chunk_by(|a, b| a.layer == b.layer) {
+        let l = layer[0].layer as u64;
+        let pick = sample_indices(layer.len() as u64, per_layer, seed_of(seed ^ LITE_SALT, l));
+        out.extend(pick.into_iter().map(|i| layer[i as usize].clone()));
+    }
+    out
+}
+
+/// Keeps the lite subset's draws apart from the layer sampling's (same seed, another stream).
+const LITE_SALT: u64 = 0x6c69_7465;
+
+/// The files of a site being encoded, each named by its content.
+struct Files(Vec<(String, Vec<u8>)>);
+
+impl Files {
+    /// Adds table `b` as `<stem>-<16 hex of its sha256>.arrow`, and says where it is.
+    fn put(&mut self, stem: &str, b: arrow_array::RecordBatch) -> Result<FileEntry, SiteError> {
+        let bytes = write_stream(&[b]).map_err(arrow_err(stem))?;
+        let name = format!("{stem}-{}.arrow", &sha256_hex(&bytes)[..16]);
+        let e = FileEntry::of(&name, &bytes);
+        self.0.push((name, bytes));
+        Ok(e)
+    }
+}
+
+/// The per-layer chunks of a site: sketches, lite samples and samples.
+struct Chunks {
+    sketches: Vec<ChunkEntry>,
+    lite_samples: Vec<ChunkEntry>,
+    samples: Vec<ChunkEntry>,
+}
+
+/// Each model's layer and filter count, and its layers' sketches merged.
+fn per_model(c: &SiteContent) -> (Vec<ModelTotals>, Vec<Sketch>) {
+    let mut totals = vec![ModelTotals::default(); c.models.len()];
+    let mut sketches = vec![Sketch::default(); c.models.len()];
+    for (l, s) in c.layers.iter().zip(&c.sketches) {
+        let m = l.model as usize;
+        totals[m].n_layers += 1;
+        totals[m].n_filters += l.n_filters;
+        sketches[m].merge(&s.sketch);
+    }
+    (totals, sketches)
+}
+
+/// Writes the per-layer chunks (about `layers_per_chunk` layers each, cut where the model
+/// changes), with `lite` lite samples a layer.
+fn chunks(
+    files: &mut Files,
+    c: &SiteContent,
+    layers_per_chunk: usize,
+    lite: u64,
+) -> Result<Chunks, SiteError> {
+    let lite_rows = lite_samples(&c.samples, c.sample_seed, lite);
+    let mut lite_left = lite_rows.as_slice();
+    let mut sample_rows = c.samples.as_slice();
+    let mut out = Chunks {
+        sketches: Vec::new(),
+        lite_samples: Vec::new(),
+        samples: Vec::new(),
+    };
+    for (k, range) in chunk_ranges(&c.layers, layers_per_chunk)
+        .into_iter()
+        .enumerate()
+    {
+        let chunk = |entry| ChunkEntry {
+            entry,
+            first_layer: range.start as u64,
+            layers: range.len() as u64,
+        };
+        let sketches =
+            tables::encode_layer_sketches(range.start as u32, &c.sketches[range.clone()]);
+        out.sketches
+            .push(chunk(files.put(&format!("sketches-{k:04}"), sketches)?));
+        let split = sample_rows.partition_point(|r| (r.layer as usize) < range.end);
+        let (mine, rest) = sample_rows.split_at(split);
+        sample_rows = rest;
+        let split = lite_left.partition_point(|r| (r.layer as usize) < range.end);
+        let (lite_mine, lite_rest) = lite_left.split_at(split);
+        lite_left = lite_rest;
+        if !lite_mine.is_empty() {
+            let e = files.put(&format!("lite-{k:04}"), tables::encode_samples(lite_mine))?;
+            out.lite_samples.push(chunk(e));
+        }
+        if !mine.is_empty() {
+            let e = files.put(&format!("samples-{k:04}"), tables::encode_samples(mine))?;
+            out.samples.push(chunk(e));
+        }
+    }
+    Ok(out)
+}
+
+/// Encodes the site: `(relative path, bytes)` for every file, `manifest.json` last. Data files
+/// are named by their content (`models-<16 hex of sha256>.arrow`): a new build never reuses a
+/// name for other bytes, so browsers and caches may keep them forever.
+pub fn encode_site(
+    c: &SiteContent,
+    layers_per_chunk: usize,
+) -> Result<Vec<(String, Vec<u8>)>, SiteError> {
+    assert_eq!(c.layers.len(), c.sketches.len(), "one sketch per layer");
+    let mut files = Files(Vec::new());
+    let (totals, per_model) = per_model(c);
+    let models = tables::encode_models(&c.models, &c.model_columns, &totals);
+    let models = files.put("models", models)?;
+    let model_counts = files.put(
+        "model-counts",
+        tables::encode_model_sketches(&per_model, Has::COUNTS),
+    )?;
+    let model_moments = files.put(
+        "model-moments",
+        tables::encode_model_sketches(&per_model, Has::MOMENTS),
+    )?;
+    let roll = rollups(&c.layers, &c.sketches)?;
+    let depths = files.put("depths", tables::encode_depths(&depth_rows(&roll)))?;
+    let rollups = files.put("rollups", tables::encode_rollups(&roll))?;
+    let layers = files.put("layers", tables::encode_layers(&c.layers, &c.layer_columns))?;
+    let quality = files.put("quality", tables::encode_quality(&c.sketches))?;
+    let lite = lite_per_layer(c.layers.len(), c.sample_per_layer);
+    let chunks = chunks(&mut files, c, layers_per_chunk, lite)?;
+    let manifest = Manifest {
+        format: FORMAT.into(),
+        format_version: FORMAT_VERSION,
+        producer: c.producer.clone(),
+        provenance: c.provenance.clone(),
+        source: c.source.clone(),
+        n_filters: c.layers.iter().map(|l| l.n_filters).sum(),
+        n_layers: c.layers.len() as u64,
+        n_models: c.models.len() as u64,
+        basis: BasisJson::from(&c.basis),
+        coef_range: c.coef_range,
+        bins: filterscope_stats::N_BINS,
+        precision: c.precision.name().to_string(),
+        label_rules: c.label_rules.clone(),
+        model_columns: c.model_columns.clone(),
+        layer_columns: c.layer_columns.clone(),
+        sample_per_layer: c.sample_per_layer,
+        lite_per_layer: lite,
+        sample_seed: c.sample_seed,
+        models,
+        model_counts,
+        model_moments,
+        depths,
+        rollups,
+        layers,
+        quality,
+        lite_samples: chunks.lite_samples,
+        sketches: chunks.sketches,
+        samples: chunks.samples,
+    };
+    files
+        .0
+        .push(("manifest.json".into(), manifest.to_json().into_bytes()));
+    Ok(files.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layer(model: u32) -> LayerRow {
+        LayerRow {
+            layer_id: 0,
+            model,
+            conv_depth: 0,
+            conv_depth_norm: 0.0,
+            in_channels: 1,
+            out_channels: 1,
+            n_filters: 1,
+            values: vec![],
+        }
+    }
+
+    #[test]
+    fn chunks_end_between_models() {
+        let models = [0, 0, 0, 1, 1, 2, 3, 3, 3, 3, 3, 4];
+        let layers: Vec<LayerRow> = models.iter().map(|&m| layer(m)).collect();
+        assert_eq!(chunk_ranges(&layers, 2), [0..3, 3..5, 5..11, 11..12]);
+        assert_eq!(chunk_ranges(&layers, 100), vec![0..12]);
+        assert_eq!(chunk_ranges(&[], 4), Vec::<std::ops::Range<usize>>::new());
+    }
+
+    #[test]
+    fn lite_samples_are_a_seeded_subset_of_each_layer() {
+        let rows: Vec<SampleRow> = (0..3u32)
+            .flat_map(|l| {
+                (0..20u32).map(move |i| SampleRow {
+                    layer: l,
+                    index: i,
+                    weights: [i as f32; 9],
+                })
+            })
+            .chain((0..2u32).map(|i| SampleRow {
+                layer: 3,
+                index: i,
+                weights: [0.0; 9],
+            }))
+            .collect();
+        let lite = lite_samples(&rows, 7, 6);
+        for l in 0..3 {
+            let mine: Vec<_> = lite.iter().filter(|r| r.layer == l).collect();
+            assert_eq!(mine.len(), 6);
+        }
+        assert_eq!(lite.iter().filter(|r| r.layer == 3).count(), 2);
+        assert_eq!(lite, lite_samples(&rows, 7, 6), "seeded");
+        assert_ne!(lite, lite_samples(&rows, 8, 6));
+        // Not simply the first rows of each layer (the sample is sorted by index).
+        assert!(lite.iter().any(|r| r.index >= 6));
+    }
+
+    #[test]
+    fn small_sites_keep_more_lite_samples_per_layer() {
+        assert_eq!(lite_per_layer(54, 64), 64);
+        assert_eq!(lite_per_layer(480, 64), 34);
+        assert_eq!(lite_per_layer(21_436, 64), LITE_PER_LAYER);
+        assert_eq!(lite_per_layer(10, 4), 4);
+    }
+}

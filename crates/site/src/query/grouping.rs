@@ -1,0 +1,90 @@
+//! Groups being merged: the accumulator behind every grouping query. One code path for every
+//! table a grouping reads, so per-model, per-bucket, rollup and per-layer answers can only differ
+//! by what they merge, never by how.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use filterscope_stats::Sketch;
+
+use super::key::{Conditions, Key};
+
+/// One group of a comparison: its label, merged sketch and size.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    /// The column's value (or depth bucket label).
+    pub label: String,
+    /// The merged sketch of the group's layers.
+    pub sketch: Sketch,
+    /// Models with layers in the group.
+    pub n_models: u64,
+    /// Layers in the group.
+    pub n_layers: u64,
+}
+
+#[derive(Default)]
+struct Acc {
+    sketch: Sketch,
+    models: BTreeSet<u32>,
+    n_models: u64,
+    n_layers: u64,
+}
+
+/// Groups of a column being merged (from [`crate::SiteData::layer_grouping`]); [`Grouping::finish`]
+/// gives them in the order a comparison reports them.
+pub struct Grouping {
+    pub(crate) by: Key,
+    pub(crate) conds: Conditions,
+    /// Keyed by (bucket for depth, else 0; label): depth groups sort by bucket, others by the
+    /// label's bytes.
+    groups: BTreeMap<(usize, String), Acc>,
+}
+
+impl Grouping {
+    pub(crate) fn new(by: Key, conds: Conditions) -> Self {
+        Self {
+            by,
+            conds,
+            groups: BTreeMap::new(),
+        }
+    }
+
+    /// Merges `s` into group `label`: the rows of one model (`model`), or of `n_models` models
+    /// counted already (a per-bucket row).
+    pub(crate) fn add(
+        &mut self,
+        label: String,
+        bucket: usize,
+        s: &Sketch,
+        model: Option<u32>,
+        n_models: u64,
+        n_layers: u64,
+    ) {
+        if label.is_empty() {
+            return;
+        }
+        let order = if self.by == Key::Depth { bucket } else { 0 };
+        let a = self.groups.entry((order, label)).or_default();
+        a.sketch.merge(s);
+        match model {
+            Some(m) => {
+                a.models.insert(m);
+            }
+            None => a.n_models += n_models,
+        }
+        a.n_layers += n_layers;
+    }
+
+    /// The groups with filters in them, in comparison order.
+    pub fn finish(self) -> Vec<Group> {
+        self.groups
+            .into_iter()
+            .filter(|(_, a)| a.sketch.n() > 0)
+            .map(|((_, label), a)| Group {
+                n_models: a.n_models + a.models.len() as u64,
+                n_layers: a.n_layers,
+                label,
+                sketch: a.sketch,
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,29 @@
+//! Queries over loaded site data: global stats ([`stats`]), the drift matrix between the groups
+//! of any column ([`compare`]), per-layer quality ([`layers`]) and quality by group
+//! ([`quality_by`]), each with the parts it reads. The browser and `data-prep` call these same
+//! functions, so a number can never differ between them. [`key`] resolves the column names and
+//! filters they take; [`grouping`] merges groups; [`order`] orders a comparison's groups.
+
+pub(crate) mod compare;
+pub(crate) mod grouping;
+pub(crate) mod key;
+pub(crate) mod layers;
+pub(crate) mod order;
+pub(crate) mod quality_by;
+pub(crate) mod stats;
+
+use crate::{Part, SiteData, SiteError};
+
+impl SiteData {
+    /// An error naming what of `parts` is not loaded, if anything.
+    pub fn require(&self, parts: &[Part]) -> Result<(), SiteError> {
+        match self.missing(parts).first() {
+            None => Ok(()),
+            Some(p) => Err(SiteError::NotLoaded(
+                self.entry(*p)
+                    .map(|e| e.file.clone())
+                    .unwrap_or_else(|| format!("{p:?}")),
+            )),
+        }
+    }
+}

@@ -1,0 +1,197 @@
+//! A figure: a plot on a canvas with its controls: the numbers as an accessible table, CSV, PNG and
+//! SVG downloads, and for heatmaps given [`MatrixHooks`], the value under the pointer, a click
+//! that opens a pair, zoom and pan (wheel, drag, pinch), and a keyboard focus cell drawn on an
+//! overlay canvas.
+
+mod canvas;
+mod download;
+mod overlay;
+mod pointer;
+mod table;
+
+use leptos::html;
+use leptos::prelude::*;
+
+use crate::page::matrix::MatrixHooks;
+use crate::page::plot::{PixelArea, Plot, Theme};
+use canvas::{fitted, paint, Cells};
+use download::Downloads;
+use pointer::{category_under, Pointer};
+use table::DataTable;
+
+/// Runs its closure when dropped: at every exit of a draw.
+struct OnDrop<F: FnMut()>(F);
+
+impl<F: FnMut()> Drop for OnDrop<F> {
+    fn drop(&mut self) {
+        (self.0)()
+    }
+}
+
+/// One plot with its controls. `matrix` makes a heatmap interactive.
+// One function: the canvas's attributes and handlers are set where its node and signals are
+// made; drawing (canvas.rs), pointer input (pointer.rs), downloads and the table have their files.
+#[component]
+pub fn Figure(
+    #[prop(into)] plot: Signal<Option<Plot>>,
+    id: &'static str,
+    #[prop(default = 640)] width: u32,
+    #[prop(default = 420)] height: u32,
+    #[prop(optional)] matrix: Option<MatrixHooks>,
+    /// Scale the height with the width on narrow screens (heatmaps).
+    #[prop(optional)]
+    keep_aspect: bool,
+) -> impl IntoView {
+    let theme = expect_context::<RwSignal<Theme>>();
+    let canvas = NodeRef::<html::Canvas>::new();
+    let over = NodeRef::<html::Canvas>::new();
+    let show_data = RwSignal::new(false);
+    let area = RwSignal::new(None::<PixelArea>);
+    let hover = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    // Bumped when the window is resized; the canvas size follows it, and the drawing follows
+    // the size only when it changes (not on every resize event while a window is dragged).
+    let resized = RwSignal::new(0u32);
+    let listener = window_event_listener(leptos::ev::resize, move |_| resized.update(|n| *n += 1));
+    on_cleanup(move || listener.remove());
+    let size = Memo::new(move |_| {
+        resized.track();
+        fitted((width, height), keep_aspect)
+    });
+    // The canvas takes its fitted size at once, drawn or not (a figure whose data is still on
+    // its way is not a large canvas shrunk by CSS meanwhile).
+    Effect::new(move |_| {
+        let (w, h) = size.get();
+        for c in [canvas.get(), over.get()].into_iter().flatten() {
+            if (c.width(), c.height()) != (w, h) {
+                c.set_width(w);
+                c.set_height(h);
+            }
+        }
+    });
+    schedule_draws(plot, id, canvas, size, theme, area, error);
+    let pointer = matrix.map(|hooks| Pointer {
+        plot,
+        canvas,
+        area,
+        hover,
+        hooks,
+        gesture: StoredValue::new(Default::default()),
+    });
+    if let Some(p) = pointer {
+        p.follow(over, size);
+    }
+    let on = move |f: &dyn Fn(Pointer)| {
+        if let Some(p) = pointer {
+            f(p)
+        }
+    };
+    view! {
+        <figure class="plot" id=id>
+            <div class="canvas-wrap">
+                <canvas
+                    node_ref=canvas
+                    width=width
+                    height=height
+                    role=if matrix.is_some() { "application" } else { "img" }
+                    tabindex=matrix.map(|_| "0")
+                    aria-label=move || {
+                        let name = plot.with(|p| p.as_ref().map(|p| p.heading())).unwrap_or_default();
+                        match matrix {
+                            Some(_) => format!("{name}. Arrow keys move between cells, Enter opens the pair, plus and minus zoom, 0 shows the whole matrix, Shift with an arrow pans."),
+                            None => name,
+                        }
+                    }
+                    aria-describedby=format!("{id}-summary")
+                    // The matrix's extent in canvas pixels, for tests and tools that point at a cell.
+                    data-area=move || area.get().map(|((a, b), (c, d))| format!("{a},{b},{c},{d}"))
+                    class:clickable=matrix.is_some()
+                    class:zoomed=move || plot.with(|p| p.as_ref().and_then(Plot::heatmap_shape).is_some_and(|(n, w)| !w.is_full(n)))
+                    on:mousemove=move |e| match pointer {
+                        Some(p) => p.on_move(e),
+                        None => hover.set(category_under(plot, canvas, area.get_untracked(), &e)),
+                    }
+                    on:mouseleave=move |_| hover.set(None)
+                    on:click=move |e| on(&|p| p.on_click(e.clone()))
+                    on:keydown=move |e| on(&|p| p.on_key(e.clone()))
+                    on:focus=move |_| on(&|p| p.on_focus())
+                    on:wheel=move |e| on(&|p| p.on_wheel(e.clone()))
+                    on:pointerdown=move |e| on(&|p| p.on_down(e.clone()))
+                    on:pointermove=move |e| on(&|p| p.on_pointer_move(e.clone()))
+                    on:pointerup=move |e| on(&|p| p.on_up(e.clone()))
+                    on:pointercancel=move |e| on(&|p| p.on_up(e.clone()))
+                ></canvas>
+                {matrix.map(|_| view! { <canvas class="overlay" node_ref=over width=width height=height aria-hidden="true"></canvas> })}
+            </div>
+            <figcaption>
+                // The figure in one sentence, from its data (plot/summary.rs).
+                <p class="summary" id=format!("{id}-summary")>
+                    {move || plot.with(|p| p.as_ref().map(|p| p.summary())).unwrap_or_default()}
+                </p>
+                <span class="hover" aria-live="polite">{move || hover.get().unwrap_or_default()}</span>
+                <span class="controls">
+                    <button aria-pressed=move || show_data.get().to_string() on:click=move |_| show_data.update(|s| *s = !*s)>"data"</button>
+                    <Downloads plot=plot canvas=canvas id=id size=(width, height)/>
+                </span>
+            </figcaption>
+            {move || error.get().map(|e| view! { <p class="error">"Could not draw: " {e}</p> })}
+            <Show when=move || show_data.get()><DataTable plot=plot id=id/></Show>
+        </figure>
+    }
+}
+
+/// Redraws the figure whenever its plot, size or theme changes. Each figure draws in a task of
+/// its own (a zero timeout after what changed), so that a view of several figures never holds
+/// the main thread in one long task; a newer change drops an older pending draw.
+fn schedule_draws(
+    plot: Signal<Option<Plot>>,
+    id: &'static str,
+    canvas: NodeRef<html::Canvas>,
+    size: Memo<(u32, u32)>,
+    theme: RwSignal<Theme>,
+    area: RwSignal<Option<PixelArea>>,
+    error: RwSignal<Option<String>>,
+) {
+    let generation = StoredValue::new(0u64);
+    let drawing = crate::page::settled::Waiting::new();
+    // A heatmap's cells as an offscreen bitmap, with what it was made from.
+    let cells = StoredValue::new_local(None as Cells);
+    Effect::new(move |_| {
+        let (Some(c), Some(p)) = (canvas.get(), plot.get()) else {
+            return;
+        };
+        // A new size redraws (the canvas was resized, and so cleared, by the effect above).
+        size.track();
+        let theme = theme.get();
+        let this = generation.get_value() + 1;
+        generation.set_value(this);
+        drawing.start();
+        set_timeout(
+            move || {
+                if generation.get_value() != this {
+                    return;
+                }
+                // Only the newest draw gets here; the figure is drawn once it has run.
+                let _done = OnDrop(move || drawing.done());
+                let drawn = crate::page::timing::measure(&format!("filterscope:draw:{id}"), || {
+                    cells
+                        .try_update_value(|cells| paint(&c, &p, theme, cells))
+                        .unwrap_or(Ok(None))
+                });
+                match drawn {
+                    Ok(a) => {
+                        if crate::page::timing::mark_once("filterscope:first-plot") {
+                            // Keeping the app for offline use waits until the visitor has a
+                            // plot, so that it never competes with the first payload.
+                            crate::page::offline::register_service_worker();
+                        }
+                        area.set(a);
+                        error.set(None);
+                    }
+                    Err(e) => error.set(Some(e.to_string())),
+                }
+            },
+            std::time::Duration::ZERO,
+        );
+    });
+}

@@ -1,0 +1,131 @@
+//! Pair: group A against group B of a column: their 9 coefficient distributions overlaid, the drift
+//! per component, each group's own eigen-filters, sampled raw filters, and their layers' quality.
+
+mod figures;
+
+use filterscope_web::protocol::{Answer, Request};
+use leptos::prelude::*;
+
+use crate::page::figure::Figure;
+use crate::page::loader::Loader;
+use crate::page::route::Router;
+use crate::page::widgets::group_controls::{default_by, GroupControls};
+
+/// The pair view.
+// One function: the two requests, the pickers and the markup; each figure is built in
+// figures.rs.
+#[component]
+pub fn Pair() -> impl IntoView {
+    let router = expect_context::<Router>();
+    let loader = expect_context::<Loader>();
+    let route = router.route;
+    let by = Memo::new(move |_| {
+        route
+            .get()
+            .by
+            .or_else(|| loader.with_catalog(default_by))
+            .unwrap_or_default()
+    });
+    // The worker merges the groups' sketches (with their moments), picks their lite samples and
+    // layer quality; the page draws.
+    let answer = loader.answer(move || {
+        let r = route.get();
+        let by = by.get();
+        (!by.is_empty()).then(|| Request::Pair {
+            by,
+            wheres: r.wheres.clone(),
+            a: r.a.clone(),
+            b: r.b.clone(),
+        })
+    });
+    let data = Memo::new(move |_| match answer.get()? {
+        Ok(Answer::Pair(p)) => Some(Ok(*p)),
+        Ok(_) => None,
+        Err(e) => Some(Err(e)),
+    });
+    // Then the groups' sampled filters and layers (a larger download: drawn when they come).
+    let samples_answer = loader.answer(move || {
+        data.with(|d| match d {
+            Some(Ok(p)) => Some(Request::PairSamples {
+                by: p.by.clone(),
+                wheres: route.get_untracked().wheres,
+                a: p.labels[0].clone(),
+                b: p.labels[1].clone(),
+            }),
+            _ => None,
+        })
+    });
+    let extra = Memo::new(move |_| match samples_answer.get() {
+        Some(Ok(Answer::PairSamples(x))) => Some(*x),
+        _ => None,
+    });
+    let ok = move || data.with(|d| matches!(d, Some(Ok(_))));
+    // The groups to pick from, so any pair is reachable by keyboard as well as from the heatmap.
+    let choices = Memo::new(move |_| {
+        data.with(|d| match d {
+            Some(Ok(p)) => p.choices.clone(),
+            _ => vec![],
+        })
+    });
+    let current = move |g: usize| {
+        data.with(|d| match d {
+            Some(Ok(p)) => p.labels[g].clone(),
+            _ => String::new(),
+        })
+    };
+    let pick = move |g: usize, v: String| {
+        let mut r = route.get_untracked();
+        let other = current(1 - g);
+        if g == 0 {
+            (r.a, r.b) = (Some(v), Some(other));
+        } else {
+            (r.a, r.b) = (Some(other), Some(v));
+        }
+        router.go(r);
+    };
+    let picker = move |g: usize| {
+        view! {
+            <label>
+                {if g == 0 { "A " } else { "B " }}
+                <select id=if g == 0 { "pick-a" } else { "pick-b" } on:change=move |e| pick(g, event_target_value(&e)) prop:value=move || current(g)>
+                    {move || choices.get().into_iter().map(|c| view! { <option value=c.clone() selected=c == current(g)>{c.clone()}</option> }).collect_view()}
+                </select>
+            </label>
+        }
+    };
+    let per_component = figures::per_component(data);
+    let distributions = (0..9)
+        .map(|i| {
+            let plot = figures::distribution(data, i);
+            view! { <Figure plot=plot id=["dist-0", "dist-1", "dist-2", "dist-3", "dist-4", "dist-5", "dist-6", "dist-7", "dist-8"][i] width=300 height=200/> }
+        })
+        .collect_view();
+    let eigen = |g| figures::eigen(data, g);
+    let samples = |g| figures::samples(data, extra, g);
+    let density = |g| figures::density(data, extra, g);
+    let scatter = figures::scatter(data, extra);
+    view! {
+        <section aria-labelledby="pair-h">
+            <h2 id="pair-h" tabindex="-1">{move || data.with(|d| match d { Some(Ok(p)) => format!("{} vs {}", p.labels[0], p.labels[1]), _ => "Pair".into() })}</h2>
+            <GroupControls/>
+            <div class="controls-row">{picker(0)} {picker(1)}</div>
+            {move || data.with(|d| match d { Some(Err(e)) => Some(view! { <p class="notice" role="status">{e.to_string()}</p> }), _ => None })}
+            <div class:hidden=move || !ok()>
+                <div class="grid">
+                    <Figure plot=per_component id="d-per-component" width=460 height=280/>
+                    <Figure plot=scatter id="layer-scatter" width=460 height=280/>
+                </div>
+                <h3>"Distribution of each principal coefficient"</h3>
+                <div class="grid small">{distributions}</div>
+                <div class="grid">
+                    <Figure plot=eigen(0) id="eigen-a" width=760 height=150/>
+                    <Figure plot=eigen(1) id="eigen-b" width=760 height=150/>
+                    <Figure plot=samples(0) id="samples-a" width=760 height=260/>
+                    <Figure plot=samples(1) id="samples-b" width=760 height=260/>
+                    <Figure plot=density(0) id="density-a" width=420 height=400/>
+                    <Figure plot=density(1) id="density-b" width=420 height=400/>
+                </div>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,3 @@
+//! Widgets several views share.
+
+pub mod group_controls;

@@ -1,0 +1,222 @@
+//! What the data worker computes for each [`Request`]: the parts it needs and, once they are in,
+//! its answer. Plain functions over [`SiteData`], so they run (and are tested) natively as well.
+
+use filterscope_site::{ForeignLayer, Group, Part, SiteData, SiteError, Where, YoursSketch};
+use filterscope_stats::drift;
+
+use super::pair::{centres, pair, pair_samples, shares_of};
+use crate::protocol::{Answer, Failure, ModelAnswer, Request, YoursAnswer};
+
+/// Sampled filters shown per layer in the model view, and in all.
+pub const PER_LAYER: usize = 6;
+pub const MAX_FILTERS: usize = 96;
+
+/// The layers of model `mi` (the layers table must be in), by depth.
+fn layers_of(s: &SiteData, mi: u32) -> Vec<usize> {
+    let mut l: Vec<usize> = (0..s.layers().len())
+        .filter(|&i| s.layers()[i].model == mi)
+        .collect();
+    l.sort_by(|&a, &b| {
+        s.layers()[a]
+            .conv_depth_norm
+            .total_cmp(&s.layers()[b].conv_depth_norm)
+            .then(a.cmp(&b))
+    });
+    l
+}
+
+/// The grouping of `request` when it is layer-level: its groups are then merged from every
+/// per-layer sketch chunk, which the worker streams (merging each and dropping it) rather than
+/// keeping them all.
+pub fn layer_level(s: &SiteData, request: &Request) -> Option<(String, Vec<Where>)> {
+    let (Request::Compare { by, wheres: w } | Request::Pair { by, wheres: w, .. }) = request else {
+        return None;
+    };
+    s.needs_layers(by, w)
+        .unwrap_or(false)
+        .then(|| (by.clone(), w.clone()))
+}
+
+/// The answer to a layer-level `request` from its streamed `groups`.
+pub fn compute_from_groups(
+    s: &SiteData,
+    request: &Request,
+    groups: Vec<Group>,
+) -> Result<Answer, Failure> {
+    match request {
+        Request::Compare { by, .. } => Ok(Answer::Compare(s.compare_groups(by, groups))),
+        Request::Pair { by, a, b, .. } => Ok(Answer::Pair(Box::new(pair(s, by, &groups, a, b)?))),
+        _ => Err(Failure::Message("not a grouping request".into())),
+    }
+}
+
+/// The parts `request` reads, given what is loaded (a model's chunks are known only once the
+/// layers table is in: then they are asked for too).
+pub fn needs(s: &SiteData, request: &Request) -> Result<Vec<Part>, SiteError> {
+    Ok(match request {
+        Request::Compare { by, wheres: w } => s.compare_needs(by, w)?,
+        Request::Values { column } => s.values_needs(column)?,
+        Request::Pair { by, wheres: w, .. } => {
+            let mut n = s.group_needs(by, w, true)?;
+            n.extend(s.values_needs(by)?);
+            n
+        }
+        Request::PairSamples {
+            by,
+            wheres: w,
+            a,
+            b,
+        } => {
+            // The groups' layers are known once the layers table is in: then their lite chunks.
+            if !s.has(Part::Layers) {
+                vec![Part::Layers]
+            } else {
+                let mut layers = s.group_layers(by, w, a)?;
+                layers.extend(s.group_layers(by, w, b)?);
+                let mut n = vec![Part::Layers, Part::Quality];
+                n.extend(s.chunks_of(Part::LiteSamples, &layers));
+                n
+            }
+        }
+        Request::Yours { .. } | Request::YoursShared { .. } => s.yours_needs(),
+        // And the moments: the view compares the model's distributions with a chosen group's
+        // (a pair of model-level groups), which must not fetch once a file is chosen.
+        Request::YoursPrepare => {
+            let mut n = s.yours_needs();
+            n.push(Part::ModelMoments);
+            n
+        }
+        Request::Quality { by, wheres: w } => s.quality_needs(by, w)?,
+        Request::Model { model } => {
+            if *model as usize >= s.models().len() {
+                return Err(SiteError::Query(format!("no model {model}")));
+            }
+            if !s.has(Part::Layers) {
+                vec![Part::Layers]
+            } else {
+                let layers = layers_of(s, *model);
+                let mut n = vec![Part::Layers, Part::Depths];
+                n.extend(s.chunks_of(Part::Sketches, &layers));
+                n.extend(s.chunks_of(Part::Samples, &layers));
+                n
+            }
+        }
+    })
+}
+
+/// The answer to `request`, once [`needs`] is loaded.
+pub fn compute(s: &SiteData, request: &Request) -> Result<Answer, Failure> {
+    let e = Failure::query;
+    Ok(match request {
+        Request::Compare { by, wheres: w } => Answer::Compare(s.compare(by, w).map_err(e)?),
+        Request::Values { column } => Answer::Values(s.column_values(column).map_err(e)?),
+        Request::Pair {
+            by,
+            wheres: w,
+            a,
+            b,
+        } => {
+            let groups = s.group_sketches(by, w).map_err(e)?;
+            Answer::Pair(Box::new(pair(s, by, &groups, a, b)?))
+        }
+        Request::PairSamples {
+            by,
+            wheres: w,
+            a,
+            b,
+        } => Answer::PairSamples(Box::new(pair_samples(s, by, w, [a, b])?)),
+        Request::Model { model } => Answer::Model(Box::new(model_answer(s, *model)?)),
+        Request::YoursPrepare => Answer::Prepared,
+        Request::Quality { by, wheres: w } => {
+            Answer::Quality(Box::new(s.quality_by(by, w).map_err(e)?))
+        }
+        Request::Yours { .. } => {
+            return Err(Failure::Message(
+                "a model's bytes come with the request".into(),
+            ))
+        }
+        Request::YoursShared { link } => {
+            let sketch = YoursSketch::from_link(link).map_err(e)?;
+            yours_answer(s, &sketch)?
+        }
+    })
+}
+
+/// A foreign ONNX model, read from its bytes (self-contained: no external data files), against
+/// the site: what `data-prep yours` computes.
+/// Each layer is measured as soon as its weights are decoded, and dropped: the tab holds the
+/// file and one layer's weights, never every weight at once.
+pub fn yours(s: &SiteData, name: &str, bytes: Vec<u8>) -> Result<Answer, Failure> {
+    let mut m = s.measuring(name);
+    filterscope_onnx::read_model_each(bytes, &filterscope_onnx::NoExternalData, &mut |conv| {
+        if conv.is_3x3() {
+            m.add(&ForeignLayer::from_conv(conv));
+        }
+    })
+    .map_err(|e| Failure::Model(format!("{name}: {e}")))?;
+    let sketch = m.finish().map_err(|e| Failure::Model(e.to_string()))?;
+    yours_answer(s, &sketch)
+}
+
+/// A measured foreign model's report, and the links that share it.
+fn yours_answer(s: &SiteData, sketch: &YoursSketch) -> Result<Answer, Failure> {
+    let report = s.rank(sketch).map_err(Failure::query)?;
+    let rule = s.rule();
+    let shares = [
+        shares_of(&report.counts, rule),
+        shares_of(&report.site_counts, rule),
+    ];
+    Ok(Answer::Yours(Box::new(YoursAnswer {
+        report,
+        links: sketch.links(),
+        x: centres(rule),
+        shares,
+    })))
+}
+
+fn model_answer(s: &SiteData, mi: u32) -> Result<ModelAnswer, Failure> {
+    let global = s.global_sketch().map_err(Failure::data)?;
+    let evr = s.basis().evr;
+    let layers = layers_of(s, mi);
+    let mut a = ModelAnswer {
+        model: mi,
+        x: vec![],
+        sparsity: vec![],
+        entropy_ratio: vec![],
+        orthogonality: vec![],
+        degenerated: vec![],
+        drift: vec![],
+        filters: vec![],
+        captions: vec![],
+    };
+    for &l in &layers {
+        let sk = s
+            .layer_sketch(l)
+            .ok_or_else(|| Failure::Data(format!("layer {l}'s sketch is not loaded")))?;
+        a.x.push(s.layers()[l].conv_depth_norm);
+        a.sparsity.push(sk.quality.sparsity);
+        a.entropy_ratio.push(sk.quality.entropy_ratio);
+        a.orthogonality
+            .push(sk.quality.orthogonality.unwrap_or(f64::NAN));
+        a.degenerated.push(sk.quality.degenerated);
+        a.drift
+            .push(drift(&sk.sketch.hist, &global.hist, &evr, s.rule()));
+    }
+    // Samples in layer order (the table's order), six per layer.
+    let mut in_order = layers.clone();
+    in_order.sort();
+    for l in in_order {
+        for (k, r) in s.layer_samples(l).iter().take(PER_LAYER).enumerate() {
+            a.filters.push(r.weights.map(|w| w as f64));
+            a.captions.push(if k == 0 {
+                format!("L{}", s.layers()[l].layer_id)
+            } else {
+                String::new()
+            });
+        }
+        if a.filters.len() >= MAX_FILTERS {
+            break;
+        }
+    }
+    Ok(a)
+}
