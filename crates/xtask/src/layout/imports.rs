@@ -151,7 +151,6 @@ fn uses(code: &str) -> Vec<(bool, String)> {
     let mut out = Vec::new();
     for stmt in code.split(';') {
         let s = stmt.trim();
-        let s = s.rsplit(['}', ']']).next().map_or(s, |_| s);
         let Some(k) = s.find("use ") else { continue };
         let head = s[..k].split_whitespace().last().unwrap_or_default();
         let before = s[..k].trim_end();

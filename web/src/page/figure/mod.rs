@@ -81,11 +81,6 @@ pub fn Figure(
     if let Some(p) = pointer {
         p.follow(over, size);
     }
-    let on = move |f: &dyn Fn(Pointer)| {
-        if let Some(p) = pointer {
-            f(p)
-        }
-    };
     view! {
         <figure class="plot" id=id>
             <div class="canvas-wrap">
@@ -112,14 +107,14 @@ pub fn Figure(
                         None => hover.set(category_under(plot, canvas, area.get_untracked(), &e)),
                     }
                     on:mouseleave=move |_| hover.set(None)
-                    on:click=move |e| on(&|p| p.on_click(e.clone()))
-                    on:keydown=move |e| on(&|p| p.on_key(e.clone()))
-                    on:focus=move |_| on(&|p| p.on_focus())
-                    on:wheel=move |e| on(&|p| p.on_wheel(e.clone()))
-                    on:pointerdown=move |e| on(&|p| p.on_down(e.clone()))
-                    on:pointermove=move |e| on(&|p| p.on_pointer_move(e.clone()))
-                    on:pointerup=move |e| on(&|p| p.on_up(e.clone()))
-                    on:pointercancel=move |e| on(&|p| p.on_up(e.clone()))
+                    on:click=move |e| if let Some(p) = pointer { p.on_click(e) }
+                    on:keydown=move |e| if let Some(p) = pointer { p.on_key(e) }
+                    on:focus=move |_| if let Some(p) = pointer { p.on_focus() }
+                    on:wheel=move |e| if let Some(p) = pointer { p.on_wheel(e) }
+                    on:pointerdown=move |e| if let Some(p) = pointer { p.on_down(e) }
+                    on:pointermove=move |e| if let Some(p) = pointer { p.on_pointer_move(e) }
+                    on:pointerup=move |e| if let Some(p) = pointer { p.on_up(e) }
+                    on:pointercancel=move |e| if let Some(p) = pointer { p.on_up(e) }
                 ></canvas>
                 {matrix.map(|_| view! { <canvas class="overlay" node_ref=over width=width height=height aria-hidden="true"></canvas> })}
             </div>

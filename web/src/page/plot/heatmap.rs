@@ -80,10 +80,9 @@ pub fn draw<DB: DrawingBackend>(
     let k = w.k.max(1);
     let scale = h.scale;
     let labelled = k <= MAX_LABELLED;
-    let short = |g: usize| -> String { shorten(&h.labels[g], LABEL_CHARS) };
     let widest = if labelled {
         (w.r0..w.r0 + w.k)
-            .map(|g| short(g).chars().count())
+            .map(|g| shorten(&h.labels[g], LABEL_CHARS).chars().count())
             .max()
             .unwrap_or(4)
     } else {
@@ -159,7 +158,6 @@ fn label_axes<DB: DrawingBackend>(
     (width, height): (u32, u32),
 ) -> Result<(), PlotError> {
     let (k, r0, c0) = (w.k.max(1), w.r0, w.c0);
-    let short = |g: usize| -> String { shorten(&h.labels[g], LABEL_CHARS) };
     let chars = ((left.saturating_sub(20)) / 6).saturating_sub(digits + 3) as usize;
     // Column labels ("[k]") on every `step`-th column, so that narrow columns do not overprint.
     let cell_est = (width.saturating_sub(right + left + 16)) as f64 / k as f64;
@@ -188,7 +186,7 @@ fn label_axes<DB: DrawingBackend>(
             if (v - v.floor() - 0.5).abs() > 1e-6 || i >= k || g % row_step != 0 {
                 String::new()
             } else {
-                format!("[{g}] {}", shorten(&short(g), chars))
+                format!("[{g}] {}", shorten(&h.labels[g], chars.min(LABEL_CHARS)))
             }
         })
         .label_style(theme.font(11))

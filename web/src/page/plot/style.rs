@@ -236,11 +236,10 @@ pub fn category_axes<DB: DrawingBackend>(
 ) -> Result<(), PlotError> {
     let n = labels.len();
     // A count axis ticks at whole numbers only: at most one label a unit, none between.
-    let whole = whole_tick;
     let mut mesh = chart.configure_mesh();
     if let Some(max) = y_max {
         mesh.y_labels((max.ceil() as usize + 1).clamp(2, 10))
-            .y_label_formatter(&whole);
+            .y_label_formatter(&whole_tick);
     }
     mesh.disable_x_mesh()
         .light_line_style(theme.grid().mix(0.5))
