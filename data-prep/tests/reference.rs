@@ -52,6 +52,22 @@ fn vec_close(what: &str, got: &Value, want: &Value, abs: f64) {
     }
 }
 
+/// D matrices equal to 1e-4 of the reference's (its own PCA rounds differently).
+fn d_close(key: &str, got: &Value, want: &Value) {
+    let (gd, wd) = (got.as_array().unwrap(), want.as_array().unwrap());
+    assert_eq!(gd.len(), wd.len(), "{key}: groups");
+    for (i, (grow, wrow)) in gd.iter().zip(wd).enumerate() {
+        let (grow, wrow) = (grow.as_array().unwrap(), wrow.as_array().unwrap());
+        for (j, (g, w)) in grow.iter().zip(wrow).enumerate() {
+            let (g, w) = (f(g), f(w));
+            assert!(
+                (g - w).abs() <= 1e-4 * w.abs() + 1e-12,
+                "{key}: D[{i}][{j}] = {g}, reference {w}"
+            );
+        }
+    }
+}
+
 /// Checks a site against the reference JSON: stats, every comparison, every layer.
 fn check_site(site: &Path, r: &Value) {
     let site = site.to_str().unwrap();
@@ -83,22 +99,12 @@ fn check_site(site: &Path, r: &Value) {
         for k in ["n_filters", "n_models", "n_layers"] {
             assert_eq!(got[k], want[k], "{key}: {k}");
         }
-        let (gd, wd) = (got["D"].as_array().unwrap(), want["D"].as_array().unwrap());
-        for (i, (grow, wrow)) in gd.iter().zip(wd).enumerate() {
-            for (j, (g, w)) in grow
-                .as_array()
-                .unwrap()
-                .iter()
-                .zip(wrow.as_array().unwrap())
-                .enumerate()
-            {
-                let (g, w) = (f(g), f(w));
-                assert!(
-                    (g - w).abs() <= 1e-4 * w.abs() + 1e-12,
-                    "{key}: D[{i}][{j}] = {g}, reference {w}"
-                );
-            }
-        }
+        d_close(key, &got["D"], &want["D"]);
+        // Every model of a group weighing the same: numpy's weighted histograms.
+        args.extend(["--weight", "models"]);
+        let got = data_prep(&args);
+        assert_eq!(got["weight"], "models", "{key}");
+        d_close(&format!("{key} by models"), &got["D"], &want["D_models"]);
     }
 
     let layers = data_prep(&["layers", site, "--json"]);

@@ -8,6 +8,8 @@
 //   bytes_visit      bytes received until the view has settled (no fetch for 1 s)
 //   tab_mb           renderer processes' RSS above a blank page, once settled
 //   longest_task_ms  longest main-thread task (Long Tasks API), navigation to settled
+//   intervals_after_ms  for views with bootstrap intervals (ci=): from the first plot (the point
+//                    estimates) to the intervals shown (User Timing mark filterscope:intervals)
 //
 //   node tests/e2e/bench.mjs SITE_DIR [NAME=DATA_DIR ...] > results.json
 // SITE_DIR is `cargo xtask site` output (its data/ is the embedded sample); each NAME=DATA_DIR
@@ -77,13 +79,17 @@ async function open(browser, url, link, blank) {
     const busy = await page.locator('#progress').count();
     if (!busy && Date.now() - lastData > 1000) break;
   }
+  if (url.includes('ci=')) {
+    await page.waitForFunction(() => performance.getEntriesByName('filterscope:intervals').length > 0, null, { timeout: 600_000, polling: 20 });
+  }
   const first = await page.evaluate(() => performance.getEntriesByName('filterscope:first-plot')[0].startTime);
+  const intervals = await page.evaluate(() => performance.getEntriesByName('filterscope:intervals')[0]?.startTime);
   const long = await page.evaluate(() => window.__longTasks);
   const rss = rendererRss();
   const bytes = server.link.bytes;
   clearInterval(watch);
   await context.close();
-  return { first, bytesFirst, bytes, tab: (rss - blank) / 2 ** 20, longest: Math.max(0, ...long) };
+  return { first, bytesFirst, bytes, tab: (rss - blank) / 2 ** 20, longest: Math.max(0, ...long), after: intervals === undefined ? null : intervals - first };
 }
 
 /**
@@ -134,6 +140,9 @@ try {
       model_view: 'view=model',
       // The heaviest: every per-layer sketch.
       layer_heatmap: 'view=compare&by=conv_depth',
+      // Bootstrap intervals and noise floors, 1000 replicates (the page's default).
+      task_intervals: 'view=compare&by=Task&ci=1000',
+      depth_intervals: 'view=compare&by=depth&ci=1000',
     };
     const r = { filters: manifest.n_filters, layers: manifest.n_layers, models: manifest.n_models };
     // VIEWS=a,b measures only those views.
@@ -149,6 +158,7 @@ try {
           [`bytes_visit_${ln}`]: m((x) => x.bytes),
           [`tab_mb_${ln}`]: Math.round(m((x) => x.tab)),
           [`longest_task_ms_${ln}`]: Math.round(m((x) => x.longest)),
+          ...(q.includes('ci=') ? { [`intervals_after_ms_${ln}`]: Math.round(m((x) => x.after)) } : {}),
         });
       }
       r[view] = row;

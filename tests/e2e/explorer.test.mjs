@@ -126,11 +126,11 @@ test('the compare table equals data-prep compare --json', async () => {
   const rows = await p.$$eval('#heatmap-data tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
   const want = cli('compare', path.join(SITE, 'data'), '--by', 'Task', '--json');
   assert.equal(rows.length, want.groups.length);
-  const labels = rows.map((r) => r[0].replace(/ \(\d+\)$/, ''));
+  const labels = rows.map((r) => r[0].replace(/ \(\d+\)\*?$/, ''));
   assert.deepEqual([...labels].sort(), [...want.groups].sort());
   rows.forEach((r, i) => {
     const gi = want.groups.indexOf(labels[i]);
-    assert.ok(r[0].endsWith(`(${want.n_models[gi]})`), `label ${r[0]} carries the model count`);
+    assert.match(r[0], new RegExp(`\\(${want.n_models[gi]}\\)${want.n_models[gi] < 3 ? '\\*' : ''}$`), `label ${r[0]} carries the model count, marked when under 3`);
     r.slice(1).forEach((cell, j) => {
       const gj = want.groups.indexOf(labels[j]);
       assert.equal(Number(cell), want.D[gi][gj], `D[${labels[i]}][${labels[j]}]`);
@@ -140,7 +140,7 @@ test('the compare table equals data-prep compare --json', async () => {
   const summary = await p.textContent('#heatmap-summary');
   const m = summary.match(/largest ([\d.]+) between (.+) and (.+); smallest ([\d.]+) between (.+) and (.+)\.$/);
   assert.ok(m, summary);
-  const cell = (a, b) => Number(rows[labels.indexOf(a.replace(/ \(\d+\)$/, ''))][1 + labels.indexOf(b.replace(/ \(\d+\)$/, ''))]);
+  const cell = (a, b) => Number(rows[labels.indexOf(a.replace(/ \(\d+\)\*?$/, ''))][1 + labels.indexOf(b.replace(/ \(\d+\)\*?$/, ''))]);
   const off = rows.flatMap((r, i) => r.slice(1).map(Number).filter((_, j) => j > i));
   assert.equal(Number(m[1]), Number(Math.max(...off).toPrecision(4)));
   assert.equal(Number(m[1]), Number(cell(m[2], m[3]).toPrecision(4)));
@@ -160,7 +160,7 @@ test('a layer-level comparison (per-layer chunks merged in the worker) equals da
   const rows = await p.$$eval('#heatmap-data tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
   const want = cli('compare', synth, '--by', 'conv_depth', '--where', 'Task=Classification', '--json');
   assert.equal(rows.length, want.groups.length);
-  const labels = rows.map((r) => r[0].replace(/ \(\d+\)$/, ''));
+  const labels = rows.map((r) => r[0].replace(/ \(\d+\)\*?$/, ''));
   rows.forEach((r, i) => r.slice(1).forEach((cell, j) => {
     assert.equal(Number(cell), want.D[want.groups.indexOf(labels[i])][want.groups.indexOf(labels[j])]);
   }));
@@ -310,7 +310,7 @@ test('a 120-model heatmap is drawn as one bitmap, equals data-prep, and a cell o
   const rows = await p.$$eval('#heatmap-data tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
   const want = cli('compare', synth, '--by', 'model', '--json');
   assert.equal(rows.length, 120);
-  const labels = rows.map((r) => r[0].replace(/ \(\d+\)$/, ''));
+  const labels = rows.map((r) => r[0].replace(/ \(\d+\)\*?$/, ''));
   rows.forEach((r, i) => r.slice(1).forEach((cell, j) => {
     assert.equal(Number(cell), want.D[want.groups.indexOf(labels[i])][want.groups.indexOf(labels[j])]);
   }));

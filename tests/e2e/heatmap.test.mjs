@@ -51,6 +51,8 @@ const announced = (p) => p.textContent('#heatmap .hover');
 /** The matrix's extent in CSS pixels relative to the page, from the canvas's data-area. */
 async function matrixBox(p) {
   await p.waitForFunction(() => document.querySelector('#heatmap canvas')?.dataset.area, null, { timeout: 30000 });
+  // The mouse reaches only what is on screen.
+  await p.locator('#heatmap canvas').first().scrollIntoViewIfNeeded();
   return p.evaluate(() => {
     const c = document.querySelector('#heatmap canvas');
     const [x0, x1, y0, y1] = c.dataset.area.split(',').map(Number);
@@ -78,7 +80,7 @@ test('by keyboard only: Tab to the matrix, arrows, Enter open the same pair as a
   assert.match(await announced(p), /^\[0\] .+ vs \[0\] .+: D = 0\.0000 \(row 1, column 1 of 4\)$/);
   for (const k of ['ArrowDown', 'ArrowDown', 'ArrowDown', 'ArrowDown', 'ArrowRight']) await p.keyboard.press(k);
   const said = await announced(p);
-  const m = said.match(/^\[3\] (.+) \(\d+\) vs \[1\] (.+) \(\d+\): D = ([\d.]+) \(row 4, column 2 of 4\)$/);
+  const m = said.match(/^\[3\] (.+) \(\d+\)\*? vs \[1\] (.+) \(\d+\)\*?: D = ([\d.]+) \(row 4, column 2 of 4\)$/);
   assert.ok(m, said);
   const want = cli('compare', path.join(SITE, 'data'), '--by', 'Task', '--json');
   assert.deepEqual([m[1], m[2]], [want.order[3], want.order[1]], 'rows in cluster order');
@@ -173,7 +175,7 @@ test('the wheel zooms, a drag pans, a drag is not a click, and a zoomed cell ope
   const zoomed = await matrixBox(p);
   await p.mouse.move(zoomed.x + zoomed.w * 0.62, zoomed.y + zoomed.h * 0.27);
   const said = await announced(p);
-  const m = said.match(/^\[\d+\] (.+?) \(\d+\)(?: \[.*?\])? vs \[\d+\] (.+?) \(\d+\)(?: \[.*?\])?: D = ([\d.]+)/);
+  const m = said.match(/^\[\d+\] (.+?) \(\d+\)\*?(?: \[.*?\])? vs \[\d+\] (.+?) \(\d+\)\*?(?: \[.*?\])?: D = ([\d.]+)/);
   assert.ok(m, said);
   const want = cli('compare', synth, '--by', 'model', '--json');
   assert.equal(Number(m[3]), Number(want.D[want.groups.indexOf(m[1])][want.groups.indexOf(m[2])].toFixed(4)));
@@ -205,7 +207,7 @@ test('a permalink with order, scale and zoom reopens the same picture in a fresh
   assert.equal(new URL(fresh.url()).searchParams.get('zoom'), null, 'a new order starts unzoomed');
   // The table keeps every group, in the chosen order (data-prep's).
   await fresh.click('#heatmap button:has-text("data")');
-  const labels = await fresh.$$eval('#heatmap-data tbody tr th, #heatmap-data tbody tr td:first-child', (c) => c.map((x) => x.textContent.replace(/ \(\d+\)$/, '')));
+  const labels = await fresh.$$eval('#heatmap-data tbody tr th, #heatmap-data tbody tr td:first-child', (c) => c.map((x) => x.textContent.replace(/ \(\d+\)\*?$/, '')));
   assert.deepEqual(labels, cli('compare', synth, '--by', 'model', '--order', 'cluster', '--json').order);
   await other.close();
   assert.deepEqual(p.errors, []);
@@ -248,7 +250,7 @@ test('find highlights the matching rows and lists the nearest groups of the one 
   const items = await p.$$eval('.find ol.nearest li', (li) => li.map((x) => x.textContent));
   const g = want.groups.indexOf(hits[0]);
   const sorted = want.groups.map((h, k) => [h, want.D[g][k]]).filter(([h]) => h !== hits[0]).sort((a, b) => a[1] - b[1]).slice(0, 10);
-  assert.deepEqual(items.map((t) => t.replace(/ \(\d+\) D = .*/, '')), sorted.map(([h]) => h));
+  assert.deepEqual(items.map((t) => t.replace(/ \(\d+\)\*? D = .*/, '')), sorted.map(([h]) => h));
   // And a nearest group opens that pair.
   await p.click('.find ol.nearest li:first-child button');
   await p.waitForURL(/view=pair/);

@@ -10,6 +10,8 @@ the Rust code.
     reference.py cluster < [D, ...] -> SciPy's average linkage and leaf order of each matrix
     reference.py dist LO HI < COUNTS.json -> the notebook's distributions of data with those
                                             histogram counts (repr floats, for bit equality)
+    reference.py replay LO HI WEIGHT EVR < TRACE.json -> a resampled comparison replayed from the
+                                            members and draws `data-prep compare --trace` wrote
 
 h5 follows the notebook on the official DB: Task labels containing "Segmentation" become
 "Segmentation" (unless --raw-labels), and --cast f16 loads the filters with astype(np.float16)
@@ -92,10 +94,24 @@ def compare(C, evr, lo, hi, labels, owners, order=None):
     D = [[drift(dists[a], dists[b], evr) for b in names] for a in names]
     cdists = {n: count_distributions(C, np.array(groups[n]), lo, hi) for n in names}
     D_counts = [[drift(cdists[a], cdists[b], evr) for b in names] for a in names]
+    # weight=models: each filter weighs 1 / (its model's filters in the group), so every model of
+    # a group adds the same mass; numpy's weighted density, then the notebook's eps and sum.
+    def model_weighted(idx):
+        models = np.array([owners[k][0] for k in idx], dtype=object)
+        _, inverse, counts = np.unique(models.astype(str), return_inverse=True, return_counts=True)
+        w = 1.0 / counts[inverse]
+        out = []
+        for i in range(9):
+            v, _ = np.histogram(C[idx, i], range=(lo, hi), bins=BINS, weights=w, density=True)
+            v[v == 0] = np.finfo(np.float32).eps
+            out.append(v / np.sum(v))
+        return out
+    mdists = {n: model_weighted(np.array(groups[n])) for n in names}
+    D_models = [[drift(mdists[a], mdists[b], evr) for b in names] for a in names]
     n_models = [len({owners[k][0] for k in groups[n]}) for n in names]
     n_layers = [len({owners[k][1] for k in groups[n]}) for n in names]
     return {"groups": names, "n_filters": [len(groups[n]) for n in names], "n_models": n_models, "n_layers": n_layers, "D": D,
-            "D_counts": D_counts}
+            "D_counts": D_counts, "D_models": D_models}
 
 
 def threshold(n):
@@ -367,6 +383,50 @@ def dist(lo, hi):
     return out
 
 
+def replay(lo, hi, weight, evr):
+    """A resampled comparison from the trace `data-prep compare --trace` writes: each group's
+    members (per-model histogram counts) and the members every bootstrap replicate drew and every
+    split put in each half. The groups' distributions are rebuilt here with numpy's weighted
+    density (weight "filters": each filter once; "models": each member's counts divided by its
+    filters), then D as the notebook computes it, the interval as numpy.percentile(2.5, 97.5) and
+    the floor as numpy.median over the splits."""
+    lo, hi, evr = float(lo), float(hi), json.loads(evr)
+    t = json.load(sys.stdin)
+    db = np.diff(np.linspace(lo, hi, BINS + 1))
+    members = []
+    for group in t["counts"]:
+        rows = np.array(group, dtype=np.float64).reshape(len(group), 9, BINS)
+        if weight == "models":
+            rows = rows / rows[:, 0, :].sum(axis=1)[:, None, None]
+        members.append(rows)
+
+    def dists(g, picks):
+        h = members[g][np.array(picks, dtype=np.int64)].sum(axis=0)
+        out = []
+        for i in range(9):
+            v = h[i] / db / h[i].sum()
+            v[v == 0] = np.finfo(np.float32).eps
+            out.append(v / np.sum(v))
+        return out
+
+    n = len(members)
+    point = [dists(g, range(len(members[g]))) for g in range(n)]
+    result = {"point": [[drift(point[a], point[b], evr) for b in range(n)] for a in range(n)], "d": []}
+    for rep in t["replicates"]:
+        ds = [dists(g, rep[g]) for g in range(n)]
+        result["d"].append([[drift(ds[a], ds[b], evr) for b in range(n)] for a in range(n)])
+    reps = np.array(result["d"])
+    result["low"] = np.percentile(reps, 2.5, axis=0).tolist() if len(reps) else None
+    result["high"] = np.percentile(reps, 97.5, axis=0).tolist() if len(reps) else None
+    result["split_d"], result["floor"] = [], []
+    for g, perms in enumerate(t["splits"]):
+        half = len(members[g]) // 2
+        ds = [drift(dists(g, p[:half]), dists(g, p[half:]), evr) for p in perms]
+        result["split_d"].append(ds)
+        result["floor"].append(float(np.median(ds)) if ds else None)
+    return result
+
+
 def cluster():
     """Average-linkage clustering of each D matrix on stdin (a JSON list of matrices), as SciPy
     computes it: the linkage matrix Z (cluster ids, height, size) and the leaf order."""
@@ -387,5 +447,6 @@ def cluster():
 
 if __name__ == "__main__":
     kind = sys.argv[1]
-    run = {"h5": from_h5, "onnx": from_onnx, "bench": bench, "dist": dist, "cluster": cluster, "yours": yours}[kind]
+    run = {"h5": from_h5, "onnx": from_onnx, "bench": bench, "dist": dist, "cluster": cluster, "yours": yours,
+           "replay": replay}[kind]
     json.dump(run(*sys.argv[2:]), sys.stdout)

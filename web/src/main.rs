@@ -1,7 +1,7 @@
 //! The Filterscope explorer's page, compiled to WASM (src/page/: the views, their figures and the
 //! URL). The data worker (src/bin/worker.rs over src/worker/) fetches the site data and computes
 //! every statistic with the same crates data-prep uses; the page renders what it answers. The two
-//! share only src/protocol.rs.
+//! share only src/protocol/ (the messages and their wire form).
 
 mod page;
 

@@ -29,7 +29,7 @@ pub use format::hash::sha256_hex;
 pub use format::ipc::IncomingFile;
 pub(crate) use format::ipc::{read_batches, write_stream};
 pub use format::manifest::{
-    BasisJson, ChunkEntry, FileEntry, Manifest, MAX_FILES, MAX_FILE_BYTES, MAX_LAYERS,
+    BasisJson, ChunkEntry, Correction, FileEntry, Manifest, MAX_FILES, MAX_FILE_BYTES, MAX_LAYERS,
     MAX_MANIFEST_BYTES,
 };
 pub use format::provenance::{Provenance, CNN_FILTER_DB_BIBTEX};
@@ -40,8 +40,13 @@ pub use query::compare::Comparison;
 pub use query::grouping::{Group, Grouping};
 pub use query::key::Where;
 pub use query::layers::LayerReport;
+pub use query::method::{
+    Method, Resampling, UnknownWeight, Weight, DEFAULT_REPLICATES, FLOOR_MIN_MODELS,
+    MAX_REPLICATES, SMALL_GROUP,
+};
 pub use query::order::{Order, UnknownOrder};
 pub use query::quality_by::{QualityBy, QualityGroup};
+pub use query::spread::{Interval, Trace};
 pub use query::stats::StatsReport;
 pub use yours::link::{SharedLink, MAX_LINK_BYTES};
 pub use yours::measure::{ForeignLayer, Measuring, Ranked, YoursReport, YoursSketch, MAX_GROUPS};

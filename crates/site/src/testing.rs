@@ -107,6 +107,7 @@ pub fn content() -> SiteContent {
         coef_range: [rule.lo, rule.hi],
         precision: Precision::F64,
         label_rules: Vec::new(),
+        corrections: Vec::new(),
         sample_per_layer: 3,
         sample_seed: 1,
     }

@@ -254,7 +254,7 @@ fn streaming_the_chunks_merges_the_same_groups() {
         value: "Segmentation".into(),
     }];
     for by in ["layer_name", "depth", "model"] {
-        let mut g = s.layer_grouping(by, &filters).unwrap();
+        let mut g = s.layer_grouping(by, &filters, &Default::default()).unwrap();
         for k in 0..s.manifest().sketches.len() {
             let part = Part::Sketches(k);
             let f = s.entry(part).unwrap().file.clone();

@@ -27,14 +27,35 @@ use crate::{BinRule, Histograms, DIM, EMPTY_BIN, N_BINS};
 /// assert!(p[10] > 0.74 && p[10] < 0.75 && p[0] > 0.0);
 /// ```
 pub fn distribution(counts: &[u64], rule: &BinRule) -> Vec<f64> {
-    assert_eq!(counts.len(), rule.bins(), "one count per bin");
-    let n = counts.iter().sum::<u64>() as f64;
+    let values: Vec<f64> = counts.iter().map(|&c| c as f64).collect();
+    distribution_of(&values, rule)
+}
+
+/// [`distribution`] of weighted counts (numpy's `histogram(..., weights=w, density=True)`): the
+/// same density, eps and normalisation. Whole-number values give [`distribution`]'s bits (their
+/// sum is exact below 2^53), so weighting by filters and by models share one path.
+///
+/// ```
+/// use filterscope_stats::{distribution, distribution_of, BinRule, N_BINS};
+/// let rule = BinRule::new(-1.0, 1.0);
+/// let mut counts = vec![0u64; N_BINS];
+/// counts[10] = 3;
+/// counts[11] = 1;
+/// let whole: Vec<f64> = counts.iter().map(|&c| c as f64).collect();
+/// assert_eq!(distribution_of(&whole, &rule), distribution(&counts, &rule));
+/// // Any scale of the same counts is the same distribution (up to rounding).
+/// let quarter: Vec<f64> = whole.iter().map(|c| c / 4.0).collect();
+/// assert!((distribution_of(&quarter, &rule)[10] - distribution(&counts, &rule)[10]).abs() < 1e-15);
+/// ```
+pub fn distribution_of(values: &[f64], rule: &BinRule) -> Vec<f64> {
+    assert_eq!(values.len(), rule.bins(), "one value per bin");
+    let n = values.iter().fold(0.0, |s, v| s + v);
     let edges = rule.edges();
-    let mut p: Vec<f64> = counts
+    let mut p: Vec<f64> = values
         .iter()
         .zip(edges.windows(2))
         .map(|(&c, e)| {
-            let density = c as f64 / (e[1] - e[0]) / n;
+            let density = c / (e[1] - e[0]) / n;
             if density == 0.0 {
                 EMPTY_BIN
             } else {
@@ -85,9 +106,34 @@ impl LogDist {
         for i in 0..DIM {
             p.extend(distribution(h.component(i), rule));
         }
+        Self::of_distributions(p)
+    }
+
+    /// Distributions of weighted histogram values (9 x [`N_BINS`], component-major): see
+    /// [`distribution_of`]. Whole-number values give [`LogDist::new`]'s bits.
+    pub fn of_values(values: &[f64], rule: &BinRule) -> Self {
+        assert_eq!(values.len(), DIM * N_BINS, "9 components of N_BINS values");
+        let mut p = Vec::with_capacity(DIM * N_BINS);
+        for c in values.chunks_exact(N_BINS) {
+            p.extend(distribution_of(c, rule));
+        }
+        Self::of_distributions(p)
+    }
+
+    fn of_distributions(p: Vec<f64>) -> Self {
         // libm's log, not f64::ln (the platform's): the same bits in data-prep and the browser.
         let ln_p = p.iter().map(|&v| libm::log(v)).collect();
         Self { p, ln_p }
+    }
+
+    /// D to `other`: the per-component symmetric KL weighted by `evr`, summed as
+    /// [`drift_matrix`] sums it.
+    pub fn drift_to(&self, other: &LogDist, evr: &[f64; DIM]) -> f64 {
+        self.symmetric_kl(other)
+            .iter()
+            .zip(evr)
+            .map(|(s, e)| s * e)
+            .sum()
     }
 
     /// KL(P_i||Q_i) + KL(Q_i||P_i) = sum (p - q)(ln p - ln q) for each component i. Written this
@@ -157,14 +203,19 @@ pub fn drift(a: &Histograms, b: &Histograms, evr: &[f64; DIM], rule: &BinRule) -
 /// ```
 pub fn drift_matrix(groups: &[Histograms], evr: &[f64; DIM], rule: &BinRule) -> Vec<Vec<f64>> {
     let logs: Vec<LogDist> = groups.iter().map(|g| LogDist::new(g, rule)).collect();
-    let n = groups.len();
+    drift_matrix_of(&logs, evr)
+}
+
+/// [`drift_matrix`] of groups whose distributions are computed already (weighted groups,
+/// resampled groups).
+pub fn drift_matrix_of(logs: &[LogDist], evr: &[f64; DIM]) -> Vec<Vec<f64>> {
+    let n = logs.len();
     let mut d = vec![vec![0.0; n]; n];
     for i0 in (0..n).step_by(TILE) {
         for j0 in (i0..n).step_by(TILE) {
             for i in i0..(i0 + TILE).min(n) {
                 for j in j0.max(i + 1)..(j0 + TILE).min(n) {
-                    let skl = logs[i].symmetric_kl(&logs[j]);
-                    let v: f64 = skl.iter().zip(evr).map(|(s, e)| s * e).sum();
+                    let v = logs[i].drift_to(&logs[j], evr);
                     d[i][j] = v;
                     d[j][i] = v;
                 }

@@ -35,7 +35,10 @@ mod sparsity;
 pub use basis::Basis;
 pub use cluster::{average_linkage, leaf_order, Merge};
 pub use depth::{depth_bucket, DEPTH_BUCKETS, DEPTH_LABELS};
-pub use drift::{distribution, drift, drift_matrix, drift_per_component, LogDist};
+pub use drift::{
+    distribution, distribution_of, drift, drift_matrix, drift_matrix_of, drift_per_component,
+    LogDist,
+};
 pub use filter::{check_finite, scale_filter, Filter, StatsError, DIM, EMPTY_BIN, N_BINS};
 pub use histogram::{BinRule, Histograms};
 pub use kernels::{coefficient_range, histograms_clamped, histograms_of, moments_of};

@@ -158,10 +158,11 @@ fn wasm_tests() -> Result<()> {
 const SMOKE_FUZZ_RUNS: u64 = 50_000;
 
 /// The e2e suites, in the order they run.
-pub const E2E_SUITES: [&str; 6] = [
+pub const E2E_SUITES: [&str; 7] = [
     "tests/e2e/explorer.test.mjs",
     "tests/e2e/a11y.test.mjs",
     "tests/e2e/heatmap.test.mjs",
+    "tests/e2e/intervals.test.mjs",
     "tests/e2e/about.test.mjs",
     "tests/e2e/yours.test.mjs",
     "tests/e2e/security.test.mjs",

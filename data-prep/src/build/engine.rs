@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender};
 use std::time::Instant;
 
-use filterscope_site::{LayerRow, ModelRow};
+use filterscope_site::{Correction, LayerRow, ModelRow};
 use filterscope_stats::{Filter, Precision};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -46,6 +46,8 @@ pub struct Plan {
     pub layer_columns: Vec<String>,
     /// Label cleaning applied to the meta, in words (recorded in the manifest).
     pub label_rules: Vec<String>,
+    /// Known label errors corrected in the meta (recorded in the manifest).
+    pub corrections: Vec<Correction>,
 }
 
 /// Knobs of a build.

@@ -41,6 +41,7 @@ pub fn build_timed(
         coef_range: [rule.lo, rule.hi],
         precision: opts.precision,
         label_rules: plan.label_rules.clone(),
+        corrections: plan.corrections.clone(),
         sample_per_layer: opts.sample_per_layer,
         sample_seed: opts.seed,
     };

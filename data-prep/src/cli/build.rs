@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
-use data_prep::build::{build_timed, Options, PassTiming};
+use data_prep::build::{build_timed, Options, PassTiming, Plan};
 use data_prep::output;
-use data_prep::source::{h5, labels, onnx_dir};
-use filterscope_site::Provenance;
+use data_prep::source::{corrections, h5, labels, onnx_dir};
+use filterscope_site::{Correction, Provenance};
 use filterscope_stats::Precision;
 
 use super::provenance_args::ProvenanceArgs;
@@ -54,9 +54,14 @@ pub struct BuildArgs {
     #[arg(long, value_name = "f64|f16", default_value = "f64", value_parser = parse_precision)]
     cast: Precision,
     /// Keep the official DB's labels as they are. By default, as the notebook does, every Task
-    /// containing "Segmentation" becomes "Segmentation" (v1.0.0 labels them inconsistently).
+    /// containing "Segmentation" becomes "Segmentation" (v1.0.0 labels them inconsistently), and
+    /// the label errors known for v1.0.0 (shipped with data-prep) are corrected.
     #[arg(long, requires = "h5")]
     raw_labels: bool,
+    /// Correct known label errors before anything is grouped: a CSV with columns model, column,
+    /// from, to, source (one row per model and column). Recorded in the manifest; listed in About.
+    #[arg(long, value_name = "FILE.csv")]
+    corrections: Option<PathBuf>,
     #[command(flatten)]
     provenance: ProvenanceArgs,
 }
@@ -85,11 +90,18 @@ impl BuildArgs {
                     if n > 0 && !a.quiet {
                         eprintln!("{n} models' Task relabelled \"Segmentation\" as the notebook does (--raw-labels keeps them)");
                     }
+                    if a.corrections.is_none() {
+                        let name = corrections::CNN_FILTER_DB_NAME;
+                        let rows = corrections::parse(name.as_ref(), corrections::CNN_FILTER_DB)?;
+                        correct(&mut plan, name, rows, true, a.quiet);
+                    }
                 }
+                a.correct_from_file(&mut plan)?;
                 build_timed(&plan, &src, &opts)?
             }
             (None, Some(dir), Some(models)) => {
-                let (plan, src) = onnx_dir::plan(dir, models)?;
+                let (mut plan, src) = onnx_dir::plan(dir, models)?;
+                a.correct_from_file(&mut plan)?;
                 build_timed(&plan, &src, &opts)?
             }
             _ => anyhow::bail!("give --h5 FILE [--meta CSV] or --onnx DIR --models CSV"),
@@ -123,6 +135,41 @@ impl BuildArgs {
             print_timings(&passes, secs, write_secs, n)?;
         }
         Ok(())
+    }
+}
+
+impl BuildArgs {
+    /// Applies `--corrections FILE`, if given.
+    fn correct_from_file(&self, plan: &mut Plan) -> Result<()> {
+        if let Some(path) = &self.corrections {
+            let text =
+                std::fs::read_to_string(path).map_err(|e| data_prep::PrepError::io(path, e))?;
+            let rows = corrections::parse(path, &text)?;
+            correct(plan, &path.display().to_string(), rows, false, self.quiet);
+        }
+        Ok(())
+    }
+}
+
+/// Applies corrections, saying what was not applied (always) and what was (unless `quiet`).
+fn correct(
+    plan: &mut Plan,
+    file: &str,
+    rows: Vec<(u64, Correction)>,
+    only_present: bool,
+    quiet: bool,
+) {
+    let before = plan.corrections.len();
+    for w in corrections::apply(plan, file, rows, only_present) {
+        eprintln!("warning: {w}");
+    }
+    if !quiet {
+        for c in &plan.corrections[before..] {
+            eprintln!(
+                "corrected {}: {} {:?} -> {:?} ({})",
+                c.model, c.column, c.from, c.to, c.source
+            );
+        }
     }
 }
 

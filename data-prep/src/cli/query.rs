@@ -2,10 +2,10 @@
 
 use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Args;
 use data_prep::output;
-use filterscope_site::{Order, Where};
+use filterscope_site::{Method, Order, Resampling, Weight, Where};
 
 use super::report;
 
@@ -46,9 +46,26 @@ pub struct CompareArgs {
     /// the groups as they come and lists this order in "order".
     #[arg(long)]
     order: Option<Order>,
+    /// What each filter weighs in its group: filters (every filter once, the paper's method) or
+    /// models (every model of a group the same).
+    #[arg(long, default_value = "filters")]
+    weight: Weight,
+    /// Leave out groups of fewer than N models.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    min_models: u64,
+    /// Bootstrap intervals over B replicates (each group's models drawn with replacement), and
+    /// each group's noise floor over B random splits into halves.
+    #[arg(long, value_name = "B")]
+    ci: Option<u32>,
+    /// The resampling's seed: the same seed gives the same intervals to the bit.
+    #[arg(long, value_name = "S", default_value_t = 0)]
+    seed: u64,
     /// Print JSON.
     #[arg(long)]
     json: bool,
+    /// Write what the resampling drew to FILE (for tests/reference to replay).
+    #[arg(long, value_name = "FILE", hide = true)]
+    trace: Option<PathBuf>,
 }
 
 impl CompareArgs {
@@ -58,7 +75,44 @@ impl CompareArgs {
             .iter()
             .map(|f| f.parse())
             .collect::<Result<_, _>>()?;
-        let c = output::load_site(&self.site)?.compare(&self.by, &filters)?;
+        let method = Method {
+            weight: self.weight,
+            min_models: self.min_models,
+            resampling: self.ci.map(|replicates| Resampling {
+                replicates,
+                seed: self.seed,
+            }),
+        };
+        let site = output::load_site(&self.site)?;
+        let c = match &self.trace {
+            Some(path) => {
+                let (c, t) = site.compare_traced(&self.by, &filters, &method)?;
+                std::fs::write(path, serde_json::to_string(&t)?)
+                    .with_context(|| format!("writing {}", path.display()))?;
+                c
+            }
+            None => {
+                // Resampling the full DB by depth takes seconds: a bar on a terminal.
+                let pb = indicatif::ProgressBar::new(0);
+                pb.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{prefix:>18} [{bar:30}] {pos}/{len} resamples and splits, eta {eta}",
+                    )?
+                    .progress_chars("=> "),
+                );
+                pb.set_prefix("intervals");
+                let groups = site.group_sketches_for(&self.by, &filters, &method)?;
+                let c = site.compare_groups(&self.by, groups, &method, &mut |done, total| {
+                    pb.set_length(total);
+                    pb.set_position(done);
+                })?;
+                pb.finish_and_clear();
+                c
+            }
+        };
+        if self.ci.is_some() && c.ci.is_none() {
+            eprintln!("no interval when grouping by model: each group is one model, so there is nothing to resample");
+        }
         let order = c.order(self.order.unwrap_or_else(|| Order::default_for(&self.by)));
         if self.json {
             let mut v = serde_json::to_value(&c)?;

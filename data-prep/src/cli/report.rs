@@ -1,6 +1,6 @@
 //! Readable tables of the query results (the `--json` forms are the serde serializations).
 
-use filterscope_site::{Comparison, LayerReport, StatsReport};
+use filterscope_site::{Comparison, LayerReport, StatsReport, Weight, SMALL_GROUP};
 
 fn table(header: &[String], rows: &[Vec<String>]) -> String {
     let mut w: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
@@ -69,16 +69,78 @@ pub fn stats(s: &StatsReport) -> String {
 pub fn compare(c: &Comparison, order: &[usize]) -> String {
     let mut header = vec![format!("D by {}", c.by)];
     header.extend((0..order.len()).map(|k| format!("[{k}]")));
+    let name = |i: usize| {
+        let small = if c.by != "model" && c.n_models[i] < SMALL_GROUP {
+            "*"
+        } else {
+            ""
+        };
+        let models = if c.n_models[i] == 1 {
+            "model"
+        } else {
+            "models"
+        };
+        format!(
+            "{} ({} {models}, {} filters){small}",
+            c.groups[i], c.n_models[i], c.n_filters[i]
+        )
+    };
     let rows: Vec<Vec<String>> = order
         .iter()
         .enumerate()
         .map(|(k, &i)| {
-            let mut r = vec![format!("[{k}] {} ({})", c.groups[i], c.n_filters[i])];
+            let mut r = vec![format!("[{k}] {}", name(i))];
             r.extend(order.iter().map(|&j| format!("{:.6}", c.d[i][j])));
             r
         })
         .collect();
-    table(&header, &rows)
+    let mut out = format!("weight: {} (", c.weight);
+    out.push_str(match c.weight {
+        Weight::Filters => "every filter counts once)\n",
+        Weight::Models => "every model counts the same in its group)\n",
+    });
+    out.push_str(&table(&header, &rows));
+    if c.by != "model" && c.n_models.iter().any(|&n| n < SMALL_GROUP) {
+        out.push_str(&format!("* fewer than {SMALL_GROUP} models\n"));
+    }
+    if let (Some(ci), Some(floor)) = (&c.ci, &c.floor) {
+        out.push_str(&format!(
+            "\n95% bootstrap intervals ({} replicates, seed {}) and noise floors:\n",
+            ci.replicates, ci.seed
+        ));
+        let header: Vec<String> = [
+            "A",
+            "B",
+            "D",
+            "2.5%",
+            "97.5%",
+            "floor A",
+            "floor B",
+            "beyond floors",
+        ]
+        .map(String::from)
+        .to_vec();
+        let f = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v:.6}"));
+        let mut rows = vec![];
+        for (a, &i) in order.iter().enumerate() {
+            for (b, &j) in order.iter().enumerate().skip(a + 1) {
+                let top = [floor[i], floor[j]].into_iter().flatten().reduce(f64::max);
+                rows.push(vec![
+                    format!("[{a}]"),
+                    format!("[{b}]"),
+                    format!("{:.6}", c.d[i][j]),
+                    format!("{:.6}", ci.low[i][j]),
+                    format!("{:.6}", ci.high[i][j]),
+                    f(floor[i]),
+                    f(floor[j]),
+                    top.map_or("-", |t| if ci.low[i][j] > t { "yes" } else { "no" })
+                        .to_string(),
+                ]);
+            }
+        }
+        out.push_str(&table(&header, &rows));
+    }
+    out
 }
 
 /// `layers` as text.

@@ -332,6 +332,7 @@ pub fn plan(h5: &Path, meta: Option<&Path>) -> Result<(crate::build::Plan, H5Sou
         layer_columns: m.layer_columns,
         layers: m.layers,
         label_rules: Vec::new(),
+        corrections: Vec::new(),
     };
     let src = H5Source {
         sizes: plan.layers.iter().map(|l| l.n_filters).collect(),

@@ -47,6 +47,7 @@ mod tests {
             layers: Vec::new(),
             layer_columns: Vec::new(),
             label_rules: Vec::new(),
+            corrections: Vec::new(),
         }
     }
 

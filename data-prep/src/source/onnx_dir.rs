@@ -246,6 +246,7 @@ pub fn plan(dir: &Path, models_csv: &Path) -> Result<(Plan, OnnxSource), PrepErr
         layers,
         layer_columns: vec!["layer_name".into()],
         label_rules: Vec::new(),
+        corrections: Vec::new(),
     };
     let source = OnnxSource {
         files,

@@ -24,6 +24,8 @@ pub struct Loader {
     /// The manifest and models, once the worker has opened the site.
     pub catalog: RwSignal<Option<Catalog>>,
     pub progress: RwSignal<Progress>,
+    /// A resampling under way in the worker: (done, of all), none when there is none.
+    pub computing: RwSignal<Option<(u64, u64)>>,
     pub error: RwSignal<Option<LoadError>>,
     /// Bumped to retry (the retry button): views ask again.
     pub attempt: RwSignal<u32>,
@@ -67,6 +69,7 @@ impl Loader {
         let l = Loader {
             catalog: RwSignal::new(None),
             progress: RwSignal::new(Progress::default()),
+            computing: RwSignal::new(None),
             error: RwSignal::new(None),
             attempt: RwSignal::new(0),
             worker: StoredValue::new_local(None),
@@ -166,6 +169,9 @@ impl Loader {
                 });
             }
             FromWorker::Progress(p) => self.progress.set(p),
+            FromWorker::Computing { done, total } => {
+                self.computing.set((done < total).then_some((done, total)))
+            }
             FromWorker::Failed(e) => {
                 self.error.set(Some(LoadError::Worker(e)));
                 self.opening.done();

@@ -2,7 +2,7 @@
 //! the query string with history.pushState, so a link reopens the same view and back/forward work
 //! under any base path.
 
-use filterscope_site::{Order, Where};
+use filterscope_site::{Method, Order, Resampling, Weight, Where, MAX_REPLICATES};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
@@ -85,6 +85,15 @@ pub struct Route {
     pub scale: Option<ScaleKind>,
     pub zoom: Option<Window>,
     pub find: Option<String>,
+    /// How a comparison weighs filters, which small groups it leaves out, its bootstrap
+    /// replicates (none: no intervals) and seed, and whether floors are drawn on the diagonal and
+    /// cells within the noise greyed.
+    pub weight: Option<Weight>,
+    pub min_models: Option<u64>,
+    pub ci: Option<u32>,
+    pub seed: Option<u64>,
+    pub floor: bool,
+    pub grey: bool,
     /// Parameters that were not understood, for a notice.
     pub unknown: Vec<String>,
 }
@@ -92,6 +101,18 @@ pub struct Route {
 impl Route {
     pub fn view(&self) -> View {
         self.view.unwrap_or(View::Overview)
+    }
+
+    /// How the comparison of this route is computed.
+    pub fn method(&self) -> Method {
+        Method {
+            weight: self.weight.unwrap_or_default(),
+            min_models: self.min_models.unwrap_or(0),
+            resampling: self.ci.map(|replicates| Resampling {
+                replicates,
+                seed: self.seed.unwrap_or(0),
+            }),
+        }
     }
 
     /// Parses a query string (with or without the leading `?`).
@@ -130,6 +151,24 @@ impl Route {
                     Err(_) => r.unknown.push(format!("zoom={v}")),
                 },
                 "find" => r.find = Some(v).filter(|v| !v.is_empty()),
+                "weight" => match v.parse() {
+                    Ok(w) => r.weight = Some(w),
+                    Err(_) => r.unknown.push(format!("weight={v}")),
+                },
+                "min_models" => match v.parse() {
+                    Ok(n) => r.min_models = Some(n),
+                    Err(_) => r.unknown.push(format!("min_models={v}")),
+                },
+                "ci" => match v.parse() {
+                    Ok(b) if (1..=MAX_REPLICATES).contains(&b) => r.ci = Some(b),
+                    _ => r.unknown.push(format!("ci={v}")),
+                },
+                "seed" => match v.parse() {
+                    Ok(n) => r.seed = Some(n),
+                    Err(_) => r.unknown.push(format!("seed={v}")),
+                },
+                "floor" => r.floor = v == "1",
+                "grey" => r.grey = v == "1",
                 // The data base URL belongs to the page, not the view; keep it.
                 "data" => {}
                 _ => r.unknown.push(format!("{k}={v}")),
@@ -168,6 +207,23 @@ impl Route {
         }
         if let Some(f) = &self.find {
             p.append("find", f);
+        }
+        if let Some(w) = self.weight {
+            p.append("weight", w.key());
+        }
+        for (k, v) in [
+            ("min_models", self.min_models),
+            ("ci", self.ci.map(u64::from)),
+            ("seed", self.seed),
+        ] {
+            if let Some(v) = v {
+                p.append(k, &v.to_string());
+            }
+        }
+        for (k, on) in [("floor", self.floor), ("grey", self.grey)] {
+            if on {
+                p.append(k, "1");
+            }
         }
         format!("?{}", String::from(p.to_string()))
     }

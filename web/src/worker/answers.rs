@@ -1,7 +1,9 @@
 //! What the data worker computes for each [`Request`]: the parts it needs and, once they are in,
 //! its answer. Plain functions over [`SiteData`], so they run (and are tested) natively as well.
 
-use filterscope_site::{ForeignLayer, Group, Part, SiteData, SiteError, Where, YoursSketch};
+use filterscope_site::{
+    ForeignLayer, Group, Method, Part, SiteData, SiteError, Where, YoursSketch,
+};
 use filterscope_stats::drift;
 
 use super::pair::{centres, pair, pair_samples, shares_of};
@@ -28,23 +30,30 @@ fn layers_of(s: &SiteData, mi: u32) -> Vec<usize> {
 /// The grouping of `request` when it is layer-level: its groups are then merged from every
 /// per-layer sketch chunk, which the worker streams (merging each and dropping it) rather than
 /// keeping them all.
-pub fn layer_level(s: &SiteData, request: &Request) -> Option<(String, Vec<Where>)> {
-    let (Request::Compare { by, wheres: w } | Request::Pair { by, wheres: w, .. }) = request else {
-        return None;
+pub fn layer_level(s: &SiteData, request: &Request) -> Option<(String, Vec<Where>, Method)> {
+    let (by, w, method) = match request {
+        Request::Compare { by, wheres, method } => (by, wheres, *method),
+        Request::Pair { by, wheres, .. } => (by, wheres, Method::default()),
+        _ => return None,
     };
     s.needs_layers(by, w)
         .unwrap_or(false)
-        .then(|| (by.clone(), w.clone()))
+        .then(|| (by.clone(), w.clone(), method))
 }
 
-/// The answer to a layer-level `request` from its streamed `groups`.
+/// The answer to a layer-level `request` from its streamed `groups`; `progress` hears how far a
+/// resampling is (replicates and splits done, of all).
 pub fn compute_from_groups(
     s: &SiteData,
     request: &Request,
     groups: Vec<Group>,
+    progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Answer, Failure> {
     match request {
-        Request::Compare { by, .. } => Ok(Answer::Compare(s.compare_groups(by, groups))),
+        Request::Compare { by, method, .. } => Ok(Answer::Compare(Box::new(
+            s.compare_groups(by, groups, method, progress)
+                .map_err(Failure::query)?,
+        ))),
         Request::Pair { by, a, b, .. } => Ok(Answer::Pair(Box::new(pair(s, by, &groups, a, b)?))),
         _ => Err(Failure::Message("not a grouping request".into())),
     }
@@ -54,7 +63,11 @@ pub fn compute_from_groups(
 /// layers table is in: then they are asked for too).
 pub fn needs(s: &SiteData, request: &Request) -> Result<Vec<Part>, SiteError> {
     Ok(match request {
-        Request::Compare { by, wheres: w } => s.compare_needs(by, w)?,
+        Request::Compare {
+            by,
+            wheres: w,
+            method,
+        } => s.compare_needs_with(by, w, method)?,
         Request::Values { column } => s.values_needs(column)?,
         Request::Pair { by, wheres: w, .. } => {
             let mut n = s.group_needs(by, w, true)?;
@@ -104,11 +117,23 @@ pub fn needs(s: &SiteData, request: &Request) -> Result<Vec<Part>, SiteError> {
     })
 }
 
-/// The answer to `request`, once [`needs`] is loaded.
-pub fn compute(s: &SiteData, request: &Request) -> Result<Answer, Failure> {
+/// The answer to `request`, once [`needs`] is loaded; `progress` as for [`compute_from_groups`].
+pub fn compute(
+    s: &SiteData,
+    request: &Request,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Answer, Failure> {
     let e = Failure::query;
     Ok(match request {
-        Request::Compare { by, wheres: w } => Answer::Compare(s.compare(by, w).map_err(e)?),
+        Request::Compare {
+            by,
+            wheres: w,
+            method,
+        } => {
+            let groups = s.group_sketches_for(by, w, method).map_err(e)?;
+            let c = s.compare_groups(by, groups, method, progress).map_err(e)?;
+            Answer::Compare(Box::new(c))
+        }
         Request::Values { column } => Answer::Values(s.column_values(column).map_err(e)?),
         Request::Pair {
             by,

@@ -5,12 +5,12 @@
 
 use std::collections::BTreeSet;
 
-use filterscope_site::{FileEntry, Group, Manifest, Part, SiteData, Where};
+use filterscope_site::{FileEntry, Group, Manifest, Method, Part, SiteData, Where};
 use futures::channel::oneshot;
 use futures::StreamExt;
 use wasm_bindgen_futures::spawn_local;
 
-use super::post::{post, post_progress};
+use super::post::{post, post_computing, post_progress};
 use super::state::{self, Opened};
 use super::{answers, cache, fetch};
 use crate::protocol::{Answer, Catalog, Failure, FromWorker, Request};
@@ -88,7 +88,7 @@ async fn loaded(request: &Request) -> Result<(), Failure> {
 /// Runs `request` once the parts it needs are in (fetching them), or says why it cannot.
 pub async fn answer(request: Request) -> Result<Answer, Failure> {
     let layer_level = state::with_site(|site| Ok(answers::layer_level(site, &request)))?;
-    if let Some((by, filters)) = layer_level {
+    if let Some((by, filters, method)) = layer_level {
         // Everything else the request reads (the layers table, moments for a pair), then the
         // per-layer sketches streamed.
         let others = state::with_site(|site| {
@@ -101,11 +101,13 @@ pub async fn answer(request: Request) -> Result<Answer, Failure> {
                 .map_err(Failure::query)
         })?;
         ensure(others).await?;
-        let groups = stream_groups(&by, &filters).await?;
-        return state::with_site(|site| answers::compute_from_groups(site, &request, groups));
+        let groups = stream_groups(&by, &filters, &method).await?;
+        return state::with_site(|site| {
+            answers::compute_from_groups(site, &request, groups, &mut post_computing())
+        });
     }
     loaded(&request).await?;
-    state::with_site(|site| answers::compute(site, &request))
+    state::with_site(|site| answers::compute(site, &request, &mut post_computing()))
 }
 
 /// A grouping's chunks of per-layer sketches: each with its entry and whether a model view
@@ -115,12 +117,19 @@ type Chunks = Vec<(Part, FileEntry, bool)>;
 /// The groups of a layer-level grouping, merged chunk by chunk in layer order (so that they are
 /// bit-identical to data-prep's), each chunk dropped once merged: the per-layer sketches of the
 /// full DB would take about 130 MB if kept. Chunks a model view keeps are used as they are.
-async fn stream_groups(by: &str, filters: &[Where]) -> Result<Vec<Group>, Failure> {
+/// With `method` weighing or resampling models, each model's part of each group is kept too.
+async fn stream_groups(
+    by: &str,
+    filters: &[Where],
+    method: &Method,
+) -> Result<Vec<Group>, Failure> {
+    // Groups kept per model answer a method that needs none; not the other way round.
     let key = (by.to_string(), format!("{filters:?}"));
+    let per_model = method.per_model();
     let last = state::with(|s| {
         s.last_groups
             .as_ref()
-            .filter(|(k, _)| *k == key)
+            .filter(|(k, g)| *k == key && (!per_model || g.iter().all(|g| !g.members.is_empty())))
             .map(|(_, g)| g.clone())
     })?;
     if let Some(g) = last {
@@ -128,7 +137,9 @@ async fn stream_groups(by: &str, filters: &[Where]) -> Result<Vec<Group>, Failur
     }
     let (mut grouping, chunks) = state::with(|s| {
         let site = &s.site;
-        let g = site.layer_grouping(by, filters).map_err(Failure::query)?;
+        let g = site
+            .layer_grouping(by, filters, method)
+            .map_err(Failure::query)?;
         let chunks: Chunks = (0..site.manifest().sketches.len())
             .map(Part::Sketches)
             .filter_map(|p| site.entry(p).map(|e| (p, e.clone(), site.has(p))))

@@ -40,3 +40,16 @@ pub fn post_progress(force: bool) {
         post(&FromWorker::Progress(p));
     }
 }
+
+/// A reporter of a long computation's progress (a comparison's resampling) to the page, at most
+/// every 100 ms and at its end.
+pub fn post_computing() -> impl FnMut(u64, u64) {
+    let mut last = 0.0;
+    move |done, total| {
+        let now = js_sys::Date::now();
+        if done >= total || now - last > 100.0 {
+            last = now;
+            post(&FromWorker::Computing { done, total });
+        }
+    }
+}

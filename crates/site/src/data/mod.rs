@@ -79,7 +79,7 @@ pub enum Part {
 ///     model_columns: vec!["Task".into()],
 ///     layers: vec![row(0), row(1)], layer_columns: vec![],
 ///     sketches, samples: vec![], basis, coef_range: [rule.lo, rule.hi],
-///     precision: Precision::F64, label_rules: vec![], sample_per_layer: 0, sample_seed: 0,
+///     precision: Precision::F64, label_rules: vec![], corrections: vec![], sample_per_layer: 0, sample_seed: 0,
 /// }, 1024).unwrap();
 ///
 /// // What the browser does: the manifest and the models table first...

@@ -127,6 +127,10 @@ pub struct Manifest {
     pub precision: String,
     /// Label cleaning applied to meta columns before grouping, in words (empty: labels as given).
     pub label_rules: Vec<String>,
+    /// Known label errors corrected before grouping, one per model and column (absent in sites
+    /// written before corrections existed: none).
+    #[serde(default)]
+    pub corrections: Vec<Correction>,
     /// Meta columns constant within a model (in the models table).
     pub model_columns: Vec<String>,
     /// Meta columns that vary within a model (extra string columns of the layers table).
@@ -316,4 +320,20 @@ impl Manifest {
         }
         Ok(BinRule::new(lo, hi))
     }
+}
+
+/// A known label error corrected before grouping: model `model`'s `column` was `from` in the
+/// source and is `to` on the site, because of `source` (a report, a paper, a tracker issue).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Correction {
+    /// The model's name.
+    pub model: String,
+    /// The model-level meta column.
+    pub column: String,
+    /// Its value in the source.
+    pub from: String,
+    /// Its value on the site.
+    pub to: String,
+    /// Where the error was reported.
+    pub source: String,
 }

@@ -10,8 +10,8 @@ use crate::format::tables::{
     self, DepthRow, LayerRow, LayerSketch, ModelRow, ModelTotals, Rollup, SampleRow,
 };
 use crate::{
-    sha256_hex, write_stream, BasisJson, ChunkEntry, FileEntry, Manifest, Provenance, SiteError,
-    FORMAT, FORMAT_VERSION,
+    sha256_hex, write_stream, BasisJson, ChunkEntry, Correction, FileEntry, Manifest, Provenance,
+    SiteError, FORMAT, FORMAT_VERSION,
 };
 
 /// Everything a site holds, before encoding.
@@ -43,6 +43,8 @@ pub struct SiteContent {
     pub precision: Precision,
     /// Label cleaning applied before grouping, in words.
     pub label_rules: Vec<String>,
+    /// Known label errors corrected before grouping.
+    pub corrections: Vec<Correction>,
     /// Filters sampled per layer (at most).
     pub sample_per_layer: u64,
     /// The sampling seed.
@@ -274,6 +276,7 @@ pub fn encode_site(
         bins: filterscope_stats::N_BINS,
         precision: c.precision.name().to_string(),
         label_rules: c.label_rules.clone(),
+        corrections: c.corrections.clone(),
         model_columns: c.model_columns.clone(),
         layer_columns: c.layer_columns.clone(),
         sample_per_layer: c.sample_per_layer,

@@ -1,15 +1,18 @@
 //! The drift matrix between the groups of a column: which parts a grouping reads, the groups'
-//! merged sketches from the smallest table that answers, and D between them.
+//! merged sketches from the smallest table that answers, and D between them, weighted and with
+//! intervals as the [`Method`] asks.
 
 use filterscope_stats::{depth_bucket, drift_matrix, Histograms, Merge, Sketch, DEPTH_LABELS};
 use serde::{Deserialize, Serialize};
 
 use super::grouping::{Group, Grouping};
-use super::key::Source;
+use super::key::{Conditions, Key, Source};
+use super::method::{Method, Weight};
+use super::spread::{Interval, Members, Trace, Watch};
 use crate::{Part, SiteData, SiteError, Where};
 
 /// `data-prep compare --json`: the D matrix between groups.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Comparison {
     /// The grouping column.
     pub by: String,
@@ -24,6 +27,16 @@ pub struct Comparison {
     /// Drift between groups.
     #[serde(rename = "D")]
     pub d: Vec<Vec<f64>>,
+    /// What each filter weighed.
+    #[serde(default)]
+    pub weight: Weight,
+    /// Bootstrap intervals of `d`, when asked for (never when grouping by model: one model per
+    /// group leaves nothing to resample).
+    #[serde(default)]
+    pub ci: Option<Interval>,
+    /// Each group's noise floor (null for a group under 4 models), with the intervals.
+    #[serde(default)]
+    pub floor: Option<Vec<Option<f64>>>,
     /// The groups' average-linkage clustering on `D` (SciPy's linkage matrix, row by row), for
     /// the `cluster` [`Order`](crate::Order) and the dendrogram.
     pub tree: Vec<Merge>,
@@ -40,7 +53,11 @@ impl SiteData {
     ) -> Result<Vec<Part>, SiteError> {
         let by_key = self.key(by)?;
         let conds = self.conditions(filters)?;
-        Ok(match self.source(by_key, &conds) {
+        Ok(self.parts_of(self.source(by_key, &conds, false), moments))
+    }
+
+    fn parts_of(&self, source: Source, moments: bool) -> Vec<Part> {
+        match source {
             Source::Models if moments => vec![Part::ModelCounts, Part::ModelMoments],
             Source::Models => vec![Part::ModelCounts],
             Source::Depths => vec![Part::Depths],
@@ -50,12 +67,25 @@ impl SiteData {
                 v.extend((0..self.manifest.sketches.len()).map(Part::Sketches));
                 v
             }
-        })
+        }
     }
 
     /// The parts [`SiteData::compare`] reads for `by` under `filters`.
     pub fn compare_needs(&self, by: &str, filters: &[Where]) -> Result<Vec<Part>, SiteError> {
-        self.group_needs(by, filters, false)
+        self.compare_needs_with(by, filters, &Method::default())
+    }
+
+    /// The parts [`SiteData::compare_with`] reads: weighing or resampling models needs each
+    /// model's part of a group, so depth then reads the per-(model, bucket) rollups.
+    pub fn compare_needs_with(
+        &self,
+        by: &str,
+        filters: &[Where],
+        method: &Method,
+    ) -> Result<Vec<Part>, SiteError> {
+        let by_key = self.key(by)?;
+        let conds = self.conditions(filters)?;
+        Ok(self.parts_of(self.source(by_key, &conds, method.per_model()), false))
     }
 
     /// The merged sketch of each group of `by` among the layers that pass `filters`, in the order
@@ -63,11 +93,27 @@ impl SiteData {
     /// says which; an error names a needed part that is not loaded). Moments are merged only if
     /// their part is loaded too.
     pub fn group_sketches(&self, by: &str, filters: &[Where]) -> Result<Vec<Group>, SiteError> {
-        self.require(&self.group_needs(by, filters, false)?)?;
+        self.groups_of(by, filters, false)
+    }
+
+    /// [`SiteData::group_sketches`], with each model's part of each group when `per_model`.
+    fn groups_of(
+        &self,
+        by: &str,
+        filters: &[Where],
+        per_model: bool,
+    ) -> Result<Vec<Group>, SiteError> {
         let by_key = self.key(by)?;
         let conds = self.conditions(filters)?;
-        let mut g = Grouping::new(by_key, conds);
-        match self.source(by_key, &g.conds) {
+        let source = self.source(by_key, &conds, per_model);
+        self.require(&self.parts_of(source, false))?;
+        let mut g = Grouping::new(by_key, conds, per_model);
+        self.merge_from(source, by_key, &mut g);
+        Ok(g.finish())
+    }
+
+    fn merge_from(&self, source: Source, by_key: Key, g: &mut Grouping) {
+        match source {
             Source::Models => {
                 for (m, s) in self.model_sketches.iter().enumerate() {
                     let m = m as u32;
@@ -99,19 +145,25 @@ impl SiteData {
                     .iter()
                     .enumerate()
                     .map(|(i, s)| (i, &s.as_ref().expect("all chunks loaded").sketch));
-                self.add_layers(&mut g, all);
+                self.add_layers(g, all);
             }
         }
-        Ok(g.finish())
     }
 
     /// Starts merging the groups of `by` among the layers that pass `filters` from per-layer
     /// sketches fed in by [`SiteData::add_layers`], so that a caller can stream the sketch chunks
     /// and drop each after it is merged (the browser's worker does: the per-layer sketches of
     /// the full DB take about 130 MB). Needs the layers table.
-    pub fn layer_grouping(&self, by: &str, filters: &[Where]) -> Result<Grouping, SiteError> {
+    /// With `method` asking for it, each model's part of each group is kept.
+    pub fn layer_grouping(
+        &self,
+        by: &str,
+        filters: &[Where],
+        method: &Method,
+    ) -> Result<Grouping, SiteError> {
         self.require(&[Part::Layers])?;
-        Ok(Grouping::new(self.key(by)?, self.conditions(filters)?))
+        let conds: Conditions = self.conditions(filters)?;
+        Ok(Grouping::new(self.key(by)?, conds, method.per_model()))
     }
 
     /// Merges layer sketches (layer index, sketch) into `g`. Fed every layer in layer order, the
@@ -133,28 +185,128 @@ impl SiteData {
         }
     }
 
-    /// The D matrix between `groups` (as [`SiteData::group_sketches`] gives them) of `by`.
-    pub fn compare_groups(&self, by: &str, groups: Vec<Group>) -> Comparison {
-        let hists: Vec<Histograms> = groups.iter().map(|g| g.sketch.hist.clone()).collect();
-        Comparison {
+    /// The D matrix between `groups` of `by` (as [`SiteData::layer_grouping`] merges them, with
+    /// each model's part when `method` weighs or resamples models), weighted, left out and
+    /// resampled as `method` says.
+    /// `progress` hears (replicates and splits done, of all) as the resampling goes.
+    pub fn compare_groups(
+        &self,
+        by: &str,
+        groups: Vec<Group>,
+        method: &Method,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<Comparison, SiteError> {
+        self.compare_groups_watched(by, groups, method, &mut Watch::new(None, progress))
+    }
+
+    fn compare_groups_watched(
+        &self,
+        by: &str,
+        mut groups: Vec<Group>,
+        method: &Method,
+        watch: &mut Watch,
+    ) -> Result<Comparison, SiteError> {
+        method.check()?;
+        groups.retain(|g| g.n_models >= method.min_models);
+        if method.per_model() && groups.iter().any(|g| g.members.is_empty()) {
+            return Err(SiteError::Query(format!(
+                "the groups of {by} were merged without their models"
+            )));
+        }
+        let (evr, rule) = (&self.basis.evr, &self.rule);
+        let members = method
+            .per_model()
+            .then(|| Members::of(&groups, method.weight));
+        let d = match &members {
+            Some(m) if method.weight == Weight::Models => {
+                filterscope_stats::drift_matrix_of(&m.point(rule), evr)
+            }
+            _ => {
+                let hists: Vec<Histograms> = groups.iter().map(|g| g.sketch.hist.clone()).collect();
+                drift_matrix(&hists, evr, rule)
+            }
+        };
+        if let Some(t) = watch.trace() {
+            t.models = groups
+                .iter()
+                .map(|g| g.members.iter().map(|m| m.0).collect())
+                .collect();
+            t.counts = groups
+                .iter()
+                .map(|g| g.members.iter().map(|m| m.1.counts().to_vec()).collect())
+                .collect();
+        }
+        // Grouping by model leaves one model per group: nothing to resample.
+        let (ci, floor) = match (method.resampling, &members) {
+            (Some(r), Some(m)) if by != "model" => (
+                Some(m.bootstrap(rule, evr, r, watch)),
+                Some(m.floors(rule, evr, r, watch)),
+            ),
+            _ => (None, None),
+        };
+        Ok(Comparison {
             by: by.to_string(),
             n_filters: groups.iter().map(|g| g.sketch.n()).collect(),
             n_models: groups.iter().map(|g| g.n_models).collect(),
             n_layers: groups.iter().map(|g| g.n_layers).collect(),
-            d: drift_matrix(&hists, &self.basis.evr, &self.rule),
+            d,
+            weight: method.weight,
+            ci,
+            floor,
             groups: groups.into_iter().map(|g| g.label).collect(),
             tree: vec![],
         }
-        .with_tree()
+        .with_tree())
     }
 
     /// Whether grouping by `by` under `filters` needs the per-layer sketches.
     pub fn needs_layers(&self, by: &str, filters: &[Where]) -> Result<bool, SiteError> {
-        Ok(self.source(self.key(by)?, &self.conditions(filters)?) == Source::Layers)
+        Ok(self.source(self.key(by)?, &self.conditions(filters)?, false) == Source::Layers)
     }
 
-    /// The D matrix between the groups of `by`.
+    /// The D matrix between the groups of `by`: every filter counts once, no intervals.
     pub fn compare(&self, by: &str, filters: &[Where]) -> Result<Comparison, SiteError> {
-        Ok(self.compare_groups(by, self.group_sketches(by, filters)?))
+        self.compare_with(by, filters, &Method::default())
+    }
+
+    /// The D matrix between the groups of `by`, as `method` says.
+    pub fn compare_with(
+        &self,
+        by: &str,
+        filters: &[Where],
+        method: &Method,
+    ) -> Result<Comparison, SiteError> {
+        let groups = self.groups_of(by, filters, method.per_model())?;
+        self.compare_groups(by, groups, method, &mut |_, _| {})
+    }
+
+    /// The groups of `by` as a comparison by `method` merges them (with each model's part when
+    /// it weighs or resamples models), for [`SiteData::compare_groups`].
+    pub fn group_sketches_for(
+        &self,
+        by: &str,
+        filters: &[Where],
+        method: &Method,
+    ) -> Result<Vec<Group>, SiteError> {
+        self.groups_of(by, filters, method.per_model())
+    }
+
+    /// [`SiteData::compare_with`] and what its resampling drew, for tests/reference to replay.
+    #[doc(hidden)]
+    pub fn compare_traced(
+        &self,
+        by: &str,
+        filters: &[Where],
+        method: &Method,
+    ) -> Result<(Comparison, Trace), SiteError> {
+        let groups = self.groups_of(by, filters, method.per_model())?;
+        let mut t = Trace::default();
+        let c = self.compare_groups_watched(
+            by,
+            groups,
+            method,
+            &mut Watch::new(Some(&mut t), &mut |_, _| {}),
+        )?;
+        Ok((c, t))
     }
 }

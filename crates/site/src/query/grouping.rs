@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use filterscope_stats::Sketch;
+use filterscope_stats::{Histograms, Sketch};
 
 use super::key::{Conditions, Key};
 
@@ -19,12 +19,17 @@ pub struct Group {
     pub n_models: u64,
     /// Layers in the group.
     pub n_layers: u64,
+    /// Each model's histograms within the group (model index, histograms), by model index:
+    /// what weighting by models and resampling models read. Empty unless the grouping was asked
+    /// to keep them (`per_model`).
+    pub members: Vec<(u32, Histograms)>,
 }
 
 #[derive(Default)]
 struct Acc {
     sketch: Sketch,
     models: BTreeSet<u32>,
+    members: BTreeMap<u32, Histograms>,
     n_models: u64,
     n_layers: u64,
 }
@@ -34,16 +39,19 @@ struct Acc {
 pub struct Grouping {
     pub(crate) by: Key,
     pub(crate) conds: Conditions,
+    /// Whether each model's part of a group is kept ([`Group::members`]).
+    pub(crate) per_model: bool,
     /// Keyed by (bucket for depth, else 0; label): depth groups sort by bucket, others by the
     /// label's bytes.
     groups: BTreeMap<(usize, String), Acc>,
 }
 
 impl Grouping {
-    pub(crate) fn new(by: Key, conds: Conditions) -> Self {
+    pub(crate) fn new(by: Key, conds: Conditions, per_model: bool) -> Self {
         Self {
             by,
             conds,
+            per_model,
             groups: BTreeMap::new(),
         }
     }
@@ -68,6 +76,9 @@ impl Grouping {
         match model {
             Some(m) => {
                 a.models.insert(m);
+                if self.per_model {
+                    a.members.entry(m).or_default().merge(&s.hist);
+                }
             }
             None => a.n_models += n_models,
         }
@@ -84,6 +95,7 @@ impl Grouping {
                 n_layers: a.n_layers,
                 label,
                 sketch: a.sketch,
+                members: a.members.into_iter().collect(),
             })
             .collect()
     }

@@ -161,14 +161,16 @@ impl SiteData {
         }
     }
 
-    pub(crate) fn source(&self, by: Key, conds: &Conditions) -> Source {
+    /// With `per_model`, a table whose rows belong to one model each (the per-bucket sums do
+    /// not say whose filters they hold).
+    pub(crate) fn source(&self, by: Key, conds: &Conditions, per_model: bool) -> Source {
         if !(by.model_level() && conds.model_level()) {
             return Source::Layers;
         }
         let depth_filtered = conds.0.iter().any(|(k, _)| *k == Key::Depth);
         match (by == Key::Depth, depth_filtered) {
             (false, false) => Source::Models,
-            (true, false) if conds.0.is_empty() => Source::Depths,
+            (true, false) if conds.0.is_empty() && !per_model => Source::Depths,
             _ => Source::Rollups,
         }
     }

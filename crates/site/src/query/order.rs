@@ -87,6 +87,7 @@ impl Comparison {
     ///     n_layers: vec![1; 3],
     ///     tree: filterscope_stats::average_linkage(&d),
     ///     d,
+    ///     ..Default::default()
     /// };
     /// assert_eq!(c.order(Order::Name), vec![0, 1, 2]);
     /// assert_eq!(c.order(Order::Mean), vec![0, 2, 1]);

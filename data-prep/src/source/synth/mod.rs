@@ -204,6 +204,7 @@ impl SynthDb {
             layer_columns: m.layer_columns,
             layers: m.layers,
             label_rules: Vec::new(),
+            corrections: Vec::new(),
         };
         Ok((plan, SynthSource { db: self }))
     }

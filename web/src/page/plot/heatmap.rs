@@ -6,19 +6,17 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::cells::{cell_colour, print_values};
 use super::colour_scale::ColourScale;
 use super::dendrogram::{dendrogram, Branch};
 use super::shapes::PixelArea;
+use super::spread::CellSpread;
 use super::style::{colour_bar, err, row, shorten, viridis, Chart, PlotError, Theme};
 use crate::page::matrix::nav::Window;
 
 /// Labels are drawn while the window shows at most this many groups; past it, cells are a few
 /// pixels and the data table (or zooming in) carries the names.
 pub const MAX_LABELLED: usize = 40;
-/// Values are printed inside cells up to this many groups in view...
-const MAX_PRINTED: usize = 12;
-/// ...and when cells are at least this many pixels wide.
-const MIN_PRINTED_CELL_PX: usize = 40;
 /// Characters of a group label drawn beside a row.
 const LABEL_CHARS: usize = 28;
 /// Pixels right of the matrix for the colour bar and its values.
@@ -36,6 +34,7 @@ pub struct Heatmap<'a> {
     pub scale: &'a ColourScale,
     pub window: Window,
     pub tree: &'a [Branch],
+    pub spread: Option<&'a CellSpread>,
 }
 
 /// The title with the window shown, when zoomed: what the canvas draws and is named by.
@@ -53,17 +52,20 @@ pub fn heading(title: &str, w: Window, n: usize) -> String {
     }
 }
 
-/// RGBA of the matrix's cells, one pixel a cell, its first row at the top.
-pub fn pixels(values: &[Vec<f64>], scale: &ColourScale) -> (usize, Vec<u8>) {
-    let n = values.len();
-    let mut px = Vec::with_capacity(n * n * 4);
-    for row in values {
-        for &v in row {
-            let c = scale.colour(v);
-            px.extend([c.0, c.1, c.2, 255]);
-        }
+/// The title drawn above the matrix. A phone has no room for the whole heading: the window alone
+/// says what is shown (the canvas's accessible name and the summary keep the title).
+fn drawn_title(title: &str, w: Window, n: usize, narrow: bool) -> String {
+    if narrow && !w.is_full(n) {
+        format!(
+            "rows {}-{}, cols {}-{} of {n}",
+            w.r0,
+            w.r0 + w.k - 1,
+            w.c0,
+            w.c0 + w.k - 1
+        )
+    } else {
+        heading(title, w, n)
     }
-    (n, px)
 }
 
 /// Draws the heatmap's window; with `cells` false only its frame, labels, values, dendrogram
@@ -99,19 +101,7 @@ pub fn draw<DB: DrawingBackend>(
     let right = BAR_AREA + if tree.is_empty() { 0 } else { TREE_AREA };
     let (matrix, side) = root.split_horizontally(width.saturating_sub(right));
     let title_px = width.saturating_sub(right);
-    // A phone has no room for the whole heading: the window alone says what is shown (the
-    // canvas's accessible name and the summary keep the title).
-    let title = if narrow && !w.is_full(n) {
-        format!(
-            "rows {}-{}, cols {}-{} of {n}",
-            w.r0,
-            w.r0 + w.k - 1,
-            w.c0,
-            w.c0 + w.k - 1
-        )
-    } else {
-        heading(h.title, w, n)
-    };
+    let title = drawn_title(h.title, w, n, narrow);
     let mut chart = ChartBuilder::on(&matrix)
         .caption(&title, theme.title_font(&title, title_px, 16))
         .margin(8)
@@ -133,15 +123,22 @@ pub fn draw<DB: DrawingBackend>(
     if cells {
         chart
             .draw_series(visible().map(|(a, _, i, j)| {
+                let grey = h.spread.is_some_and(|s| s.greyed(i, j));
+                let colour = cell_colour(scale, h.values[i][j], grey);
                 Rectangle::new(
                     [(j as f64, y_of(a)), (j as f64 + 1.0, y_of(a) + 1.0)],
-                    scale.colour(h.values[i][j]).filled(),
+                    colour.filled(),
                 )
             }))
             .map_err(err)?;
     }
     let (xr, yr) = chart.plotting_area().get_pixel_range();
-    print_values(&mut chart, h, w, (xr.end - xr.start) as usize / k)?;
+    print_values(
+        &mut chart,
+        (h.values, scale, h.spread),
+        w,
+        (xr.end - xr.start) as usize / k,
+    )?;
     beside(&side, theme, (tree, w), yr.clone(), scale)?;
     Ok(Some(((xr.start, xr.end), (yr.start, yr.end))))
 }
@@ -196,40 +193,6 @@ fn label_axes<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Each visible cell's value printed on it, where the window is small and cells wide enough
-/// (`cell_px` pixels): a value needs about 40 px ("0.000" in the 11 px font); narrower cells (a
-/// phone) leave the values to the hover line and the data table.
-fn print_values<DB: DrawingBackend>(
-    chart: &mut Chart<'_, DB>,
-    h: &Heatmap,
-    w: Window,
-    cell_px: usize,
-) -> Result<(), PlotError> {
-    let k = w.k.max(1);
-    let (r0, c0, scale) = (w.r0, w.c0, h.scale);
-    let y_of = |a: usize| (k - 1 - a) as f64;
-    let visible = (0..k).flat_map(move |a| (0..k).map(move |b| (a, r0 + a, c0 + b)));
-    if k <= MAX_PRINTED && cell_px >= MIN_PRINTED_CELL_PX {
-        // Dark text on light cells and light on dark.
-        chart
-            .draw_series(visible.map(|(a, i, j)| {
-                let v = h.values[i][j];
-                let c = if scale.t(v) > 0.6 {
-                    RGBColor(0, 0, 0)
-                } else {
-                    RGBColor(255, 255, 255)
-                };
-                Text::new(
-                    format!("{v:.3}"),
-                    (j as f64 + 0.3, y_of(a) + 0.55),
-                    ("sans-serif", 11).into_font().color(&c),
-                )
-            }))
-            .map_err(err)?;
-    }
-    Ok(())
-}
-
 /// Right of the matrix: the dendrogram of the rows (when there is one) and the colour bar, over
 /// the matrix's rows `yr` (pixels).
 fn beside<DB: DrawingBackend>(
@@ -265,7 +228,17 @@ fn beside<DB: DrawingBackend>(
 }
 
 /// Header and rows: the labels, then the matrix.
-pub fn table(labels: &[String], values: &[Vec<f64>]) -> (Vec<String>, Vec<Vec<String>>) {
+/// The matrix as rows; with intervals, one row per pair instead (a matrix cell cannot hold three
+/// numbers a spreadsheet can read): both groups, D, its interval, both floors and whether the
+/// interval clears them.
+pub fn table(
+    labels: &[String],
+    values: &[Vec<f64>],
+    spread: Option<&CellSpread>,
+) -> (Vec<String>, Vec<Vec<String>>) {
+    if let Some(s) = spread {
+        return s.table(labels, values);
+    }
     let mut h = vec![String::new()];
     h.extend(labels.iter().cloned());
     let rows = labels
@@ -274,22 +247,4 @@ pub fn table(labels: &[String], values: &[Vec<f64>]) -> (Vec<String>, Vec<Vec<St
         .map(|(l, r)| row(l, r.iter().copied()))
         .collect();
     (h, rows)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pixels_are_the_cells_colours_row_by_row() {
-        use super::super::colour_scale::ScaleKind;
-        let v: Vec<Vec<f64>> = (0..10)
-            .map(|i| (0..10).map(|j| (i * 10 + j) as f64).collect())
-            .collect();
-        let s = ColourScale::new(ScaleKind::Linear, &v);
-        let (n, px) = pixels(&v, &s);
-        assert_eq!((n, px.len()), (10, 400));
-        let c = s.colour(v[2][5]);
-        assert_eq!(&px[4 * 25..4 * 25 + 4], &[c.0, c.1, c.2, 255]);
-    }
 }

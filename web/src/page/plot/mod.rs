@@ -6,6 +6,7 @@
 mod bars;
 mod boxes;
 mod boxplot;
+mod cells;
 mod colour_scale;
 mod dendrogram;
 mod density;
@@ -14,6 +15,7 @@ mod heatmap;
 mod lines;
 mod scatter;
 mod shapes;
+mod spread;
 mod style;
 mod summary;
 mod table;
@@ -29,6 +31,7 @@ pub use dendrogram::{branches, Branch};
 pub use filters::FilterScale;
 pub use heatmap::MAX_LABELLED;
 pub use shapes::{PixelArea, Points};
+pub use spread::CellSpread;
 pub use style::{err, PlotError, Theme};
 
 use crate::page::matrix::nav::Window;
@@ -51,6 +54,8 @@ pub enum Plot {
         scale: Arc<ColourScale>,
         window: Window,
         tree: Vec<Branch>,
+        /// Bootstrap intervals and noise floors, in display order, when computed.
+        spread: Option<Arc<CellSpread>>,
     },
     /// Bars with labels (counts, D per component).
     /// `extra` columns appear only in the table.
@@ -149,7 +154,12 @@ impl Plot {
     /// as one bitmap (see [`BITMAP_CELLS`]).
     pub fn heatmap_pixels(&self) -> Option<(usize, Vec<u8>)> {
         match self {
-            Plot::Heatmap { values, scale, .. } => Some(heatmap::pixels(values, scale)),
+            Plot::Heatmap {
+                values,
+                scale,
+                spread,
+                ..
+            } => Some(cells::pixels(values, scale, spread.as_deref())),
             _ => None,
         }
     }
@@ -157,12 +167,20 @@ impl Plot {
     /// What a heatmap's bitmap depends on: its matrix and scale (by identity), so that a figure
     /// can keep the bitmap while only the window moves.
     pub fn heatmap_key(&self) -> Option<(usize, usize)> {
-        match self {
-            Plot::Heatmap { values, scale, .. } => {
-                Some((Arc::as_ptr(values) as usize, Arc::as_ptr(scale) as usize))
-            }
-            _ => None,
-        }
+        let Plot::Heatmap {
+            values,
+            scale,
+            spread,
+            ..
+        } = self
+        else {
+            return None;
+        };
+        let spread = spread.as_ref().map_or(0, |s| Arc::as_ptr(s) as usize);
+        Some((
+            Arc::as_ptr(values) as usize,
+            Arc::as_ptr(scale) as usize ^ spread,
+        ))
     }
 
     /// A non-empty heatmap's group count and its window, inside the matrix.
@@ -197,6 +215,7 @@ impl Plot {
                 scale,
                 window,
                 tree,
+                spread,
             } => {
                 let h = heatmap::Heatmap {
                     title,
@@ -205,6 +224,7 @@ impl Plot {
                     scale,
                     window: *window,
                     tree,
+                    spread: spread.as_deref(),
                 };
                 return heatmap::draw(root, theme, &h, cells);
             }
@@ -264,114 +284,4 @@ impl Plot {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_hover_names_the_bar_under_the_mouse_in_full() {
-        let p = Plot::Bars {
-            title: "Models per Task".into(),
-            labels: vec!["Classification".into(), "Object Detection".into()],
-            values: vec![3.0, 1.0],
-            y_label: "models".into(),
-            extra: vec![],
-        };
-        let area = ((100, 300), (10, 200));
-        assert_eq!(
-            p.category_at(150.0, area).as_deref(),
-            Some("Classification: models 3")
-        );
-        assert_eq!(
-            p.category_at(299.0, area).as_deref(),
-            Some("Object Detection: models 1")
-        );
-        assert_eq!(p.category_at(99.0, area), None);
-    }
-
-    #[test]
-    fn csv_quotes_fields() {
-        let p = Plot::Bars {
-            title: "t".into(),
-            labels: vec!["a,b".into(), "c".into()],
-            values: vec![1.5, 2.0],
-            y_label: "n".into(),
-            extra: vec![("m".into(), vec![3.0, 4.0])],
-        };
-        assert_eq!(p.csv(), ",n,m\n\"a,b\",1.5,3\nc,2,4\n");
-    }
-
-    #[test]
-    fn svg_draws_every_kind() {
-        let t = Theme { dark: false };
-        let plots = vec![
-            Plot::Heatmap {
-                title: "h".into(),
-                labels: vec!["a".into(), "b".into()],
-                values: Arc::new(vec![vec![0.0, 1.0], vec![1.0, 0.0]]),
-                scale: Arc::new(ColourScale::new(
-                    ScaleKind::Log,
-                    &[vec![0.0, 1.0], vec![1.0, 0.0]],
-                )),
-                window: Window::full(2),
-                tree: branches(
-                    &[filterscope_stats::Merge {
-                        a: 0,
-                        b: 1,
-                        height: 1.0,
-                        size: 2,
-                    }],
-                    &[0, 1],
-                ),
-            },
-            Plot::Bars {
-                title: "b".into(),
-                labels: vec!["x".into()],
-                values: vec![3.0],
-                y_label: "n".into(),
-                extra: vec![],
-            },
-            Plot::Lines {
-                title: "l".into(),
-                x_label: "x".into(),
-                y_label: "y".into(),
-                x: vec![0.0, 1.0],
-                series: vec![("s".into(), vec![0.0, 1.0])],
-                marks: vec![false, true],
-            },
-            Plot::Filters {
-                title: "f".into(),
-                captions: vec!["c0".into()],
-                filters: vec![[1.0, -1.0, 0.0, 0.5, 0.2, 0.1, 0.0, 0.0, 0.0]],
-                cols: 4,
-                scale: FilterScale::PerFilter,
-            },
-            Plot::Scatter {
-                title: "s".into(),
-                x_label: "x".into(),
-                y_label: "y".into(),
-                series: vec![("a".into(), vec![(0.1, 0.2, false), (0.3, 0.4, true)])],
-            },
-            Plot::Box {
-                title: "b".into(),
-                label: "D".into(),
-                values: vec![0.1, 0.5, 0.2],
-            },
-            Plot::Density {
-                title: "d".into(),
-                x_label: "c0".into(),
-                y_label: "c1".into(),
-                range: (-1.0, 1.0),
-                counts: vec![vec![0, 2], vec![5, 1]],
-            },
-        ];
-        for p in plots {
-            let s = p.svg((400, 300), t).unwrap();
-            assert!(
-                s.starts_with("<svg") && s.contains("</svg>"),
-                "{}",
-                p.title()
-            );
-            assert!(s.contains(p.title()), "title drawn: {}", p.title());
-        }
-    }
-}
+mod tests;

@@ -166,6 +166,7 @@ mod tests {
                 &[vec![0.0]],
             )),
             window: crate::page::matrix::nav::Window::full(3),
+            spread: None,
             tree: vec![],
         };
         assert_eq!(

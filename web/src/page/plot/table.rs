@@ -7,7 +7,12 @@ impl Plot {
     /// The numbers behind the plot: header and rows.
     pub fn table(&self) -> (Vec<String>, Vec<Vec<String>>) {
         match self {
-            Plot::Heatmap { labels, values, .. } => heatmap::table(labels, values),
+            Plot::Heatmap {
+                labels,
+                values,
+                spread,
+                ..
+            } => heatmap::table(labels, values, spread.as_deref()),
             Plot::Bars {
                 labels,
                 values,

@@ -61,6 +61,39 @@ fn data_rows(m: &Manifest) -> Vec<(&'static str, String)> {
     .collect()
 }
 
+/// The label cleaning and the known label errors corrected before grouping, when there are any.
+fn labels_changed(m: &Manifest) -> Option<impl IntoView> {
+    if m.label_rules.is_empty() && m.corrections.is_empty() {
+        return None;
+    }
+    let rules = m
+        .label_rules
+        .iter()
+        .map(|r| view! { <li>{r.clone()}</li> })
+        .collect_view();
+    let rows = m
+        .corrections
+        .iter()
+        .map(|c| {
+            view! { <tr><th scope="row">{crate::page::text::visible(&c.model)}</th><td>{c.column.clone()}</td><td>{c.from.clone()}</td><td>{c.to.clone()}</td><td>{link_or_text(c.source.clone())}</td></tr> }
+        })
+        .collect_view();
+    let table = (!m.corrections.is_empty()).then(|| {
+        view! {
+            <table class="meta" id="corrections">
+                <caption>"Known label errors corrected before grouping"</caption>
+                <thead><tr><th scope="col">"model"</th><th scope="col">"column"</th><th scope="col">"was"</th><th scope="col">"is"</th><th scope="col">"reported"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        }
+    });
+    Some(view! {
+        <h3>"Labels changed before grouping"</h3>
+        <ul id="label-rules">{rules}</ul>
+        {table}
+    })
+}
+
 /// Each model's licence and source, when the models table has those columns.
 fn model_licences(c: &Catalog) -> Option<impl IntoView> {
     let cols = &c.manifest.model_columns;
@@ -98,6 +131,7 @@ pub fn About() -> impl IntoView {
             let cite = c.manifest.provenance.cite.clone();
             view! {
                 <table class="meta" id="provenance"><tbody>{rows}</tbody></table>
+                {labels_changed(&c.manifest)}
                 {model_licences(c)}
                 <h3>"How to cite"</h3>
                 <p>"If you use these numbers, cite the data set and the method:"</p>
@@ -136,6 +170,12 @@ pub fn About() -> impl IntoView {
                 <dd>"H: the eigenvalues of the covariance of a layer's n raw filters (centred, divided by n - 1), normalised to sum to 1, and their entropy in base 10 (at most log10 9 = 0.954): low when the filters vary along few directions, high when they vary in all 9 like noise. TH(n) = 1.2618047 / (1 + exp(-0.88767525 (log2 n - 2.30436435))) - 0.31050834 is the entropy random filters reach; the page shows H / TH."</dd>
                 <dt>"Degeneration"</dt>
                 <dd>"A layer is degenerated when H >= TH - 0.02 (as random as noise) or when H < 0.5 and its sparsity is at least 0.14 (mostly zeros), as torchconvquality decides."</dd>
+                <dt>"Weighting"</dt>
+                <dd>"By default every filter counts once, so a model with many filters weighs more in its group. With \"every model the same\", each model's histograms are divided by its number of filters in the group before the group's are summed; the densities, epsilon and normalisation are then as above."</dd>
+                <dt>"Intervals"</dt>
+                <dd>"A 95% bootstrap interval of D: B times, each group's models are drawn with replacement (as many as it has; a model brings all its filters in the group), the groups' histograms rebuilt and D recomputed; the interval is the 2.5th to 97.5th percentile of those D (numpy's linear percentile). The seed in the URL makes it reproducible to the bit. Grouping by model has no interval: each group is one model."</dd>
+                <dt>"Noise floor"</dt>
+                <dd>"For a group of at least 4 models: the median D between two random halves of its models (floor(n/2) and the rest) over B random splits, the D a group shows against itself with no real shift. A cell is within the noise when its interval's lower bound is not above the larger floor of its two groups."</dd>
                 <dt>"Order and scale"</dt>
                 <dd>"Heatmaps order groups by average-linkage clustering of D (as SciPy's linkage and leaves_list), by mean D, or by name, and colour them on a linear, log or rank scale."</dd>
             </dl>

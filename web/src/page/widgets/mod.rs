@@ -1,3 +1,4 @@
 //! Widgets several views share.
 
+pub mod choice;
 pub mod group_controls;

@@ -5,7 +5,7 @@ use filterscope_site::Comparison;
 use filterscope_web::protocol::Failure;
 use leptos::prelude::*;
 
-use super::shown::label;
+use super::shown::{label, within_noise};
 use crate::page::loader::Loader;
 
 /// The model-level columns a model's description names, when the data has them.
@@ -59,10 +59,11 @@ pub fn describer(
                     None => format!("[{k}] {}", label(c, o[k])),
                 };
                 format!(
-                    "{} vs {}: D = {:.4} (row {}, column {} of {n})",
+                    "{} vs {}: D = {:.4}{} (row {}, column {} of {n})",
                     name(i),
                     name(j),
                     c.d[o[i]][o[j]],
+                    spread_words(c, o[i], o[j]),
                     i + 1,
                     j + 1,
                 )
@@ -71,4 +72,26 @@ pub fn describer(
         })
     });
     describe
+}
+
+/// The interval and floors of cell (i, j) in words, when the comparison has them.
+fn spread_words(c: &Comparison, i: usize, j: usize) -> String {
+    let (Some(ci), Some(floor)) = (&c.ci, &c.floor) else {
+        return String::new();
+    };
+    if i == j {
+        return match floor[i] {
+            Some(f) => format!(", noise floor {f:.4}"),
+            None => ", no noise floor (fewer than 4 models)".into(),
+        };
+    }
+    let verdict = match within_noise(c, i, j) {
+        Some(true) => "; not distinguishable from the spread within the groups",
+        Some(false) => "; beyond the spread within the groups",
+        None => "",
+    };
+    format!(
+        ", 95% interval {:.4} to {:.4}{verdict}",
+        ci.low[i][j], ci.high[i][j]
+    )
 }

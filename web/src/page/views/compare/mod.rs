@@ -6,6 +6,7 @@
 mod describe;
 mod find;
 mod matrix_controls;
+mod method_controls;
 mod shown;
 
 use std::sync::Arc;
@@ -22,7 +23,8 @@ use crate::page::route::{Route, Router, View};
 use crate::page::widgets::group_controls::{grouping, GroupControls};
 use find::FindGroups;
 use matrix_controls::MatrixControls;
-use shown::{label, Shown};
+use method_controls::MethodControls;
+use shown::{label, spread_of, Shown};
 
 /// The compare view.
 // One function: the heatmap's hooks (open, zoom, describe) close over the memos of the same
@@ -42,6 +44,7 @@ pub fn Compare() -> impl IntoView {
         window,
         cursor,
         hits,
+        ..
     } = shown;
     let fitted = Memo::new(move |_| Arc::new(values.with(|v| ColourScale::new(scale.get(), v))));
     // A new comparison or order moves every group: the focus cell starts again.
@@ -64,6 +67,7 @@ pub fn Compare() -> impl IntoView {
                     } else {
                         vec![]
                     },
+                    spread: spread_of(c, &o, route.with(|r| r.grey)).map(Arc::new),
                 })
             }
             _ => None,
@@ -126,6 +130,7 @@ pub fn Compare() -> impl IntoView {
             <h2 id="compare-h" tabindex="-1">"Compare groups"</h2>
             <p class="help">"Each cell is the drift D between two groups' filter distributions: the symmetric KL divergence of their 9 principal-coefficient histograms, weighted by explained variance. 0 means alike. Click a cell, or Tab to the matrix, move with the arrow keys and press Enter, to compare that pair. Zoom with the wheel, a pinch, the buttons or + and −; drag or Shift+arrows to pan."</p>
             <GroupControls/>
+            <MethodControls/>
             <MatrixControls set_window=set_window/>
             {move || match comparison.get() {
                 Some(Err(e)) => view! { <p class="notice" role="status">{e.to_string()}</p> }.into_any(),

@@ -4,23 +4,24 @@
 
 use std::sync::Arc;
 
-use filterscope_site::{Comparison, Order};
+use filterscope_site::{Comparison, Method, Order, SMALL_GROUP};
 use filterscope_web::protocol::{Answer, Failure, Request};
 use leptos::prelude::*;
 
 use crate::page::loader::Loader;
 use crate::page::matrix::nav::Window;
-use crate::page::plot::ScaleKind;
+use crate::page::plot::{CellSpread, ScaleKind};
 use crate::page::route::Route;
 
-/// A group's label with its size: models, or layers when grouping by model.
+/// A group's label with its size: models, or layers when grouping by model; a group of fewer
+/// than [`SMALL_GROUP`] models is marked with `*`.
 pub fn label(c: &Comparison, i: usize) -> String {
-    let n = if c.by == "model" {
-        c.n_layers[i]
-    } else {
-        c.n_models[i]
-    };
-    format!("{} ({n})", c.groups[i])
+    if c.by == "model" {
+        return format!("{} ({})", c.groups[i], c.n_layers[i]);
+    }
+    let n = c.n_models[i];
+    let mark = if n < SMALL_GROUP { "*" } else { "" };
+    format!("{} ({n}){mark}", c.groups[i])
 }
 
 /// Which groups (by index) contain `needle`, ignoring case; none for an empty needle.
@@ -45,6 +46,9 @@ pub struct Shown {
     pub cursor: RwSignal<Option<(usize, usize)>>,
     /// Which groups (by index) the URL's `find` matches.
     pub hits: Memo<Vec<bool>>,
+    /// Whether intervals were asked for and are still being computed (the point estimates
+    /// are shown meanwhile).
+    pub resampling: Memo<bool>,
 }
 
 impl Shown {
@@ -55,19 +59,7 @@ impl Shown {
         by: Memo<String>,
         loader: Loader,
     ) -> (Shown, Memo<Arc<Vec<Vec<f64>>>>) {
-        // The worker fetches what the comparison needs and computes it, with its clustering.
-        let answer = loader.answer(move || {
-            let b = by.get();
-            (!b.is_empty()).then(|| Request::Compare {
-                by: b,
-                wheres: route.get().wheres,
-            })
-        });
-        let comparison = Memo::new(move |_| match answer.get()? {
-            Ok(Answer::Compare(c)) => Some(Ok(c)),
-            Ok(_) => None,
-            Err(e) => Some(Err(e)),
-        });
+        let (comparison, resampling) = asked(route, by, loader);
         let order_kind = Memo::new(move |_| {
             route
                 .get()
@@ -86,9 +78,18 @@ impl Shown {
             comparison.with(|c| match c {
                 Some(Ok(c)) => {
                     let o = order.get();
+                    // The floors on the diagonal, when asked for: the D of no real shift.
+                    let floors = c.floor.as_ref().filter(|_| route.with(|r| r.floor));
                     Arc::new(
                         o.iter()
-                            .map(|&i| o.iter().map(|&j| c.d[i][j]).collect::<Vec<f64>>())
+                            .map(|&i| {
+                                o.iter()
+                                    .map(|&j| match floors {
+                                        Some(f) if i == j => f[i].unwrap_or(0.0),
+                                        _ => c.d[i][j],
+                                    })
+                                    .collect::<Vec<f64>>()
+                            })
                             .collect::<Vec<_>>(),
                     )
                 }
@@ -125,6 +126,7 @@ impl Shown {
             window,
             cursor,
             hits,
+            resampling,
         };
         (shown, values)
     }
@@ -133,4 +135,91 @@ impl Shown {
     pub fn n(&self) -> usize {
         self.order.with(|o| o.len())
     }
+}
+
+/// The comparison the route asks for, and whether its intervals are still being computed. The
+/// worker fetches what it needs and computes it, with its clustering: first the point estimates,
+/// then, when asked for, the same with intervals (which take longer), shown as soon as they come.
+type Asked = (Memo<Option<Result<Comparison, Failure>>>, Memo<bool>);
+
+fn asked(route: RwSignal<Route>, by: Memo<String>, loader: Loader) -> Asked {
+    let method = Memo::new(move |_| route.with(|r| r.method()));
+    let point = loader.answer(move || {
+        let b = by.get();
+        (!b.is_empty()).then(|| Request::Compare {
+            by: b,
+            wheres: route.get().wheres,
+            method: Method {
+                resampling: None,
+                ..method.get()
+            },
+        })
+    });
+    let full = loader.answer(move || {
+        let (b, m) = (by.get(), method.get());
+        // Grouping by model leaves nothing to resample.
+        (!b.is_empty() && b != "model" && m.resampling.is_some()).then(|| Request::Compare {
+            by: b,
+            wheres: route.get().wheres,
+            method: m,
+        })
+    });
+    let comparison = Memo::new(move |_| {
+        let answer = match full.get() {
+            Some(a) => a,
+            None => point.get()?,
+        };
+        match answer {
+            Ok(Answer::Compare(c)) => Some(Ok(*c)),
+            Ok(_) => None,
+            Err(e) => Some(Err(e)),
+        }
+    });
+    // When the intervals are in (what the browser benchmark reads beside the first plot).
+    Effect::new(move |_| {
+        if full.with(|f| matches!(f, Some(Ok(_)))) {
+            crate::page::timing::mark_once("filterscope:intervals");
+        }
+    });
+    let resampling = Memo::new(move |_| {
+        let asked = method.with(|m| m.resampling.is_some()) && by.with(|b| b != "model");
+        asked && full.with(|f| f.is_none()) && point.with(|p| p.is_some())
+    });
+    (comparison, resampling)
+}
+
+/// Whether D between groups `i` and `j` is within the spread inside the groups: its interval's
+/// lower bound not above the larger of their floors (groups too small for a floor do not count;
+/// neither having one says nothing).
+pub fn within_noise(c: &Comparison, i: usize, j: usize) -> Option<bool> {
+    let (ci, floor) = (c.ci.as_ref()?, c.floor.as_ref()?);
+    let top = [floor[i], floor[j]]
+        .into_iter()
+        .flatten()
+        .reduce(f64::max)?;
+    Some(i != j && ci.low[i][j] <= top)
+}
+
+/// The comparison's intervals and floors in display order `o`, when it has them.
+pub fn spread_of(c: &Comparison, o: &[usize], show_grey: bool) -> Option<CellSpread> {
+    let (ci, floor) = (c.ci.as_ref()?, c.floor.as_ref()?);
+    let reorder = |m: &Vec<Vec<f64>>| -> Vec<Vec<f64>> {
+        o.iter()
+            .map(|&i| o.iter().map(|&j| m[i][j]).collect())
+            .collect()
+    };
+    Some(CellSpread {
+        low: reorder(&ci.low),
+        high: reorder(&ci.high),
+        within: o
+            .iter()
+            .map(|&i| {
+                o.iter()
+                    .map(|&j| within_noise(c, i, j).unwrap_or(false))
+                    .collect()
+            })
+            .collect(),
+        floors: o.iter().map(|&i| floor[i]).collect(),
+        show_grey,
+    })
 }

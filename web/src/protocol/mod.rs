@@ -5,15 +5,19 @@
 //! a long parse).
 
 use filterscope_site::{
-    Comparison, Manifest, ModelRow, ModelTotals, QualityBy, SharedLink, StatsReport, Where,
+    Comparison, Manifest, Method, ModelRow, ModelTotals, QualityBy, SharedLink, StatsReport, Where,
     YoursReport,
 };
 use serde::{Deserialize, Serialize};
 
+mod wire;
+pub use wire::{decode, encode};
+
 /// A fingerprint of this file, which both binaries embed: the page refuses a worker whose
 /// messages may differ (the worker's files are not content-hashed, so for a while after a deploy
 /// a cached old worker could meet a new page).
-pub const PROTOCOL: u64 = fnv1a(include_bytes!("protocol.rs"));
+pub const PROTOCOL: u64 =
+    fnv1a(include_bytes!("mod.rs")) ^ fnv1a(include_bytes!("wire.rs")).rotate_left(1);
 
 const fn fnv1a(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -57,8 +61,13 @@ pub fn check_data_url(url: &str) -> Result<(), RefusedUrl> {
 /// What a view asks the worker for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Request {
-    /// The D matrix between the groups of `by` among layers passing `wheres`.
-    Compare { by: String, wheres: Vec<Where> },
+    /// The D matrix between the groups of `by` among layers passing `wheres`, weighted and
+    /// resampled as `method` says.
+    Compare {
+        by: String,
+        wheres: Vec<Where>,
+        method: Method,
+    },
     /// The values of a column (for pickers).
     Values { column: String },
     /// Group `a` against group `b` of `by` (the first two groups when not given).
@@ -108,6 +117,8 @@ pub enum FromWorker {
     Catalog(Box<Catalog>),
     /// How far the current fetches have come.
     Progress(Progress),
+    /// How far a comparison's resampling has come: replicates and splits done, of all.
+    Computing { done: u64, total: u64 },
     /// Loading stopped at this error (it names the file).
     Failed(Failure),
     /// The answer to request `id`.
@@ -184,7 +195,7 @@ pub struct Progress {
 /// An answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Answer {
-    Compare(Comparison),
+    Compare(Box<Comparison>),
     Values(Vec<String>),
     Pair(Box<PairAnswer>),
     PairSamples(Box<PairSamplesAnswer>),
@@ -265,53 +276,6 @@ pub struct ModelAnswer {
     pub captions: Vec<String>,
 }
 
-/// A message as sent: JSON, and the D matrix of a comparison apart.
-pub fn encode(msg: &FromWorker) -> (String, Option<Vec<f64>>) {
-    if let FromWorker::Answer {
-        id,
-        answer: Ok(Answer::Compare(c)),
-    } = msg
-    {
-        let flat: Vec<f64> = c.d.iter().flatten().copied().collect();
-        let light = FromWorker::Answer {
-            id: *id,
-            answer: Ok(Answer::Compare(Comparison {
-                d: vec![],
-                ..c.clone()
-            })),
-        };
-        return (
-            serde_json::to_string(&light).expect("serializes"),
-            Some(flat),
-        );
-    }
-    (serde_json::to_string(msg).expect("serializes"), None)
-}
-
-/// The message [`encode`] sent.
-pub fn decode(json: &str, matrix: Option<Vec<f64>>) -> Result<FromWorker, Failure> {
-    let mut msg: FromWorker =
-        serde_json::from_str(json).map_err(|e| Failure::Message(e.to_string()))?;
-    if let (
-        FromWorker::Answer {
-            answer: Ok(Answer::Compare(c)),
-            ..
-        },
-        Some(flat),
-    ) = (&mut msg, matrix)
-    {
-        let n = c.groups.len();
-        if flat.len() != n * n {
-            return Err(Failure::Message(format!(
-                "a {n}-group matrix with {} values",
-                flat.len()
-            )));
-        }
-        c.d = flat.chunks(n.max(1)).map(|r| r.to_vec()).collect();
-    }
-    Ok(msg)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -335,37 +299,5 @@ mod tests {
         ] {
             assert!(check_data_url(bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn a_comparison_round_trips_with_its_matrix_apart() {
-        let c = Comparison {
-            by: "Task".into(),
-            groups: vec!["a".into(), "b".into()],
-            n_filters: vec![3, 4],
-            n_models: vec![1, 2],
-            n_layers: vec![5, 6],
-            d: vec![vec![0.0, 0.1 + 0.2], vec![0.1 + 0.2, 0.0]],
-            tree: vec![filterscope_stats::Merge {
-                a: 0,
-                b: 1,
-                height: 0.5,
-                size: 2,
-            }],
-        };
-        let msg = FromWorker::Answer {
-            id: 7,
-            answer: Ok(Answer::Compare(c.clone())),
-        };
-        let (json, flat) = encode(&msg);
-        assert!(!json.contains("0.30000000000000004"));
-        match decode(&json, flat).unwrap() {
-            FromWorker::Answer {
-                id: 7,
-                answer: Ok(Answer::Compare(back)),
-            } => assert_eq!(back, c),
-            other => panic!("{other:?}"),
-        }
-        assert!(decode(&json, Some(vec![1.0])).is_err());
     }
 }
