@@ -10,6 +10,11 @@ fn meta_csv() {
 }
 
 #[test]
+fn corrections_csv() {
+    replay("corrections_csv", fuzzing::corrections_csv);
+}
+
+#[test]
 fn h5_extent() {
     replay("h5_extent", fuzzing::h5_extent);
 }

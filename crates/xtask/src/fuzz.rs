@@ -21,13 +21,14 @@ use crate::{root, run};
 const CARGO_FUZZ: &str = "0.13.2";
 
 /// The targets, as fuzz/Cargo.toml names them.
-pub const TARGETS: [&str; 7] = [
+pub const TARGETS: [&str; 8] = [
     "onnx",
     "manifest",
     "site_chunk",
     "yours_link",
     "route",
     "meta_csv",
+    "corrections_csv",
     "h5_extent",
 ];
 

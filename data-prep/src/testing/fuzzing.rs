@@ -3,6 +3,10 @@
 
 use std::path::Path;
 
+use filterscope_site::ModelRow;
+
+use crate::build::Plan;
+use crate::source::corrections;
 use crate::source::h5::direct_extent;
 use crate::source::meta::parse_meta;
 
@@ -34,4 +38,31 @@ pub fn h5_extent(data: &[u8]) {
             "{end} outside {offset}..={have}"
         );
     }
+}
+
+/// A corrections CSV (`build --corrections`), parsed and applied to a two-model plan: any row is
+/// applied or warned about, never both, and nothing panics.
+pub fn corrections_csv(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(rows) = corrections::parse(Path::new("fix.csv"), text) else {
+        return;
+    };
+    let model = |name: &str| ModelRow {
+        name: name.into(),
+        values: vec!["Classification".into(), "natural".into()],
+    };
+    let mut plan = Plan {
+        source: "fuzz".into(),
+        models: vec![model("a"), model("b")],
+        model_columns: vec!["Task".into(), "Visual Category".into()],
+        layers: Vec::new(),
+        layer_columns: Vec::new(),
+        label_rules: Vec::new(),
+        corrections: Vec::new(),
+    };
+    let n = rows.len();
+    let warnings = corrections::apply(&mut plan, "fix.csv", rows, false);
+    assert_eq!(plan.corrections.len() + warnings.len(), n);
 }
