@@ -8,12 +8,14 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { launch } from './browser.mjs';
 import { serve } from './serve.mjs';
 import { drawn } from './wait.mjs';
 
 const SITE = process.env.SITE_DIR;
 const DATA_PREP = process.env.DATA_PREP;
+const SHOTS = process.env.SHOTS_DIR || path.join(os.tmpdir(), 'filterscope-shots');
 assert.ok(SITE && fs.existsSync(path.join(SITE, 'index.html')), 'SITE_DIR must hold a built site');
 assert.ok(DATA_PREP && fs.existsSync(DATA_PREP), 'DATA_PREP must name the data-prep binary');
 
@@ -35,7 +37,16 @@ before(async () => {
     '--data-licence', HOSTILE.licence, '--cite', cite, '--banner', HOSTILE.banner, '--out', path.join(work, 'hostile')]);
   execFileSync(DATA_PREP, ['synth', '--site-only', '--models', '12', '--layers', '60', '--filters', '50000', '--quiet',
     '--data-name', 'Test DB', '--data-url', 'https://example.org/db', '--data-doi', '10.1234/abc', '--out', path.join(work, 'plain')]);
-  server = await serve({ '/filterscope/': SITE, '/hostile/': path.join(work, 'hostile'), '/plain/': path.join(work, 'plain') });
+  // The sample with one known label error corrected (data-prep build --corrections).
+  const sample = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../data/sample');
+  const fix = path.join(work, 'fix.csv');
+  fs.writeFileSync(fix, 'model,column,from,to,source\nppocrv4-det,Task,Text Detection,Text Recognition,https://example.org/issues/1\n');
+  execFileSync(DATA_PREP, ['build', '--onnx', sample, '--models', path.join(sample, 'models.csv'), '--corrections', fix,
+    '--quiet', '--out', path.join(work, 'corrected')]);
+  server = await serve({
+    '/filterscope/': SITE, '/hostile/': path.join(work, 'hostile'), '/plain/': path.join(work, 'plain'),
+    '/corrected/': path.join(work, 'corrected'),
+  });
   browser = await launch();
 });
 
@@ -120,5 +131,33 @@ test('metadata with HTML or javascript: is shown as text, never run or linked', 
   await drawn(p, '#eigen');
   assert.equal(await p.textContent('#banner'), HOSTILE.banner);
   assert.deepEqual(p.dialogs, []);
+  assert.deepEqual(p.errors, []);
+});
+
+test('About lists the label errors corrected before grouping, and the groups follow them', async () => {
+  const p = await page();
+  await p.goto(at('corrected', 'view=about'));
+  await p.waitForSelector('#corrections');
+  assert.deepEqual(await rows(p, '#corrections tbody'), [['ppocrv4-det', 'Task', 'Text Detection', 'Text Recognition', 'https://example.org/issues/1']]);
+  assert.equal(await p.getAttribute('#corrections tbody a', 'href'), 'https://example.org/issues/1');
+  fs.mkdirSync(SHOTS, { recursive: true });
+  for (const [scheme, viewport, tag] of [['light', { width: 1300, height: 1000 }, 'desktop'], ['dark', { width: 390, height: 844 }, 'phone']]) {
+    const ctx = await browser.newContext({ viewport, colorScheme: scheme });
+    const s = await ctx.newPage();
+    await s.goto(at('corrected', 'view=about'));
+    await s.waitForSelector('#corrections');
+    await s.locator('#corrections').screenshot({ path: path.join(SHOTS, `about-corrections-${tag}-${scheme}.png`) });
+    await ctx.close();
+  }
+  await p.goto(at('corrected', 'view=compare&by=Task'));
+  await drawn(p, '#heatmap');
+  await p.click('#heatmap button:has-text("data")');
+  const labels = await p.$$eval('#heatmap-data tbody tr > :first-child', (c) => c.map((x) => x.textContent));
+  assert.ok(labels.some((l) => l.startsWith('Text Recognition (2)')), labels.join(' | '));
+  assert.ok(!labels.some((l) => l.startsWith('Text Detection')), labels.join(' | '));
+  // The sample as shipped has none: no such section.
+  await p.goto(at(null, 'view=about'));
+  await p.waitForSelector('#provenance');
+  assert.equal(await p.locator('#corrections').count(), 0);
   assert.deepEqual(p.errors, []);
 });
