@@ -124,7 +124,6 @@ pub fn compare(c: &Comparison, order: &[usize]) -> String {
         let mut rows = vec![];
         for (a, &i) in order.iter().enumerate() {
             for (b, &j) in order.iter().enumerate().skip(a + 1) {
-                let top = [floor[i], floor[j]].into_iter().flatten().reduce(f64::max);
                 rows.push(vec![
                     format!("[{a}]"),
                     format!("[{b}]"),
@@ -133,8 +132,12 @@ pub fn compare(c: &Comparison, order: &[usize]) -> String {
                     format!("{:.6}", ci.high[i][j]),
                     f(floor[i]),
                     f(floor[j]),
-                    top.map_or("-", |t| if ci.low[i][j] > t { "yes" } else { "no" })
-                        .to_string(),
+                    match c.within_noise(i, j) {
+                        None => "-",
+                        Some(true) => "no",
+                        Some(false) => "yes",
+                    }
+                    .to_string(),
                 ]);
             }
         }

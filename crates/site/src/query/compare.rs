@@ -6,7 +6,7 @@ use filterscope_stats::{depth_bucket, drift_matrix, Histograms, Merge, Sketch, D
 use serde::{Deserialize, Serialize};
 
 use super::grouping::{Group, Grouping};
-use super::key::{Conditions, Key, Source};
+use super::key::{Key, Source};
 use super::method::{Method, Weight};
 use super::spread::{Interval, Members, Trace, Watch};
 use crate::{Part, SiteData, SiteError, Where};
@@ -40,6 +40,40 @@ pub struct Comparison {
     /// The groups' average-linkage clustering on `D` (SciPy's linkage matrix, row by row), for
     /// the `cluster` [`Order`](crate::Order) and the dendrogram.
     pub tree: Vec<Merge>,
+}
+
+impl Comparison {
+    /// Whether D between groups `i` and `j` is within the spread inside the groups: its
+    /// interval's lower bound not above the larger of their noise floors. `None` without
+    /// intervals, and for a pair where neither group is large enough for a floor (that says
+    /// nothing either way). The CLI's table, the page's grey cells, hover line and table all ask
+    /// this one function.
+    ///
+    /// ```
+    /// use filterscope_site::{Comparison, Interval};
+    /// let c = Comparison {
+    ///     ci: Some(Interval {
+    ///         low: vec![vec![0.0, 0.3], vec![0.3, 0.0]],
+    ///         high: vec![vec![0.0, 0.9], vec![0.9, 0.0]],
+    ///         replicates: 100,
+    ///         seed: 0,
+    ///     }),
+    ///     floor: Some(vec![Some(0.2), None]),
+    ///     ..Default::default()
+    /// };
+    /// assert_eq!(c.within_noise(0, 1), Some(false)); // 0.3 > 0.2
+    /// let none = Comparison { floor: Some(vec![None, None]), ..c.clone() };
+    /// assert_eq!(none.within_noise(0, 1), None);
+    /// assert_eq!(Comparison::default().within_noise(0, 1), None);
+    /// ```
+    pub fn within_noise(&self, i: usize, j: usize) -> Option<bool> {
+        let (ci, floor) = (self.ci.as_ref()?, self.floor.as_ref()?);
+        let top = [floor[i], floor[j]]
+            .into_iter()
+            .flatten()
+            .reduce(f64::max)?;
+        Some(i != j && ci.low[i][j] <= top)
+    }
 }
 
 impl SiteData {
@@ -162,7 +196,7 @@ impl SiteData {
         method: &Method,
     ) -> Result<Grouping, SiteError> {
         self.require(&[Part::Layers])?;
-        let conds: Conditions = self.conditions(filters)?;
+        let conds = self.conditions(filters)?;
         Ok(Grouping::new(self.key(by)?, conds, method.per_model()))
     }
 

@@ -115,8 +115,8 @@ mod tests {
         let c = s.colour(v[2][5]);
         assert_eq!(&px[4 * 25..4 * 25 + 4], &[c.0, c.1, c.2, 255]);
         // A cell within the noise is grey when greying is on, and only then.
-        let mut within = vec![vec![false; 10]; 10];
-        within[2][5] = true;
+        let mut within = vec![vec![Some(false); 10]; 10];
+        within[2][5] = Some(true);
         let mut spread = CellSpread {
             low: v.clone(),
             high: v.clone(),

@@ -7,8 +7,10 @@
 pub struct CellSpread {
     pub low: Vec<Vec<f64>>,
     pub high: Vec<Vec<f64>>,
-    /// Cells whose interval's lower bound is not above the larger of the two groups' floors.
-    pub within: Vec<Vec<bool>>,
+    /// Each cell's [`Comparison::within_noise`](filterscope_site::Comparison::within_noise):
+    /// its interval's lower bound not above the larger of the two groups' floors (none when
+    /// neither group has a floor).
+    pub within: Vec<Vec<Option<bool>>>,
     pub floors: Vec<Option<f64>>,
     /// Whether those cells are drawn grey.
     pub show_grey: bool,
@@ -16,17 +18,13 @@ pub struct CellSpread {
 
 impl CellSpread {
     /// Whether the cell is within the groups' noise.
-    pub fn is_within(&self, i: usize, j: usize) -> bool {
-        self.within
-            .get(i)
-            .and_then(|r| r.get(j))
-            .copied()
-            .unwrap_or(false)
+    pub fn is_within(&self, i: usize, j: usize) -> Option<bool> {
+        self.within.get(i).and_then(|r| r.get(j)).copied().flatten()
     }
 
     /// Whether the cell is drawn grey.
     pub fn greyed(&self, i: usize, j: usize) -> bool {
-        self.show_grey && self.is_within(i, j)
+        self.show_grey && self.is_within(i, j) == Some(true)
     }
 
     /// One row per pair (a matrix cell cannot hold three numbers a spreadsheet can read): both
@@ -47,13 +45,10 @@ impl CellSpread {
         let rows = (0..n)
             .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
             .map(|(i, j)| {
-                let beyond = match (
-                    self.floors[i].is_some() || self.floors[j].is_some(),
-                    self.is_within(i, j),
-                ) {
-                    (false, _) => "",
-                    (true, true) => "no",
-                    (true, false) => "yes",
+                let beyond = match self.is_within(i, j) {
+                    None => "",
+                    Some(true) => "no",
+                    Some(false) => "yes",
                 };
                 vec![
                     labels[i].clone(),
@@ -87,9 +82,9 @@ mod tests {
             low: vec![vec![0.0, 0.125, 0.375]; 3],
             high: vec![vec![0.0, 1.0, 2.0]; 3],
             within: vec![
-                vec![false, true, false],
-                vec![true, false, false],
-                vec![false; 3],
+                vec![None, Some(true), Some(false)],
+                vec![Some(true), None, Some(false)],
+                vec![Some(false), Some(false), None],
             ],
             floors: vec![Some(0.2), None, Some(0.3)],
             show_grey: false,

@@ -60,7 +60,7 @@ fn svg_draws_every_kind() {
             spread: Some(Arc::new(CellSpread {
                 low: vec![vec![0.0, 0.5], vec![0.5, 0.0]],
                 high: vec![vec![0.0, 1.5], vec![1.5, 0.0]],
-                within: vec![vec![false, true], vec![true, false]],
+                within: vec![vec![None, Some(true)], vec![Some(true), None]],
                 floors: vec![Some(0.7), None],
                 show_grey: true,
             })),

@@ -5,7 +5,7 @@ use filterscope_site::Comparison;
 use filterscope_web::protocol::Failure;
 use leptos::prelude::*;
 
-use super::shown::{label, within_noise};
+use super::shown::label;
 use crate::page::loader::Loader;
 
 /// The model-level columns a model's description names, when the data has them.
@@ -85,7 +85,7 @@ fn spread_words(c: &Comparison, i: usize, j: usize) -> String {
             None => ", no noise floor (fewer than 4 models)".into(),
         };
     }
-    let verdict = match within_noise(c, i, j) {
+    let verdict = match c.within_noise(i, j) {
         Some(true) => "; not distinguishable from the spread within the groups",
         Some(false) => "; beyond the spread within the groups",
         None => "",

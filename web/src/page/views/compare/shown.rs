@@ -188,18 +188,6 @@ fn asked(route: RwSignal<Route>, by: Memo<String>, loader: Loader) -> Asked {
     (comparison, resampling)
 }
 
-/// Whether D between groups `i` and `j` is within the spread inside the groups: its interval's
-/// lower bound not above the larger of their floors (groups too small for a floor do not count;
-/// neither having one says nothing).
-pub fn within_noise(c: &Comparison, i: usize, j: usize) -> Option<bool> {
-    let (ci, floor) = (c.ci.as_ref()?, c.floor.as_ref()?);
-    let top = [floor[i], floor[j]]
-        .into_iter()
-        .flatten()
-        .reduce(f64::max)?;
-    Some(i != j && ci.low[i][j] <= top)
-}
-
 /// The comparison's intervals and floors in display order `o`, when it has them.
 pub fn spread_of(c: &Comparison, o: &[usize], show_grey: bool) -> Option<CellSpread> {
     let (ci, floor) = (c.ci.as_ref()?, c.floor.as_ref()?);
@@ -213,11 +201,7 @@ pub fn spread_of(c: &Comparison, o: &[usize], show_grey: bool) -> Option<CellSpr
         high: reorder(&ci.high),
         within: o
             .iter()
-            .map(|&i| {
-                o.iter()
-                    .map(|&j| within_noise(c, i, j).unwrap_or(false))
-                    .collect()
-            })
+            .map(|&i| o.iter().map(|&j| c.within_noise(i, j)).collect())
             .collect(),
         floors: o.iter().map(|&i| floor[i]).collect(),
         show_grey,
