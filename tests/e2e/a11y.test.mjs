@@ -16,7 +16,10 @@ assert.ok(SITE && fs.existsSync(path.join(SITE, 'index.html')), 'SITE_DIR must h
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const DATA_PREP = process.env.DATA_PREP;
 assert.ok(DATA_PREP && fs.existsSync(DATA_PREP), 'DATA_PREP must name the data-prep binary');
-const MODEL = path.join(path.dirname(new URL(import.meta.url).pathname), '../../data/sample/ch_PP-OCRv4_det_infer.onnx');
+const HERE = path.dirname(new URL(import.meta.url).pathname);
+const MODEL = path.join(HERE, '../../data/sample/ch_PP-OCRv4_det_infer.onnx');
+// Several models (a link to three checkpoints of a run): the list, the tensors and the D between them.
+const RUN = [1, 2, 3].map((e) => path.join(HERE, `fixtures/checkpoints/run/epoch_${e}.safetensors`));
 
 let browser, server;
 
@@ -31,8 +34,8 @@ after(async () => {
 });
 
 // The compare view twice: as it opens, and zoomed with a search whose one match lists its nearest groups.
-// Your model and Quality with a model (from a link's fragment) too.
-const VIEWS = [['yours&model-link', '#yours-sparsity'], ['quality&by=Task&model-link', '#quality-sparsity'], ['overview', '#eigen'], ['compare', '#heatmap'], ['compare&zoom=1,1,2&find=Classification', '#heatmap'], ['pair', '#density-b'], ['model', '#model-samples'], ['quality', '#quality-entropy'], ['about', '#provenance'], ['yours', '#yours-file:not([disabled])']];
+// Your model and Quality with a model (from a link's fragment) too, and Your model with several.
+const VIEWS = [['yours&model-link', '#yours-sparsity'], ['quality&by=Task&model-link', '#quality-sparsity'], ['overview', '#eigen'], ['compare', '#heatmap'], ['compare&zoom=1,1,2&find=Classification', '#heatmap'], ['pair', '#density-b'], ['model', '#model-samples'], ['quality', '#quality-entropy'], ['about', '#provenance'], ['yours&models-link', '#yours-between'], ['yours', '#yours-file:not([disabled])']];
 const SIZES = { desktop: { width: 1300, height: 1000 }, phone: { width: 390, height: 844 } };
 
 for (const scheme of ['light', 'dark']) {
@@ -43,9 +46,10 @@ for (const scheme of ['light', 'dark']) {
       const p = await ctx.newPage();
       const found = [];
       for (const [view, figure] of VIEWS) {
-        const page = `${server.url}/filterscope/?view=${view.replace('&model-link', '')}`;
-        const url = view.endsWith('&model-link')
-          ? execFileSync(DATA_PREP, ['yours', MODEL, '--site', path.join(SITE, 'data'), '--link', page], { encoding: 'utf8' }).trim().split('\n').at(-1)
+        const page = `${server.url}/filterscope/?view=${view.replace(/&models?-link/, '')}`;
+        const files = view.endsWith('&model-link') ? [MODEL] : view.endsWith('&models-link') ? RUN : [];
+        const url = files.length
+          ? execFileSync(DATA_PREP, ['yours', ...files, '--site', path.join(SITE, 'data'), '--link', page], { encoding: 'utf8' }).trim().split('\n').at(-1)
           : page;
         await p.goto(url);
         // Views without a figure until the visitor acts: wait for their content instead.

@@ -1,21 +1,22 @@
-// The Your model view's speed and memory: from choosing an ONNX file to its report (extraction,
-// sketches and D to every model of the site, in the data worker), and the tab's peak memory above
-// the page's own meanwhile.
+// The Your model view's speed and memory: from choosing model files to their reports (extraction,
+// sketches and D to every model of the site, in the data worker; for several files, read one after
+// another, and D between them), and the tab's peak memory above the page's own meanwhile.
 //
-//   node tests/e2e/bench_yours.mjs SITE DATA MODEL.onnx [RUNS]
+//   RUNS=3 node tests/e2e/bench_yours.mjs SITE DATA MODEL...
 //
 // SITE: a built site; DATA: site data served in its place (a 647-model synthetic site); MODEL: for
-// example tests/bench/resnet50_onnx.py's ResNet-50-shaped model (about 100 MB).
+// example tests/bench/resnet50_onnx.py's ResNet-50-shaped model (about 100 MB), or the files
+// tests/bench/checkpoints.py writes (safetensors, torch; ten 45 MB checkpoints of a run).
 import fs from 'node:fs';
 import { launch, rendererRss } from './browser.mjs';
 import { serve } from './serve.mjs';
 
-const [site, data, model, runsArg] = process.argv.slice(2);
-if (!site || !data || !model) {
-  console.error('usage: node bench_yours.mjs SITE DATA MODEL.onnx [RUNS]');
+const [site, data, ...models] = process.argv.slice(2);
+if (!site || !data || !models.length) {
+  console.error('usage: RUNS=3 node bench_yours.mjs SITE DATA MODEL...');
   process.exit(2);
 }
-const RUNS = Number(runsArg || 3);
+const RUNS = Number(process.env.RUNS || 3);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 
@@ -34,8 +35,14 @@ for (let i = 0; i < RUNS; i++) {
   const base = rendererRss();
   let peak = base;
   const timer = setInterval(() => { peak = Math.max(peak, rendererRss()); }, 50);
-  await p.setInputFiles('#yours-file', model);
-  await p.waitForSelector('#yours-summary', { timeout: 120000 });
+  await p.setInputFiles('#yours-file', models);
+  if (models.length === 1) {
+    await p.waitForSelector('#yours-summary', { timeout: 120000 });
+  } else {
+    // Every file read, and D between them drawn.
+    await p.waitForFunction((n) => [...document.querySelectorAll('#yours-models li')].filter((l) => !l.textContent.includes('reading…')).length === n, models.length, { timeout: 300000, polling: 20 });
+    await p.waitForSelector('#yours-between canvas', { timeout: 120000 });
+  }
   const t = await p.evaluate(() => performance.now() - window.chosenAt);
   clearInterval(timer);
   ms.push(t);
@@ -44,7 +51,9 @@ for (let i = 0; i < RUNS; i++) {
   await ctx.close();
 }
 console.log(JSON.stringify({
-  model_mb: fs.statSync(model).size / 2 ** 20,
+  files: models.length,
+  largest_mb: Math.max(...models.map((m) => fs.statSync(m).size)) / 2 ** 20,
+  total_mb: models.reduce((a, m) => a + fs.statSync(m).size, 0) / 2 ** 20,
   runs: RUNS,
   choose_to_report_ms: median(ms),
   all_ms: ms.map(Math.round),

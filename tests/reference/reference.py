@@ -7,6 +7,8 @@ the Rust code.
     reference.py onnx DIR MODELS.csv -> JSON on stdout (filters extracted with the onnx package)
     reference.py bench DB.h5 META.csv -> timings of the notebook's pipeline on the whole file
     reference.py yours MODEL.onnx DIR MODELS.csv -> that model held against the DB of DIR
+    reference.py between DIR MODELS.csv MODEL... -> those models (ONNX or safetensors) held
+                                            against each other on the DB of DIR's terms
     reference.py cluster < [D, ...] -> SciPy's average linkage and leaf order of each matrix
     reference.py dist LO HI < COUNTS.json -> the notebook's distributions of data with those
                                             histogram counts (repr floats, for bit equality)
@@ -22,6 +24,7 @@ groupings (groups in byte order, depth buckets in order, empty groups left out) 
 quality in layer_id order.
 """
 import json
+import re
 import sys
 import time
 from collections import defaultdict
@@ -278,11 +281,9 @@ def from_onnx(dir_path, models_csv):
     return out
 
 
-def yours(model_path, dir_path, models_csv):
-    """A model held against the DB of an ONNX folder: projected on the DB's basis, clipped into its
-    coefficient range, D to every DB model, to every group of each model-level column with 2..50
-    values, and per depth bucket (the model's filters there against the DB's there); each layer's
-    quality."""
+def db_basis(dir_path, models_csv):
+    """The DB of an ONNX folder: its models' metadata, each filter's model and depth bucket, its
+    coefficients, and its basis and range."""
     models = pd.read_csv(models_csv, keep_default_na=False)
     cols = [c for c in models.columns if c not in ("file", "model")]
     X, owner, norms = [], [], []
@@ -301,9 +302,38 @@ def yours(model_path, dir_path, models_csv):
     C = (Xs - mean) @ comps.T
     lo, hi = float(C.min()), float(C.max())
     bucket = np.array(pd.cut(norms, DEPTH_EDGES, include_lowest=True, labels=DEPTH_LABELS), dtype=object)
+    return meta, cols, owner, bucket, C, (mean, comps, evr, lo, hi)
 
+
+def natural_key(name):
+    """Digit runs compared as numbers: layer2 before layer10."""
+    return [(0, int(t), "") if t.isdigit() else (1, 0, t) for t in re.findall(r"\d+|\D+", name)]
+
+
+def safetensors_layers(path):
+    """Conv kernels of a safetensors file as docs/method.md's rule says: 4-D float tensors named
+    ...weight ([out, in, kh, kw]) or ...kernel ([kh, kw, in, out]), in numeric-aware name order,
+    depth their rank normalised; the 3x3 ones, as (name, rank, norm, [out, in, 3, 3])."""
+    from safetensors.numpy import load_file
+    tensors = load_file(path)
+    kernels = []
+    for name in sorted(tensors, key=natural_key):
+        a = tensors[name]
+        last = re.split(r"[./]", name)[-1]
+        if a.ndim != 4 or a.dtype.kind != "f" or last not in ("weight", "kernel") or 0 in a.shape:
+            continue
+        kernels.append((name, a.astype(np.float64) if last == "weight" else a.transpose(3, 2, 0, 1).astype(np.float64)))
+    n = len(kernels)
+    return [(name, k, k / (n - 1) if n > 1 else 0.0, a) for k, (name, a) in enumerate(kernels)
+            if a.shape[2:] == (3, 3)]
+
+
+def foreign(model_path, mean, comps, lo, hi):
+    """A model that is not in the DB on the DB's terms: coefficients clipped into its range, each
+    filter's depth bucket, each layer's quality, and the share of coefficients outside."""
+    read = safetensors_layers if model_path.endswith(".safetensors") else onnx_layers
     Y, ynorm, layers = [], [], []
-    for lname, _, norm, arr in onnx_layers(model_path):
+    for _, _, norm, arr in read(model_path):
         W = arr.reshape(-1, 9)
         layers.append({"layer_id": len(layers), "model": model_path.split("/")[-1],
                        **quality(W, arr.shape[0], W.shape[0])})
@@ -314,6 +344,39 @@ def yours(model_path, dir_path, models_csv):
     outside = float(((CY < lo) | (CY > hi)).sum() / CY.size)
     CY = np.clip(CY, lo, hi)
     ybucket = np.array(pd.cut(ynorm, DEPTH_EDGES, include_lowest=True, labels=DEPTH_LABELS), dtype=object)
+    return CY, ybucket, layers, outside
+
+
+def between(dir_path, models_csv, *model_paths):
+    """Several foreign models against each other on the DB's terms: D between every two, and
+    for the series in the order given D to the first and to the previous, per depth bucket too."""
+    _, _, _, _, _, (mean, comps, evr, lo, hi) = db_basis(dir_path, models_csv)
+    ms = [foreign(p, mean, comps, lo, hi) for p in model_paths]
+    P = [distributions(CY, np.arange(len(CY)), lo, hi) for CY, _, _, _ in ms]
+    D = [[0.0 if i == j else drift(P[i], P[j], evr) for j in range(len(ms))] for i in range(len(ms))]
+
+    def per_bucket(i, j):
+        out = []
+        for b in DEPTH_LABELS:
+            a, c = np.where(ms[i][1] == b)[0], np.where(ms[j][1] == b)[0]
+            out.append(drift(distributions(ms[i][0], a, lo, hi), distributions(ms[j][0], c, lo, hi), evr)
+                       if len(a) and len(c) else None)
+        return out
+
+    series = [{"model": p.split("/")[-1], "to_first": D[0][i], "to_previous": D[i - 1][i] if i else None,
+               "buckets_to_first": per_bucket(0, i),
+               "buckets_to_previous": per_bucket(i - 1, i) if i else [None] * len(DEPTH_LABELS)}
+              for i, p in enumerate(model_paths)]
+    return {"models": [p.split("/")[-1] for p in model_paths], "D": D, "series": series}
+
+
+def yours(model_path, dir_path, models_csv):
+    """A model held against the DB of an ONNX folder: projected on the DB's basis, clipped into its
+    coefficient range, D to every DB model, to every group of each model-level column with 2..50
+    values, and per depth bucket (the model's filters there against the DB's there); each layer's
+    quality."""
+    meta, cols, owner, bucket, C, (mean, comps, evr, lo, hi) = db_basis(dir_path, models_csv)
+    CY, ybucket, layers, outside = foreign(model_path, mean, comps, lo, hi)
     P = distributions(CY, np.arange(len(CY)), lo, hi)
 
     def d_to(idx):
@@ -337,7 +400,7 @@ def yours(model_path, dir_path, models_csv):
             Pb = distributions(CY, mine, lo, hi)
             d = drift(Pb, distributions(C, theirs, lo, hi), evr)
         depth.append({"name": b, "d": d})
-    return {"model": model_path.split("/")[-1], "n_filters": int(len(Y)), "n_layers": len(layers),
+    return {"model": model_path.split("/")[-1], "n_filters": int(len(CY)), "n_layers": len(layers),
             "outside_range": outside, "layers": layers, "nearest": nearest, "by": by, "depth_buckets": depth}
 
 
@@ -448,5 +511,5 @@ def cluster():
 if __name__ == "__main__":
     kind = sys.argv[1]
     run = {"h5": from_h5, "onnx": from_onnx, "bench": bench, "dist": dist, "cluster": cluster, "yours": yours,
-           "replay": replay}[kind]
+           "replay": replay, "between": between}[kind]
     json.dump(run(*sys.argv[2:]), sys.stdout)

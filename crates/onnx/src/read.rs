@@ -12,6 +12,8 @@ use crate::{tensor, ExternalData, OnnxError};
 pub struct ConvLayer {
     /// The node's name (or its first output's, when unnamed).
     pub name: String,
+    /// The name of its weight input (what a checkpoint of the same model calls the tensor).
+    pub weight: String,
     /// Output channels (weight dim 0).
     pub out_channels: usize,
     /// Input channels per group (weight dim 1), the fan-in of each filter set.
@@ -247,14 +249,14 @@ pub fn read_model_owned(
 /// graph order, its weights decoded just before, and may drop them before the next is decoded (a
 /// browser tab then holds the file and one layer's weights, not every weight at once). Errors
 /// that concern the whole graph (no graph, a cycle, a quantized convolution) come before the
-/// first layer.
+/// first layer. Returns the names of the 4-D convs no graph input reaches (they have no depth).
 pub fn read_model_each(
     bytes: Vec<u8>,
     external: &dyn ExternalData,
     each: &mut dyn FnMut(ConvLayer),
-) -> Result<(), OnnxError> {
+) -> Result<Vec<String>, OnnxError> {
     let model = ModelProto::parse_owned(bytes).map_err(|e| OnnxError::NotOnnx(e.to_string()))?;
-    each_conv(&model, external, each).map(|_| ())
+    each_conv(&model, external, each)
 }
 
 fn convs_of(model: &ModelProto, external: &dyn ExternalData) -> Result<ModelConvs, OnnxError> {
@@ -327,6 +329,7 @@ fn each_conv(
         let conv_depth = ranks[&depth];
         each(ConvLayer {
             name: node_name(node),
+            weight: node.input[1].clone(),
             out_channels: d(0),
             in_channels: d(1),
             kernel,

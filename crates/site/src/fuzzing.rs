@@ -4,31 +4,22 @@
 
 use std::sync::OnceLock;
 
-use crate::{read_batches, FileEntry, ForeignLayer, IncomingFile, Manifest, Part, SiteData};
+use crate::{read_batches, FileEntry, IncomingFile, Manifest, Part, SiteData};
 use crate::{Order, Where, YoursSketch};
 
 const MANIFEST: &str = include_str!("../../../fuzz/site/manifest.json");
 const MODELS: &[u8] = include_bytes!("../../../fuzz/site/models.arrow");
 const LAYERS: &[u8] = include_bytes!("../../../fuzz/site/layers.arrow");
 
-/// An ONNX file a visitor drops on the page, as the browser's worker takes it: read a layer at
-/// a time, each 3x3 layer measured on the sample site's terms, and the model ranked against it.
+/// A model file a visitor drops on the page (ONNX, safetensors, PyTorch: told apart by content),
+/// as the browser's worker takes it: read a layer at a time, each 3x3 layer measured on the
+/// sample site's terms, and the model ranked against it.
 pub fn onnx(data: &[u8]) {
     let site = sample();
-    let mut m = site.measuring("fuzzed.onnx");
-    let read = filterscope_onnx::read_model_each(
-        data.to_vec(),
-        &filterscope_onnx::NoExternalData,
-        &mut |conv| {
-            if conv.is_3x3() {
-                m.add(&ForeignLayer::from_conv(conv));
-            }
-        },
-    );
-    if read.is_ok() {
-        if let Ok(sketch) = m.finish() {
-            site.rank(&sketch).expect("a measured model ranks");
-        }
+    if let Ok((sketch, _)) =
+        site.measure_file("fuzzed", data.to_vec(), &filterscope_onnx::NoExternalData)
+    {
+        site.rank(&sketch).expect("a measured model ranks");
     }
 }
 

@@ -9,6 +9,16 @@ fn onnx() {
 }
 
 #[test]
+fn checkpoint() {
+    replay("checkpoint", filterscope_checkpoint::fuzzing::checkpoint);
+}
+
+#[test]
+fn pickle() {
+    replay("pickle", filterscope_checkpoint::fuzzing::pickle);
+}
+
+#[test]
 fn manifest() {
     replay("manifest", fuzzing::manifest);
 }

@@ -46,3 +46,47 @@ fn decodes_and_compares_in_the_browser() {
     bad[10] ^= 1;
     assert!(s.add_bytes(Part::Sketches(0), &bad).is_err());
 }
+
+/// Orthogonality in wasm32 (its own SIMD Gram kernel) against dot products written out.
+#[wasm_bindgen_test]
+fn orthogonality_in_the_browser() {
+    let (out, inn) = (70, 33);
+    let filters: Vec<[f64; 9]> = (0..out * inn)
+        .map(|f| std::array::from_fn(|k| (((f * 9 + k) * 7919 % 997) as f64 - 498.0) / 311.0))
+        .collect();
+    let rows: Vec<Vec<f64>> = filters
+        .chunks(inn)
+        .map(|r| {
+            let v: Vec<f64> = r.iter().flatten().copied().collect();
+            let norm = v.iter().map(|x| x * x).sum::<f64>().sqrt();
+            v.iter().map(|x| x / norm).collect()
+        })
+        .collect();
+    let mut total = 0.0;
+    for i in 0..out {
+        for j in 0..out {
+            let d: f64 = rows[i].iter().zip(&rows[j]).map(|(a, b)| a * b).sum();
+            total += (d - if i == j { 1.0 } else { 0.0 }).abs();
+        }
+    }
+    let want = 1.0 - total / (out * (out - 1)) as f64;
+    let got = filterscope_stats::orthogonality(&filters, out).unwrap();
+    assert!((got - want).abs() <= 1e-12, "{got} vs {want}");
+}
+
+/// A safetensors file and a torch zip of one model read in wasm32 as the same kernels.
+#[wasm_bindgen_test]
+fn checkpoints_read_in_the_browser() {
+    let st: &[u8] = include_bytes!("../../../tests/e2e/fixtures/checkpoints/small.safetensors");
+    let pt: &[u8] = include_bytes!("../../../tests/e2e/fixtures/checkpoints/small.pt");
+    let read = |b: &[u8]| {
+        let c = filterscope_checkpoint::Checkpoint::read(b).unwrap();
+        c.kernels
+            .iter()
+            .map(|k| c.filters(k, b).unwrap())
+            .collect::<Vec<_>>()
+    };
+    let (a, b) = (read(st), read(pt));
+    assert_eq!(a.len(), 6);
+    assert_eq!(a, b);
+}

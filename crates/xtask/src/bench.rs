@@ -6,7 +6,8 @@
 //! 2. site data at full shape (`data-prep synth --site-only`, 1.46 G filters): bytes, largest file;
 //! 3. the browser on the sample and on the full-shape site (tests/e2e/bench.mjs), and the
 //!    647-group heatmap's switch, zoom and pan (tests/e2e/bench_heatmap.mjs), and a
-//!    ResNet-50-shaped model in the Your model view (tests/e2e/bench_yours.mjs);
+//!    ResNet-50-shaped model in the Your model view (tests/e2e/bench_yours.mjs), as ONNX,
+//!    safetensors and torch files, and ten 45 MB checkpoints at once;
 //! 4. the numpy baseline of the same heatmaps (tests/bench/heatmap_numpy.py);
 //! 5. the wasm bundle, raw and gzipped;
 //! 6. criterion micro-benchmarks of the kernels.
@@ -198,6 +199,40 @@ impl Bench {
                 .arg(&resnet),
             &out.join("browser-yours.json"),
         )?;
+        // Checkpoints: a ResNet-50 state_dict as safetensors (and torch files where torch is
+        // installed), and ten 45 MB checkpoints of a run chosen at once.
+        let ck = out.join("checkpoints");
+        run(Command::new(python)
+            .arg("tests/bench/checkpoints.py")
+            .arg(&ck))?;
+        let mut files = vec![ck.join("resnet50.safetensors")];
+        files.extend(
+            ["resnet50.pt", "resnet50-legacy.pt"]
+                .map(|f| ck.join(f))
+                .into_iter()
+                .filter(|f| f.exists()),
+        );
+        for f in files {
+            let name = f
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            capture(
+                Command::new("node")
+                    .arg("tests/e2e/bench_yours.mjs")
+                    .arg(app)
+                    .arg(full)
+                    .arg(&f),
+                &out.join(format!("browser-yours-{name}.json")),
+            )?;
+        }
+        let mut ten = Command::new("node");
+        ten.arg("tests/e2e/bench_yours.mjs").arg(app).arg(full);
+        for e in 1..=10 {
+            ten.arg(ck.join(format!("run/epoch_{e:02}.safetensors")));
+        }
+        capture(&mut ten, &out.join("browser-yours-ten.json"))?;
         // The 647-group heatmap: switching to it, and zoom/pan steps.
         capture(
             Command::new("node")

@@ -21,8 +21,10 @@ use crate::{root, run};
 const CARGO_FUZZ: &str = "0.13.2";
 
 /// The targets, as fuzz/Cargo.toml names them.
-pub const TARGETS: [&str; 8] = [
+pub const TARGETS: [&str; 10] = [
     "onnx",
+    "checkpoint",
+    "pickle",
     "manifest",
     "site_chunk",
     "yours_link",

@@ -8,10 +8,11 @@ use anyhow::{bail, Result};
 use crate::steps::Steps;
 use crate::{cargo, fuzz, layout, root, run, site_with_built_data_prep, tools};
 
-const SHARED_CRATES: [&str; 4] = [
+const SHARED_CRATES: [&str; 5] = [
     "filterscope-stats",
     "filterscope-site",
     "filterscope-onnx",
+    "filterscope-checkpoint",
     "filterscope-web",
 ];
 
@@ -158,13 +159,14 @@ fn wasm_tests() -> Result<()> {
 const SMOKE_FUZZ_RUNS: u64 = 50_000;
 
 /// The e2e suites, in the order they run.
-pub const E2E_SUITES: [&str; 7] = [
+pub const E2E_SUITES: [&str; 8] = [
     "tests/e2e/explorer.test.mjs",
     "tests/e2e/a11y.test.mjs",
     "tests/e2e/heatmap.test.mjs",
     "tests/e2e/intervals.test.mjs",
     "tests/e2e/about.test.mjs",
     "tests/e2e/yours.test.mjs",
+    "tests/e2e/yours_many.test.mjs",
     "tests/e2e/security.test.mjs",
 ];
 

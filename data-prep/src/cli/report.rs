@@ -205,5 +205,67 @@ pub fn yours(r: &filterscope_site::YoursReport) -> String {
     }
     out.push('\n');
     out.push_str(&layers(&r.layers));
+    if let Some(f) = &r.file {
+        out.push_str(&file(f));
+    }
+    out
+}
+
+/// What a model file held: its format, the tensors taken (in depth order) and those skipped.
+fn file(f: &filterscope_site::FileReport) -> String {
+    let mut out = format!("\nread as {}", f.format);
+    if let Some(k) = &f.key {
+        out.push_str(&format!(", the state_dict under {k:?}"));
+    }
+    out.push_str(&format!("; depth order: {}\ntaken:\n", f.order));
+    for t in &f.taken {
+        let note = if t.filters {
+            ""
+        } else {
+            "  (depth only: not 3x3)"
+        };
+        out.push_str(&format!(
+            "  {:<40} {:?} {}{note}\n",
+            t.name, t.shape, t.layout
+        ));
+    }
+    if !f.skipped.is_empty() {
+        out.push_str("skipped:\n");
+        for s in &f.skipped {
+            out.push_str(&format!("  {:<40} {:?} {}\n", s.name, s.shape, s.why));
+        }
+    }
+    out
+}
+
+/// D between several models, and the series they make in the order given.
+pub fn between(b: &filterscope_site::Between) -> String {
+    let d = |v: Option<f64>| v.map_or("-".to_string(), |d| format!("{d:.6}"));
+    let mut out = String::from("D between the models:\n");
+    out.push_str(&format!("{:<24}", ""));
+    for k in 0..b.models.len() {
+        out.push_str(&format!(" {:>10}", k + 1));
+    }
+    out.push('\n');
+    for (i, row) in b.d.iter().enumerate() {
+        out.push_str(&format!("{:<24}", format!("{} {}", i + 1, b.models[i])));
+        for x in row {
+            out.push_str(&format!(" {x:>10.6}"));
+        }
+        out.push('\n');
+    }
+    out.push_str("\nas a series, in the order given:\n");
+    out.push_str(&format!(
+        "  {:<40} {:>12} {:>12}\n",
+        "model", "to first", "to previous"
+    ));
+    for s in &b.series {
+        out.push_str(&format!(
+            "  {:<40} {:>12} {:>12}\n",
+            s.model,
+            d(Some(s.to_first)),
+            d(s.to_previous)
+        ));
+    }
     out
 }

@@ -17,6 +17,15 @@ pub struct FolderData {
     dir: PathBuf,
 }
 
+impl FolderData {
+    /// External data of the model at `path`: files in its folder.
+    pub fn beside(path: &Path) -> FolderData {
+        FolderData {
+            dir: path.parent().unwrap_or(Path::new(".")).to_path_buf(),
+        }
+    }
+}
+
 impl ExternalData for FolderData {
     fn read(&self, location: &str, offset: u64, length: Option<u64>) -> Result<Vec<u8>, String> {
         use std::io::{Read, Seek, SeekFrom};
@@ -58,6 +67,7 @@ pub fn each_layer_of_file(
     let bytes = std::fs::read(path).map_err(|e| PrepError::io(path, e))?;
     let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
     filterscope_onnx::read_model_each(bytes, &FolderData { dir }, each)
+        .map(|_| ())
         .map_err(|e| PrepError::invalid(path, "model", e.to_string()))
 }
 

@@ -5,8 +5,8 @@
 //! a long parse).
 
 use filterscope_site::{
-    Comparison, Manifest, Method, ModelRow, ModelTotals, QualityBy, SharedLink, StatsReport, Where,
-    YoursReport,
+    Between, Comparison, Manifest, Method, ModelRow, ModelTotals, QualityBy, SharedLink,
+    StatsReport, Where, YoursReport, YoursSketch,
 };
 use serde::{Deserialize, Serialize};
 
@@ -91,10 +91,14 @@ pub enum Request {
     Quality { by: String, wheres: Vec<Where> },
     /// Fetch what [`Request::Yours`] needs, so that no request follows the choice of a file.
     YoursPrepare,
-    /// The ONNX file `name`, whose bytes came with the message, held against the site.
+    /// The model file `name` (ONNX, safetensors, PyTorch), whose bytes came with the message,
+    /// held against the site.
     Yours { name: String },
-    /// The model a shared link's fragment carries (what follows `#yours=`), against the site.
+    /// One model a shared link's fragment carries (a part of what follows `#yours=`), against
+    /// the site.
     YoursShared { link: String },
+    /// Measured models against each other.
+    Between { models: Vec<YoursSketch> },
 }
 
 /// Page to worker.
@@ -204,12 +208,22 @@ pub enum Answer {
     /// The site is ready for a foreign model.
     Prepared,
     Yours(Box<YoursAnswer>),
+    Between(Box<BetweenAnswer>),
+}
+
+/// Several models against each other, and the same as a comparison (for the heatmap's orders).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BetweenAnswer {
+    pub between: Between,
+    pub comparison: Comparison,
 }
 
 /// A foreign model against the site, and the forms of a link that shares it (fullest first).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct YoursAnswer {
     pub report: YoursReport,
+    /// What the report comes from: what [`Request::Between`] and a link carry.
+    pub sketch: YoursSketch,
     pub links: Vec<SharedLink>,
     /// The centres of the site's coefficient bins.
     pub x: Vec<f64>,

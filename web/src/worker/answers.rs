@@ -1,13 +1,11 @@
 //! What the data worker computes for each [`Request`]: the parts it needs and, once they are in,
 //! its answer. Plain functions over [`SiteData`], so they run (and are tested) natively as well.
 
-use filterscope_site::{
-    ForeignLayer, Group, Method, Part, SiteData, SiteError, Where, YoursSketch,
-};
+use filterscope_site::{FileReport, Group, Method, Part, SiteData, SiteError, Where, YoursSketch};
 use filterscope_stats::drift;
 
 use super::pair::{centres, pair, pair_samples, shares_of};
-use crate::protocol::{Answer, Failure, ModelAnswer, Request, YoursAnswer};
+use crate::protocol::{Answer, BetweenAnswer, Failure, ModelAnswer, Request, YoursAnswer};
 
 /// Sampled filters shown per layer in the model view, and in all.
 pub const PER_LAYER: usize = 6;
@@ -91,7 +89,9 @@ pub fn needs(s: &SiteData, request: &Request) -> Result<Vec<Part>, SiteError> {
                 n
             }
         }
-        Request::Yours { .. } | Request::YoursShared { .. } => s.yours_needs(),
+        Request::Yours { .. } | Request::YoursShared { .. } | Request::Between { .. } => {
+            s.yours_needs()
+        }
         // And the moments: the view compares the model's distributions with a chosen group's
         // (a pair of model-level groups), which must not fetch once a file is chosen.
         Request::YoursPrepare => {
@@ -162,30 +162,38 @@ pub fn compute(
         }
         Request::YoursShared { link } => {
             let sketch = YoursSketch::from_link(link).map_err(e)?;
-            yours_answer(s, &sketch)?
+            yours_answer(s, sketch, None)?
+        }
+        Request::Between { models } => {
+            let between = s.between(models).map_err(Failure::query)?;
+            let comparison = between.comparison(models);
+            Answer::Between(Box::new(BetweenAnswer {
+                between,
+                comparison,
+            }))
         }
     })
 }
 
-/// A foreign ONNX model, read from its bytes (self-contained: no external data files), against
-/// the site: what `data-prep yours` computes.
+/// A visitor's model file (ONNX, self-contained; safetensors; PyTorch), read from its bytes,
+/// against the site: what `data-prep yours` computes.
 /// Each layer is measured as soon as its weights are decoded, and dropped: the tab holds the
 /// file and one layer's weights, never every weight at once.
 pub fn yours(s: &SiteData, name: &str, bytes: Vec<u8>) -> Result<Answer, Failure> {
-    let mut m = s.measuring(name);
-    filterscope_onnx::read_model_each(bytes, &filterscope_onnx::NoExternalData, &mut |conv| {
-        if conv.is_3x3() {
-            m.add(&ForeignLayer::from_conv(conv));
-        }
-    })
-    .map_err(|e| Failure::Model(format!("{name}: {e}")))?;
-    let sketch = m.finish().map_err(|e| Failure::Model(e.to_string()))?;
-    yours_answer(s, &sketch)
+    let (sketch, file) = s
+        .measure_file(name, bytes, &filterscope_onnx::NoExternalData)
+        .map_err(|e| Failure::Model(e.to_string()))?;
+    yours_answer(s, sketch, Some(file))
 }
 
 /// A measured foreign model's report, and the links that share it.
-fn yours_answer(s: &SiteData, sketch: &YoursSketch) -> Result<Answer, Failure> {
-    let report = s.rank(sketch).map_err(Failure::query)?;
+fn yours_answer(
+    s: &SiteData,
+    sketch: YoursSketch,
+    file: Option<FileReport>,
+) -> Result<Answer, Failure> {
+    let mut report = s.rank(&sketch).map_err(Failure::query)?;
+    report.file = file;
     let rule = s.rule();
     let shares = [
         shares_of(&report.counts, rule),
@@ -194,6 +202,7 @@ fn yours_answer(s: &SiteData, sketch: &YoursSketch) -> Result<Answer, Failure> {
     Ok(Answer::Yours(Box::new(YoursAnswer {
         report,
         links: sketch.links(),
+        sketch,
         x: centres(rule),
         shares,
     })))

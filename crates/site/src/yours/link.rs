@@ -34,6 +34,10 @@ use crate::{SiteError, YoursSketch};
 /// client passes unharmed.
 pub const MAX_LINK_BYTES: usize = 8 * 1024;
 
+/// Between the models of a link that carries several: not a base64url character, and left as
+/// it is by browsers and chat tools.
+pub const SEPARATOR: char = '.';
+
 /// Refused before inflating: no link within [`MAX_LINK_BYTES`] is longer.
 const MAX_TEXT: usize = MAX_LINK_BYTES;
 /// Refused while inflating: far above what the longest link inflates to.
@@ -89,6 +93,82 @@ impl YoursSketch {
             .map(|l| (format!("{page}#yours={}", l.fragment), &l.left_out))
             .find(|(url, _)| url.len() <= MAX_LINK_BYTES)
             .map(|(url, left)| (url, left.clone()))
+    }
+
+    /// The link to `page` carrying several models (`models[i]` is model i's name and its forms,
+    /// fullest first): their fragments joined by [`SEPARATOR`], within [`MAX_LINK_BYTES`] in all.
+    /// Every model starts at its leanest form and each in turn takes its next fuller form while
+    /// the whole fits, so the models share the room evenly; if even the leanest forms of all do
+    /// not fit, the last models are left out. Returns the URL and what it leaves out, model by
+    /// model; None if not even the first model's leanest form fits.
+    pub fn link_to_all(
+        page: &str,
+        models: &[(String, Vec<SharedLink>)],
+    ) -> Option<(String, Vec<String>)> {
+        if let [(_, forms)] = models {
+            return YoursSketch::link_to(page, forms);
+        }
+        let head = format!("{page}#yours=");
+        for k in (1..=models.len()).rev() {
+            let shown = &models[..k];
+            if shown.iter().any(|(_, f)| f.is_empty()) {
+                continue;
+            }
+            let mut pick: Vec<usize> = shown.iter().map(|(_, f)| f.len() - 1).collect();
+            let len = |pick: &[usize]| -> usize {
+                head.len()
+                    + shown
+                        .iter()
+                        .zip(pick)
+                        .map(|((_, f), &p)| f[p].fragment.len())
+                        .sum::<usize>()
+                    + (k - 1) * SEPARATOR.len_utf8()
+            };
+            if len(&pick) > MAX_LINK_BYTES {
+                continue;
+            }
+            let mut grew = true;
+            while grew {
+                grew = false;
+                for i in 0..k {
+                    if pick[i] > 0 {
+                        pick[i] -= 1;
+                        if len(&pick) <= MAX_LINK_BYTES {
+                            grew = true;
+                        } else {
+                            pick[i] += 1;
+                        }
+                    }
+                }
+            }
+            let fragments: Vec<&str> = shown
+                .iter()
+                .zip(&pick)
+                .map(|((_, f), &p)| f[p].fragment.as_str())
+                .collect();
+            let mut left_out: Vec<String> = shown
+                .iter()
+                .zip(&pick)
+                .filter(|((_, f), &p)| !f[p].left_out.is_empty())
+                .map(|((name, f), &p)| format!("{name}: {}", f[p].left_out.join(", ")))
+                .collect();
+            if k < models.len() {
+                let rest: Vec<&str> = models[k..].iter().map(|(n, _)| n.as_str()).collect();
+                left_out.push(format!("models {}", rest.join(", ")));
+            }
+            let url = format!("{head}{}", fragments.join(&SEPARATOR.to_string()));
+            return Some((url, left_out));
+        }
+        None
+    }
+
+    /// The sketches a fragment of one or several models holds, each checked as
+    /// [`YoursSketch::from_link`] does (one damaged model does not hide the others).
+    pub fn from_links(text: &str) -> Vec<Result<YoursSketch, SiteError>> {
+        text.split(SEPARATOR)
+            .take(crate::MAX_MODELS)
+            .map(YoursSketch::from_link)
+            .collect()
     }
 
     /// The sketch a link's fragment (what follows `#yours=`) holds, checked for consistency
@@ -214,6 +294,42 @@ mod tests {
         forged.n_filters /= 2;
         forged.layers = None;
         assert!(YoursSketch::from_link(&encode(&forged)).is_err());
+    }
+
+    #[test]
+    fn several_models_share_the_room() {
+        let models: Vec<(String, Vec<SharedLink>)> = (0..6)
+            .map(|i| {
+                let mut s = sketch(20 + i);
+                s.model = format!("epoch_{i}");
+                (s.model.clone(), s.links())
+            })
+            .collect();
+        let page = "https://example.org/filterscope/?view=yours";
+        let (url, left) = YoursSketch::link_to_all(page, &models).unwrap();
+        assert!(url.len() <= MAX_LINK_BYTES);
+        let back = YoursSketch::from_links(url.split("#yours=").nth(1).unwrap());
+        assert_eq!(back.len(), 6, "{left:?}");
+        for (i, b) in back.iter().enumerate() {
+            let b = b.as_ref().unwrap();
+            assert_eq!(b.model, format!("epoch_{i}"));
+            assert_eq!(b.counts, sketch(20 + i as u64).counts);
+        }
+        // Each model says what it lost; the fuller forms went round evenly.
+        assert!(left.iter().all(|l| l.starts_with("epoch_")), "{left:?}");
+        // Too many for even the leanest forms: the last models are named as left out.
+        let many: Vec<(String, Vec<SharedLink>)> = (0..16).map(|i| models[i % 6].clone()).collect();
+        let (url, left) = YoursSketch::link_to_all(page, &many).unwrap();
+        assert!(url.len() <= MAX_LINK_BYTES);
+        let kept = YoursSketch::from_links(url.split("#yours=").nth(1).unwrap()).len();
+        if kept < 16 {
+            assert!(left.last().unwrap().starts_with("models "), "{left:?}");
+        }
+        // A damaged model among good ones: the others still read.
+        let good = &models[0].1[0].fragment;
+        let mixed = format!("{good}.garbage!.{good}");
+        let r = YoursSketch::from_links(&mixed);
+        assert!(r[0].is_ok() && r[1].is_err() && r[2].is_ok());
     }
 
     #[test]

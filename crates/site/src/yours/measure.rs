@@ -16,7 +16,7 @@ use filterscope_stats::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::{LayerReport, Part, SiteData, SiteError};
+use crate::{FileReport, LayerReport, Part, SiteData, SiteError};
 
 /// Columns with more values than this are not ranked by group (a name per model says little).
 pub const MAX_GROUPS: usize = 50;
@@ -89,6 +89,9 @@ pub struct YoursReport {
     /// `data-prep yours`, which reads the whole model.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub left_out: Vec<String>,
+    /// What the file held and what was taken from it (None when the model comes from a link).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<FileReport>,
 }
 
 /// A foreign model measured on the site's terms: everything its [`YoursReport`] is computed
@@ -349,6 +352,7 @@ impl SiteData {
             counts: m.counts.clone(),
             site_counts: site_total.counts().to_vec(),
             left_out: m.left_out(),
+            file: None,
         })
     }
 }

@@ -1,16 +1,20 @@
-//! Your model (`?view=yours`): a visitor's ONNX file held against the site, in the browser. The
-//! file is read locally and goes to the data worker (transferred, never uploaded); the worker
-//! fetched what it needs when the view opened, so nothing is requested after the file is chosen.
+//! Your model (`?view=yours`): a visitor's model files (ONNX, safetensors, PyTorch; up to 16)
+//! held against the site and against each other, in the browser. The files are read locally and
+//! go to the data worker one at a time (transferred, never uploaded); the worker fetched what it
+//! needs when the view opened, so nothing is requested after the files are chosen.
 //! It shows the model's layers' quality over the site's, D to every model of the site (nearest
 //! first), to the groups of a column and per depth bucket, and the model's coefficient
 //! distributions over the site's. A link to the view carries the model's sketches in its
 //! fragment ([`YoursState`]), so that it reopens without the file.
 
+mod between;
 pub mod figures;
 mod groups;
+mod models;
 mod picker;
 mod share;
 pub mod state;
+mod tensors;
 
 use filterscope_site::{QualityBy, YoursReport};
 use filterscope_web::protocol::{Answer, Request};
@@ -19,11 +23,14 @@ use leptos::prelude::*;
 use crate::page::figure::Figure;
 use crate::page::loader::Loader;
 use crate::page::plot::Plot;
+use between::Between;
 use figures::{self as figs, Measure};
 use groups::Groups;
+use models::Models;
 use picker::Picker;
 use share::Share;
 use state::YoursState;
+use tensors::Tensors;
 
 /// The Your model view.
 #[component]
@@ -76,8 +83,9 @@ pub fn Yours() -> impl IntoView {
     view! {
         <section aria-labelledby="yours-h">
             <h2 id="yours-h" tabindex="-1">"Your model against the data"</h2>
-            <p class="help">"Choose or drop a trained model in ONNX format (self-contained, float weights). It is read in this browser tab: the file is not uploaded, and nothing is requested once you choose it. Its 3x3 filters are scaled, projected on this site's basis and binned into its 70 bins, as the site's own models are; D is computed as everywhere."</p>
+            <p class="help">"Choose or drop trained models: ONNX (self-contained, float weights), safetensors, or PyTorch checkpoints (a state_dict, or a training checkpoint holding one). They are read in this browser tab: nothing is uploaded, nothing is requested once you choose them, and nothing in a file is ever run. Their 3x3 filters are scaled, projected on this site's basis and binned into its 70 bins, as the site's own models are; D is computed as everywhere. Several models are also held against each other."</p>
             <Picker ready=ready/>
+            <Models/>
             <Show when=move || report.with(|r| r.is_some())>
                 <p id="yours-summary" role="status">{summary}</p>
                 {move || opened_without().map(|t| view! { <p class="notice" id="yours-partial">{t}</p> })}
@@ -100,7 +108,9 @@ pub fn Yours() -> impl IntoView {
                     <Figure plot=nearest id="yours-nearest" width=640 height=420/>
                 </div>
                 <Groups report=report/>
+                <Tensors report=report/>
             </Show>
+            <Between/>
         </section>
     }
 }

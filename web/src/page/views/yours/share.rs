@@ -1,4 +1,4 @@
-//! The link that shares a model's view: the address bar carries it while the model is shown,
+//! The link that shares the models' view: the address bar carries it while models are shown,
 //! and a box offers it to copy.
 
 use leptos::prelude::*;
@@ -13,7 +13,7 @@ pub fn keep_in_url() {
     let state = expect_context::<YoursState>();
     Effect::new(move |_| {
         router.route.track();
-        state.show_in_url(state.answer.with(Option::is_some));
+        state.show_in_url(state.answers.with(|a| !a.is_empty()));
     });
 }
 
@@ -22,10 +22,10 @@ pub fn keep_in_url() {
 pub fn Share() -> impl IntoView {
     let router = expect_context::<Router>();
     let state = expect_context::<YoursState>();
-    let answer = state.answer;
+    let answers = state.answers;
     let link = Memo::new(move |_| {
         router.route.track();
-        answer.track();
+        answers.track();
         state.link()
     });
     let select_all =
@@ -38,13 +38,13 @@ pub fn Share() -> impl IntoView {
     move || {
         link.get().map(|(url, left_out)| view! {
             <div class="share">
-                <label for="yours-link">"Link to this view, with the model's sketches in it (after the #, which browsers never send to a server):"</label>
+                <label for="yours-link">"Link to this view, with your models' sketches in it (after the #, which browsers never send to a server):"</label>
                 <div class="controls-row">
                     <input id="yours-link" readonly prop:value=url.clone() on:focus=select_all/>
                     <button on:click=copy>"Copy"</button>
                 </div>
                 {(!left_out.is_empty()).then(|| view! {
-                    <p class="help" id="yours-link-left-out">{format!("To stay within 8 KB the link leaves out the model's {}.", left_out.join(" and "))}</p>
+                    <p class="help" id="yours-link-left-out">{format!("To stay within 8 KB (what chat and mail tools pass unharmed) the link leaves out: {}.", left_out.join("; "))}</p>
                 })}
             </div>
         })
