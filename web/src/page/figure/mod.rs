@@ -163,7 +163,9 @@ fn schedule_draws(
         drawing.start();
         set_timeout(
             move || {
-                if generation.get_value() != this {
+                // A newer draw was asked for, or the figure is gone (its view left or was
+                // replaced before the timer fired: its values are disposed).
+                if generation.try_get_value() != Some(this) {
                     return;
                 }
                 // Only the newest draw gets here; the figure is drawn once it has run.

@@ -42,10 +42,26 @@ pub fn Models() -> impl IntoView {
             })
             .collect_view()
     };
+    // How far a batch is: files read (or refused) of those chosen.
+    let read = Memo::new(move |_| {
+        state.entries.with(|e| {
+            let done = e.iter().filter(|e| e.result.with(Option::is_some)).count();
+            (done, e.len())
+        })
+    });
     view! {
         <Show when=move || many.get()>
             <div id="yours-models">
                 <h3>"Your models"</h3>
+                {move || {
+                    let (done, total) = read.get();
+                    (done < total).then(|| view! {
+                        <p class="progress" id="yours-progress">
+                            <progress max=total value=done aria-label="Reading your models"></progress>
+                            <span role="status">{format!("Read {done} of {total} files in the data worker, one at a time")}</span>
+                        </p>
+                    })
+                }}
                 <ol class="models-list">{rows}</ol>
                 <button id="yours-clear" on:click=move |_| state.remove(None)>"Remove all"</button>
             </div>
