@@ -48,6 +48,10 @@ async function open(url = PAGE(), viewport = { width: 1300, height: 1000 }, colo
 async function ready() {
   const p = await open();
   await p.waitForSelector('#yours-file:not([disabled])', { timeout: 30000 });
+  // The app is kept for offline use once the view is ready (its files fetched by the service
+  // worker): let that finish first, so that what is fetched after the choice is the choice's.
+  await p.evaluate(() => navigator.serviceWorker.ready);
+  await p.waitForFunction(() => navigator.serviceWorker.controller !== null);
   await settled(p);
   return p;
 }
