@@ -23,6 +23,7 @@
 use filterscope_stats::{average_linkage, drift, drift_matrix, Histograms, DEPTH_BUCKETS};
 use serde::{Deserialize, Serialize};
 
+use super::measure::histograms;
 use crate::{Comparison, SiteData, SiteError, YoursSketch};
 
 /// The most files the page and `data-prep yours` take at once: a 16 x 16 heatmap still shows
@@ -57,11 +58,6 @@ pub struct Between {
     pub series: Vec<Step>,
 }
 
-fn hist(counts: &[u64]) -> Result<Histograms, SiteError> {
-    Histograms::from_counts(counts.to_vec())
-        .ok_or_else(|| SiteError::Yours(format!("{} histogram counts, not 9 x 70", counts.len())))
-}
-
 impl SiteData {
     /// D between measured models (each against this site), and the series they make.
     pub fn between(&self, models: &[YoursSketch]) -> Result<Between, SiteError> {
@@ -81,12 +77,12 @@ impl SiteData {
         let evr = self.basis.evr;
         let totals = models
             .iter()
-            .map(|m| hist(&m.counts))
+            .map(|m| histograms(&m.counts))
             .collect::<Result<Vec<_>, _>>()?;
         let d = drift_matrix(&totals, &evr, &self.rule);
         let bucket = |m: &YoursSketch, b: usize| -> Result<Option<Histograms>, SiteError> {
             match m.buckets.get(b).and_then(|c| c.as_deref()) {
-                Some(c) => Ok(Some(hist(c)?).filter(|h| h.total() > 0)),
+                Some(c) => Ok(Some(histograms(c)?).filter(|h| h.total() > 0)),
                 None => Ok(None),
             }
         };

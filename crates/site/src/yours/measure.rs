@@ -213,7 +213,8 @@ fn ranked(mut v: Vec<Ranked>) -> Vec<Ranked> {
     v
 }
 
-fn histograms(counts: &[u64]) -> Result<Histograms, SiteError> {
+/// A sketch's 9 x 70 counts as histograms, or why they are not.
+pub(crate) fn histograms(counts: &[u64]) -> Result<Histograms, SiteError> {
     Histograms::from_counts(counts.to_vec())
         .ok_or_else(|| SiteError::Yours(format!("{} histogram counts, not 9 x 70", counts.len())))
 }
