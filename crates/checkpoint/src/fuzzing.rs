@@ -15,6 +15,3 @@ pub fn checkpoint(data: &[u8]) {
 pub fn pickle(data: &[u8]) {
     let _ = crate::pickle::read(data);
 }
-
-pub use crate::safetensors::write as write_safetensors;
-pub use crate::zip::write as write_zip;

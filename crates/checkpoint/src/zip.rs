@@ -153,8 +153,8 @@ pub(crate) fn entries(b: &[u8]) -> Result<Vec<Entry>, CheckpointError> {
     Ok(out)
 }
 
-/// A stored-entry zip of `(name, bytes)` with torch's 64-byte data alignment (tests, fuzz seeds).
-#[cfg(any(test, feature = "fuzzing"))]
+/// A stored-entry zip of `(name, bytes)` with torch's 64-byte data alignment (tests).
+#[cfg(test)]
 pub fn write(files: &[(&str, &[u8])]) -> Vec<u8> {
     let mut out = vec![];
     let mut central = vec![];
