@@ -50,9 +50,11 @@ fn element_bits(s: &str) -> Option<u64> {
     })
 }
 
-/// The tensors of a safetensors file, in numeric-aware name order (the header is a JSON object,
-/// whose writers sort it by name: the file keeps no model order).
-pub(crate) fn read(bytes: &[u8]) -> Result<Vec<Tensor>, CheckpointError> {
+/// Where the data section starts, and the header's entries by name.
+type Header = (usize, BTreeMap<String, serde_json::Value>);
+
+/// The header: its length (checked against the file) and its JSON.
+fn header(bytes: &[u8]) -> Result<Header, CheckpointError> {
     if bytes.len() < 8 {
         return Err(truncated(format!(
             "{} bytes, shorter than the header length",
@@ -72,8 +74,15 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Vec<Tensor>, CheckpointError> {
             bytes.len() - 8
         )));
     }
-    let header: BTreeMap<String, serde_json::Value> = serde_json::from_slice(&bytes[8..data_start])
+    let header = serde_json::from_slice(&bytes[8..data_start])
         .map_err(|e| malformed(format!("header (bytes 8..{data_start}): {e}")))?;
+    Ok((data_start, header))
+}
+
+/// The tensors of a safetensors file, in numeric-aware name order (the header is a JSON object,
+/// whose writers sort it by name: the file keeps no model order).
+pub(crate) fn read(bytes: &[u8]) -> Result<Vec<Tensor>, CheckpointError> {
+    let (data_start, header) = header(bytes)?;
     let data_len = (bytes.len() - data_start) as u64;
     let mut tensors = vec![];
     let mut ranges = vec![];

@@ -89,6 +89,25 @@ fn f16_to_f64(bits: u16) -> f64 {
 }
 
 impl Tensor {
+    /// A tensor whose elements fill a buffer of its own, row-major and little-endian (a C-ordered
+    /// numpy array, for one): the buffer, not a file, is what [`Tensor::values`] then reads.
+    pub fn in_memory(name: impl Into<String>, dtype: DType, shape: Vec<usize>) -> Tensor {
+        let len = shape.iter().try_fold(1usize, |n, &d| n.checked_mul(d));
+        Tensor {
+            name: name.into(),
+            dtype,
+            place: Place {
+                start: 0,
+                // An impossible length for an impossible shape: decoding then refuses it.
+                len: len.unwrap_or(usize::MAX),
+                offset: 0,
+                strides: contiguous(&shape),
+                big_endian: false,
+            },
+            shape,
+        }
+    }
+
     /// Number of elements.
     pub fn numel(&self) -> Option<usize> {
         self.shape.iter().try_fold(1usize, |n, &d| n.checked_mul(d))
@@ -103,13 +122,9 @@ impl Tensor {
         Ok(out)
     }
 
-    /// [`Tensor::values`] one at a time, into `sink` (the caller keeps them in its own shape).
-    pub fn each_value(
-        &self,
-        bytes: &[u8],
-        axes: &[usize],
-        mut sink: impl FnMut(f64),
-    ) -> Result<(), CheckpointError> {
+    /// Checks that the elements [`Tensor::each_value`] would read in the order `axes` lie in
+    /// `bytes`; their element size and count (0: nothing to read).
+    fn check(&self, bytes: &[u8], axes: &[usize]) -> Result<(usize, usize), CheckpointError> {
         let bad = |why: String| malformed(format!("tensor {:?}: {why}", self.name));
         let size = self
             .dtype
@@ -126,7 +141,7 @@ impl Tensor {
             .numel()
             .ok_or_else(|| bad("its shape overflows".into()))?;
         if numel == 0 {
-            return Ok(());
+            return Ok((size, 0));
         }
         // The last element it reads must lie in its storage, and the storage in the file.
         let last = self
@@ -153,6 +168,21 @@ impl Tensor {
         if end.is_none_or(|e| e > bytes.len()) {
             return Err(bad("its storage lies past the end of the file".into()));
         }
+        Ok((size, numel))
+    }
+
+    /// [`Tensor::values`] one at a time, into `sink` (the caller keeps them in its own shape).
+    pub fn each_value(
+        &self,
+        bytes: &[u8],
+        axes: &[usize],
+        mut sink: impl FnMut(f64),
+    ) -> Result<(), CheckpointError> {
+        let (size, numel) = self.check(bytes, axes)?;
+        if numel == 0 {
+            return Ok(());
+        }
+        let (p, rank) = (&self.place, self.shape.len());
         let shape: Vec<usize> = axes.iter().map(|&a| self.shape[a]).collect();
         let strides: Vec<usize> = axes.iter().map(|&a| p.strides[a]).collect();
         let read = |i: usize| -> f64 {

@@ -269,46 +269,15 @@ fn prefix_err(e: CheckpointError, entry: &str) -> CheckpointError {
     }
 }
 
-/// A legacy (pre-1.6) `torch.save` file.
-pub(crate) fn read_legacy(bytes: &[u8]) -> Result<Contents, CheckpointError> {
-    let mut at = 0;
-    let mut next = |what: &str| -> Result<Pickle, CheckpointError> {
-        let p = pickle::read(&bytes[at..]).map_err(|e| match e {
-            CheckpointError::Refused(m)
-            | CheckpointError::Malformed(m)
-            | CheckpointError::Truncated(m) => malformed(format!("{what} (from byte {at}): {m}")),
-            other => other,
-        })?;
-        at += p.len;
-        Ok(p)
-    };
-    next("the magic number")?;
-    let version = next("the format version")?;
-    if version.root != Value::Int(1001) {
-        return Err(malformed(format!(
-            "format version {:?}, not 1001",
-            version.root
-        )));
-    }
-    let info = next("the writer's system info")?;
-    let big_endian = info.dict(&info.root).is_some_and(|d| {
-        d.iter()
-            .any(|(k, v)| &**k == "little_endian" && *v == Value::Bool(false))
-    });
-    let p = next("the saved object")?;
-    let keys = next("the storage keys")?;
-    let Some(Node::List(keys)) = keys.node(&keys.root) else {
-        return Err(malformed("the storage keys are not a list"));
-    };
-    // Each storage's type comes from the references to it anywhere in the object.
-    let (key, entries) = state_dict(&p)?;
-    let mut types: HashMap<Rc<str>, DType> = HashMap::new();
-    for n in &p.nodes {
-        if let Node::Persistent(pid) = n {
-            let r = persistent(&p, pid)?;
-            types.insert(r.key, r.dtype);
-        }
-    }
+/// A legacy file's storages, one after another from byte `at` (each its element count, then its
+/// elements), in the order of `keys`; `types` says each one's element type.
+fn legacy_storages(
+    bytes: &[u8],
+    mut at: usize,
+    keys: &[Value],
+    types: &HashMap<Rc<str>, DType>,
+    big_endian: bool,
+) -> Result<HashMap<Rc<str>, Storage>, CheckpointError> {
     let mut storages: HashMap<Rc<str>, Storage> = HashMap::new();
     for k in keys {
         let Value::Str(k) = k else {
@@ -354,6 +323,50 @@ pub(crate) fn read_legacy(bytes: &[u8]) -> Result<Contents, CheckpointError> {
         );
         at = end;
     }
+    Ok(storages)
+}
+
+/// A legacy (pre-1.6) `torch.save` file.
+pub(crate) fn read_legacy(bytes: &[u8]) -> Result<Contents, CheckpointError> {
+    let mut at = 0;
+    let mut next = |what: &str| -> Result<Pickle, CheckpointError> {
+        let p = pickle::read(&bytes[at..]).map_err(|e| match e {
+            CheckpointError::Refused(m)
+            | CheckpointError::Malformed(m)
+            | CheckpointError::Truncated(m) => malformed(format!("{what} (from byte {at}): {m}")),
+            other => other,
+        })?;
+        at += p.len;
+        Ok(p)
+    };
+    next("the magic number")?;
+    let version = next("the format version")?;
+    if version.root != Value::Int(1001) {
+        return Err(malformed(format!(
+            "format version {:?}, not 1001",
+            version.root
+        )));
+    }
+    let info = next("the writer's system info")?;
+    let big_endian = info.dict(&info.root).is_some_and(|d| {
+        d.iter()
+            .any(|(k, v)| &**k == "little_endian" && *v == Value::Bool(false))
+    });
+    let p = next("the saved object")?;
+    let keys = next("the storage keys")?;
+    let Some(Node::List(keys)) = keys.node(&keys.root) else {
+        return Err(malformed("the storage keys are not a list"));
+    };
+    // Each storage's type comes from the references to it anywhere in the object.
+    let (key, entries) = state_dict(&p)?;
+    let mut types: HashMap<Rc<str>, DType> = HashMap::new();
+    for n in &p.nodes {
+        if let Node::Persistent(pid) = n {
+            let r = persistent(&p, pid)?;
+            types.insert(r.key, r.dtype);
+        }
+    }
+    let storages = legacy_storages(bytes, at, keys, &types, big_endian)?;
     let storage = |dtype: &DType, key: &str| -> Result<Storage, CheckpointError> {
         let s = storages
             .get(key)
