@@ -12,27 +12,15 @@ pub mod yours;
 
 use std::path::PathBuf;
 
+use filterscope_open::OpenError;
+
 /// Errors of data-prep. Each names the file, the place in it and the problem.
 #[derive(Debug, thiserror::Error)]
 pub enum PrepError {
-    /// A file could not be opened or read.
-    #[error("{path}: {problem}")]
-    Io {
-        /// the file
-        path: PathBuf,
-        /// what failed
-        problem: String,
-    },
-    /// A file's content is wrong at a place.
-    #[error("{path}: {place}: {problem}")]
-    Invalid {
-        /// the file
-        path: PathBuf,
-        /// where in it (line, dataset, filter index, ...)
-        place: String,
-        /// what is wrong
-        problem: String,
-    },
+    /// A file could not be read, or its content is wrong at a place: the error of the readers
+    /// data-prep shares with the Python package ([`OpenError::Io`], [`OpenError::Invalid`]).
+    #[error(transparent)]
+    File(#[from] OpenError),
     /// The output folder exists and --force was not given.
     #[error("{0}: already exists; pass --force to replace it")]
     OutputExists(PathBuf),
@@ -44,10 +32,7 @@ pub enum PrepError {
 impl PrepError {
     /// An I/O error on a path.
     pub fn io(path: impl Into<PathBuf>, e: impl std::fmt::Display) -> Self {
-        PrepError::Io {
-            path: path.into(),
-            problem: e.to_string(),
-        }
+        PrepError::File(OpenError::io(path, e))
     }
 
     /// Invalid content at a place of a file.
@@ -56,10 +41,6 @@ impl PrepError {
         place: impl Into<String>,
         problem: impl Into<String>,
     ) -> Self {
-        PrepError::Invalid {
-            path: path.into(),
-            place: place.into(),
-            problem: problem.into(),
-        }
+        PrepError::File(OpenError::invalid(path, place, problem))
     }
 }

@@ -39,8 +39,11 @@ enum Command {
     /// Check site data (a folder, an archive from `pack`, or an http(s) URL of one) and write it
     /// as a folder; nothing is written unless every file matches the manifest.
     Unpack(cli::publish::UnpackArgs),
-    /// Quality of every layer: sparsity, variance entropy, degeneration, orthogonality.
+    /// Every layer (or those --where keeps): depth, channels, columns and quality (sparsity,
+    /// variance entropy, degeneration, orthogonality).
     Layers(cli::query::LayersArgs),
+    /// Every model: its meta columns, layers and filters.
+    Models(cli::query::ModelsArgs),
 }
 
 fn run(cli: Cli) -> Result<()> {
@@ -53,6 +56,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Pack(a) => a.run(),
         Command::Unpack(a) => a.run(),
         Command::Layers(a) => a.run(),
+        Command::Models(a) => a.run(),
     }
 }
 

@@ -49,6 +49,9 @@ pub enum Format {
     TorchZip,
     /// `torch.save`, legacy (before 1.6, or `_use_new_zipfile_serialization=False`).
     TorchLegacy,
+    /// Named arrays handed over in memory ([`Checkpoint::of_arrays`]): a Python mapping of names
+    /// to numpy arrays, a state_dict's tensors among them. Never a file's format.
+    Arrays,
 }
 
 impl Format {
@@ -58,6 +61,7 @@ impl Format {
             Format::Safetensors => "safetensors",
             Format::TorchZip => "PyTorch (zip)",
             Format::TorchLegacy => "PyTorch (legacy)",
+            Format::Arrays => "arrays",
         }
     }
 
@@ -104,6 +108,7 @@ impl Checkpoint {
             Format::Safetensors => (None, safetensors::read(bytes)?, vec![]),
             Format::TorchZip => torch::read_zip(bytes)?,
             Format::TorchLegacy => torch::read_legacy(bytes)?,
+            Format::Arrays => unreachable!("Format::of never says Arrays"),
         };
         let (kernels, mut skipped) = kernels::kernels(&tensors);
         skipped.extend(other.into_iter().map(|(name, what)| Skipped {
@@ -120,12 +125,38 @@ impl Checkpoint {
         })
     }
 
+    /// Named arrays held in memory, each in its own buffer: `tensors` made by
+    /// [`Tensor::in_memory`], in the order that stands for depth (a state_dict's is the model's
+    /// registration order). [`Checkpoint::filters`] then takes the kernel's own buffer.
+    ///
+    /// ```
+    /// use filterscope_checkpoint::{Checkpoint, DType, Tensor};
+    /// let values: Vec<u8> = (0..18).flat_map(|i| (i as f32).to_le_bytes()).collect();
+    /// let c = Checkpoint::of_arrays(vec![
+    ///     Tensor::in_memory("conv.weight", DType::F32, vec![2, 1, 3, 3]),
+    ///     Tensor::in_memory("conv.bias", DType::F32, vec![2]),
+    /// ]);
+    /// assert_eq!((c.kernels.len(), c.skipped.len()), (1, 1));
+    /// assert_eq!(c.filters(&c.kernels[0], &values).unwrap()[1][0], 9.0);
+    /// ```
+    pub fn of_arrays(tensors: Vec<Tensor>) -> Checkpoint {
+        let (kernels, skipped) = kernels::kernels(&tensors);
+        Checkpoint {
+            format: Format::Arrays,
+            key: None,
+            tensors,
+            kernels,
+            skipped,
+        }
+    }
+
     /// How the tensors are ordered, for the report.
     pub fn order(&self) -> &'static str {
         match self.format {
             Format::Safetensors => {
                 "tensor names, numbers compared as numbers (safetensors keeps no model order)"
             }
+            Format::Arrays => "the mapping's (the order its names were given)",
             _ => "the file's (the model's registration order)",
         }
     }

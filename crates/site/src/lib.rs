@@ -44,10 +44,11 @@ pub use query::method::{
     Method, Resampling, UnknownWeight, Weight, DEFAULT_REPLICATES, FLOOR_MIN_MODELS,
     MAX_REPLICATES, SMALL_GROUP,
 };
-pub use query::order::{Order, UnknownOrder};
+pub use query::order::{ComparisonJson, Order, UnknownOrder};
 pub use query::quality_by::{QualityBy, QualityGroup};
 pub use query::spread::{Interval, Trace};
 pub use query::stats::StatsReport;
+pub use query::tables::{LayerLine, ModelLine};
 pub use yours::between::{Between, Step, MAX_MODELS};
 pub use yours::contents::{FileReport, Taken};
 pub use yours::file::each_layer;

@@ -10,7 +10,9 @@
 //!    safetensors and torch files, and ten 45 MB checkpoints at once;
 //! 4. the numpy baseline of the same heatmaps (tests/bench/heatmap_numpy.py);
 //! 5. the wasm bundle, raw and gzipped;
-//! 6. criterion micro-benchmarks of the kernels.
+//! 6. criterion micro-benchmarks of the kernels;
+//! 7. the Python package's `compare(by="model")` against `data-prep compare` at full shape
+//!    (tests/bench/python_compare.py).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -92,6 +94,15 @@ pub fn bench(sizes: &str, work: Option<PathBuf>) -> Result<()> {
     let app = b.out.join("app");
     b.browser(&app, &full)?;
     b.numpy(&full)?;
+    // 7. The Python package against the command line, at full shape.
+    crate::python::install(&b.python)?;
+    capture(
+        Command::new(&b.python)
+            .arg("tests/bench/python_compare.py")
+            .arg(&full)
+            .arg(&b.data_prep),
+        &b.out.join("python.txt"),
+    )?;
     b.sizes(&app, &full, synth_secs)?;
     // 6. Kernels.
     run(cargo().args(["bench", "-p", "filterscope-stats", "--bench", "kernels"]))?;

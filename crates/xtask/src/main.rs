@@ -1,7 +1,8 @@
 //! Project tasks. `cargo xtask demo` builds the site from the embedded sample and serves it;
 //! `cargo xtask test` runs every check; `cargo xtask site --out DIR` writes the static site;
 //! `cargo xtask bench` measures everything BENCHMARKS.md reports; `cargo xtask layout` checks
-//! the code's shape (file and function lengths, import circles); `cargo xtask test --stress`
+//! the code's shape (file and function lengths, import circles); `cargo xtask wheel` builds the
+//! Python package's wheel; `cargo xtask test --stress`
 //! and `--repeat N NAME` run the timing-sensitive tests on a busy machine, and any one N times.
 //! Each installs the tools it needs first.
 
@@ -11,6 +12,7 @@ mod csp;
 mod demo;
 mod fuzz;
 mod layout;
+mod python;
 mod site;
 mod steps;
 mod stress;
@@ -36,6 +38,11 @@ fn main() -> Result<()> {
             Some(plan) => stress::run_plan(&plan),
         },
         ["demo"] => demo::demo(),
+        ["wheel"] => {
+            let w = python::wheel(&tools::reference_venv()?)?;
+            println!("{}", w.display());
+            Ok(())
+        }
         ["layout"] => layout::report(),
         ["layout", dir] => layout::report_at(&absolute(dir)),
         ["site", "--out", dir, rest @ ..] => {
@@ -73,7 +80,7 @@ fn main() -> Result<()> {
         ["bench", "--sizes", sizes] => bench::bench(sizes, None),
         ["bench", "--sizes", sizes, "--work", dir] => bench::bench(sizes, Some(dir.into())),
         _ => bail!(
-            "usage: cargo xtask test [--stress] [--repeat N] [NAME] | demo | layout [DIR] | site --out DIR [--data PATH_OR_URL [--sha256 HEX]] | fuzz [--secs N | --runs N] [TARGET...] | bench [--sizes N,N,... [--work DIR]]"
+            "usage: cargo xtask test [--stress] [--repeat N] [NAME] | demo | wheel | layout [DIR] | site --out DIR [--data PATH_OR_URL [--sha256 HEX]] | fuzz [--secs N | --runs N] [TARGET...] | bench [--sizes N,N,... [--work DIR]]"
         ),
     }
 }

@@ -73,17 +73,17 @@ fn test_steps(steps: &mut Steps) -> Result<()> {
     // workspace is compiled natively once for tests and site alike.
     steps.run(
         "Rust tests (release profile, with the reference tests)",
-        || {
-            run(cargo()
-                .args(["test", "--workspace", "--release"])
-                .env("FILTERSCOPE_PYTHON", &python))
-        },
+        || rust_tests(&python),
     )?;
     // The README's main command must keep working: build the whole site and check what it holds.
     let out = root().join("target/site-check");
     steps.run("site (tools, trunk)", || {
         site_with_built_data_prep(&out, None)?;
         check_site(&out)
+    })?;
+    // The Python package against the CLI on the sample site (and a synthetic one it makes).
+    steps.run("Python package (wheel, pytest)", || {
+        crate::python::test(&python, &out)
     })?;
     steps.run("wasm-bindgen-test in Chromium", wasm_tests)?;
     // Each fuzz target briefly (the long runs are `cargo xtask fuzz`): the targets build, and
@@ -98,6 +98,21 @@ fn test_steps(steps: &mut Steps) -> Result<()> {
     })?;
     eprintln!("xtask: all checks passed");
     Ok(())
+}
+
+/// The workspace's tests. The release profile: its dependencies are the ones the site build
+/// compiles anyway, so the workspace is compiled natively once for tests and site alike. The
+/// Python module is built and tested by maturin and pytest (its own step).
+fn rust_tests(python: &Path) -> Result<()> {
+    run(cargo()
+        .args([
+            "test",
+            "--workspace",
+            "--release",
+            "--exclude",
+            "filterscope-python",
+        ])
+        .env("FILTERSCOPE_PYTHON", python))
 }
 
 /// The built site holds the app, its service worker and the sample's data.

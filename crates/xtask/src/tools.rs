@@ -140,18 +140,22 @@ pub fn reference_venv() -> Result<PathBuf> {
         std::fs::remove_dir_all(&venv)?;
     }
     run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
-    run(Command::new(&python)
+    pip_install(&python, &["-r".as_ref(), req.as_os_str()])?;
+    std::fs::write(&stamp, wanted)?;
+    Ok(python)
+}
+
+/// `pip install ARGS` (quietly) into the venv of `python`.
+pub fn pip_install(python: &Path, args: &[&std::ffi::OsStr]) -> Result<()> {
+    run(Command::new(python)
         .args([
             "-m",
             "pip",
             "install",
             "--quiet",
             "--disable-pip-version-check",
-            "-r",
         ])
-        .arg(&req))?;
-    std::fs::write(&stamp, wanted)?;
-    Ok(python)
+        .args(args))
 }
 
 /// PATH with `dir` first.

@@ -115,9 +115,8 @@ impl CompareArgs {
         }
         let order = c.order(self.order.unwrap_or_else(|| Order::default_for(&self.by)));
         if self.json {
-            let mut v = serde_json::to_value(&c)?;
-            v["order"] = order.iter().map(|&i| c.groups[i].clone()).collect();
-            println!("{}", serde_json::to_string(&v)?);
+            let o = self.order.unwrap_or_else(|| Order::default_for(&self.by));
+            println!("{}", serde_json::to_string(&c.json(o))?);
         } else {
             print!("{}", report::compare(&c, &order));
         }
@@ -129,18 +128,50 @@ impl CompareArgs {
 pub struct LayersArgs {
     /// The site folder.
     site: PathBuf,
-    /// Print JSON.
+    /// Keep only layers with COLUMN=VALUE (as `compare --where`; repeatable: OR within a
+    /// column, AND across).
+    #[arg(long = "where", value_name = "COLUMN=VALUE")]
+    filters: Vec<String>,
+    /// Print JSON: every layer with its depth, channels, layer-level columns and quality.
     #[arg(long)]
     json: bool,
 }
 
 impl LayersArgs {
     pub fn run(self) -> Result<()> {
-        let l = output::load_site(&self.site)?.layer_reports()?;
+        let filters: Vec<Where> = self
+            .filters
+            .iter()
+            .map(|f| f.parse())
+            .collect::<Result<_, _>>()?;
+        let l = output::load_site(&self.site)?.layer_lines(&filters)?;
         if self.json {
             println!("{}", serde_json::to_string(&l)?);
         } else {
-            print!("{}", report::layers(&l));
+            let q: Vec<_> = l.into_iter().map(|l| l.quality).collect();
+            print!("{}", report::layers(&q));
+        }
+        Ok(())
+    }
+}
+
+#[derive(Args)]
+pub struct ModelsArgs {
+    /// The site folder.
+    site: PathBuf,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+impl ModelsArgs {
+    pub fn run(self) -> Result<()> {
+        let site = output::load_site(&self.site)?;
+        let m = site.model_lines();
+        if self.json {
+            println!("{}", serde_json::to_string(&m)?);
+        } else {
+            print!("{}", report::models(&site.manifest().model_columns, &m));
         }
         Ok(())
     }

@@ -1,6 +1,6 @@
 //! Readable tables of the query results (the `--json` forms are the serde serializations).
 
-use filterscope_site::{Comparison, LayerReport, StatsReport, Weight, SMALL_GROUP};
+use filterscope_site::{Comparison, LayerReport, ModelLine, StatsReport, Weight, SMALL_GROUP};
 
 fn table(header: &[String], rows: &[Vec<String>]) -> String {
     let mut w: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
@@ -147,6 +147,23 @@ pub fn compare(c: &Comparison, order: &[usize]) -> String {
 }
 
 /// `layers` as text.
+/// `data-prep models`: one row per model, its meta columns then its counts.
+pub fn models(columns: &[String], ms: &[ModelLine]) -> String {
+    let mut header = vec!["model".to_string()];
+    header.extend(columns.iter().cloned());
+    header.extend(["layers".to_string(), "filters".to_string()]);
+    let rows: Vec<Vec<String>> = ms
+        .iter()
+        .map(|m| {
+            let mut r = vec![m.name.clone()];
+            r.extend(columns.iter().map(|c| m.columns[c].clone()));
+            r.extend([m.n_layers.to_string(), m.n_filters.to_string()]);
+            r
+        })
+        .collect();
+    table(&header, &rows)
+}
+
 pub fn layers(ls: &[LayerReport]) -> String {
     let header: Vec<String> = [
         "layer_id",

@@ -6,7 +6,7 @@ pub mod publish;
 
 use std::path::{Path, PathBuf};
 
-use filterscope_site::{encode_site, Manifest, Part, SiteContent, SiteData, LAYERS_PER_CHUNK};
+use filterscope_site::{encode_site, SiteContent, SiteData, LAYERS_PER_CHUNK};
 
 use crate::PrepError;
 use interrupt::{clean_stale, committing, hold, settle, Partial};
@@ -111,24 +111,5 @@ pub fn write_folder(
 /// the queries), each verified against the manifest. The browser fetches only what a view needs;
 /// the command line reads it all, so every query can run.
 pub fn load_site(dir: &Path) -> Result<SiteData, PrepError> {
-    let read = |name: &str| {
-        let p = dir.join(name);
-        std::fs::read(&p).map_err(|e| PrepError::io(&p, e))
-    };
-    let json = read("manifest.json")?;
-    let json = String::from_utf8(json)
-        .map_err(|_| PrepError::invalid(dir.join("manifest.json"), "bytes", "not UTF-8"))?;
-    let m = Manifest::parse(&json)
-        .map_err(|e| PrepError::invalid(dir.join("manifest.json"), "content", e.to_string()))?;
-    let mut site = SiteData::new(&json, &read(&m.models.file)?)
-        .map_err(|e| PrepError::invalid(dir, "site", e.to_string()))?;
-    for part in site.all_parts() {
-        if matches!(part, Part::Models | Part::LiteSamples(_) | Part::Samples(_)) {
-            continue;
-        }
-        let file = site.entry(part).expect("listed").file.clone();
-        site.add_bytes(part, &read(&file)?)
-            .map_err(|e| PrepError::invalid(dir, "site", e.to_string()))?;
-    }
-    Ok(site)
+    Ok(filterscope_open::load_folder(dir)?)
 }

@@ -4,7 +4,7 @@
 //! recorded in the manifest (the About view lists them). The corrections known for the CNN Filter
 //! DB v1.0.0 ship with data-prep and apply by default to `--h5` builds ([`CNN_FILTER_DB`]).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use filterscope_site::Correction;
 
@@ -21,11 +21,7 @@ const COLUMNS: [&str; 5] = ["model", "column", "from", "to", "source"];
 
 /// The rows of a corrections CSV (`text`, read from `path`), each with its line number.
 pub fn parse(path: &Path, text: &str) -> Result<Vec<(u64, Correction)>, PrepError> {
-    let invalid = |place: String, problem: String| PrepError::Invalid {
-        path: PathBuf::from(path),
-        place,
-        problem,
-    };
+    let invalid = |place: String, problem: String| PrepError::invalid(path, place, problem);
     let mut r = csv::ReaderBuilder::new().from_reader(text.as_bytes());
     let header = r
         .headers()

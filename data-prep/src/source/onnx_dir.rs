@@ -2,60 +2,22 @@
 //! source: each model's 3x3 conv layers, with depths as the reference extractor defines them.
 
 use std::collections::HashMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use filterscope_onnx::{read_model_owned, ExternalData, ModelConvs};
+use filterscope_onnx::{read_model_owned, ModelConvs};
+use filterscope_open::FolderData;
 use filterscope_site::{LayerRow, ModelRow};
 use filterscope_stats::Filter;
 
 use crate::build::{FilterSource, Plan};
 use crate::PrepError;
 
-/// Reads external data files that lie beside the model (never outside its folder).
-pub struct FolderData {
-    dir: PathBuf,
-}
-
-impl FolderData {
-    /// External data of the model at `path`: files in its folder.
-    pub fn beside(path: &Path) -> FolderData {
-        FolderData {
-            dir: path.parent().unwrap_or(Path::new(".")).to_path_buf(),
-        }
-    }
-}
-
-impl ExternalData for FolderData {
-    fn read(&self, location: &str, offset: u64, length: Option<u64>) -> Result<Vec<u8>, String> {
-        use std::io::{Read, Seek, SeekFrom};
-        let rel = Path::new(location);
-        if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
-            return Err("the location must be a plain path inside the model's folder".into());
-        }
-        let path = self.dir.join(rel);
-        let mut f = std::fs::File::open(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let size = f.metadata().map_err(|e| e.to_string())?.len();
-        let len = length.unwrap_or(size.saturating_sub(offset));
-        if offset.checked_add(len).is_none_or(|end| end > size) {
-            return Err(format!(
-                "{}: bytes {offset}..{} lie past its end ({size} bytes)",
-                path.display(),
-                offset.saturating_add(len)
-            ));
-        }
-        f.seek(SeekFrom::Start(offset)).map_err(|e| e.to_string())?;
-        let mut buf = vec![0; len as usize];
-        f.read_exact(&mut buf).map_err(|e| e.to_string())?;
-        Ok(buf)
-    }
-}
-
 /// Reads one model file's conv layers.
 pub fn read_model_file(path: &Path) -> Result<ModelConvs, PrepError> {
     let bytes = std::fs::read(path).map_err(|e| PrepError::io(path, e))?;
     let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
-    read_model_owned(bytes, &FolderData { dir })
+    read_model_owned(bytes, &FolderData::in_folder(&dir))
         .map_err(|e| PrepError::invalid(path, "model", e.to_string()))
 }
 
@@ -66,7 +28,7 @@ pub fn each_layer_of_file(
 ) -> Result<(), PrepError> {
     let bytes = std::fs::read(path).map_err(|e| PrepError::io(path, e))?;
     let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
-    filterscope_onnx::read_model_each(bytes, &FolderData { dir }, each)
+    filterscope_onnx::read_model_each(bytes, &FolderData::in_folder(&dir), each)
         .map(|_| ())
         .map_err(|e| PrepError::invalid(path, "model", e.to_string()))
 }

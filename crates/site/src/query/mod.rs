@@ -1,5 +1,5 @@
 //! Queries over loaded site data: global stats ([`stats`]), the drift matrix between the groups
-//! of any column ([`compare`]), per-layer quality ([`layers`]) and quality by group
+//! of any column ([`compare`]), per-layer quality ([`layers`]), the models and layers as tables ([`tables`]) and quality by group
 //! ([`quality_by`]), each with the parts it reads. The browser and `data-prep` call these same
 //! functions, so a number can never differ between them. [`key`] resolves the column names and
 //! filters they take; [`grouping`] merges groups; [`order`] orders a comparison's groups;
@@ -14,6 +14,7 @@ pub(crate) mod order;
 pub(crate) mod quality_by;
 pub(crate) mod spread;
 pub(crate) mod stats;
+pub(crate) mod tables;
 
 use crate::{Part, SiteData, SiteError};
 

@@ -8,6 +8,8 @@ use std::str::FromStr;
 
 use filterscope_stats::{average_linkage, leaf_order};
 
+use serde::Serialize;
+
 use crate::Comparison;
 
 /// How a comparison's groups are ordered.
@@ -64,6 +66,41 @@ impl FromStr for Order {
             .into_iter()
             .find(|o| o.key() == s)
             .ok_or_else(|| UnknownOrder(s.to_string()))
+    }
+}
+
+/// `data-prep compare --json`: the comparison as it comes, plus what readers would otherwise
+/// recompute: the groups' labels in `order` (`"order"`) and, with intervals, which cells are
+/// within the groups' own spread (`"within_noise"`, [`Comparison::within_noise`]).
+#[derive(Serialize)]
+pub struct ComparisonJson<'a> {
+    /// The comparison.
+    #[serde(flatten)]
+    pub comparison: &'a Comparison,
+    /// Group labels in the order asked for.
+    pub order: Vec<String>,
+    /// Per cell, whether D is within noise (null: no floor says); absent without intervals.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub within_noise: Option<Vec<Vec<Option<bool>>>>,
+}
+
+impl Comparison {
+    /// The comparison as `data-prep compare --json` prints it, its groups listed in `order`.
+    pub fn json(&self, order: Order) -> ComparisonJson<'_> {
+        let n = self.groups.len();
+        ComparisonJson {
+            comparison: self,
+            order: self
+                .order(order)
+                .into_iter()
+                .map(|i| self.groups[i].clone())
+                .collect(),
+            within_noise: self.ci.as_ref().map(|_| {
+                (0..n)
+                    .map(|i| (0..n).map(|j| self.within_noise(i, j)).collect())
+                    .collect()
+            }),
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 //! so a reader can check that the right tensors were compared.
 
 use crate::{FileReport, ForeignLayer, SiteData, SiteError, Taken, YoursSketch};
-use filterscope_checkpoint::{Checkpoint, Format};
+use filterscope_checkpoint::{Checkpoint, Format, Tensor};
 use filterscope_onnx::ExternalData;
 
 /// The file `name`'s error: its name, then the problem.
@@ -53,12 +53,14 @@ fn onnx(
     })
 }
 
-fn checkpoint(
+/// The kernels of `c` as layers; `bytes(k)` is the buffer tensor `k` lies in (the file, or the
+/// tensor's own array).
+fn kernels_of<'a>(
     name: &str,
-    bytes: &[u8],
+    c: &Checkpoint,
+    bytes: &dyn Fn(usize) -> &'a [u8],
     each: &mut dyn FnMut(ForeignLayer),
 ) -> Result<FileReport, SiteError> {
-    let c = Checkpoint::read(bytes).map_err(|e| failed(name, e))?;
     let mut taken = vec![];
     for k in &c.kernels {
         let t = &c.tensors[k.tensor];
@@ -78,7 +80,7 @@ fn checkpoint(
                 name: t.name.clone(),
                 conv_depth_norm: k.depth,
                 out_channels: k.out_channels,
-                filters: c.filters(k, bytes).map_err(|e| failed(name, e))?,
+                filters: c.filters(k, bytes(k.tensor)).map_err(|e| failed(name, e))?,
             });
         }
     }
@@ -87,8 +89,17 @@ fn checkpoint(
         key: c.key.clone(),
         order: c.order().into(),
         taken,
-        skipped: c.skipped,
+        skipped: c.skipped.clone(),
     })
+}
+
+fn checkpoint(
+    name: &str,
+    bytes: &[u8],
+    each: &mut dyn FnMut(ForeignLayer),
+) -> Result<FileReport, SiteError> {
+    let c = Checkpoint::read(bytes).map_err(|e| failed(name, e))?;
+    kernels_of(name, &c, &|_| bytes, each)
 }
 
 /// Calls `each` with every 3x3 conv layer of the model file `name` (its bytes; `external` serves
@@ -116,6 +127,28 @@ impl SiteData {
     ) -> Result<(YoursSketch, FileReport), SiteError> {
         let mut m = self.measuring(name);
         let file = each_layer(name, bytes, external, &mut |l| m.add(&l))?;
+        Ok((m.finish()?, file))
+    }
+
+    /// A model given as named arrays in memory (`tensors` from [`Tensor::in_memory`], `data`
+    /// their buffers, in the same order) measured as [`SiteData::measure_file`] measures a file:
+    /// the same kernel rule, the mapping's order for depth. What the Python package runs on a
+    /// dict of numpy arrays, without copying them.
+    pub fn measure_arrays(
+        &self,
+        name: &str,
+        tensors: Vec<Tensor>,
+        data: &[&[u8]],
+    ) -> Result<(YoursSketch, FileReport), SiteError> {
+        if tensors.len() != data.len() {
+            return Err(failed(
+                name,
+                format!("{} tensors but {} buffers", tensors.len(), data.len()),
+            ));
+        }
+        let c = Checkpoint::of_arrays(tensors);
+        let mut m = self.measuring(name);
+        let file = kernels_of(name, &c, &|k| data[k], &mut |l| m.add(&l))?;
         Ok((m.finish()?, file))
     }
 }
