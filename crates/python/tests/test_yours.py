@@ -150,3 +150,5 @@ def test_a_mapping_without_conv_kernels_is_refused(sample_site):
         site.yours(42)
     with pytest.raises(fs.QueryError, match="at once"):
         site.yours([RUN[0]] * 17)
+    with pytest.raises(ValueError, match="2 names for 1 models"):
+        site.yours([RUN[0]], name=["a", "b"])

@@ -123,15 +123,16 @@ class Site:
         refused, unless ``skip_bad`` (then the others are measured and ``.errors`` lists it)."""
         many = isinstance(model, (list, tuple))
         models = list(cast(Sequence[Model], model)) if many else [cast(Model, model)]
-        if name is None or isinstance(name, str):
-            # One model keeps its name; in a list, a shared name is numbered.
-            names = [name if not many or name is None else f"{name} {k + 1}" for k in range(len(models))]
-            if many and name is None:
-                names = [f"model {k + 1}" for k in range(len(models))]
-        else:
+        names: list[Optional[str]]
+        if name is not None and not isinstance(name, str):
             names = list(name)
             if len(names) != len(models):
                 raise ValueError(f"{len(names)} names for {len(models)} models")
+        elif many:
+            # In a list, one name (or the default) is numbered.
+            names = [f"{name or 'model'} {k + 1}" for k in range(len(models))]
+        else:
+            names = [name]
         # The arrays whose memory Rust reads stay referenced here until the call returns.
         keep: list = []
         items = [native_model(m, n, keep) for m, n in zip(models, names)]
