@@ -12,8 +12,11 @@ async function keepApp() {
   const html = await page.clone().text();
   await cache.put('./', page);
   const refs = [...html.matchAll(/(?:href|src)="([^"]+\.(?:js|wasm|css))"/g)].map((m) => m[1]);
-  // The data worker's files, which the page starts by name (web/src/loader.rs).
-  refs.push('filterscope-worker_loader.js', 'filterscope-worker.js', 'filterscope-worker_bg.wasm');
+  // The data worker's files, named by content in the page's <meta name="filterscope-worker">
+  // (web/src/page/loader.rs), or by trunk's fixed names in a page not built by xtask.
+  const loader = html.match(/<meta name="filterscope-worker" content="([\w.-]+)_loader\.js">/);
+  const stem = loader ? loader[1] : 'filterscope-worker';
+  refs.push(`${stem}_loader.js`, `${stem}.js`, `${stem}_bg.wasm`);
   await Promise.all(refs.map(async (r) => {
     const resp = await fetch(r);
     if (resp.ok) await cache.put(r, resp);

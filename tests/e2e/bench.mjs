@@ -11,15 +11,21 @@
 //   intervals_after_ms  for views with bootstrap intervals (ci=): from the first plot (the point
 //                    estimates) to the intervals shown (User Timing mark filterscope:intervals)
 //
-//   node tests/e2e/bench.mjs SITE_DIR [NAME=DATA_DIR ...] > results.json
+//   node tests/e2e/bench.mjs [--check] SITE_DIR [NAME=DATA_DIR ...] > results.json
 // SITE_DIR is `cargo xtask site` output (its data/ is the embedded sample); each NAME=DATA_DIR
-// is served beside it and loaded with ?data=. RUNS (default 3) sets the repetitions.
+// is served beside it and loaded with ?data=. RUNS (default 3) sets the repetitions. The views
+// are every kind of URL the app makes: the headline views, a grouping by each layer-level column
+// the site has, a model-level grouping filtered by a layer-level column, a pair of two Task
+// groups, the Quality view by a model-level and a layer-level column, and intervals. One table
+// of every view goes to stderr; --check exits 1 when any view is over the visit budget (BUDGET).
 import fs from 'node:fs';
 import path from 'node:path';
 import { launch, rendererRss } from './browser.mjs';
 import { serve } from './serve.mjs';
 
-const [site, ...extra] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const check = args[0] === '--check';
+const [site, ...extra] = check ? args.slice(1) : args;
 const RUNS = Number(process.env.RUNS || 3);
 if (!site || !fs.existsSync(path.join(site, 'index.html'))) {
   console.error('usage: node bench.mjs SITE_DIR [NAME=DATA_DIR ...]');
@@ -32,6 +38,20 @@ const sets = [...(process.env.NO_SAMPLE ? [] : [['sample', null]]), ...extra.map
 const LINKS = {
   '50mbit': { latency: 20, rate: 50e6 / 8 },
   '4g': { latency: 150, rate: 9e6 / 8 },
+};
+
+// The visit budget (issue 26) every view is held to.
+const BUDGET = {
+  first_plot_ms_50mbit: 1500,
+  first_plot_ms_4g: 4000,
+  bytes_first_plot_50mbit: 2e6,
+  bytes_first_plot_4g: 2e6,
+  bytes_visit_50mbit: 5e6,
+  bytes_visit_4g: 5e6,
+  tab_mb_50mbit: 300,
+  tab_mb_4g: 300,
+  longest_task_ms_50mbit: 50,
+  longest_task_ms_4g: 50,
 };
 
 const median = (xs) => {
@@ -131,15 +151,22 @@ try {
     const data = dir ? `data=${encodeURIComponent(`${server.url}/data-${name}/`)}&` : '';
     const base = `${server.url}/app/?${data}`;
     const manifest = JSON.parse(fs.readFileSync(path.join(dir || path.join(site, 'data'), 'manifest.json'), 'utf8'));
+    const other = encodeURIComponent(manifest.n_models > 100 ? 'Segmentation' : 'Object Detection');
+    // Every layer-level column: the site's own and the ones every site has.
+    const layerColumns = [...manifest.layer_columns, 'conv_depth', 'in_channels', 'out_channels'];
     const views = {
       overview: 'view=overview',
       task_heatmap: 'view=compare&by=Task',
       model_heatmap: 'view=compare&by=model',
       depth_heatmap: 'view=compare&by=depth',
-      pair_task: `view=pair&by=Task&a=Classification&b=${encodeURIComponent(manifest.n_models > 100 ? 'Segmentation' : 'Object Detection')}`,
+      pair_task: `view=pair&by=Task&a=Classification&b=${other}`,
       model_view: 'view=model',
-      // The heaviest: every per-layer sketch.
-      layer_heatmap: 'view=compare&by=conv_depth',
+      // Grouped by a layer-level column: every per-layer sketch, today.
+      ...Object.fromEntries(layerColumns.map((c) => [`by_${c.replace(/\W+/g, '_')}`, `view=compare&by=${encodeURIComponent(c)}`])),
+      // A model-level grouping among the layers of one layer-level value (every model has a first conv).
+      task_where_conv_depth: 'view=compare&by=Task&where=conv_depth:0',
+      quality_task: 'view=quality&by=Task',
+      quality_conv_depth: 'view=quality&by=conv_depth',
       // Bootstrap intervals and noise floors, 1000 replicates (the page's default).
       task_intervals: 'view=compare&by=Task&ci=1000',
       depth_intervals: 'view=compare&by=depth&ci=1000',
@@ -175,3 +202,25 @@ try {
   server.close();
 }
 console.log(JSON.stringify(results, null, 1));
+
+// One table of every view, each figure against its budget (an asterisk: over it).
+const over = [];
+const cols = Object.keys(BUDGET);
+console.error(`| site | view | ${cols.join(' | ')} |`);
+console.error(`|${'---|'.repeat(cols.length + 2)}`);
+for (const [name, r] of Object.entries(results)) {
+  for (const [view, row] of Object.entries(r)) {
+    if (typeof row !== 'object' || view === 'sequence') continue;
+    const cells = cols.map((c) => {
+      if (row[c] === undefined) return '-';
+      const bad = row[c] > BUDGET[c];
+      if (bad) over.push(`${name} ${view}: ${c} ${row[c]} > ${BUDGET[c]}`);
+      return `${row[c]}${bad ? '*' : ''}`;
+    });
+    console.error(`| ${name} | ${view} | ${cells.join(' | ')} |`);
+  }
+}
+if (check && over.length) {
+  console.error(`over the visit budget:\n  ${over.join('\n  ')}`);
+  process.exit(1);
+}

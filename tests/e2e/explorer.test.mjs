@@ -27,6 +27,15 @@ function dataFile(dir, stem) {
   return path.join(dir, f);
 }
 
+/** The stem of the data worker's files in the built site `dir` (named by content by the site
+ * build, and by the page's `<meta name="filterscope-worker">`). */
+function workerStem(dir) {
+  const html = fs.readFileSync(path.join(dir, 'index.html'), 'utf8');
+  const m = html.match(/<meta name="filterscope-worker" content="(filterscope-worker-[0-9a-f]{16})_loader\.js">/);
+  assert.ok(m, `${dir}/index.html names its worker by content`);
+  return m[1];
+}
+
 /** A copy of the site whose data is damaged by `damage(dataDir)`. */
 function damagedCopy(name, damage) {
   const dir = path.join(broken, name);
@@ -55,12 +64,13 @@ before(async () => {
   });
   // A worker of another version: its Ready message names another protocol.
   const oldWorker = damagedCopy('oldworker', (d) => {
-    fs.writeFileSync(path.join(d, '..', 'filterscope-worker_loader.js'), `
+    const stem = workerStem(path.join(d, '..'));
+    fs.writeFileSync(path.join(d, '..', `${stem}_loader.js`), `
       const post = self.postMessage.bind(self);
       self.postMessage = (m, t) => post(Array.isArray(m) && typeof m[0] === 'string'
         ? [m[0].replace(/"protocol":\\d+/, '"protocol":1'), ...m.slice(1)] : m, t);
-      importScripts('./filterscope-worker.js');
-      wasm_bindgen('./filterscope-worker_bg.wasm');`);
+      importScripts('./${stem}.js');
+      wasm_bindgen('./${stem}_bg.wasm');`);
   });
   const badManifest = damagedCopy('badformat', (d) => {
     const f = path.join(d, 'manifest.json');
@@ -386,7 +396,7 @@ test('a second visit fetches no data, and a visited page reloads offline', async
   // The service worker has kept the app once it is ready.
   await p.evaluate(() => navigator.serviceWorker.ready.then(() => true));
   await p.waitForFunction(async () => (await (await caches.open('filterscope-app')).keys())
-    .some((r) => r.url.endsWith('filterscope-worker_bg.wasm')));
+    .some((r) => /filterscope-worker-[0-9a-f]{16}_bg\.wasm$/.test(r.url)));
   const from = server.requests.length;
   const again = await ctx.newPage();
   await again.goto(`${server.url}/filterscope/?view=compare&by=Task`);
@@ -424,6 +434,50 @@ test('a new deploy\'s manifest replaces the old data, and its files leave the ca
   assert.deepEqual(after.filter((n) => before.includes(n)), [], 'no file of the old deploy is kept');
   mounts['/swap/'] = path.join(SITE, 'data');
   await ctx.close();
+});
+
+/** Another build of the site at `dst`: the same app with its worker under another content name
+ * (as a rebuilt worker gets), and the data of `data`. */
+function rebuilt(dst, data) {
+  fs.cpSync(SITE, dst, { recursive: true });
+  const old = workerStem(dst);
+  const stem = old.replace(/.$/, (c) => (c === '0' ? '1' : '0'));
+  for (const ext of ['.js', '_bg.wasm']) fs.renameSync(path.join(dst, `${old}${ext}`), path.join(dst, `${stem}${ext}`));
+  fs.rmSync(path.join(dst, `${old}_loader.js`));
+  fs.writeFileSync(path.join(dst, `${stem}_loader.js`), `importScripts("./${stem}.js");wasm_bindgen("./${stem}_bg.wasm");`);
+  const index = path.join(dst, 'index.html');
+  fs.writeFileSync(index, fs.readFileSync(index, 'utf8').replace(`${old}_loader.js`, `${stem}_loader.js`));
+  fs.rmSync(path.join(dst, 'data'), { recursive: true });
+  fs.cpSync(data, path.join(dst, 'data'), { recursive: true });
+  return stem;
+}
+
+test('a new deploy of the app: a reload starts the new page\'s own worker, whatever the HTTP cache holds', async () => {
+  // Files kept for 10 minutes, as GitHub Pages lets browsers keep them.
+  const site = { '/app/': SITE };
+  const pages = await serve(site, { maxAge: 600 });
+  const ctx = await browser.newContext();
+  const p = await ctx.newPage();
+  try {
+    await p.goto(`${pages.url}/app/?view=overview`);
+    await p.waitForFunction(() => document.querySelector('#n-models')?.textContent === '4', null, { timeout: 30000 });
+    const first = workerStem(SITE);
+    assert.ok(pages.requests.some((r) => r.endsWith(`/app/${first}_loader.js`)), 'the first visit starts its worker');
+    site['/app/'] = path.join(broken, 'deploy-b');
+    const second = rebuilt(site['/app/'], synth);
+    const from = pages.requests.length;
+    // A visitor's reload revalidates the page; the files it names may come from the cache.
+    await p.reload();
+    await p.waitForFunction(() => document.querySelector('#n-models')?.textContent === '120', null, { timeout: 30000 });
+    const after = pages.requests.slice(from);
+    for (const f of [`${second}_loader.js`, `${second}.js`, `${second}_bg.wasm`]) {
+      assert.ok(after.some((r) => r.endsWith(`/app/${f}`)), `the reload fetched ${f}: ${after.join(' ')}`);
+    }
+    assert.equal(await p.isVisible('#load-error'), false);
+  } finally {
+    await ctx.close();
+    await pages.close();
+  }
 });
 
 test('every view draws, in light and dark (screenshots saved)', async () => {

@@ -32,10 +32,11 @@ fn capture(cmd: &mut Command, out: &Path) -> Result<()> {
         .stderr(Stdio::inherit())
         .output()
         .with_context(|| format!("starting {shown}"))?;
+    // Written either way: a budget check that fails still has its figures to read.
+    std::fs::write(out, &o.stdout)?;
     if !o.status.success() {
         anyhow::bail!("{shown} failed ({})", o.status);
     }
-    std::fs::write(out, &o.stdout)?;
     Ok(())
 }
 
@@ -92,7 +93,7 @@ pub fn bench(sizes: &str, work: Option<PathBuf>) -> Result<()> {
     let full = b.out.join("site-full");
     let synth_secs = b.full_site(&full)?;
     let app = b.out.join("app");
-    b.browser(&app, &full)?;
+    let budget = b.browser(&app, &full)?;
     b.numpy(&full)?;
     // 7. The Python package against the command line, at full shape.
     crate::python::install(&b.python)?;
@@ -107,7 +108,7 @@ pub fn bench(sizes: &str, work: Option<PathBuf>) -> Result<()> {
     // 6. Kernels.
     run(cargo().args(["bench", "-p", "filterscope-stats", "--bench", "kernels"]))?;
     eprintln!("xtask: results in {}", b.out.display());
-    Ok(())
+    budget.context("a view is over the visit budget (the table above, browser.json)")
 }
 
 impl Bench {
@@ -183,20 +184,22 @@ impl Bench {
         Ok(synth_secs)
     }
 
-    /// The page on the sample and at full shape, Your model and the 647-group heatmap.
-    fn browser(&self, app: &Path, full: &Path) -> Result<()> {
+    /// The page on the sample and at full shape, Your model and the 647-group heatmap; inside,
+    /// whether every view kept the visit budget (the rest of the bench runs either way).
+    fn browser(&self, app: &Path, full: &Path) -> Result<Result<()>> {
         let Bench { out, python, .. } = self;
         // 3. The browser, on the sample and at full shape.
         site(app, None)?;
         tools::browser()?;
         npm_ci(&root().join("tests/e2e"))?;
-        capture(
+        // Every view against the visit budget; a view over it fails the bench, after the rest.
+        let budget = capture(
             Command::new("node")
-                .arg("tests/e2e/bench.mjs")
+                .args(["tests/e2e/bench.mjs", "--check"])
                 .arg(app)
                 .arg(format!("full={}", full.display())),
             &out.join("browser.json"),
-        )?;
+        );
         // Your model: a ResNet-50-shaped ONNX file (about 100 MB) against the full-shape site.
         let resnet = out.join("resnet50.onnx");
         run(Command::new(python)
@@ -252,8 +255,7 @@ impl Bench {
                 .arg(full),
             &out.join("browser-heatmap.json"),
         )?;
-
-        Ok(())
+        Ok(budget)
     }
 
     /// numpy on the same counts.

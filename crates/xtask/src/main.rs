@@ -18,6 +18,7 @@ mod steps;
 mod stress;
 mod test;
 mod tools;
+mod worker_names;
 
 pub use cmd::{absolute, cargo, root, run};
 pub use site::{site, site_with_built_data_prep, Data};

@@ -6,7 +6,7 @@ use std::process::Command;
 
 use anyhow::{bail, Result};
 
-use crate::{cargo, csp, root, run, tools};
+use crate::{cargo, csp, root, run, tools, worker_names};
 
 /// Builds the complete static site (app + sample data) into `out`, replacing a previous build.
 /// Site data to publish instead of the sample: a site folder, an archive from `data-prep pack`,
@@ -80,6 +80,7 @@ pub fn site_with_built_data_prep(out: &Path, data: Option<&Data>) -> Result<()> 
         .arg(&dist)
         .env("PATH", tools::path_with(&bin)))?;
     copy_dir(&dist, &staging)?;
+    worker_names::apply(&staging)?;
     csp::apply(&staging.join("index.html"))?;
     if out.exists() {
         std::fs::remove_dir_all(out)?;

@@ -42,6 +42,26 @@ pub struct Loader {
     file_waiting: Waiting,
 }
 
+/// The data worker's loader: the name the site build gave it by content (a `<meta>` of this page,
+/// so a page always starts the worker it was built with), or trunk's own name when the page was
+/// not built by `cargo xtask site` (`trunk serve`). Only a plain file name beside the page.
+fn worker_script() -> String {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| {
+            d.query_selector("meta[name=\"filterscope-worker\"]")
+                .ok()
+                .flatten()
+        })
+        .and_then(|m| m.get_attribute("content"))
+        .filter(|n| {
+            n.ends_with("_loader.js")
+                && n.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+        })
+        .unwrap_or_else(|| "filterscope-worker_loader.js".to_string())
+}
+
 /// The data base URL, absolute: `?data=URL` or `data/` beside the page. Only http(s) is loaded
 /// (a relative URL is the page's own scheme): `?data=javascript:...`, `data:`, `file:` and the
 /// like are refused with a message naming the value.
@@ -81,7 +101,7 @@ impl Loader {
             opening: Waiting::new(),
             file_waiting: Waiting::new(),
         };
-        match Worker::new("filterscope-worker_loader.js") {
+        match Worker::new(&worker_script()) {
             Ok(w) => {
                 let onmessage =
                     Closure::<dyn Fn(MessageEvent)>::new(move |e: MessageEvent| l.receive(e));
