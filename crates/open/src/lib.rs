@@ -22,4 +22,4 @@ mod model;
 pub use beside::FolderData;
 pub use error::OpenError;
 pub use load::{load_folder, open};
-pub use model::{batch, measure, Batch, Refused};
+pub use model::{batch, measure, measure_arrays, Batch, Refused};

@@ -37,11 +37,17 @@ fn load(
 
 /// A site folder: only the files the queries read leave the disk.
 pub fn load_folder(dir: &Path) -> Result<SiteData, OpenError> {
+    load_folder_pinned(dir, None)
+}
+
+/// [`load_folder`], its manifest's sha256 checked first when one is expected.
+fn load_folder_pinned(dir: &Path, sha256: Option<&str>) -> Result<SiteData, OpenError> {
     let mut read = |name: &str| {
         let p = dir.join(name);
         std::fs::read(&p).map_err(|e| OpenError::io(&p, e))
     };
     let json = read("manifest.json")?;
+    check_sha256(dir, &json, sha256)?;
     load(dir, &json, &mut read)
 }
 
@@ -104,10 +110,7 @@ pub fn open(src: &str, sha256: Option<&str>) -> Result<SiteData, OpenError> {
         return load_published(src, sha256);
     }
     if what.is_dir() {
-        let json = what.join("manifest.json");
-        let json = std::fs::read(&json).map_err(|e| OpenError::io(&json, e))?;
-        check_sha256(&what, &json, sha256)?;
-        return load_folder(&what);
+        return load_folder_pinned(&what, sha256);
     }
     let bytes = std::fs::read(&what).map_err(|e| OpenError::io(&what, e))?;
     load_files(&what, read_archive(&what, &bytes)?, sha256)

@@ -6,7 +6,8 @@
 
 use std::path::Path;
 
-use filterscope_site::{Between, SiteData, SiteError, YoursReport, YoursSketch};
+use filterscope_checkpoint::Tensor;
+use filterscope_site::{Between, FileReport, SiteData, SiteError, YoursReport, YoursSketch};
 use serde::Serialize;
 
 use crate::beside::FolderData;
@@ -28,10 +29,32 @@ pub fn measure(site: &SiteData, model: &Path) -> Result<(YoursReport, YoursSketc
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let bytes = std::fs::read(model).map_err(|e| OpenError::io(model, e))?;
-    let fail = |e: SiteError| OpenError::invalid(model, "model", strip(&name, e));
-    let (sketch, file) = site
-        .measure_file(&name, bytes, &FolderData::beside(model))
-        .map_err(fail)?;
+    let measured = site.measure_file(&name, bytes, &FolderData::beside(model));
+    ranked(site, model, &name, measured)
+}
+
+/// A model given as named arrays in memory ([`SiteData::measure_arrays`]), measured and ranked
+/// as [`measure`] does a file; `name` names it in the report and in errors.
+pub fn measure_arrays(
+    site: &SiteData,
+    name: &str,
+    tensors: Vec<Tensor>,
+    data: &[&[u8]],
+) -> Result<(YoursReport, YoursSketch), OpenError> {
+    let measured = site.measure_arrays(name, tensors, data);
+    ranked(site, Path::new(name), name, measured)
+}
+
+/// A measured model ranked against the site, its file report in its report; errors name `path`
+/// (the site's message, which starts with `name`, without it).
+fn ranked(
+    site: &SiteData,
+    path: &Path,
+    name: &str,
+    measured: Result<(YoursSketch, FileReport), SiteError>,
+) -> Result<(YoursReport, YoursSketch), OpenError> {
+    let fail = |e: SiteError| OpenError::invalid(path, "model", strip(name, e));
+    let (sketch, file) = measured.map_err(fail)?;
     let mut report = site.rank(&sketch).map_err(fail)?;
     report.file = Some(file);
     Ok((report, sketch))

@@ -45,17 +45,8 @@ impl Site {
         match m {
             Model::File(path) => filterscope_open::measure(&self.data, path),
             Model::Arrays(name, tensors) => {
-                let fail = |e: filterscope_site::SiteError| {
-                    OpenError::invalid(name, "model", e.to_string())
-                };
                 let (tensors, data) = crate::arrays::tensors(tensors);
-                let (sketch, file) = self
-                    .data
-                    .measure_arrays(name, tensors, &data)
-                    .map_err(fail)?;
-                let mut report = self.data.rank(&sketch).map_err(fail)?;
-                report.file = Some(file);
-                Ok((report, sketch))
+                filterscope_open::measure_arrays(&self.data, name, tensors, &data)
             }
         }
     }
@@ -162,13 +153,10 @@ impl Site {
             None => (None, vec![]),
             Some(page) => {
                 let page = page.split('#').next().unwrap_or_default().to_string();
-                let forms: Vec<(String, _)> = sketches
-                    .iter()
-                    .map(|s| (s.model.clone(), s.links()))
-                    .collect();
-                let (url, left) = YoursSketch::link_to_all(&page, &forms).ok_or_else(|| {
-                    errors::argument(format!("{page}: too long for a link of 8 KB"))
-                })?;
+                let (url, left) =
+                    YoursSketch::link_to_sketches(&page, &sketches).ok_or_else(|| {
+                        errors::argument(format!("{page}: too long for a link of 8 KB"))
+                    })?;
                 (Some(url), left)
             }
         };

@@ -82,11 +82,7 @@ impl YoursArgs {
         };
         if let Some(page) = self.link {
             let page = page.split('#').next().unwrap_or_default();
-            let forms: Vec<(String, _)> = sketches
-                .iter()
-                .map(|s| (s.model.clone(), s.links()))
-                .collect();
-            let (url, left_out) = YoursSketch::link_to_all(page, &forms)
+            let (url, left_out) = YoursSketch::link_to_sketches(page, &sketches)
                 .with_context(|| format!("{page}: too long for a link of 8 KB"))?;
             if !left_out.is_empty() {
                 eprintln!(

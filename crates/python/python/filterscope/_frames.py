@@ -7,7 +7,7 @@ numbers (never recomputed here), labelled.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Optional
 
 import numpy as np
 import pandas as pd
@@ -97,7 +97,7 @@ class Comparison:
             high = _square(ci["high"], labels, order, j["by"])
             groups["floor"] = [np.nan if f is None else f for f in j["floor"]]
             noise = _square(j["within_noise"], labels, order, j["by"])
-        tree = np.array([[m[0], m[1], m[2], m[3]] for m in _merges(j["tree"])], dtype=float)
+        tree = np.array([[m["a"], m["b"], m["height"], m["size"]] for m in j["tree"]], dtype=float)
         return cls(
             by=j["by"],
             groups=groups.loc[order],
@@ -122,13 +122,3 @@ class Comparison:
             )
         return styler
 
-
-def _merges(tree: Any) -> list:
-    """The linkage rows, as data-prep writes them (objects or arrays)."""
-    rows = []
-    for m in tree:
-        if isinstance(m, dict):
-            rows.append([m["a"], m["b"], m["height"], m["size"]])
-        else:
-            rows.append(list(m))
-    return rows

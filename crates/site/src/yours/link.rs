@@ -95,6 +95,17 @@ impl YoursSketch {
             .map(|(url, left)| (url, left.clone()))
     }
 
+    /// The link to `page` (a URL without a fragment) carrying the measured `models`, each in
+    /// its link forms, as [`YoursSketch::link_to_all`] fits them: what `data-prep yours --link`
+    /// and the Python package print.
+    pub fn link_to_sketches(page: &str, models: &[YoursSketch]) -> Option<(String, Vec<String>)> {
+        let forms: Vec<(String, Vec<SharedLink>)> = models
+            .iter()
+            .map(|s| (s.model.clone(), s.links()))
+            .collect();
+        YoursSketch::link_to_all(page, &forms)
+    }
+
     /// The link to `page` carrying several models (`models[i]` is model i's name and its forms,
     /// fullest first): their fragments joined by [`SEPARATOR`], within [`MAX_LINK_BYTES`] in all.
     /// Every model starts at its leanest form and each in turn takes its next fuller form while
