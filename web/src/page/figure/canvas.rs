@@ -92,30 +92,3 @@ fn blit(
         (y1 - y0) as f64,
     )
 }
-
-/// Horizontal room around a figure's canvas inside `main`: main's padding (2 x 1.5rem) and the
-/// figure's padding and border (2 x (0.5rem + 1px)).
-const FRAME_PX: i32 = 48 + 18;
-/// Narrower than this a canvas would be useless; it keeps its width and the page scrolls.
-const MIN_CANVAS_PX: i32 = 240;
-
-/// The canvas size for a plot designed at `width` x `height`: as designed where it fits, else
-/// the width `main` leaves, with the height kept (a phone has height to spare) or, with
-/// `keep_aspect`, scaled alike (a matrix stays square). Drawing at the real size (instead of
-/// letting CSS shrink a large canvas) keeps labels at their font size on a phone.
-pub fn fitted((width, height): (u32, u32), keep_aspect: bool) -> (u32, u32) {
-    let avail = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector("main").ok().flatten())
-        .map(|m| m.client_width() - FRAME_PX)
-        .unwrap_or(width as i32);
-    if avail >= width as i32 || avail < MIN_CANVAS_PX {
-        return (width, height);
-    }
-    let w = avail as u32;
-    if keep_aspect {
-        (w, (height as f64 * w as f64 / width as f64).round() as u32)
-    } else {
-        (w, height)
-    }
-}

@@ -7,6 +7,7 @@ mod canvas;
 mod download;
 mod overlay;
 mod pointer;
+mod room;
 mod table;
 
 use leptos::html;
@@ -14,9 +15,11 @@ use leptos::prelude::*;
 
 use crate::page::matrix::MatrixHooks;
 use crate::page::plot::{PixelArea, Plot, Theme};
-use canvas::{fitted, paint, Cells};
+use canvas::{paint, Cells};
 use download::Downloads;
 use pointer::{category_under, Pointer};
+use room::fitted;
+pub use room::Room;
 use table::DataTable;
 
 /// Runs its closure when dropped: at every exit of a draw.
@@ -49,15 +52,10 @@ pub fn Figure(
     let area = RwSignal::new(None::<PixelArea>);
     let hover = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
-    // Bumped when the window is resized; the canvas size follows it, and the drawing follows
-    // the size only when it changes (not on every resize event while a window is dragged).
-    let resized = RwSignal::new(0u32);
-    let listener = window_event_listener(leptos::ev::resize, move |_| resized.update(|n| *n += 1));
-    on_cleanup(move || listener.remove());
-    let size = Memo::new(move |_| {
-        resized.track();
-        fitted((width, height), keep_aspect)
-    });
+    // The canvas size follows the room `main` leaves (measured once for every figure, again on
+    // resize), and the drawing follows the size only when it changes.
+    let room = expect_context::<Room>();
+    let size = Memo::new(move |_| fitted(room.0.get(), (width, height), keep_aspect));
     // The canvas takes its fitted size at once, drawn or not (a figure whose data is still on
     // its way is not a large canvas shrunk by CSS meanwhile).
     Effect::new(move |_| {
