@@ -218,6 +218,23 @@ fn h5_fixture_matches_reference() {
             r["compare"]["depth"]["groups"].as_array().unwrap().len() >= 8,
             "depth buckets"
         );
+        // Layer-level groupings (answered from the per-value files) were checked too.
+        assert!(
+            r["compare"]["conv_depth"]["groups"]
+                .as_array()
+                .unwrap()
+                .len()
+                >= 3,
+            "conv_depth values"
+        );
+        assert!(
+            r["compare"]["Task|conv_depth=0"]["groups"]
+                .as_array()
+                .unwrap()
+                .len()
+                >= 2,
+            "Task among first layers"
+        );
         // The notebook's cleaning merged "Semantic Segmentation" into "Segmentation".
         let tasks = &r["compare"]["Task"]["groups"];
         assert_eq!(

@@ -161,7 +161,7 @@ try {
       depth_heatmap: 'view=compare&by=depth',
       pair_task: `view=pair&by=Task&a=Classification&b=${other}`,
       model_view: 'view=model',
-      // Grouped by a layer-level column: every per-layer sketch, today.
+      // Grouped by a layer-level column: its per-value sums.
       ...Object.fromEntries(layerColumns.map((c) => [`by_${c.replace(/\W+/g, '_')}`, `view=compare&by=${encodeURIComponent(c)}`])),
       // A model-level grouping among the layers of one layer-level value (every model has a first conv).
       task_where_conv_depth: 'view=compare&by=Task&where=conv_depth:0',
@@ -170,6 +170,10 @@ try {
       // Bootstrap intervals and noise floors, 1000 replicates (the page's default).
       task_intervals: 'view=compare&by=Task&ci=1000',
       depth_intervals: 'view=compare&by=depth&ci=1000',
+      // Intervals resample models: a layer-level grouping then needs each model's part.
+      conv_depth_intervals: 'view=compare&by=conv_depth&ci=1000',
+      in_channels_intervals: 'view=compare&by=in_channels&ci=1000',
+      task_where_conv_depth_intervals: 'view=compare&by=Task&where=conv_depth:0&ci=1000',
     };
     const r = { filters: manifest.n_filters, layers: manifest.n_layers, models: manifest.n_models };
     // VIEWS=a,b measures only those views.

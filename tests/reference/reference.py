@@ -187,6 +187,17 @@ def analyse(X, layers, model_meta, half=False):
     for col in columns:
         labels = [model_meta[m][col] for m in per_filter_model]
         cmp[col] = compare(C, evr, lo, hi, labels, owners)
+    # Layer-level columns (labels as text, groups in byte order), and a model-level grouping
+    # among one conv_depth's layers.
+    per_filter_layer = np.empty(len(X), dtype=object)
+    for l in layers:
+        per_filter_layer[l["start"]:l["start"] + l["n"]] = [l] * l["n"]
+    for col, key in (("conv_depth", "conv_depth"), ("out_channels", "out")):
+        cmp[col] = compare(C, evr, lo, hi, [str(l[key]) for l in per_filter_layer], owners)
+    if "Task" in columns:
+        labels = [model_meta[m]["Task"] if l["conv_depth"] == 0 else None
+                  for m, l in zip(per_filter_model, per_filter_layer)]
+        cmp["Task|conv_depth=0"] = compare(C, evr, lo, hi, labels, owners)
     # A filtered comparison: depth within Task=Classification.
     labels = [b if model_meta[m].get("Task") == "Classification" else None for m, b in zip(per_filter_model, per_filter_bucket)]
     cmp["depth|Task=Classification"] = compare(C, evr, lo, hi, labels, owners, order=DEPTH_LABELS)
@@ -213,7 +224,8 @@ def from_h5(h5_path, meta_path, *flags):
     for _, r in meta.iterrows():
         a, b = (int(v) for v in str(r["filter_ids"]).split(":"))
         layers.append({"layer_id": int(r["layer_id"]), "model": str(r["model"]), "start": a, "n": b - a + 1,
-                       "norm": float(r["conv_depth_norm"]), "out": int(r["out_channels"])})
+                       "norm": float(r["conv_depth_norm"]), "out": int(r["out_channels"]),
+                       "conv_depth": int(r["conv_depth"])})
         model_meta.setdefault(str(r["model"]), {c: str(r[c]) for c in cols})
     read_s = time.perf_counter() - t0
     half = "--cast" in flags and flags[flags.index("--cast") + 1] == "f16"
@@ -272,7 +284,8 @@ def from_onnx(dir_path, models_csv):
         for lname, cd, norm, arr in onnx_layers(f"{dir_path}/{r['file']}"):
             n = arr.shape[0] * arr.shape[1]
             X.append(arr.reshape(-1, 9))
-            layers.append({"layer_id": len(layers), "model": name, "start": start, "n": n, "norm": norm, "out": arr.shape[0]})
+            layers.append({"layer_id": len(layers), "model": name, "start": start, "n": n, "norm": norm, "out": arr.shape[0],
+                           "conv_depth": cd})
             conv_meta.append({"model": name, "layer_name": lname, "conv_depth": cd, "conv_depth_norm": norm,
                               "in_channels": arr.shape[1], "out_channels": arr.shape[0]})
             start += n

@@ -52,7 +52,11 @@ pub fn site_chunk(data: &[u8]) {
     let Ok(batches) = incoming.finish() else {
         return;
     };
-    let part = match pick % 10 {
+    let part = match pick % 14 {
+        10 => Part::ValueTotals(0),
+        11 => Part::ValueCells(0, 0),
+        12 => Part::LiteCells,
+        13 => Part::RollupMoments,
         0 => Part::ModelCounts,
         1 => Part::ModelMoments,
         2 => Part::Depths,
@@ -100,7 +104,23 @@ fn sample() -> &'static SiteData {
                 Part::Rollups,
                 &include_bytes!("../../../fuzz/site/rollups.arrow")[..],
             ),
+            (
+                Part::RollupMoments,
+                &include_bytes!("../../../fuzz/site/rollup-moments.arrow")[..],
+            ),
+            (
+                Part::LiteCells,
+                &include_bytes!("../../../fuzz/site/lite-cells.arrow")[..],
+            ),
             (Part::Layers, LAYERS),
+            (
+                Part::ValueTotals(0),
+                &include_bytes!("../../../fuzz/site/values-0.arrow")[..],
+            ),
+            (
+                Part::ValueCells(0, 0),
+                &include_bytes!("../../../fuzz/site/cells-0-0000.arrow")[..],
+            ),
             (
                 Part::Quality,
                 &include_bytes!("../../../fuzz/site/quality.arrow")[..],

@@ -29,14 +29,17 @@ pub use format::hash::sha256_hex;
 pub use format::ipc::IncomingFile;
 pub(crate) use format::ipc::{read_batches, write_stream};
 pub use format::manifest::{
-    BasisJson, ChunkEntry, Correction, FileEntry, Manifest, MAX_FILES, MAX_FILE_BYTES, MAX_LAYERS,
-    MAX_MANIFEST_BYTES,
+    BasisJson, ChunkEntry, Correction, FileEntry, Manifest, ValueChunk, ValueFiles, MAX_FILES,
+    MAX_FILE_BYTES, MAX_LAYERS, MAX_MANIFEST_BYTES,
 };
 pub use format::provenance::{Provenance, CNN_FILTER_DB_BIBTEX};
-pub use format::tables::{LayerRow, LayerSketch, ModelRow, ModelTotals, SampleRow};
+pub use format::tables::{
+    LayerRow, LayerSketch, ModelRow, ModelTotals, SampleRow, ValueCell, ValueTotal,
+};
 pub use format::version::{FORMAT, FORMAT_VERSION};
 pub use format::writer::{encode_site, SiteContent, LAYERS_PER_CHUNK, LITE_PER_LAYER};
 pub use query::compare::Comparison;
+pub use query::density::DENSITY_CELLS;
 pub use query::grouping::{Group, Grouping};
 pub use query::key::Where;
 pub use query::layers::LayerReport;

@@ -115,13 +115,27 @@ pub fn content() -> SiteContent {
 
 /// `content` written as a site and read back whole, as a browser holds it once every part is in.
 pub fn loaded(content: &SiteContent) -> SiteData {
+    let (mut s, files) = opened(content);
+    let all = s.all_parts();
+    add(&mut s, &files, &all);
+    s
+}
+
+/// `content` written as a site (small chunks, so that there are several), and the site as a
+/// browser opens it: the manifest and the models table.
+pub fn opened(content: &SiteContent) -> (SiteData, Vec<(String, Vec<u8>)>) {
     let files = encode_site(content, 2).expect("encodes");
     let get = |name: &str| &files.iter().find(|(n, _)| n == name).expect("written").1;
     let json = std::str::from_utf8(get("manifest.json")).expect("utf-8");
-    let mut s = SiteData::new(json, get(&SiteData::entry_of(json, Part::Models))).expect("opens");
-    for p in s.all_parts() {
+    let s = SiteData::new(json, get(&SiteData::entry_of(json, Part::Models))).expect("opens");
+    (s, files)
+}
+
+/// Adds `parts` to `s` from the site's `files`.
+pub fn add(s: &mut SiteData, files: &[(String, Vec<u8>)], parts: &[Part]) {
+    for &p in parts {
         let file = s.entry(p).expect("listed").file.clone();
-        s.add_bytes(p, get(&file)).expect("adds");
+        let bytes = &files.iter().find(|(n, _)| *n == file).expect("written").1;
+        s.add_bytes(p, bytes).expect("adds");
     }
-    s
 }

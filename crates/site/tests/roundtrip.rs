@@ -68,13 +68,17 @@ fn round_trip_is_exact() {
 #[test]
 fn every_source_agrees_with_the_layer_path() {
     let s = load(&encode_site(&content(), 7).unwrap());
-    // A layer-level filter that keeps every layer forces the per-layer path.
-    let all_layers: Vec<Where> = (0..5)
+    // Filters on two layer-level columns that keep every layer force the per-layer path.
+    let mut all_layers: Vec<Where> = (0..5)
         .map(|d| Where {
             column: "layer_name".into(),
             value: format!("conv{d}"),
         })
         .collect();
+    all_layers.push(Where {
+        column: "in_channels".into(),
+        value: "1".into(),
+    });
     let w = |c: &str, v: &str| Where {
         column: c.into(),
         value: v.into(),
@@ -178,21 +182,27 @@ fn a_query_runs_only_once_its_parts_are_in() {
     );
     add(&mut s, &files, &[Part::ModelCounts]);
     assert_eq!(s.compare("Task", &[]).unwrap().groups.len(), 3);
-    // A layer-level grouping needs the layers table and every sketch chunk.
+    // A grouping by a layer-level column reads that column's per-value sketches...
     let needs = s.compare_needs("layer_name", &[]).unwrap();
-    assert_eq!(needs[0], Part::Layers);
-    assert_eq!(needs.len(), 1 + s.manifest().sketches.len());
+    assert_eq!(needs, [Part::ValueTotals(3)]);
     assert!(s.compare("layer_name", &[]).is_err());
-    assert!(s.layer_reports().is_err());
     add(&mut s, &files, &needs);
     assert_eq!(s.compare("layer_name", &[]).unwrap().groups.len(), 5);
+    // ...and one by layer_id (a value per layer) the layers table and every sketch chunk.
+    let needs = s.compare_needs("layer_id", &[]).unwrap();
+    assert_eq!(needs[0], Part::Layers);
+    assert_eq!(needs.len(), 1 + s.manifest().sketches.len());
+    assert!(s.compare("layer_id", &[]).is_err());
+    assert!(s.layer_reports().is_err());
+    add(&mut s, &files, &needs);
+    assert_eq!(s.compare("layer_id", &[]).unwrap().groups.len(), 30);
     // The chunks of one model's layers, then evicted.
     let model1: Vec<usize> = (5..10).collect();
     let chunks = s.chunks_of(Part::Sketches, &model1);
     assert_eq!(chunks, [Part::Sketches(0)]);
     s.evict(Part::Sketches(0));
     assert!(s.layer_sketch(6).is_none() && !s.has(Part::Sketches(0)));
-    assert!(s.compare("layer_name", &[]).is_err());
+    assert!(s.compare("layer_id", &[]).is_err());
 }
 
 #[test]
@@ -231,7 +241,7 @@ fn damaged_files_are_refused_by_name() {
         "{e}"
     );
     // Older layouts are another split of the data: rebuild them.
-    for v in [1, 2, 3] {
+    for v in [1, 2, 3, 4] {
         let e = with_version(v);
         assert!(
             e.contains(&format!("version {v} is not")) && e.contains("rebuild it"),
@@ -265,12 +275,17 @@ fn streaming_the_chunks_merges_the_same_groups() {
                 .unwrap();
             s.add_layers(&mut g, rows.iter().map(|(l, ls)| (*l as usize, &ls.sketch)));
         }
-        // Bit-identical to the in-memory per-layer path (a layer-level filter forces it there).
+        // Bit-identical to the in-memory per-layer path (filters on two layer-level columns
+        // force it there).
         let mut f2 = filters.to_vec();
         f2.extend((0..5).map(|d| Where {
             column: "layer_name".into(),
             value: format!("conv{d}"),
         }));
+        f2.push(Where {
+            column: "in_channels".into(),
+            value: "1".into(),
+        });
         assert_eq!(g.finish(), all.group_sketches(by, &f2).unwrap(), "{by}");
         // Nothing was kept.
         assert!(s.layer_sketch(0).is_none());
@@ -321,4 +336,69 @@ fn a_manifest_claiming_what_no_site_holds_is_refused_before_anything_is_fetched(
     refused(&|v| v["n_layers"] = (u64::MAX).into(), "layers (at most");
     let huge = format!("{json}{}", " ".repeat(filterscope_site::MAX_MANIFEST_BYTES));
     assert!(filterscope_site::Manifest::parse(&huge).is_err());
+}
+
+#[test]
+fn the_rollups_counts_and_moments_join_in_either_order() {
+    let files = encode_site(&content(), 7).unwrap();
+    let whole = load(&files);
+    let depth_by_task = |s: &SiteData| {
+        s.group_sketches(
+            "depth",
+            &[Where {
+                column: "Task".into(),
+                value: "Segmentation".into(),
+            }],
+        )
+    };
+    let mut s = open(&files);
+    add(&mut s, &files, &[Part::RollupMoments, Part::Rollups]);
+    assert_eq!(depth_by_task(&s).unwrap(), depth_by_task(&whole).unwrap());
+    // A comparison reads the counts only.
+    let mut counts = open(&files);
+    add(&mut counts, &files, &[Part::Rollups]);
+    let c = counts.compare_with(
+        "depth",
+        &[],
+        &filterscope_site::Method {
+            weight: filterscope_site::Weight::Models,
+            ..Default::default()
+        },
+    );
+    assert_eq!(
+        c.unwrap().d,
+        whole
+            .compare_with(
+                "depth",
+                &[],
+                &filterscope_site::Method {
+                    weight: filterscope_site::Weight::Models,
+                    ..Default::default()
+                }
+            )
+            .unwrap()
+            .d
+    );
+    // Moments of other rows (a site without its last model's layers) do not join these counts.
+    let mut c2 = content();
+    let keep: Vec<bool> = c2.layers.iter().map(|l| l.model != 5).collect();
+    let mut k = keep.iter();
+    c2.sketches.retain(|_| *k.next().unwrap());
+    c2.layers.retain(|l| l.model != 5);
+    let other = encode_site(&c2, 7).unwrap();
+    let e = open(&other).entry(Part::RollupMoments).unwrap().clone();
+    let json = std::str::from_utf8(get(&files, "manifest.json")).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(json).unwrap();
+    v["rollup_moments"] = serde_json::to_value(&e).unwrap();
+    let models = get(&files, &SiteData::entry_of(json, Part::Models));
+    let mut mixed = SiteData::new(&v.to_string(), models).unwrap();
+    add(&mut mixed, &files, &[Part::Rollups]);
+    let err = mixed
+        .add_bytes(Part::RollupMoments, get(&other, &e.file))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with(&e.file) && err.contains("not those of the other rollups file"),
+        "{err}"
+    );
 }

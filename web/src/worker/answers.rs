@@ -4,7 +4,7 @@
 use filterscope_site::{FileReport, Group, Method, Part, SiteData, SiteError, Where, YoursSketch};
 use filterscope_stats::drift;
 
-use super::pair::{centres, pair, pair_samples, shares_of};
+use super::pair::{centres, grid_layers, pair, pair_samples, shares_of};
 use crate::protocol::{Answer, BetweenAnswer, Failure, ModelAnswer, Request, YoursAnswer};
 
 /// Sampled filters shown per layer in the model view, and in all.
@@ -29,12 +29,14 @@ fn layers_of(s: &SiteData, mi: u32) -> Vec<usize> {
 /// per-layer sketch chunk, which the worker streams (merging each and dropping it) rather than
 /// keeping them all.
 pub fn layer_level(s: &SiteData, request: &Request) -> Option<(String, Vec<Where>, Method)> {
-    let (by, w, method) = match request {
-        Request::Compare { by, wheres, method } => (by, wheres, *method),
-        Request::Pair { by, wheres, .. } => (by, wheres, Method::default()),
+    // A pair's groups need their moments (the subset PCA), which only per-layer sketches hold
+    // for a layer-level grouping.
+    let (by, w, method, asked) = match request {
+        Request::Compare { by, wheres, method } => (by, wheres, *method, Some(method)),
+        Request::Pair { by, wheres, .. } => (by, wheres, Method::default(), None),
         _ => return None,
     };
-    s.needs_layers(by, w)
+    s.needs_layers(by, w, asked)
         .unwrap_or(false)
         .then(|| (by.clone(), w.clone(), method))
 }
@@ -78,16 +80,16 @@ pub fn needs(s: &SiteData, request: &Request) -> Result<Vec<Part>, SiteError> {
             a,
             b,
         } => {
-            // The groups' layers are known once the layers table is in: then their lite chunks.
-            if !s.has(Part::Layers) {
-                vec![Part::Layers]
-            } else {
-                let mut layers = s.group_layers(by, w, a)?;
-                layers.extend(s.group_layers(by, w, b)?);
-                let mut n = vec![Part::Layers, Part::Quality];
-                n.extend(s.chunks_of(Part::LiteSamples, &layers));
-                n
+            // The groups' layers, and which have lite samples, are known once the layers table
+            // and the lite cells are in: then the lite chunks of the layers the grids show.
+            let mut n = vec![Part::Layers, Part::Quality, Part::LiteCells];
+            if s.has(Part::Layers) && s.has(Part::LiteCells) {
+                let mut shown = grid_layers(s, &s.group_layers(by, w, a)?);
+                shown.extend(grid_layers(s, &s.group_layers(by, w, b)?));
+                // Each chunk once, however many of both groups' layers it holds.
+                n.extend(s.chunks_of(Part::LiteSamples, &shown));
             }
+            n
         }
         Request::Yours { .. } | Request::YoursShared { .. } | Request::Between { .. } => {
             s.yours_needs()

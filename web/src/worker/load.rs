@@ -211,11 +211,14 @@ fn fail(e: Failure) {
 /// Fetches those of `parts` not on their way, and waits until all are in or one fails.
 async fn ensure(parts: Vec<Part>) -> Result<(), Failure> {
     let start = state::with(|s| {
-        let new: Vec<(Part, FileEntry)> = parts
+        let mut new: Vec<(Part, FileEntry)> = parts
             .iter()
             .filter(|p| !s.in_flight.contains(p))
             .filter_map(|&p| s.site.entry(p).map(|e| (p, e.clone())))
             .collect();
+        // A part asked for twice is fetched once.
+        let mut seen = std::collections::BTreeSet::new();
+        new.retain(|(p, _)| seen.insert(*p));
         if s.failed.is_some() {
             return vec![];
         }

@@ -10,8 +10,6 @@ use crate::protocol::{Eigen, Failure, PairAnswer, PairSamplesAnswer};
 
 /// Sampled filters shown per group in the pair view: four rows of twelve.
 pub const GRID_FILTERS: usize = 48;
-/// Cells per side of the pair view's c0/c1 density.
-pub const DENSITY_CELLS: usize = 40;
 
 /// The centres of the site's bins.
 pub fn centres(rule: &BinRule) -> Vec<f64> {
@@ -83,6 +81,18 @@ pub fn pair(
     })
 }
 
+/// The layers whose lite samples the grid shows: the first [`GRID_FILTERS`] of `layers` that
+/// have any (the grid takes one filter from each before a second from any), or all of them.
+/// Needs [`filterscope_site::Part::LiteCells`] (it says which layers have samples).
+pub fn grid_layers(s: &SiteData, layers: &[usize]) -> Vec<usize> {
+    let with: Vec<usize> = layers
+        .iter()
+        .copied()
+        .filter(|&l| s.lite_count(l) > 0)
+        .collect();
+    with.into_iter().take(GRID_FILTERS).collect()
+}
+
 pub fn pair_samples(
     s: &SiteData,
     by: &str,
@@ -95,7 +105,10 @@ pub fn pair_samples(
     ];
     let grid = |g: usize| {
         // Round-robin over the group's layers so one big layer does not fill the grid.
-        let per: Vec<_> = layers[g].iter().map(|&l| s.lite_samples(l)).collect();
+        let per: Vec<_> = grid_layers(s, &layers[g])
+            .into_iter()
+            .map(|l| s.lite_samples(l))
+            .collect();
         let mut filters = Vec::new();
         let mut k = 0;
         while filters.len() < GRID_FILTERS && per.iter().any(|v| v.len() > k) {
@@ -109,23 +122,6 @@ pub fn pair_samples(
         filters.truncate(GRID_FILTERS);
         filters
     };
-    let density = |g: usize| {
-        let (lo, hi) = (s.rule().lo, s.rule().hi);
-        const N: usize = DENSITY_CELLS;
-        let mut counts = vec![vec![0u32; N]; N];
-        let cell = |v: f64| (((v - lo) / (hi - lo) * N as f64).max(0.0) as usize).min(N - 1);
-        let mut n = 0;
-        for &l in &layers[g] {
-            for r in s.lite_samples(l) {
-                let c = s
-                    .basis()
-                    .project(&s.precision().scale(&r.weights.map(|w| w as f64)));
-                counts[cell(c[1])][cell(c[0])] += 1;
-                n += 1;
-            }
-        }
-        (n, counts)
-    };
     let scatter = |g: usize| {
         layers[g]
             .iter()
@@ -133,9 +129,10 @@ pub fn pair_samples(
             .map(|q| (q.sparsity, q.variance_entropy, q.degenerated))
             .collect()
     };
+    let density = |g: usize| s.lite_density(&layers[g]).map_err(Failure::query);
     Ok(PairSamplesAnswer {
         grid: [grid(0), grid(1)],
-        density: [density(0), density(1)],
+        density: [density(0)?, density(1)?],
         scatter: [scatter(0), scatter(1)],
     })
 }
@@ -179,6 +176,65 @@ mod tests {
             assert_eq!(e.components.len(), 9);
         }
         assert_eq!(p.range, (s.rule().lo, s.rule().hi));
+    }
+
+    #[test]
+    fn pair_samples_read_the_grids_lite_chunks_and_the_cells_only() {
+        use crate::protocol::Request;
+        use crate::worker::answers::needs;
+        use filterscope_site::testing::{add, opened};
+        use filterscope_site::DENSITY_CELLS;
+        let all = site();
+        let (a, b) = ("Classification".to_string(), "GAN-Generator".to_string());
+        let whole = pair_samples(&all, "Task", &[], [&a, &b]).unwrap();
+        // The density counts each lite sample of the group's layers once, in its cell.
+        let (lo, hi) = (all.rule().lo, all.rule().hi);
+        for (g, label) in [&a, &b].into_iter().enumerate() {
+            let n = DENSITY_CELLS;
+            let mut want = vec![vec![0u32; n]; n];
+            let mut total = 0;
+            for l in all.group_layers("Task", &[], label).unwrap() {
+                for r in all.lite_samples(l) {
+                    let c = all
+                        .basis()
+                        .project(&all.precision().scale(&r.weights.map(|w| w as f64)));
+                    let cell =
+                        |v: f64| (((v - lo) / (hi - lo) * n as f64).max(0.0) as usize).min(n - 1);
+                    want[cell(c[1])][cell(c[0])] += 1;
+                    total += 1;
+                }
+            }
+            assert!(total > 0);
+            assert_eq!(whole.density[g], (total, want), "{label}");
+        }
+        // As the worker loads it: the layers, quality and cells, then the grids' lite chunks.
+        let (mut s, files) = opened(&content());
+        let request = Request::PairSamples {
+            by: "Task".into(),
+            wheres: vec![],
+            a: a.clone(),
+            b: b.clone(),
+        };
+        loop {
+            let missing = s.missing(&needs(&s, &request).unwrap());
+            if missing.is_empty() {
+                break;
+            }
+            add(&mut s, &files, &missing);
+        }
+        let lite = s
+            .all_parts()
+            .into_iter()
+            .filter(|p| matches!(p, filterscope_site::Part::LiteSamples(_)));
+        let (read, unread): (Vec<_>, Vec<_>) = lite.partition(|p| s.has(*p));
+        assert!(
+            !read.is_empty() && !unread.is_empty(),
+            "{read:?} {unread:?}"
+        );
+        let part = pair_samples(&s, "Task", &[], [&a, &b]).unwrap();
+        assert_eq!(part.grid, whole.grid);
+        assert_eq!(part.density, whole.density);
+        assert_eq!(part.scatter.len(), whole.scatter.len());
     }
 
     #[test]

@@ -40,9 +40,13 @@ impl SiteData {
             Part::ModelCounts => self.add_model_sketches(&file, batches, Has::COUNTS)?,
             Part::ModelMoments => self.add_model_sketches(&file, batches, Has::MOMENTS)?,
             Part::Depths => self.add_depths(&file, batches)?,
-            Part::Rollups => self.add_rollups(&file, batches)?,
+            Part::Rollups => self.add_rollups(&file, batches, Has::COUNTS)?,
+            Part::RollupMoments => self.add_rollups(&file, batches, Has::MOMENTS)?,
             Part::Layers => self.add_layers_table(&file, batches)?,
+            Part::ValueTotals(k) => self.add_value_totals(k, &file, batches)?,
+            Part::ValueCells(k, j) => self.add_value_cells(k, j, &file, batches)?,
             Part::Quality => self.add_quality(&file, batches)?,
+            Part::LiteCells => self.add_lite_cells(&file, batches)?,
             Part::LiteSamples(_) => {
                 let n_layers = self.manifest.n_layers as usize;
                 if self.lite.len() != n_layers {
@@ -119,9 +123,16 @@ impl SiteData {
         Ok(())
     }
 
-    fn add_rollups(&mut self, file: &str, batches: Vec<RecordBatch>) -> Result<(), SiteError> {
+    /// Adds the rollups' counts or moments: the two files hold the same rows, and whichever
+    /// comes second fills in its part of the rows the first one set.
+    fn add_rollups(
+        &mut self,
+        file: &str,
+        batches: Vec<RecordBatch>,
+        has: Has,
+    ) -> Result<(), SiteError> {
         let n_models = self.models.len();
-        let rows = tables::decode_rollups(file, &one_batch(file, batches)?)?;
+        let rows = tables::decode_rollups(file, &one_batch(file, batches)?, has)?;
         if let Some(r) = rows
             .iter()
             .find(|r| r.model as usize >= n_models || r.bucket as usize >= DEPTH_BUCKETS)
@@ -134,7 +145,99 @@ impl SiteData {
                 ),
             ));
         }
-        self.rollups = rows;
+        let other = if has.counts {
+            Part::RollupMoments
+        } else {
+            Part::Rollups
+        };
+        if !self.has(other) {
+            self.rollups = rows;
+            return Ok(());
+        }
+        let key = |r: &tables::Rollup| (r.model, r.bucket, r.n_layers, r.sketch.n());
+        if rows.len() != self.rollups.len()
+            || rows
+                .iter()
+                .zip(&self.rollups)
+                .any(|(a, b)| key(a) != key(b))
+        {
+            return Err(table_err(
+                file,
+                "rows are not those of the other rollups file".to_string(),
+            ));
+        }
+        for (r, new) in self.rollups.iter_mut().zip(rows) {
+            if has.counts {
+                (r.sketch.hist, r.sketch.max_abs, r.sketch.n_sparse) =
+                    (new.sketch.hist, new.sketch.max_abs, new.sketch.n_sparse);
+            } else {
+                r.sketch.scaled = new.sketch.scaled;
+            }
+        }
+        Ok(())
+    }
+
+    fn add_value_totals(
+        &mut self,
+        k: usize,
+        file: &str,
+        batches: Vec<RecordBatch>,
+    ) -> Result<(), SiteError> {
+        let rows = tables::decode_value_totals(file, &one_batch(file, batches)?)?;
+        if let Some(w) = rows.windows(2).find(|w| w[0].value >= w[1].value) {
+            return Err(table_err(
+                file,
+                format!(
+                    "value {:?} after {:?}: not in byte order",
+                    w[1].value, w[0].value
+                ),
+            ));
+        }
+        // Every layer has one value: the values' sums are the site's.
+        let filters: u64 = rows.iter().map(|r| r.sketch.n()).sum();
+        let layers: u64 = rows.iter().map(|r| r.n_layers).sum();
+        let m = &self.manifest;
+        if (filters, layers) != (m.n_filters, m.n_layers)
+            || rows.iter().any(|r| r.n_models > m.n_models)
+        {
+            return Err(table_err(
+                file,
+                format!(
+                    "values of {filters} filters in {layers} layers, the site has {} in {}",
+                    m.n_filters, m.n_layers
+                ),
+            ));
+        }
+        self.value_totals[k] = rows;
+        Ok(())
+    }
+
+    fn add_value_cells(
+        &mut self,
+        k: usize,
+        j: usize,
+        file: &str,
+        batches: Vec<RecordBatch>,
+    ) -> Result<(), SiteError> {
+        let rows = tables::decode_value_cells(file, &one_batch(file, batches)?)?;
+        let listed = &self.manifest.values[k].cells[j].values;
+        let n_models = self.models.len();
+        if let Some(r) = rows
+            .iter()
+            .find(|r| r.model as usize >= n_models || listed.binary_search(&r.value).is_err())
+        {
+            return Err(table_err(
+                file,
+                format!(
+                    "row for model {} value {:?}: not a model, or a value the manifest does not list here",
+                    r.model, r.value
+                ),
+            ));
+        }
+        if let Some(v) = listed.iter().find(|v| !rows.iter().any(|r| &r.value == *v)) {
+            return Err(table_err(file, format!("no rows for listed value {v:?}")));
+        }
+        self.value_cells.insert((k, j), rows);
         Ok(())
     }
 
@@ -174,6 +277,27 @@ impl SiteData {
             ));
         }
         self.quality = rows;
+        Ok(())
+    }
+
+    fn add_lite_cells(&mut self, file: &str, batches: Vec<RecordBatch>) -> Result<(), SiteError> {
+        let n_layers = self.manifest.n_layers as usize;
+        let cells = crate::DENSITY_CELLS * crate::DENSITY_CELLS;
+        let rows = tables::decode_lite_cells(file, &one_batch(file, batches)?)?;
+        if let Some(r) = rows
+            .iter()
+            .find(|r| r.0 as usize >= n_layers || r.1 as usize >= cells)
+        {
+            return Err(table_err(
+                file,
+                format!("layer {} cell {}: out of range", r.0, r.1),
+            ));
+        }
+        let mut per_layer = vec![Vec::new(); n_layers];
+        for (l, c) in rows {
+            per_layer[l as usize].push(c);
+        }
+        self.lite_cells = per_layer;
         Ok(())
     }
 

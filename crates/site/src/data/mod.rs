@@ -4,14 +4,15 @@
 
 mod add;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use arrow_array::RecordBatch;
 
 use filterscope_stats::{Basis, BinRule, LayerQuality, Precision, Sketch};
 
 use crate::format::tables::{
-    self, DepthRow, LayerRow, LayerSketch, ModelRow, ModelTotals, Rollup, SampleRow,
+    self, DepthRow, LayerRow, LayerSketch, ModelRow, ModelTotals, Rollup, SampleRow, ValueCell,
+    ValueTotal,
 };
 use crate::{read_batches, FileEntry, IncomingFile, Manifest, SiteError};
 
@@ -26,12 +27,20 @@ pub enum Part {
     ModelMoments,
     /// Each depth bucket's sketch over all models.
     Depths,
-    /// Each (model, depth bucket)'s sketch.
+    /// Each (model, depth bucket)'s histograms.
     Rollups,
+    /// Each (model, depth bucket)'s moments.
+    RollupMoments,
     /// The layers table.
     Layers,
+    /// Each value's sketch of the manifest's `values[k]` column.
+    ValueTotals(usize),
+    /// Chunk j of each (value, model)'s sketch of the `values[k]` column.
+    ValueCells(usize, usize),
     /// Every layer's quality.
     Quality,
+    /// Each lite sample's cell of the pair view's density.
+    LiteCells,
     /// A few sampled filters of each layer of lite chunk k.
     LiteSamples(usize),
     /// Per-layer sketch chunk k.
@@ -110,10 +119,16 @@ pub struct SiteData {
     pub(crate) model_sketches: Vec<Sketch>,
     pub(crate) depths: Vec<DepthRow>,
     pub(crate) rollups: Vec<Rollup>,
+    /// Per `values` column of the manifest, its values' sketches (empty until loaded).
+    pub(crate) value_totals: Vec<Vec<ValueTotal>>,
+    /// Loaded chunks of (value, model) sketches, by (column, chunk).
+    pub(crate) value_cells: BTreeMap<(usize, usize), Vec<ValueCell>>,
     pub(crate) quality: Vec<LayerQuality>,
     pub(crate) sketches: Vec<Option<LayerSketch>>,
     pub(crate) samples: Vec<Vec<SampleRow>>,
     pub(crate) lite: Vec<Vec<SampleRow>>,
+    /// Each layer's lite samples' density cells (empty until [`Part::LiteCells`] is added).
+    pub(crate) lite_cells: Vec<Vec<u16>>,
     pub(crate) loaded: BTreeSet<Part>,
     pub(crate) basis: Basis,
     pub(crate) rule: BinRule,
@@ -154,8 +169,12 @@ impl SiteData {
             Part::ModelMoments => &m.model_moments,
             Part::Depths => &m.depths,
             Part::Rollups => &m.rollups,
+            Part::RollupMoments => &m.rollup_moments,
             Part::Layers => &m.layers,
+            Part::ValueTotals(k) => &m.values.get(k)?.totals,
+            Part::ValueCells(k, j) => &m.values.get(k)?.cells.get(j)?.entry,
             Part::Quality => &m.quality,
+            Part::LiteCells => &m.lite_cells,
             Part::LiteSamples(k) => &m.lite_samples.get(k)?.entry,
             Part::Sketches(k) => &m.sketches.get(k)?.entry,
             Part::Samples(k) => &m.samples.get(k)?.entry,
@@ -201,10 +220,13 @@ impl SiteData {
             sketches: vec![None; n_layers],
             samples: vec![Vec::new(); n_layers],
             lite: Vec::new(),
+            lite_cells: Vec::new(),
             layers: Vec::new(),
             model_sketches: vec![Sketch::default(); models.len()],
             depths: Vec::new(),
             rollups: Vec::new(),
+            value_totals: vec![Vec::new(); manifest.values.len()],
+            value_cells: BTreeMap::new(),
             quality: Vec::new(),
             loaded: BTreeSet::from([Part::Models]),
             manifest,
@@ -261,9 +283,15 @@ impl SiteData {
             Part::ModelMoments,
             Part::Depths,
             Part::Rollups,
+            Part::RollupMoments,
             Part::Layers,
             Part::Quality,
+            Part::LiteCells,
         ];
+        for (k, f) in self.manifest.values.iter().enumerate() {
+            v.push(Part::ValueTotals(k));
+            v.extend((0..f.cells.len()).map(|j| Part::ValueCells(k, j)));
+        }
         v.extend((0..self.manifest.lite_samples.len()).map(Part::LiteSamples));
         v.extend((0..self.manifest.sketches.len()).map(Part::Sketches));
         v.extend((0..self.manifest.samples.len()).map(Part::Samples));

@@ -62,6 +62,28 @@ pub struct ChunkEntry {
     pub layers: u64,
 }
 
+/// The per-value files of one layer-level column.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ValueFiles {
+    /// The column (`conv_depth`, `in_channels`, `out_channels` or a `layer_columns` entry).
+    pub column: String,
+    /// Each value's sketch over every model: grouping by the column.
+    pub totals: FileEntry,
+    /// Each (value, model)'s sketch, sorted by value then model, in chunks cut between values:
+    /// the column crossed with model-level columns, or weighed and resampled by model.
+    pub cells: Vec<ValueChunk>,
+}
+
+/// A chunk of (value, model) sketches and the values it holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ValueChunk {
+    /// The file.
+    #[serde(flatten)]
+    pub entry: FileEntry,
+    /// The values whose rows it holds (all of them), in byte order.
+    pub values: Vec<String>,
+}
+
 /// The global PCA basis as JSON.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BasisJson {
@@ -149,14 +171,22 @@ pub struct Manifest {
     pub model_moments: FileEntry,
     /// The sketch of each depth bucket over all models: grouping by depth without filters.
     pub depths: FileEntry,
-    /// The sketch of each (model, depth bucket): depth crossed with a model-level column.
+    /// The histograms of each (model, depth bucket): depth crossed with a model-level column.
     pub rollups: FileEntry,
+    /// The moments of each (model, depth bucket), same rows: the subset PCA of such groups.
+    pub rollup_moments: FileEntry,
     /// One row per layer: layer-level columns and filters, the pair and model views.
     pub layers: FileEntry,
+    /// Per layer-level column, its values' sketches: groupings by it or filtered by one of its
+    /// values without the per-layer sketches.
+    pub values: Vec<ValueFiles>,
     /// Every layer's quality: the pair view's layer scatter.
     pub quality: FileEntry,
+    /// Each lite sample's cell of the pair view's density (so a pair of large groups reads no
+    /// weights for it).
+    pub lite_cells: FileEntry,
     /// A few sampled filters of every layer, the same layer ranges as the sketch chunks: the pair
-    /// view's filter grids and densities.
+    /// view's filter grids.
     pub lite_samples: Vec<ChunkEntry>,
     /// Per-layer sketch chunks, in layer order, each holding whole models where it can.
     pub sketches: Vec<ChunkEntry>,
@@ -267,6 +297,16 @@ impl Manifest {
                 ));
             }
         }
+        for f in &self.values {
+            // Each value in one chunk only, so that a filter's chunks are the ones listing it.
+            let listed = f.cells.iter().flat_map(|c| &c.values);
+            if let Some((a, b)) = listed.clone().zip(listed.skip(1)).find(|(a, b)| a >= b) {
+                return bad(format!(
+                    "values of {:?}: {b:?} listed after {a:?} (each once, in byte order)",
+                    f.column
+                ));
+            }
+        }
         Ok(())
     }
 
@@ -278,11 +318,17 @@ impl Manifest {
             &self.model_moments,
             &self.depths,
             &self.rollups,
+            &self.rollup_moments,
             &self.layers,
             &self.quality,
+            &self.lite_cells,
         ];
         for chunks in [&self.lite_samples, &self.sketches, &self.samples] {
             v.extend(chunks.iter().map(|c| &c.entry));
+        }
+        for f in &self.values {
+            v.push(&f.totals);
+            v.extend(f.cells.iter().map(|c| &c.entry));
         }
         v
     }

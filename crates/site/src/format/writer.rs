@@ -2,16 +2,18 @@
 //! the same content gives byte-identical files.
 
 use filterscope_stats::{
-    depth_bucket, sample_indices, seed_of, Basis, Precision, Sketch, DEPTH_BUCKETS,
+    depth_bucket, sample_indices, seed_of, Basis, BinRule, Precision, Sketch, DEPTH_BUCKETS,
 };
 
+use crate::format::by_value::value_files;
+use crate::format::named::Files;
 use crate::format::tables::sketch_cols::Has;
 use crate::format::tables::{
     self, DepthRow, LayerRow, LayerSketch, ModelRow, ModelTotals, Rollup, SampleRow,
 };
+use crate::query::density::density_cell;
 use crate::{
-    sha256_hex, write_stream, BasisJson, ChunkEntry, Correction, FileEntry, Manifest, Provenance,
-    SiteError, FORMAT, FORMAT_VERSION,
+    BasisJson, ChunkEntry, Correction, Manifest, Provenance, SiteError, FORMAT, FORMAT_VERSION,
 };
 
 /// Everything a site holds, before encoding.
@@ -70,13 +72,6 @@ fn lite_per_layer(n_layers: usize, sample_per_layer: u64) -> u64 {
     (LITE_ROWS / n_layers.max(1) as u64)
         .max(LITE_PER_LAYER)
         .min(sample_per_layer)
-}
-
-fn arrow_err(file: &str) -> impl Fn(arrow_schema::ArrowError) -> SiteError + '_ {
-    move |e| SiteError::Table {
-        file: file.to_string(),
-        problem: format!("cannot encode: {e}"),
-    }
 }
 
 /// Sums layer sketches per (model, depth bucket), sorted by model then bucket.
@@ -154,20 +149,6 @@ fn lite_samples(samples: &[SampleRow], seed: u64, per_layer: u64) -> Vec<SampleR
 /// Keeps the lite subset's draws apart from the layer sampling's (same seed, another stream).
 const LITE_SALT: u64 = 0x6c69_7465;
 
-/// The files of a site being encoded, each named by its content.
-struct Files(Vec<(String, Vec<u8>)>);
-
-impl Files {
-    /// Adds table `b` as `<stem>-<16 hex of its sha256>.arrow`, and says where it is.
-    fn put(&mut self, stem: &str, b: arrow_array::RecordBatch) -> Result<FileEntry, SiteError> {
-        let bytes = write_stream(&[b]).map_err(arrow_err(stem))?;
-        let name = format!("{stem}-{}.arrow", &sha256_hex(&bytes)[..16]);
-        let e = FileEntry::of(&name, &bytes);
-        self.0.push((name, bytes));
-        Ok(e)
-    }
-}
-
 /// The per-layer chunks of a site: sketches, lite samples and samples.
 struct Chunks {
     sketches: Vec<ChunkEntry>,
@@ -194,10 +175,9 @@ fn chunks(
     files: &mut Files,
     c: &SiteContent,
     layers_per_chunk: usize,
-    lite: u64,
+    lite_rows: &[SampleRow],
 ) -> Result<Chunks, SiteError> {
-    let lite_rows = lite_samples(&c.samples, c.sample_seed, lite);
-    let mut lite_left = lite_rows.as_slice();
+    let mut lite_left = lite_rows;
     let mut sample_rows = c.samples.as_slice();
     let mut out = Chunks {
         sketches: Vec::new(),
@@ -235,6 +215,21 @@ fn chunks(
     Ok(out)
 }
 
+/// The lite-cells table: each lite sample's density cell, in the lite rows' order.
+fn lite_cells(c: &SiteContent, lite_rows: &[SampleRow]) -> arrow_array::RecordBatch {
+    let rule = BinRule::new(c.coef_range[0], c.coef_range[1]);
+    let cells: Vec<(u32, u16)> = lite_rows
+        .iter()
+        .map(|r| {
+            (
+                r.layer,
+                density_cell(&c.basis, c.precision, &rule, &r.weights),
+            )
+        })
+        .collect();
+    tables::encode_lite_cells(&cells)
+}
+
 /// Encodes the site: `(relative path, bytes)` for every file, `manifest.json` last. Data files
 /// are named by their content (`models-<16 hex of sha256>.arrow`): a new build never reuses a
 /// name for other bytes, so browsers and caches may keep them forever.
@@ -257,11 +252,24 @@ pub fn encode_site(
     )?;
     let roll = rollups(&c.layers, &c.sketches)?;
     let depths = files.put("depths", tables::encode_depths(&depth_rows(&roll)))?;
-    let rollups = files.put("rollups", tables::encode_rollups(&roll))?;
+    let rollups = files.put("rollups", tables::encode_rollups(&roll, Has::COUNTS))?;
+    let rollup_moments = files.put(
+        "rollup-moments",
+        tables::encode_rollups(&roll, Has::MOMENTS),
+    )?;
     let layers = files.put("layers", tables::encode_layers(&c.layers, &c.layer_columns))?;
     let quality = files.put("quality", tables::encode_quality(&c.sketches))?;
+    let values = value_files(
+        &mut files,
+        layers_per_chunk,
+        &c.layers,
+        &c.layer_columns,
+        &c.sketches,
+    )?;
     let lite = lite_per_layer(c.layers.len(), c.sample_per_layer);
-    let chunks = chunks(&mut files, c, layers_per_chunk, lite)?;
+    let lite_rows = lite_samples(&c.samples, c.sample_seed, lite);
+    let lite_cells = files.put("lite-cells", lite_cells(c, &lite_rows))?;
+    let chunks = chunks(&mut files, c, layers_per_chunk, &lite_rows)?;
     let manifest = Manifest {
         format: FORMAT.into(),
         format_version: FORMAT_VERSION,
@@ -287,8 +295,11 @@ pub fn encode_site(
         model_moments,
         depths,
         rollups,
+        rollup_moments,
         layers,
+        values,
         quality,
+        lite_cells,
         lite_samples: chunks.lite_samples,
         sketches: chunks.sketches,
         samples: chunks.samples,

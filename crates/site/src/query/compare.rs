@@ -2,12 +2,12 @@
 //! merged sketches from the smallest table that answers, and D between them, weighted and with
 //! intervals as the [`Method`] asks.
 
-use filterscope_stats::{depth_bucket, drift_matrix, Histograms, Merge, Sketch, DEPTH_LABELS};
+use filterscope_stats::{depth_bucket, drift_matrix, Histograms, Merge, Sketch};
 use serde::{Deserialize, Serialize};
 
 use super::grouping::{Group, Grouping};
-use super::key::{Key, Source};
 use super::method::{Method, Weight};
+use super::source::Source;
 use super::spread::{Interval, Members, Trace, Watch};
 use crate::{Part, SiteData, SiteError, Where};
 
@@ -87,21 +87,8 @@ impl SiteData {
     ) -> Result<Vec<Part>, SiteError> {
         let by_key = self.key(by)?;
         let conds = self.conditions(filters)?;
-        Ok(self.parts_of(self.source(by_key, &conds, false), moments))
-    }
-
-    fn parts_of(&self, source: Source, moments: bool) -> Vec<Part> {
-        match source {
-            Source::Models if moments => vec![Part::ModelCounts, Part::ModelMoments],
-            Source::Models => vec![Part::ModelCounts],
-            Source::Depths => vec![Part::Depths],
-            Source::Rollups => vec![Part::Rollups],
-            Source::Layers => {
-                let mut v = vec![Part::Layers];
-                v.extend((0..self.manifest.sketches.len()).map(Part::Sketches));
-                v
-            }
-        }
+        let source = self.source(by_key, &conds, false, moments);
+        Ok(self.parts_of(source, &conds, moments))
     }
 
     /// The parts [`SiteData::compare`] reads for `by` under `filters`.
@@ -119,7 +106,8 @@ impl SiteData {
     ) -> Result<Vec<Part>, SiteError> {
         let by_key = self.key(by)?;
         let conds = self.conditions(filters)?;
-        Ok(self.parts_of(self.source(by_key, &conds, method.per_model()), false))
+        let source = self.source(by_key, &conds, method.per_model(), false);
+        Ok(self.parts_of(source, &conds, false))
     }
 
     /// The merged sketch of each group of `by` among the layers that pass `filters`, in the order
@@ -127,61 +115,25 @@ impl SiteData {
     /// says which; an error names a needed part that is not loaded). Moments are merged only if
     /// their part is loaded too.
     pub fn group_sketches(&self, by: &str, filters: &[Where]) -> Result<Vec<Group>, SiteError> {
-        self.groups_of(by, filters, false)
+        self.groups_of(by, filters, false, true)
     }
 
-    /// [`SiteData::group_sketches`], with each model's part of each group when `per_model`.
+    /// [`SiteData::group_sketches`], with each model's part of each group when `per_model`, and
+    /// from a table that holds moments when `moments` (the moments' part itself is optional).
     fn groups_of(
         &self,
         by: &str,
         filters: &[Where],
         per_model: bool,
+        moments: bool,
     ) -> Result<Vec<Group>, SiteError> {
         let by_key = self.key(by)?;
         let conds = self.conditions(filters)?;
-        let source = self.source(by_key, &conds, per_model);
-        self.require(&self.parts_of(source, false))?;
+        let source = self.source(by_key, &conds, per_model, moments);
+        self.require(&self.parts_of(source, &conds, false))?;
         let mut g = Grouping::new(by_key, conds, per_model);
-        self.merge_from(source, by_key, &mut g);
+        self.merge_from(source, &mut g);
         Ok(g.finish())
-    }
-
-    fn merge_from(&self, source: Source, by_key: Key, g: &mut Grouping) {
-        match source {
-            Source::Models => {
-                for (m, s) in self.model_sketches.iter().enumerate() {
-                    let m = m as u32;
-                    if g.conds.pass(&|k| self.value(k, m, 0, None)) {
-                        let n = self.totals[m as usize].n_layers;
-                        g.add(self.value(by_key, m, 0, None), 0, s, Some(m), 0, n);
-                    }
-                }
-            }
-            Source::Depths => {
-                for r in &self.depths {
-                    let b = r.bucket as usize;
-                    let label = DEPTH_LABELS[b].to_string();
-                    g.add(label, b, &r.sketch, None, r.n_models, r.n_layers);
-                }
-            }
-            Source::Rollups => {
-                for r in &self.rollups {
-                    let b = r.bucket as usize;
-                    if g.conds.pass(&|k| self.value(k, r.model, b, None)) {
-                        let label = self.value(by_key, r.model, b, None);
-                        g.add(label, b, &r.sketch, Some(r.model), 0, r.n_layers);
-                    }
-                }
-            }
-            Source::Layers => {
-                let all = self
-                    .sketches
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| (i, &s.as_ref().expect("all chunks loaded").sketch));
-                self.add_layers(g, all);
-            }
-        }
     }
 
     /// Starts merging the groups of `by` among the layers that pass `filters` from per-layer
@@ -293,9 +245,22 @@ impl SiteData {
         .with_tree())
     }
 
-    /// Whether grouping by `by` under `filters` needs the per-layer sketches.
-    pub fn needs_layers(&self, by: &str, filters: &[Where]) -> Result<bool, SiteError> {
-        Ok(self.source(self.key(by)?, &self.conditions(filters)?, false) == Source::Layers)
+    /// Whether grouping by `by` under `filters` needs the per-layer sketches: for a comparison
+    /// by `method`, or (`None`) for [`SiteData::group_sketches`] (whose groups have moments).
+    pub fn needs_layers(
+        &self,
+        by: &str,
+        filters: &[Where],
+        method: Option<&Method>,
+    ) -> Result<bool, SiteError> {
+        let (per_model, moments) = method.map_or((false, true), |m| (m.per_model(), false));
+        let source = self.source(
+            self.key(by)?,
+            &self.conditions(filters)?,
+            per_model,
+            moments,
+        );
+        Ok(source == Source::Layers)
     }
 
     /// The D matrix between the groups of `by`: every filter counts once, no intervals.
@@ -310,7 +275,7 @@ impl SiteData {
         filters: &[Where],
         method: &Method,
     ) -> Result<Comparison, SiteError> {
-        let groups = self.groups_of(by, filters, method.per_model())?;
+        let groups = self.groups_of(by, filters, method.per_model(), false)?;
         self.compare_groups(by, groups, method, &mut |_, _| {})
     }
 
@@ -322,7 +287,7 @@ impl SiteData {
         filters: &[Where],
         method: &Method,
     ) -> Result<Vec<Group>, SiteError> {
-        self.groups_of(by, filters, method.per_model())
+        self.groups_of(by, filters, method.per_model(), false)
     }
 
     /// [`SiteData::compare_with`] and what its resampling drew, for tests/reference to replay.
@@ -333,7 +298,7 @@ impl SiteData {
         filters: &[Where],
         method: &Method,
     ) -> Result<(Comparison, Trace), SiteError> {
-        let groups = self.groups_of(by, filters, method.per_model())?;
+        let groups = self.groups_of(by, filters, method.per_model(), false)?;
         let mut t = Trace::default();
         let c = self.compare_groups_watched(
             by,

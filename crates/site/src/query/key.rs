@@ -65,6 +65,40 @@ impl Key {
     pub(crate) fn model_level(self) -> bool {
         matches!(self, Key::Model | Key::Depth | Key::ModelColumn(_))
     }
+
+    /// A layer's value of a layer-level key, as text (None for a model-level key): the one
+    /// place a layer's group label or filter value is written, for the per-layer path and the
+    /// per-value files alike.
+    pub(crate) fn of_layer(self, l: &LayerRow) -> Option<String> {
+        Some(match self {
+            Key::LayerColumn(i) => l.values[i].clone(),
+            Key::ConvDepth => l.conv_depth.to_string(),
+            Key::InChannels => l.in_channels.to_string(),
+            Key::OutChannels => l.out_channels.to_string(),
+            Key::LayerId => l.layer_id.to_string(),
+            Key::Model | Key::Depth | Key::ModelColumn(_) => return None,
+        })
+    }
+}
+
+/// The layer-level columns a site writes per-value sketches for, with their keys, in the order
+/// of the manifest's `values`: every one but `layer_id` (one value per layer: the per-layer
+/// sketches are its per-value sketches).
+pub(crate) fn valued_columns(layer_columns: &[String]) -> Vec<(String, Key)> {
+    let mut v: Vec<(String, Key)> = [
+        ("conv_depth", Key::ConvDepth),
+        ("in_channels", Key::InChannels),
+        ("out_channels", Key::OutChannels),
+    ]
+    .map(|(c, k)| (c.to_string(), k))
+    .into();
+    v.extend(
+        layer_columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.clone(), Key::LayerColumn(i))),
+    );
+    v
 }
 
 /// Filter conditions: OR within a column, AND across columns.
@@ -83,19 +117,6 @@ impl Conditions {
     pub(crate) fn model_level(&self) -> bool {
         self.0.iter().all(|(k, _)| k.model_level())
     }
-}
-
-/// Which rows answer a grouping: the smallest table that can.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Source {
-    /// Per-model sketches: model-level grouping and filters, depth in neither.
-    Models,
-    /// Per-bucket sketches: by depth, no filter.
-    Depths,
-    /// Per (model, bucket) sketches: depth crossed with model-level columns.
-    Rollups,
-    /// Per-layer sketches: any layer-level column.
-    Layers,
 }
 
 impl SiteData {
@@ -148,30 +169,13 @@ impl SiteData {
         layer: Option<&LayerRow>,
     ) -> String {
         let m = &self.models[model as usize];
-        match (key, layer) {
-            (Key::Model, _) => m.name.clone(),
-            (Key::Depth, _) => DEPTH_LABELS[bucket].to_string(),
-            (Key::ModelColumn(i), _) => m.values[i].clone(),
-            (Key::LayerColumn(i), Some(l)) => l.values[i].clone(),
-            (Key::ConvDepth, Some(l)) => l.conv_depth.to_string(),
-            (Key::InChannels, Some(l)) => l.in_channels.to_string(),
-            (Key::OutChannels, Some(l)) => l.out_channels.to_string(),
-            (Key::LayerId, Some(l)) => l.layer_id.to_string(),
-            _ => unreachable!("layer-level keys are only read with a layer"),
-        }
-    }
-
-    /// With `per_model`, a table whose rows belong to one model each (the per-bucket sums do
-    /// not say whose filters they hold).
-    pub(crate) fn source(&self, by: Key, conds: &Conditions, per_model: bool) -> Source {
-        if !(by.model_level() && conds.model_level()) {
-            return Source::Layers;
-        }
-        let depth_filtered = conds.0.iter().any(|(k, _)| *k == Key::Depth);
-        match (by == Key::Depth, depth_filtered) {
-            (false, false) => Source::Models,
-            (true, false) if conds.0.is_empty() && !per_model => Source::Depths,
-            _ => Source::Rollups,
+        match key {
+            Key::Model => m.name.clone(),
+            Key::Depth => DEPTH_LABELS[bucket].to_string(),
+            Key::ModelColumn(i) => m.values[i].clone(),
+            _ => key
+                .of_layer(layer.expect("layer-level keys are only read with a layer"))
+                .expect("a layer-level key"),
         }
     }
 

@@ -44,8 +44,8 @@ pub(crate) fn decode_depths(file: &str, b: &RecordBatch) -> Result<Vec<DepthRow>
         .collect())
 }
 
-/// The rollups table.
-pub(crate) fn encode_rollups(rows: &[Rollup]) -> RecordBatch {
+/// The rollups table, with the parts `has` names.
+pub(crate) fn encode_rollups(rows: &[Rollup], has: Has) -> RecordBatch {
     let sketches: Vec<&Sketch> = rows.iter().map(|r| &r.sketch).collect();
     let mut cols = vec![
         ("model", u32s(rows.iter().map(|r| r.model))),
@@ -55,17 +55,21 @@ pub(crate) fn encode_rollups(rows: &[Rollup]) -> RecordBatch {
         ),
         ("n_layers", u64s(rows.iter().map(|r| r.n_layers))),
     ];
-    cols.extend(sketch_columns(&sketches, Has::ALL));
+    cols.extend(sketch_columns(&sketches, has));
     batch(cols)
 }
 
-/// Decodes the rollups table.
-pub(crate) fn decode_rollups(file: &str, b: &RecordBatch) -> Result<Vec<Rollup>, SiteError> {
+/// Decodes a rollups table holding the parts `has` names.
+pub(crate) fn decode_rollups(
+    file: &str,
+    b: &RecordBatch,
+    has: Has,
+) -> Result<Vec<Rollup>, SiteError> {
     let c = Cols { file, batch: b };
     let model = c.prim::<UInt32Type>("model")?;
     let bucket = c.prim::<UInt8Type>("bucket")?;
     let nl = c.prim::<UInt64Type>("n_layers")?;
-    Ok(decode_sketches(&c, Has::ALL)?
+    Ok(decode_sketches(&c, has)?
         .into_iter()
         .enumerate()
         .map(|(i, sketch)| Rollup {

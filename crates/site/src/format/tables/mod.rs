@@ -1,5 +1,6 @@
 //! The Arrow tables of a site: their rows as Rust types, and their encoding to and from record
-//! batches. Every table of sketches (per model, per depth bucket, per (model, bucket), per layer)
+//! batches. Every table of sketches (per model, per depth bucket, per (model, bucket), per value of
+//! a layer-level column, per layer)
 //! shares the sketch columns of `sketch_cols.rs`, so all decode the same way.
 
 pub(crate) mod columns;
@@ -8,6 +9,7 @@ mod layers;
 mod models;
 mod samples;
 pub(crate) mod sketch_cols;
+mod values;
 
 pub(crate) use depths::{decode_depths, decode_rollups, encode_depths, encode_rollups};
 pub(crate) use layers::{
@@ -17,7 +19,11 @@ pub(crate) use layers::{
 pub(crate) use models::{
     decode_model_sketches, decode_models, encode_model_sketches, encode_models,
 };
-pub(crate) use samples::{decode_samples, encode_samples};
+pub(crate) use samples::{decode_lite_cells, decode_samples, encode_lite_cells, encode_samples};
+pub(crate) use values::{
+    decode_value_cells, decode_value_totals, encode_value_cells, encode_value_totals,
+};
+pub use values::{ValueCell, ValueTotal};
 
 use std::sync::Arc;
 

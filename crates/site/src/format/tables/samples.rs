@@ -34,3 +34,27 @@ pub(crate) fn decode_samples(file: &str, b: &RecordBatch) -> Result<Vec<SampleRo
         })
         .collect())
 }
+
+/// The lite-cells table: each lite sample's layer and cell of the pair view's density, in the
+/// lite chunks' row order.
+pub(crate) fn encode_lite_cells(rows: &[(u32, u16)]) -> RecordBatch {
+    batch(vec![
+        ("layer", u32s(rows.iter().map(|r| r.0))),
+        (
+            "cell",
+            Arc::new(arrow_array::UInt16Array::from_iter_values(
+                rows.iter().map(|r| r.1),
+            )),
+        ),
+    ])
+}
+
+/// Decodes the lite-cells table.
+pub(crate) fn decode_lite_cells(file: &str, b: &RecordBatch) -> Result<Vec<(u32, u16)>, SiteError> {
+    let c = Cols { file, batch: b };
+    let layer = c.prim::<UInt32Type>("layer")?;
+    let cell = c.prim::<arrow_array::types::UInt16Type>("cell")?;
+    Ok((0..layer.len())
+        .map(|i| (layer.value(i), cell.value(i)))
+        .collect())
+}
