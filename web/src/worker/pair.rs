@@ -85,12 +85,12 @@ pub fn pair(
 /// have any (the grid takes one filter from each before a second from any), or all of them.
 /// Needs [`filterscope_site::Part::LiteCells`] (it says which layers have samples).
 pub fn grid_layers(s: &SiteData, layers: &[usize]) -> Vec<usize> {
-    let with: Vec<usize> = layers
+    layers
         .iter()
         .copied()
         .filter(|&l| s.lite_count(l) > 0)
-        .collect();
-    with.into_iter().take(GRID_FILTERS).collect()
+        .take(GRID_FILTERS)
+        .collect()
 }
 
 pub fn pair_samples(

@@ -3,7 +3,7 @@
 //! dropped again when a view no longer needs them.
 
 use arrow_array::RecordBatch;
-use filterscope_stats::DEPTH_BUCKETS;
+use filterscope_stats::{Sketch, DEPTH_BUCKETS};
 
 use super::{one_batch, table_err, Part, SiteData};
 use crate::format::tables::sketch_cols::Has;
@@ -17,6 +17,17 @@ fn place(per_layer: &mut [Vec<SampleRow>], range: std::ops::Range<usize>, rows: 
     }
     for r in rows {
         per_layer[r.layer as usize].push(r);
+    }
+}
+
+/// Puts the part `has` names of `from` (a row of a counts-only or moments-only table) into `s`,
+/// keeping the other part: the per-model and per-(model, bucket) sketches come in two files.
+fn take_part(s: &mut Sketch, from: Sketch, has: Has) {
+    if has.counts {
+        (s.hist, s.max_abs, s.n_sparse) = (from.hist, from.max_abs, from.n_sparse);
+        s.scaled.n = from.scaled.n;
+    } else {
+        s.scaled = from.scaled;
     }
 }
 
@@ -101,12 +112,7 @@ impl SiteData {
             }
         }
         for (s, r) in self.model_sketches.iter_mut().zip(rows) {
-            if has.counts {
-                (s.hist, s.max_abs, s.n_sparse) = (r.hist, r.max_abs, r.n_sparse);
-                s.scaled.n = r.scaled.n;
-            } else {
-                s.scaled = r.scaled;
-            }
+            take_part(s, r, has);
         }
         Ok(())
     }
@@ -167,12 +173,7 @@ impl SiteData {
             ));
         }
         for (r, new) in self.rollups.iter_mut().zip(rows) {
-            if has.counts {
-                (r.sketch.hist, r.sketch.max_abs, r.sketch.n_sparse) =
-                    (new.sketch.hist, new.sketch.max_abs, new.sketch.n_sparse);
-            } else {
-                r.sketch.scaled = new.sketch.scaled;
-            }
+            take_part(&mut r.sketch, new.sketch, has);
         }
         Ok(())
     }
