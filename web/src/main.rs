@@ -7,5 +7,10 @@ mod page;
 
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(page::app::App);
+    // The page is built in a task after the one that instantiated the module: the two in one
+    // task held the main thread for longer than a visitor's input may wait (50 ms).
+    leptos::prelude::set_timeout(
+        || leptos::mount::mount_to_body(page::app::App),
+        std::time::Duration::ZERO,
+    );
 }

@@ -28,7 +28,8 @@ pub fn App() -> impl IntoView {
     provide_context(router);
     provide_context(loader);
     provide_context(theme);
-    provide_context(crate::page::figure::Room::install());
+    let room = crate::page::figure::Room::install();
+    provide_context(room);
     provide_context(crate::page::views::yours::state::YoursState::install(
         loader, router,
     ));
@@ -44,6 +45,19 @@ pub fn App() -> impl IntoView {
         }
     });
     let route = router.route;
+    // The view is built in a task of its own, after the frame (and the worker's start): the first
+    // call of each wasm function compiles it on the main thread, and the frame and a view built
+    // in one task held it for 70-120 ms, longer than a visitor's input may wait (50 ms).
+    let framed = RwSignal::new(false);
+    set_timeout(
+        move || {
+            // The figures' room is measured while `main` is still empty: measured while a view
+            // is built, it forced a layout of the whole view.
+            room.0.with_untracked(|_| ());
+            framed.set(true);
+        },
+        std::time::Duration::ZERO,
+    );
     // After a change of view (not the first), focus moves to the new view's heading, so that a
     // keyboard or screen-reader user continues from there rather than from a vanished element.
     let current = Memo::new(move |_| route.get().view());
@@ -109,7 +123,7 @@ pub fn App() -> impl IntoView {
             </Show>
             // Only a change of view makes a new view; its state (a focus cell, a zoom) survives
             // the URL changes made within it.
-            {move || match current.get() {
+            {move || framed.get().then(|| match current.get() {
                 View::Overview => view! { <Overview/> }.into_any(),
                 View::Compare => view! { <Compare/> }.into_any(),
                 View::Pair => view! { <Pair/> }.into_any(),
@@ -117,7 +131,7 @@ pub fn App() -> impl IntoView {
                 View::Quality => view! { <Quality/> }.into_any(),
                 View::Yours => view! { <Yours/> }.into_any(),
                 View::About => view! { <About/> }.into_any(),
-            }}
+            })}
         </main>
         <footer>
             {move || loader.with_catalog(|c| {

@@ -2,9 +2,9 @@
 //! an offscreen bitmap of its cells, made once and blitted for each zoom and pan.
 
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 
+use super::backend::Canvas2d;
 use crate::page::matrix::nav::Window;
 use crate::page::plot::{err, PixelArea, Plot, PlotError, Theme};
 
@@ -19,7 +19,7 @@ pub fn paint(
     theme: Theme,
     cells: &mut Cells,
 ) -> Result<Option<PixelArea>, PlotError> {
-    let Some(backend) = CanvasBackend::with_canvas_object(c.clone()) else {
+    let Some(backend) = Canvas2d::new(c) else {
         return Err(PlotError::Draw("the canvas has no 2d context".into()));
     };
     let root = backend.into_drawing_area();

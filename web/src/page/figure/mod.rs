@@ -3,6 +3,7 @@
 //! that opens a pair, zoom and pan (wheel, drag, pinch), and a keyboard focus cell drawn on an
 //! overlay canvas.
 
+mod backend;
 mod canvas;
 mod download;
 mod overlay;
@@ -79,8 +80,13 @@ pub fn Figure(
     if let Some(p) = pointer {
         p.follow(over, size);
     }
+    // The figure's inside is built in a task of its own: a view of many figures built in one
+    // task held the main thread for longer than a visitor's input may wait (50 ms).
+    let built = RwSignal::new(false);
+    set_timeout(move || built.set(true), std::time::Duration::ZERO);
     view! {
         <figure class="plot" id=id>
+          {move || built.get().then(|| view! {
             <div class="canvas-wrap">
                 <canvas
                     node_ref=canvas
@@ -129,6 +135,7 @@ pub fn Figure(
             </figcaption>
             {move || error.get().map(|e| view! { <p class="error">"Could not draw: " {e}</p> })}
             <Show when=move || show_data.get()><DataTable plot=plot id=id/></Show>
+          })}
         </figure>
     }
 }

@@ -31,7 +31,8 @@ pub fn draw<DB: DrawingBackend>(
     (title, label, values): (&str, &str, &[f64]),
 ) -> Result<(), PlotError> {
     let mut v = values.to_vec();
-    v.sort_by(f64::total_cmp);
+    // Values equal under total_cmp are the same bits: unstable sorting gives the same order.
+    v.sort_unstable_by(f64::total_cmp);
     let (q1, q2, q3) = (
         percentile(&v, 0.25),
         percentile(&v, 0.5),

@@ -66,13 +66,20 @@ impl FromStr for ScaleKind {
 
 /// The finite off-diagonal values (unsorted).
 fn off_diagonal(values: &[Vec<f64>]) -> Vec<f64> {
+    // Sized once: grown value by value, 418,609 of them cost as much as the median itself.
+    let n = values.len();
+    let mut off = Vec::with_capacity(n * n.saturating_sub(1));
+    off.extend(off_diagonal_iter(values));
+    off
+}
+
+fn off_diagonal_iter(values: &[Vec<f64>]) -> impl Iterator<Item = f64> + '_ {
     values
         .iter()
         .enumerate()
         .flat_map(|(i, r)| r.iter().enumerate().filter(move |(j, _)| *j != i))
         .map(|(_, &x)| x)
         .filter(|x| x.is_finite())
-        .collect()
 }
 
 /// Colours of the scale, one per step: a cell's colour is looked up, not interpolated, so that
@@ -94,16 +101,16 @@ pub struct ColourScale {
 
 impl ColourScale {
     pub fn new(kind: ScaleKind, values: &[Vec<f64>]) -> ColourScale {
-        let mut off = off_diagonal(values);
-        let max = off.iter().copied().fold(0.0f64, f64::max);
-        let min_pos = off
-            .iter()
-            .copied()
-            .filter(|&v| v > 0.0)
-            .fold(f64::INFINITY, f64::min);
+        // One pass, and the values kept (sorted) only for the rank scale: 418,609 of them for
+        // 647 groups, computed in the task that shows the matrix.
+        let (max, min_pos) = off_diagonal_iter(values)
+            .fold((0.0f64, f64::INFINITY), |(m, p), v| {
+                (m.max(v), if v > 0.0 { p.min(v) } else { p })
+            });
         let min_pos = if min_pos.is_finite() { min_pos } else { max };
         let sorted = if kind == ScaleKind::Rank {
-            off.sort_by(f64::total_cmp);
+            let mut off = off_diagonal(values);
+            off.sort_unstable_by(f64::total_cmp);
             off
         } else {
             vec![]

@@ -1,5 +1,7 @@
 //! Points in series from 0 on both axes; marked points drawn as crosses (degenerated layers).
 
+use std::collections::HashSet;
+
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -25,9 +27,17 @@ pub fn draw<DB: DrawingBackend>(
     })?;
     for (k, (name, points)) in series.iter().enumerate() {
         let colour = theme.series(k);
+        // A series' marks are all of one opaque colour, so the picture is their union: a mark
+        // the series already has at the same pixel adds nothing, and the 21,436 layers of a
+        // site are a few thousand draws. The table and the CSV keep every point.
+        let mut seen = HashSet::new();
+        let distinct: Vec<_> = points
+            .iter()
+            .filter(|&&(x, y, marked)| seen.insert((c.backend_coord(&(x, y)), marked)))
+            .collect();
         c.draw_series(
-            points
-                .iter()
+            distinct
+                .into_iter()
                 .map(|&(x, y, marked)| -> DynElement<DB, (f64, f64)> {
                     if marked {
                         Cross::new((x, y), 5, colour.stroke_width(2)).into_dyn()
