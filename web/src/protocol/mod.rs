@@ -14,8 +14,8 @@ mod wire;
 pub use wire::{decode, encode};
 
 /// A fingerprint of this file, which both binaries embed: the page refuses a worker whose
-/// messages may differ (the worker's files are not content-hashed, so for a while after a deploy
-/// a cached old worker could meet a new page).
+/// messages may differ. The site build names the worker by its content, so a page meets the
+/// worker it was built with; this is the check that says so if ever it does not.
 pub const PROTOCOL: u64 =
     fnv1a(include_bytes!("mod.rs")) ^ fnv1a(include_bytes!("wire.rs")).rotate_left(1);
 
@@ -76,6 +76,15 @@ pub enum Request {
         wheres: Vec<Where>,
         a: Option<String>,
         b: Option<String>,
+    },
+    /// Groups `a` and `b` of `by`'s own PCA, from their moments (asked after [`Request::Pair`],
+    /// whose plots need the groups' counts only, so that the first plot does not wait for the
+    /// moments).
+    PairEigen {
+        by: String,
+        wheres: Vec<Where>,
+        a: String,
+        b: String,
     },
     /// The sampled filters and layer quality of groups `a` and `b` of `by` (fetched after the
     /// pair's sketches, so that its first plots do not wait for the samples).
@@ -202,6 +211,8 @@ pub enum Answer {
     Compare(Box<Comparison>),
     Values(Vec<String>),
     Pair(Box<PairAnswer>),
+    /// Each group's own PCA, when its filters define it.
+    PairEigen([Option<Eigen>; 2]),
     PairSamples(Box<PairSamplesAnswer>),
     Model(Box<ModelAnswer>),
     Quality(Box<QualityBy>),
@@ -247,8 +258,6 @@ pub struct PairAnswer {
     pub shares: [Vec<Vec<f64>>; 2],
     /// D between the groups per component (their sum is the pair's D).
     pub d_per_component: [f64; 9],
-    /// Each group's own principal components, when its filters define them.
-    pub eigen: [Option<Eigen>; 2],
     /// The site's coefficient range (the density's axes).
     pub range: (f64, f64),
 }

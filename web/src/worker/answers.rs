@@ -4,7 +4,7 @@
 use filterscope_site::{FileReport, Group, Method, Part, SiteData, SiteError, Where, YoursSketch};
 use filterscope_stats::drift;
 
-use super::pair::{centres, grid_layers, pair, pair_samples, shares_of};
+use super::pair::{centres, grid_layers, pair, pair_eigen, pair_samples, shares_of};
 use crate::protocol::{Answer, BetweenAnswer, Failure, ModelAnswer, Request, YoursAnswer};
 
 /// Sampled filters shown per layer in the model view, and in all.
@@ -29,11 +29,14 @@ fn layers_of(s: &SiteData, mi: u32) -> Vec<usize> {
 /// per-layer sketch chunk, which the worker streams (merging each and dropping it) rather than
 /// keeping them all.
 pub fn layer_level(s: &SiteData, request: &Request) -> Option<(String, Vec<Where>, Method)> {
-    // A pair's groups need their moments (the subset PCA), which only per-layer sketches hold
+    // A pair's distributions need its groups' counts (a layer-level column's per-value sums
+    // may hold them); their own PCA needs their moments, which only per-layer sketches hold
     // for a layer-level grouping.
+    let counts = Method::default();
     let (by, w, method, asked) = match request {
         Request::Compare { by, wheres, method } => (by, wheres, *method, Some(method)),
-        Request::Pair { by, wheres, .. } => (by, wheres, Method::default(), None),
+        Request::Pair { by, wheres, .. } => (by, wheres, counts, Some(&counts)),
+        Request::PairEigen { by, wheres, .. } => (by, wheres, counts, None),
         _ => return None,
     };
     s.needs_layers(by, w, asked)
@@ -55,6 +58,9 @@ pub fn compute_from_groups(
                 .map_err(Failure::query)?,
         ))),
         Request::Pair { by, a, b, .. } => Ok(Answer::Pair(Box::new(pair(s, by, &groups, a, b)?))),
+        Request::PairEigen { by, a, b, .. } => {
+            Ok(Answer::PairEigen(pair_eigen(by, &groups, [a, b])?))
+        }
         _ => Err(Failure::Message("not a grouping request".into())),
     }
 }
@@ -70,10 +76,11 @@ pub fn needs(s: &SiteData, request: &Request) -> Result<Vec<Part>, SiteError> {
         } => s.compare_needs_with(by, w, method)?,
         Request::Values { column } => s.values_needs(column)?,
         Request::Pair { by, wheres: w, .. } => {
-            let mut n = s.group_needs(by, w, true)?;
+            let mut n = s.compare_needs_with(by, w, &Method::default())?;
             n.extend(s.values_needs(by)?);
             n
         }
+        Request::PairEigen { by, wheres: w, .. } => s.group_needs(by, w, true)?,
         Request::PairSamples {
             by,
             wheres: w,
@@ -143,8 +150,17 @@ pub fn compute(
             a,
             b,
         } => {
-            let groups = s.group_sketches(by, w).map_err(e)?;
+            let groups = s.group_sketches_for(by, w, &Method::default()).map_err(e)?;
             Answer::Pair(Box::new(pair(s, by, &groups, a, b)?))
+        }
+        Request::PairEigen {
+            by,
+            wheres: w,
+            a,
+            b,
+        } => {
+            let groups = s.group_sketches(by, w).map_err(e)?;
+            Answer::PairEigen(pair_eigen(by, &groups, [a, b])?)
         }
         Request::PairSamples {
             by,

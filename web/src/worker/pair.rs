@@ -37,9 +37,18 @@ fn eigen(m: &Moments) -> Option<Eigen> {
     })
 }
 
-/// The pair's answer from the groups of `by` ([`SiteData::group_sketches`], or merged chunk by
-/// chunk by the worker for a layer-level grouping): each group's coefficient distributions, D
-/// per component between them, and each group's own PCA.
+/// Group `label` of `by` among `groups`.
+fn find<'a>(by: &str, groups: &'a [Group], label: &str) -> Result<&'a Group, Failure> {
+    groups.iter().find(|g| g.label == label).ok_or_else(|| {
+        Failure::Query(format!(
+            "{by} has no group {label:?} among the layers that pass the filters"
+        ))
+    })
+}
+
+/// The pair's answer from the groups of `by` (their counts are enough: from
+/// [`SiteData::group_sketches_for`], or merged chunk by chunk by the worker for a layer-level
+/// grouping): each group's coefficient distributions and D per component between them.
 pub fn pair(
     s: &SiteData,
     by: &str,
@@ -57,14 +66,7 @@ pub fn pair(
         .clone()
         .or_else(|| choices.get(1).cloned())
         .unwrap_or_else(|| a.clone());
-    let find = |l: &str| {
-        groups.iter().find(|g| g.label == l).ok_or_else(|| {
-            Failure::Query(format!(
-                "{by} has no group {l:?} among the layers that pass the filters"
-            ))
-        })
-    };
-    let sketches = [&find(&a)?.sketch, &find(&b)?.sketch];
+    let sketches = [&find(by, groups, &a)?.sketch, &find(by, groups, &b)?.sketch];
     let rule = s.rule();
     let hists: [&Histograms; 2] = [&sketches[0].hist, &sketches[1].hist];
     let evr = s.basis().evr;
@@ -76,9 +78,20 @@ pub fn pair(
         x: centres(rule),
         shares: hists.map(|h| shares_of(h.counts(), rule)),
         d_per_component: drift_per_component(hists[0], hists[1], &evr, rule),
-        eigen: sketches.map(|g| eigen(&g.scaled)),
         range: (rule.lo, rule.hi),
     })
+}
+
+/// Groups `a` and `b`'s own PCA, from `groups` holding their moments
+/// ([`SiteData::group_sketches`], or merged from every per-layer sketch for a layer-level
+/// grouping).
+pub fn pair_eigen(
+    by: &str,
+    groups: &[Group],
+    [a, b]: [&String; 2],
+) -> Result<[Option<Eigen>; 2], Failure> {
+    let (ga, gb) = (find(by, groups, a)?, find(by, groups, b)?);
+    Ok([eigen(&ga.sketch.scaled), eigen(&gb.sketch.scaled)])
 }
 
 /// The layers whose lite samples the grid shows: the first [`GRID_FILTERS`] of `layers` that
@@ -151,7 +164,10 @@ mod tests {
     fn a_pair_is_computed_whole_in_the_worker() {
         let s = site();
         let c = s.compare("Task", &[]).unwrap();
-        let groups = s.group_sketches("Task", &[]).unwrap();
+        // The pair's distributions from the groups' counts alone.
+        let groups = s
+            .group_sketches_for("Task", &[], &filterscope_site::Method::default())
+            .unwrap();
         let (a, b) = (c.groups[0].clone(), c.groups[2].clone());
         let p = pair(&s, "Task", &groups, &Some(a.clone()), &Some(b.clone())).unwrap();
         assert_eq!(p.labels, [a, b]);
@@ -170,8 +186,10 @@ mod tests {
                 assert!((comp.iter().sum::<f64>() - 1.0).abs() < 1e-9);
             }
         }
-        // Each group's own PCA explains all of its variance.
-        for e in p.eigen.iter().map(|e| e.as_ref().unwrap()) {
+        // Each group's own PCA, from its moments, explains all of its variance.
+        let with_moments = s.group_sketches("Task", &[]).unwrap();
+        let own = pair_eigen("Task", &with_moments, [&p.labels[0], &p.labels[1]]).unwrap();
+        for e in own.iter().map(|e| e.as_ref().unwrap()) {
             assert!((e.evr.iter().sum::<f64>() - 1.0).abs() < 1e-9);
             assert_eq!(e.components.len(), 9);
         }
@@ -235,6 +253,84 @@ mod tests {
         assert_eq!(part.grid, whole.grid);
         assert_eq!(part.density, whole.density);
         assert_eq!(part.scatter.len(), whole.scatter.len());
+    }
+
+    /// `request` answered as the worker loads a site: only the parts it says it needs, until it
+    /// needs no more; and which parts that was.
+    fn answered_alone(
+        request: &crate::protocol::Request,
+    ) -> (crate::protocol::Answer, Vec<filterscope_site::Part>) {
+        use crate::worker::answers::{compute, layer_level, needs};
+        use filterscope_site::testing::{add, opened};
+        let (mut s, files) = opened(&content());
+        assert!(layer_level(&s, request).is_none(), "{request:?} streams");
+        loop {
+            let missing = s.missing(&needs(&s, request).unwrap());
+            if missing.is_empty() {
+                break;
+            }
+            add(&mut s, &files, &missing);
+        }
+        let read = s.all_parts().into_iter().filter(|p| s.has(*p)).collect();
+        (compute(&s, request, &mut |_, _| {}).unwrap(), read)
+    }
+
+    #[test]
+    fn a_pairs_first_answer_reads_counts_and_its_own_pca_the_moments() {
+        use crate::protocol::{Answer, Request};
+        use filterscope_site::{Method, Part};
+        let all = site();
+        let (a, b) = ("Classification".to_string(), "GAN-Generator".to_string());
+        for by in ["Task", "conv_depth"] {
+            let (a, b) = if by == "Task" {
+                (a.clone(), b.clone())
+            } else {
+                ("0".to_string(), "1".to_string())
+            };
+            let asked = Request::Pair {
+                by: by.into(),
+                wheres: vec![],
+                a: Some(a.clone()),
+                b: Some(b.clone()),
+            };
+            let (Answer::Pair(first), read) = answered_alone(&asked) else {
+                panic!("not a pair");
+            };
+            // No moments, and for a layer-level column its per-value sums, not every layer.
+            assert!(!read.contains(&Part::ModelMoments), "{by}: {read:?}");
+            assert!(
+                !read.iter().any(|p| matches!(p, Part::Sketches(_))),
+                "{by}: {read:?}"
+            );
+            let counts = all.group_sketches_for(by, &[], &Method::default()).unwrap();
+            let want = pair(&all, by, &counts, &Some(a.clone()), &Some(b.clone())).unwrap();
+            assert_eq!(*first, want, "{by}");
+            // The whole site's groups with moments give the same distributions and D.
+            let whole = all.group_sketches(by, &[]).unwrap();
+            let same = pair(&all, by, &whole, &Some(a.clone()), &Some(b.clone())).unwrap();
+            assert_eq!(same.shares, want.shares, "{by}");
+            assert_eq!(same.d_per_component, want.d_per_component, "{by}");
+            // The groups' own PCA, asked next.
+            let want = pair_eigen(by, &whole, [&a, &b]).unwrap();
+            assert!(want.iter().all(Option::is_some), "{by}");
+            let asked = Request::PairEigen {
+                by: by.into(),
+                wheres: vec![],
+                a: a.clone(),
+                b: b.clone(),
+            };
+            if by == "Task" {
+                let (Answer::PairEigen(own), read) = answered_alone(&asked) else {
+                    panic!("not a pair's PCA");
+                };
+                assert!(read.contains(&Part::ModelMoments), "{read:?}");
+                assert_eq!(own, want);
+            } else {
+                // A layer-level column's moments are in the per-layer sketches only: streamed.
+                let (s, _) = filterscope_site::testing::opened(&content());
+                assert!(crate::worker::answers::layer_level(&s, &asked).is_some());
+            }
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! coefficient distributions, each group's eigen-filters, sampled filters, c0/c1 density and
 //! layer scatter.
 
-use filterscope_web::protocol::{Failure, PairAnswer, PairSamplesAnswer};
+use filterscope_web::protocol::{Eigen, Failure, PairAnswer, PairSamplesAnswer};
 use leptos::prelude::*;
 
 use crate::page::plot::{FilterScale, Plot, Points};
@@ -11,6 +11,8 @@ use crate::page::plot::{FilterScale, Plot, Points};
 pub type Data = Memo<Option<Result<PairAnswer, Failure>>>;
 /// The groups' samples and layers, once they came.
 pub type Extra = Memo<Option<PairSamplesAnswer>>;
+/// Each group's own PCA (when its filters define it), once it came.
+pub type OwnPca = Memo<Option<[Option<Eigen>; 2]>>;
 
 /// D between the groups, component by component.
 pub fn per_component(data: Data) -> Memo<Option<Plot>> {
@@ -50,11 +52,12 @@ pub fn distribution(data: Data, i: usize) -> Memo<Option<Plot>> {
     })
 }
 
-/// Group `g`'s own principal components.
-pub fn eigen(data: Data, g: usize) -> Memo<Option<Plot>> {
+/// Group `g`'s own principal components (`own`: both groups', once they are in).
+pub fn eigen(data: Data, own: OwnPca, g: usize) -> Memo<Option<Plot>> {
     Memo::new(move |_| {
+        let e = own.with(|o| o.as_ref().and_then(|o| o[g].clone()));
         data.with(|d| match d {
-            Some(Ok(p)) => p.eigen[g].as_ref().map(|e| Plot::Filters {
+            Some(Ok(p)) => e.as_ref().map(|e| Plot::Filters {
                 title: format!("Eigen-filters of {} (its own PCA)", p.labels[g]),
                 captions: e
                     .evr
