@@ -57,7 +57,14 @@ def main():
     rollups = table(a.site, manifest["rollups"])
     models = table(a.site, manifest["models"])
     model_of = rollups.column("model").to_numpy()
-    counts = np.array(rollups.column("counts").combine_chunks().flatten()).reshape(-1, 9, 70)
+    # Counts are stored as byte planes counts_0, counts_1, ... (docs/site-format.md).
+    counts = np.zeros(rollups.num_rows * 9 * 70, dtype=np.uint64)
+    for b in range(8):
+        if f"counts_{b}" not in rollups.column_names:
+            break
+        plane = np.array(rollups.column(f"counts_{b}").combine_chunks().flatten(), dtype=np.uint64)
+        counts |= plane << np.uint64(8 * b)
+    counts = counts.reshape(-1, 9, 70)
     if a.by == "model":
         labels = [str(v) for v in models.column("model").to_pylist()]
     else:

@@ -274,7 +274,7 @@ test('a bad URL parameter shows a notice and a sane default', async () => {
 });
 
 for (const [name, view, expect] of [
-  ['missing', 'compare', /model-counts-[0-9a-f]{16}\.arrow: HTTP 404/],
+  ['missing', 'compare&by=model', /model-counts-[0-9a-f]{16}\.arrow: HTTP 404/],
   ['corrupt', 'model', /sketches-0000-[0-9a-f]{16}\.arrow: sha256 .* does not match/],
   ['truncated', 'overview', /models-[0-9a-f]{16}\.arrow: 100 bytes, the manifest says \d+ \(truncated/],
   ['badformat', 'overview', /version 99 is not/],
@@ -297,7 +297,7 @@ test('a data worker of another version is refused with a message to reload', asy
 
 test('retry loads a file that failed once it is there', async () => {
   const p = await page();
-  await p.goto(`${server.url}/flaky/?view=compare&by=Task`);
+  await p.goto(`${server.url}/flaky/?view=compare&by=model`);
   await p.waitForSelector('#load-error', { timeout: 30000 });
   assert.match(await p.textContent('#load-error'), /model-counts-[0-9a-f]{16}\.arrow: HTTP 404/);
   const data = path.join(flaky, 'data');
@@ -361,14 +361,17 @@ test('each view fetches only the data it needs', async () => {
     await p.context().close();
     return files;
   };
-  // The overview: the models table only; a Task or model comparison adds the per-model counts.
+  // The overview: the models table only; a Task comparison adds Task's per-value sums, a model
+  // comparison the per-model counts.
+  const manifest = JSON.parse(fs.readFileSync(path.join(synth, 'manifest.json'), 'utf8'));
+  const task = manifest.values.findIndex((v) => v.column === 'Task');
+  assert.ok(task >= 0 && manifest.values[task].cells.length === 0, 'Task has totals only');
   assert.deepEqual(stems(await visit('view=overview', '#counts-task')), ['models']);
-  assert.deepEqual(stems(await visit('view=compare&by=Task', '#heatmap')), ['model-counts', 'models']);
+  assert.deepEqual(stems(await visit('view=compare&by=Task', '#heatmap')), ['models', `values-${task}`]);
   assert.deepEqual(stems(await visit('view=compare&by=model&where=Task:Classification', '#heatmap')), ['model-counts', 'models']);
   // By depth: the per-bucket table, no per-layer data, no samples.
   assert.deepEqual(stems(await visit('view=compare&by=depth', '#heatmap')), ['depths', 'models']);
   // By a layer-level column: that column's per-value sums (conv_depth's are values-0).
-  const manifest = JSON.parse(fs.readFileSync(path.join(synth, 'manifest.json'), 'utf8'));
   assert.equal(manifest.values[0].column, 'conv_depth');
   assert.deepEqual(stems(await visit('view=compare&by=conv_depth', '#heatmap')), ['models', 'values-0']);
   // A model-level grouping among one conv_depth's layers: the one chunk of cells listing it.
@@ -433,6 +436,8 @@ test('a new deploy\'s manifest replaces the old data, and its files leave the ca
   const cached = () => p.evaluate(async () => (await (await caches.open('filterscope-data')).keys())
     .map((r) => r.url.split('/').pop()).filter((n) => n.endsWith('.arrow')).sort());
   const before = await cached();
+  // The models table and what the comparison read (the sample's Task has a value per model:
+  // the per-model counts).
   assert.ok(before.some((n) => n.startsWith('model-counts-')), before.join(' '));
   // Deploy another site at the same URL.
   mounts['/swap/'] = synth;

@@ -1,6 +1,6 @@
-//! The per-value files of layer-level columns: which groupings read them (and only the chunks of
-//! the values filtered on), and that they give exactly what the per-layer sketches give, D,
-//! counts, intervals and all.
+//! The per-value files of layer-level and model-level columns: which groupings read them (and
+//! only the chunks of the values filtered on), and that they give exactly what the per-layer
+//! sketches give, D, counts, intervals and all.
 
 mod common;
 
@@ -40,7 +40,7 @@ fn k(s: &SiteData, column: &str) -> usize {
 }
 
 #[test]
-fn every_layer_level_column_but_layer_id_has_value_files() {
+fn every_column_but_layer_id_has_value_files() {
     let s = load(&encode_site(&content(), 7).unwrap());
     let columns: Vec<&str> = s
         .manifest()
@@ -48,10 +48,13 @@ fn every_layer_level_column_but_layer_id_has_value_files() {
         .iter()
         .map(|f| f.column.as_str())
         .collect();
-    assert_eq!(
-        columns,
-        ["conv_depth", "in_channels", "out_channels", "layer_name"]
-    );
+    // The layer-level columns, then the model-level ones (totals only: a model holds one value).
+    let mut want = vec!["conv_depth", "in_channels", "out_channels", "layer_name"];
+    want.extend(s.manifest().model_columns.iter().map(String::as_str));
+    assert_eq!(columns, want);
+    for f in &s.manifest().values[4..] {
+        assert!(f.cells.is_empty(), "{}", f.column);
+    }
     // Each value is listed once, in one chunk.
     for f in &s.manifest().values {
         let listed: Vec<&String> = f.cells.iter().flat_map(|c| &c.values).collect();
@@ -95,6 +98,31 @@ fn layer_level_groupings_read_the_value_files_and_agree_with_every_layer() {
             &plain,
             vec![Part::ValueTotals(k(&s, "layer_name"))],
         ),
+        // A model-level column alone, or filtered by its own values: its totals.
+        (
+            "Task",
+            vec![],
+            &plain,
+            vec![Part::ValueTotals(k(&s, "Task"))],
+        ),
+        (
+            "Visual Category",
+            vec![
+                w("Visual Category", "natural"),
+                w("Visual Category", "faces"),
+            ],
+            &plain,
+            vec![Part::ValueTotals(k(&s, "Visual Category"))],
+        ),
+        // Filtered by another model-level column, or weighed by model: each model's counts.
+        (
+            "Task",
+            vec![w("Visual Category", "natural")],
+            &plain,
+            vec![Part::ModelCounts],
+        ),
+        ("Task", vec![], &models, vec![Part::ModelCounts]),
+        ("Task", vec![], &ci, vec![Part::ModelCounts]),
         // A model-level grouping filtered by one value: that value's chunk only.
         (
             "Task",

@@ -89,11 +89,23 @@ fn every_source_agrees_with_the_layer_path() {
         .iter()
         .map(|v| w("depth", v))
         .collect();
-    // (by, filters that pick the per-model, per-bucket or rollup table)
+    let totals = |column: &str| {
+        let k = s.manifest().values.iter().position(|f| f.column == column);
+        Part::ValueTotals(k.expect("a model-level column's totals"))
+    };
+    // (by, filters that pick the per-value, per-model, per-bucket or rollup table)
     let cases: Vec<(&str, Vec<Where>, Part)> = vec![
-        ("Task", vec![], Part::ModelCounts),
+        ("Task", vec![], totals("Task")),
         ("model", vec![], Part::ModelCounts),
-        ("Visual Category", vec![], Part::ModelCounts),
+        ("Visual Category", vec![], totals("Visual Category")),
+        (
+            "Task",
+            vec![
+                w("Visual Category", "natural"),
+                w("Visual Category", "faces"),
+            ],
+            Part::ModelCounts,
+        ),
         ("depth", vec![], Part::Depths),
         (
             "depth",
@@ -175,13 +187,24 @@ fn a_query_runs_only_once_its_parts_are_in() {
     // The overview's numbers and model-level labels come with the models table.
     assert_eq!(s.stats().n_layers, 30);
     assert_eq!(s.column_values("Task").unwrap().len(), 3);
+    // A grouping by a model-level column reads that column's totals...
+    let needs = s.compare_needs("Task", &[]).unwrap();
+    assert_eq!(needs, [Part::ValueTotals(4)]);
     let e = s.compare("Task", &[]).unwrap_err().to_string();
+    assert!(
+        e.starts_with("values-4-") && e.ends_with("not loaded yet"),
+        "{e}"
+    );
+    add(&mut s, &files, &needs);
+    assert_eq!(s.compare("Task", &[]).unwrap().groups.len(), 3);
+    // ...and one by model every model's counts.
+    let e = s.compare("model", &[]).unwrap_err().to_string();
     assert!(
         e.starts_with("model-counts-") && e.ends_with("not loaded yet"),
         "{e}"
     );
     add(&mut s, &files, &[Part::ModelCounts]);
-    assert_eq!(s.compare("Task", &[]).unwrap().groups.len(), 3);
+    assert_eq!(s.compare("model", &[]).unwrap().groups.len(), 6);
     // A grouping by a layer-level column reads that column's per-value sketches...
     let needs = s.compare_needs("layer_name", &[]).unwrap();
     assert_eq!(needs, [Part::ValueTotals(3)]);

@@ -1,14 +1,15 @@
 //! Sums the layers' sketches per value of each layer-level column, over every model and per
 //! model, and writes them as a column's value files: what lets a grouping by conv_depth or
 //! channels, or a model-level grouping filtered by one of their values, skip the per-layer
-//! sketches.
+//! sketches. And the models' sketches per value of each model-level column: what lets a
+//! grouping by Task skip the per-model sketches.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use filterscope_stats::Sketch;
 
 use super::named::Files;
-use super::tables::{self, LayerRow, LayerSketch, ValueCell, ValueTotal};
+use super::tables::{self, LayerRow, LayerSketch, ModelRow, ModelTotals, ValueCell, ValueTotal};
 use crate::query::key::{valued_columns, Key};
 use crate::{SiteError, ValueChunk, ValueFiles};
 
@@ -67,6 +68,33 @@ fn sums(
     (totals, cells)
 }
 
+/// Each value's total of model-level column `c`: the models' sketches summed by the value
+/// each model holds. A model holds one value, so its cells would be the per-model sketches
+/// themselves: the column has totals only.
+fn model_column_totals(c: usize, site: &Summed) -> Vec<ValueTotal> {
+    let mut totals: BTreeMap<&str, (u64, u64, Sketch)> = BTreeMap::new();
+    let models = site
+        .models
+        .iter()
+        .zip(site.model_totals)
+        .zip(site.per_model);
+    for ((m, n), s) in models {
+        let t = totals.entry(m.values[c].as_str()).or_default();
+        t.0 += 1;
+        t.1 += n.n_layers;
+        t.2.merge(&counts_of(s));
+    }
+    totals
+        .into_iter()
+        .map(|(v, (n_models, n_layers, sketch))| ValueTotal {
+            value: v.to_string(),
+            n_models,
+            n_layers,
+            sketch,
+        })
+        .collect()
+}
+
 /// Cuts cells (sorted by value) into runs of about `target` rows, each ending where the value
 /// changes.
 fn cut(cells: &[ValueCell], target: usize) -> Vec<&[ValueCell]> {
@@ -82,18 +110,36 @@ fn cut(cells: &[ValueCell], target: usize) -> Vec<&[ValueCell]> {
     out
 }
 
+/// What [`value_files`] sums: the site's layers and models.
+pub(crate) struct Summed<'a> {
+    pub layers: &'a [LayerRow],
+    pub layer_columns: &'a [String],
+    pub sketches: &'a [LayerSketch],
+    pub models: &'a [ModelRow],
+    pub model_columns: &'a [String],
+    pub model_totals: &'a [ModelTotals],
+    pub per_model: &'a [Sketch],
+}
+
 /// Writes every layer-level column's value files (`values-K`, `cells-K-NNNN`, K the column's
 /// place in [`valued_columns`]), the cells in chunks of about `per_chunk` rows (the sketch
 /// chunks' layer count: a cell is counts only, so such a chunk is a fraction of a sketch
 /// chunk's bytes). Chunks end only between values, so that a filter on one value reads only the
 /// chunks listing it; at the full DB's shape a value has at most one row per model (647).
+/// Then each model-level column's totals (`values-K` after the layer-level columns', no cells;
+/// none for a column whose every model has a value of its own): the default comparison, by
+/// Task, reads a few kilobytes instead of every model's counts.
 pub(crate) fn value_files(
     files: &mut Files,
     per_chunk: usize,
-    layers: &[LayerRow],
-    layer_columns: &[String],
-    sketches: &[LayerSketch],
+    site: &Summed,
 ) -> Result<Vec<ValueFiles>, SiteError> {
+    let Summed {
+        layers,
+        layer_columns,
+        sketches,
+        ..
+    } = *site;
     let mut out = Vec::new();
     for (k, (column, key)) in valued_columns(layer_columns).into_iter().enumerate() {
         let (totals, cells) = sums(key, layers, sketches);
@@ -114,6 +160,20 @@ pub(crate) fn value_files(
             column,
             totals,
             cells: chunks,
+        });
+    }
+    for (c, column) in site.model_columns.iter().enumerate() {
+        let totals = model_column_totals(c, site);
+        // A column with a value per model (a name, an id): its totals are the per-model counts.
+        if totals.len() == site.models.len() && totals.len() > 1 {
+            continue;
+        }
+        let k = out.len();
+        let totals = files.put(&format!("values-{k}"), tables::encode_value_totals(&totals))?;
+        out.push(ValueFiles {
+            column: column.clone(),
+            totals,
+            cells: vec![],
         });
     }
     Ok(out)

@@ -5,7 +5,7 @@ use filterscope_stats::{
     depth_bucket, sample_indices, seed_of, Basis, BinRule, Precision, Sketch, DEPTH_BUCKETS,
 };
 
-use crate::format::by_value::value_files;
+use crate::format::by_value::{value_files, Summed};
 use crate::format::named::Files;
 use crate::format::tables::sketch_cols::Has;
 use crate::format::tables::{
@@ -230,6 +230,26 @@ fn lite_cells(c: &SiteContent, lite_rows: &[SampleRow]) -> arrow_array::RecordBa
     tables::encode_lite_cells(&cells)
 }
 
+/// Every column's per-value files (`format/by_value.rs`), from the layers and the per-model
+/// sketches.
+fn values_of(
+    files: &mut Files,
+    c: &SiteContent,
+    layers_per_chunk: usize,
+    (model_totals, per_model): (&[ModelTotals], &[Sketch]),
+) -> Result<Vec<crate::ValueFiles>, SiteError> {
+    let summed = Summed {
+        layers: &c.layers,
+        layer_columns: &c.layer_columns,
+        sketches: &c.sketches,
+        models: &c.models,
+        model_columns: &c.model_columns,
+        model_totals,
+        per_model,
+    };
+    value_files(files, layers_per_chunk, &summed)
+}
+
 /// Encodes the site: `(relative path, bytes)` for every file, `manifest.json` last. Data files
 /// are named by their content (`models-<16 hex of sha256>.arrow`): a new build never reuses a
 /// name for other bytes, so browsers and caches may keep them forever.
@@ -259,13 +279,7 @@ pub fn encode_site(
     )?;
     let layers = files.put("layers", tables::encode_layers(&c.layers, &c.layer_columns))?;
     let quality = files.put("quality", tables::encode_quality(&c.sketches))?;
-    let values = value_files(
-        &mut files,
-        layers_per_chunk,
-        &c.layers,
-        &c.layer_columns,
-        &c.sketches,
-    )?;
+    let values = values_of(&mut files, c, layers_per_chunk, (&totals, &per_model))?;
     let lite = lite_per_layer(c.layers.len(), c.sample_per_layer);
     let lite_rows = lite_samples(&c.samples, c.sample_seed, lite);
     let lite_cells = files.put("lite-cells", lite_cells(c, &lite_rows))?;

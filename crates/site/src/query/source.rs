@@ -20,8 +20,8 @@ pub(crate) enum Source {
     Depths,
     /// Per (model, bucket) sketches: depth crossed with model-level columns.
     Rollups,
-    /// Per-value sketches of the manifest's `values[k]` (layer key): grouping by that column,
-    /// filtered at most by its own values, every filter counted once.
+    /// Per-value sketches of the manifest's `values[k]` (a layer-level or model-level column):
+    /// grouping by that column, filtered at most by its own values, every filter counted once.
     ValueTotals(usize, Key),
     /// Per (value, model) sketches of `values[k]`: that column crossed with model-level columns,
     /// or weighed and resampled by model; only the chunks of the values filtered on.
@@ -57,10 +57,30 @@ impl SiteData {
         }
         let depth_filtered = conds.0.iter().any(|(k, _)| *k == Key::Depth);
         match (by == Key::Depth, depth_filtered) {
-            (false, false) => Source::Models,
+            (false, false) => self
+                .model_column_totals(by, conds, per_model || moments)
+                .unwrap_or(Source::Models),
             (true, false) if conds.0.is_empty() && !per_model => Source::Depths,
             _ => Source::Rollups,
         }
+    }
+
+    /// The totals of model-level column `by`, when the grouping is by it alone (filtered at
+    /// most by its own values) and needs neither each model's part nor moments.
+    fn model_column_totals(&self, by: Key, conds: &Conditions, per_model: bool) -> Option<Source> {
+        let Key::ModelColumn(c) = by else {
+            return None;
+        };
+        if per_model || conds.0.iter().any(|(k, _)| *k != by) {
+            return None;
+        }
+        let name = &self.manifest.model_columns[c];
+        let k = self
+            .manifest
+            .values
+            .iter()
+            .position(|f| f.column == *name)?;
+        Some(Source::ValueTotals(k, by))
     }
 
     /// A per-value source, when one layer-level column (and no depth) is involved.
