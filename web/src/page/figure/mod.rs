@@ -16,7 +16,7 @@ use leptos::prelude::*;
 
 use crate::page::matrix::MatrixHooks;
 use crate::page::plot::{PixelArea, Plot, Theme};
-use canvas::{paint, Cells};
+use canvas::{paint, prepare_cells, Cells};
 use download::Downloads;
 use pointer::{category_under, Pointer};
 use room::fitted;
@@ -68,7 +68,10 @@ pub fn Figure(
             }
         }
     });
-    schedule_draws(plot, id, canvas, size, theme, area, error);
+    // The figure in one sentence (plot/summary.rs), written when it is drawn: computed in the
+    // task that brought its data, a large matrix's summary lengthened that task.
+    let summary = RwSignal::new(String::new());
+    schedule_draws(plot, id, canvas, size, theme, area, (error, summary));
     let pointer = matrix.map(|hooks| Pointer {
         plot,
         canvas,
@@ -125,7 +128,7 @@ pub fn Figure(
             <figcaption>
                 // The figure in one sentence, from its data (plot/summary.rs).
                 <p class="summary" id=format!("{id}-summary")>
-                    {move || plot.with(|p| p.as_ref().map(|p| p.summary())).unwrap_or_default()}
+                    {move || summary.get()}
                 </p>
                 <span class="hover" aria-live="polite">{move || hover.get().unwrap_or_default()}</span>
                 <span class="controls">
@@ -140,6 +143,76 @@ pub fn Figure(
     }
 }
 
+/// What one scheduled draw of a figure needs.
+#[derive(Clone, Copy)]
+struct Draw {
+    id: &'static str,
+    generation: StoredValue<u64>,
+    this: u64,
+    cells: StoredValue<Cells, LocalStorage>,
+    area: RwSignal<Option<PixelArea>>,
+    error: RwSignal<Option<String>>,
+    summary: RwSignal<String>,
+    drawing: crate::page::settled::Waiting,
+}
+
+impl Draw {
+    /// Whether this is still the newest draw asked for, and the figure still there (its view
+    /// left or was replaced before the timer fired: its values are disposed).
+    fn current(&self) -> bool {
+        self.generation.try_get_value() == Some(self.this)
+    }
+
+    /// A heatmap's cells first, in a task of their own when they had to be made; then the plot.
+    fn run(self, c: web_sys::HtmlCanvasElement, p: Plot, theme: Theme) {
+        if !self.current() {
+            return;
+        }
+        match self
+            .cells
+            .try_update_value(|cells| prepare_cells(&p, cells))
+        {
+            Some(Ok(true)) => set_timeout(
+                move || self.finish(&c, &p, theme),
+                std::time::Duration::ZERO,
+            ),
+            Some(Ok(false)) => self.finish(&c, &p, theme),
+            Some(Err(e)) => {
+                self.drawing.done();
+                self.error.set(Some(e.to_string()));
+            }
+            None => self.drawing.done(),
+        }
+    }
+
+    fn finish(&self, c: &web_sys::HtmlCanvasElement, p: &Plot, theme: Theme) {
+        if !self.current() {
+            return;
+        }
+        // Only the newest draw gets here; the figure is drawn once it has run.
+        let drawing = self.drawing;
+        let _done = OnDrop(move || drawing.done());
+        let drawn = crate::page::timing::measure(&format!("filterscope:draw:{}", self.id), || {
+            self.cells
+                .try_update_value(|cells| paint(c, p, theme, cells))
+                .unwrap_or(Ok(None))
+        });
+        match drawn {
+            Ok(a) => {
+                if crate::page::timing::mark_once("filterscope:first-plot") {
+                    // Keeping the app for offline use waits until the visitor has a plot, so
+                    // that it never competes with the first payload.
+                    crate::page::offline::register_service_worker();
+                }
+                self.area.set(a);
+                self.error.set(None);
+                self.summary.set(p.summary());
+            }
+            Err(e) => self.error.set(Some(e.to_string())),
+        }
+    }
+}
+
 /// Redraws the figure whenever its plot, size or theme changes. Each figure draws in a task of
 /// its own (a zero timeout after what changed), so that a view of several figures never holds
 /// the main thread in one long task; a newer change drops an older pending draw.
@@ -150,14 +223,18 @@ fn schedule_draws(
     size: Memo<(u32, u32)>,
     theme: RwSignal<Theme>,
     area: RwSignal<Option<PixelArea>>,
-    error: RwSignal<Option<String>>,
+    (error, summary): (RwSignal<Option<String>>, RwSignal<String>),
 ) {
     let generation = StoredValue::new(0u64);
     let drawing = crate::page::settled::Waiting::new();
     // A heatmap's cells as an offscreen bitmap, with what it was made from.
     let cells = StoredValue::new_local(None as Cells);
     Effect::new(move |_| {
-        let (Some(c), Some(p)) = (canvas.get(), plot.get()) else {
+        let Some(p) = plot.get() else {
+            summary.set(String::new());
+            return;
+        };
+        let Some(c) = canvas.get() else {
             return;
         };
         // A new size redraws (the canvas was resized, and so cleared, by the effect above).
@@ -166,34 +243,16 @@ fn schedule_draws(
         let this = generation.get_value() + 1;
         generation.set_value(this);
         drawing.start();
-        set_timeout(
-            move || {
-                // A newer draw was asked for, or the figure is gone (its view left or was
-                // replaced before the timer fired: its values are disposed).
-                if generation.try_get_value() != Some(this) {
-                    return;
-                }
-                // Only the newest draw gets here; the figure is drawn once it has run.
-                let _done = OnDrop(move || drawing.done());
-                let drawn = crate::page::timing::measure(&format!("filterscope:draw:{id}"), || {
-                    cells
-                        .try_update_value(|cells| paint(&c, &p, theme, cells))
-                        .unwrap_or(Ok(None))
-                });
-                match drawn {
-                    Ok(a) => {
-                        if crate::page::timing::mark_once("filterscope:first-plot") {
-                            // Keeping the app for offline use waits until the visitor has a
-                            // plot, so that it never competes with the first payload.
-                            crate::page::offline::register_service_worker();
-                        }
-                        area.set(a);
-                        error.set(None);
-                    }
-                    Err(e) => error.set(Some(e.to_string())),
-                }
-            },
-            std::time::Duration::ZERO,
-        );
+        let draw = Draw {
+            id,
+            generation,
+            this,
+            cells,
+            area,
+            error,
+            summary,
+            drawing,
+        };
+        set_timeout(move || draw.run(c, p, theme), std::time::Duration::ZERO);
     });
 }
