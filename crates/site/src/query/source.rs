@@ -74,13 +74,13 @@ impl SiteData {
         if per_model || conds.0.iter().any(|(k, _)| *k != by) {
             return None;
         }
-        let name = &self.manifest.model_columns[c];
-        let k = self
-            .manifest
-            .values
-            .iter()
-            .position(|f| f.column == *name)?;
+        let k = self.value_files_of(&self.manifest.model_columns[c])?;
         Some(Source::ValueTotals(k, by))
+    }
+
+    /// Where `column`'s value files are in the manifest's `values`, if it has any.
+    fn value_files_of(&self, column: &str) -> Option<usize> {
+        self.manifest.values.iter().position(|f| f.column == column)
     }
 
     /// A per-value source, when one layer-level column (and no depth) is involved.
@@ -99,7 +99,7 @@ impl SiteData {
             .into_iter()
             .find(|(_, k)| *k == lk)?
             .0;
-        let k = self.manifest.values.iter().position(|f| f.column == name)?;
+        let k = self.value_files_of(&name)?;
         if by == lk && keys.len() == 1 && !per_model {
             return Some(Source::ValueTotals(k, lk));
         }

@@ -3,6 +3,7 @@
 
 mod figures;
 
+use filterscope_site::Where;
 use filterscope_web::protocol::{Answer, Failure, PairAnswer, Request};
 use leptos::prelude::*;
 
@@ -81,28 +82,20 @@ pub fn Pair() -> impl IntoView {
             )
         });
     });
-    let eigen_answer = loader.answer(move || {
-        let (by, [a, b]) = painted.get()?;
-        Some(Request::PairEigen {
-            by,
-            wheres: route.get_untracked().wheres,
-            a,
-            b,
+    // A request about the pair painted, once it is.
+    type Make = fn(String, Vec<Where>, String, String) -> Request;
+    let follow = move |make: Make| {
+        loader.answer(move || {
+            let (by, [a, b]) = painted.get()?;
+            Some(make(by, route.get_untracked().wheres, a, b))
         })
-    });
+    };
+    let eigen_answer = follow(|by, wheres, a, b| Request::PairEigen { by, wheres, a, b });
     let own_pca = Memo::new(move |_| match eigen_answer.get() {
         Some(Ok(Answer::PairEigen(e))) => Some(e),
         _ => None,
     });
-    let samples_answer = loader.answer(move || {
-        let (by, [a, b]) = painted.get()?;
-        Some(Request::PairSamples {
-            by,
-            wheres: route.get_untracked().wheres,
-            a,
-            b,
-        })
-    });
+    let samples_answer = follow(|by, wheres, a, b| Request::PairSamples { by, wheres, a, b });
     let extra = Memo::new(move |_| match samples_answer.get() {
         Some(Ok(Answer::PairSamples(x))) => Some(*x),
         _ => None,
