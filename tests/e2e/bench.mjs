@@ -160,6 +160,8 @@ try {
       model_heatmap: 'view=compare&by=model',
       depth_heatmap: 'view=compare&by=depth',
       pair_task: `view=pair&by=Task&a=Classification&b=${other}`,
+      // Two large groups: one Task against every other model.
+      pair_task_rest: 'view=pair&by=Task&a=Classification&b=the%20rest',
       model_view: 'view=model',
       // Grouped by a layer-level column: its per-value sums.
       ...Object.fromEntries(layerColumns.map((c) => [`by_${c.replace(/\W+/g, '_')}`, `view=compare&by=${encodeURIComponent(c)}`])),

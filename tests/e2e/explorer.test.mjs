@@ -216,6 +216,18 @@ test('the pair is reachable by keyboard and shows both groups\' c0/c1 densities'
   await p.waitForFunction(() => / vs Text Recognition$/.test(document.querySelector('#pair-h')?.textContent || ''), null, { timeout: 30000 });
   await drawn(p, '#density-a');
   await drawn(p, '#density-b');
+  // B can be every other group at once, and a permalink keeps it.
+  const a = await p.inputValue('#pick-a');
+  await p.selectOption('#pick-b', 'the rest');
+  await p.waitForURL(/b=the(\+|%20)rest/);
+  await p.waitForFunction((a) => document.querySelector('#pair-h')?.textContent === `${a} vs the rest`, a, { timeout: 30000 });
+  await drawn(p, '#d-per-component');
+  await drawn(p, '#density-b');
+  await drawn(p, '#eigen-b');
+  const fresh = await page();
+  await fresh.goto(p.url());
+  await pairShown(fresh);
+  assert.equal(await fresh.textContent('#pair-h'), `${a} vs the rest`);
 });
 
 test('the model view\'s layer numbers equal data-prep layers --json', async () => {

@@ -58,6 +58,10 @@ pub fn check_data_url(url: &str) -> Result<(), RefusedUrl> {
     }
 }
 
+/// The label of a pair's side that is every other group of the column (besides the other
+/// side's): "Classification vs the rest". A group of that name, if a column has one, is itself.
+pub const REST: &str = "the rest";
+
 /// What a view asks the worker for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Request {
@@ -70,7 +74,8 @@ pub enum Request {
     },
     /// The values of a column (for pickers).
     Values { column: String },
-    /// Group `a` against group `b` of `by` (the first two groups when not given).
+    /// Group `a` against group `b` of `by` (the first two groups when not given); either may be
+    /// [`REST`].
     Pair {
         by: String,
         wheres: Vec<Where>,

@@ -4,7 +4,7 @@
 use filterscope_site::{FileReport, Group, Method, Part, SiteData, SiteError, Where, YoursSketch};
 use filterscope_stats::drift;
 
-use super::pair::{centres, grid_layers, pair, pair_eigen, pair_samples, shares_of};
+use super::pair::{centres, grid_layers, pair, pair_eigen, pair_samples, shares_of, side_layers};
 use crate::protocol::{Answer, BetweenAnswer, Failure, ModelAnswer, Request, YoursAnswer};
 
 /// Sampled filters shown per layer in the model view, and in all.
@@ -91,8 +91,8 @@ pub fn needs(s: &SiteData, request: &Request) -> Result<Vec<Part>, SiteError> {
             // and the lite cells are in: then the lite chunks of the layers the grids show.
             let mut n = vec![Part::Layers, Part::Quality, Part::LiteCells];
             if s.has(Part::Layers) && s.has(Part::LiteCells) {
-                let mut shown = grid_layers(s, &s.group_layers(by, w, a)?);
-                shown.extend(grid_layers(s, &s.group_layers(by, w, b)?));
+                let mut shown = grid_layers(s, &side_layers(s, by, w, a, b)?);
+                shown.extend(grid_layers(s, &side_layers(s, by, w, b, a)?));
                 // Each chunk once, however many of both groups' layers it holds.
                 n.extend(s.chunks_of(Part::LiteSamples, &shown));
             }

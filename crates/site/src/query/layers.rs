@@ -51,6 +51,27 @@ impl SiteData {
         filters: &[Where],
         label: &str,
     ) -> Result<Vec<usize>, SiteError> {
+        self.layers_by_value(by, filters, |v| v == label)
+    }
+
+    /// Indices of the layers in any group of `by` but `label` among those passing `filters`: a
+    /// pair's "the rest". Layers without a value of `by` are in no group, so not in the rest.
+    pub fn other_layers(
+        &self,
+        by: &str,
+        filters: &[Where],
+        label: &str,
+    ) -> Result<Vec<usize>, SiteError> {
+        self.layers_by_value(by, filters, |v| !v.is_empty() && v != label)
+    }
+
+    /// Indices of the layers passing `filters` whose value of `by` passes `keep`.
+    fn layers_by_value(
+        &self,
+        by: &str,
+        filters: &[Where],
+        keep: impl Fn(&str) -> bool,
+    ) -> Result<Vec<usize>, SiteError> {
         self.require(&[Part::Layers])?;
         let by_key = self.key(by)?;
         let conds = self.conditions(filters)?;
@@ -61,7 +82,7 @@ impl SiteData {
             .filter(|(_, l)| {
                 let b = depth_bucket(l.conv_depth_norm).unwrap_or(0);
                 let v = |k| self.value(k, l.model, b, Some(l));
-                conds.pass(&v) && v(by_key) == label
+                conds.pass(&v) && keep(&v(by_key))
             })
             .map(|(i, _)| i)
             .collect())

@@ -4,7 +4,7 @@
 mod figures;
 
 use filterscope_site::Where;
-use filterscope_web::protocol::{Answer, Failure, PairAnswer, Request};
+use filterscope_web::protocol::{Answer, Failure, PairAnswer, Request, REST};
 use leptos::prelude::*;
 
 use crate::page::figure::Figure;
@@ -101,13 +101,21 @@ pub fn Pair() -> impl IntoView {
         _ => None,
     });
     let ok = move || data.with(|d| matches!(d, Some(Ok(_))));
-    // The groups to pick from, so any pair is reachable by keyboard as well as from the heatmap.
+    // The groups to pick from, so any pair is reachable by keyboard as well as from the heatmap;
+    // B may also be every other group at once.
     let choices = Memo::new(move |_| {
         data.with(|d| match d {
             Some(Ok(p)) => p.choices.clone(),
             _ => vec![],
         })
     });
+    let options = move |g: usize| {
+        let mut c = choices.get();
+        if g == 1 && !c.iter().any(|v| v == REST) {
+            c.push(REST.to_string());
+        }
+        c
+    };
     let current = move |g: usize| {
         data.with(|d| match d {
             Some(Ok(p)) => p.labels[g].clone(),
@@ -129,7 +137,7 @@ pub fn Pair() -> impl IntoView {
             <label>
                 {if g == 0 { "A " } else { "B " }}
                 <select id=if g == 0 { "pick-a" } else { "pick-b" } on:change=move |e| pick(g, event_target_value(&e)) prop:value=move || current(g)>
-                    {move || choices.get().into_iter().map(|c| view! { <option value=c.clone() selected=c == current(g)>{c.clone()}</option> }).collect_view()}
+                    {move || options(g).into_iter().map(|c| view! { <option value=c.clone() selected=c == current(g)>{c.clone()}</option> }).collect_view()}
                 </select>
             </label>
         }
