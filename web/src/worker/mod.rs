@@ -14,6 +14,7 @@ mod load;
 mod pair;
 mod post;
 mod state;
+mod warm;
 
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
@@ -75,10 +76,18 @@ pub fn start() {
 
 async fn handle(msg: ToWorker) {
     match msg {
-        ToWorker::Open { base } => match load::open(base).await {
-            Ok(c) => post(&FromWorker::Catalog(Box::new(c))),
-            Err(e) => post(&FromWorker::Failed(e)),
-        },
+        ToWorker::Open { base } => {
+            // After this task, which sends the manifest's request: the kernel warms while the
+            // manifest downloads.
+            let warm = Closure::once_into_js(|| {
+                std::hint::black_box(warm::warm());
+            });
+            let _ = scope().set_timeout_with_callback(warm.unchecked_ref());
+            match load::open(base).await {
+                Ok(c) => post(&FromWorker::Catalog(Box::new(c))),
+                Err(e) => post(&FromWorker::Failed(e)),
+            }
+        }
         ToWorker::Ask { id, request } => {
             let answer = load::answer(request).await;
             post(&FromWorker::Answer { id, answer });
