@@ -178,7 +178,7 @@ fn layer_level_groupings_read_the_value_files_and_agree_with_every_layer() {
             (0..n).map(|l| (l, &s.layer_sketch(l).unwrap().sketch)),
         );
         let slow = s
-            .compare_groups(by, g.finish(), method, &mut |_, _| {})
+            .compare_groups(by, &g.finish(), method, &mut |_, _| {})
             .unwrap();
         assert!(!slow.groups.is_empty(), "{by} {filters:?}");
         assert_eq!(fast, slow, "{by} {filters:?}: bit-identical");

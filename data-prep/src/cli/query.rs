@@ -102,7 +102,7 @@ impl CompareArgs {
                 );
                 pb.set_prefix("intervals");
                 let groups = site.group_sketches_for(&self.by, &filters, &method)?;
-                let c = site.compare_groups(&self.by, groups, &method, &mut |done, total| {
+                let c = site.compare_groups(&self.by, &groups, &method, &mut |done, total| {
                     pb.set_length(total);
                     pb.set_position(done);
                 })?;

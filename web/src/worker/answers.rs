@@ -49,7 +49,7 @@ pub fn layer_level(s: &SiteData, request: &Request) -> Option<(String, Vec<Where
 pub fn compute_from_groups(
     s: &SiteData,
     request: &Request,
-    groups: Vec<Group>,
+    groups: &[Group],
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Answer, Failure> {
     match request {
@@ -57,9 +57,9 @@ pub fn compute_from_groups(
             s.compare_groups(by, groups, method, progress)
                 .map_err(Failure::query)?,
         ))),
-        Request::Pair { by, a, b, .. } => Ok(Answer::Pair(Box::new(pair(s, by, &groups, a, b)?))),
+        Request::Pair { by, a, b, .. } => Ok(Answer::Pair(Box::new(pair(s, by, groups, a, b)?))),
         Request::PairEigen { by, a, b, .. } => {
-            Ok(Answer::PairEigen(pair_eigen(by, &groups, [a, b])?))
+            Ok(Answer::PairEigen(pair_eigen(by, groups, [a, b])?))
         }
         _ => Err(Failure::Message("not a grouping request".into())),
     }
@@ -140,7 +140,7 @@ pub fn compute(
             method,
         } => {
             let groups = s.group_sketches_for(by, w, method).map_err(e)?;
-            let c = s.compare_groups(by, groups, method, progress).map_err(e)?;
+            let c = s.compare_groups(by, &groups, method, progress).map_err(e)?;
             Answer::Compare(Box::new(c))
         }
         Request::Values { column } => Answer::Values(s.column_values(column).map_err(e)?),

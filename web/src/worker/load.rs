@@ -4,6 +4,7 @@
 //! and dropped. Progress goes to the page as it comes.
 
 use std::collections::BTreeSet;
+use std::rc::Rc;
 
 use filterscope_site::{FileEntry, Group, Manifest, Method, Part, SiteData, Where};
 use futures::channel::oneshot;
@@ -103,7 +104,7 @@ pub async fn answer(request: Request) -> Result<Answer, Failure> {
         ensure(others).await?;
         let groups = stream_groups(&by, &filters, &method).await?;
         return state::with_site(|site| {
-            answers::compute_from_groups(site, &request, groups, &mut post_computing())
+            answers::compute_from_groups(site, &request, &groups, &mut post_computing())
         });
     }
     loaded(&request).await?;
@@ -122,7 +123,7 @@ async fn stream_groups(
     by: &str,
     filters: &[Where],
     method: &Method,
-) -> Result<Vec<Group>, Failure> {
+) -> Result<Rc<Vec<Group>>, Failure> {
     // Groups kept per model answer a method that needs none; not the other way round.
     let key = (by.to_string(), format!("{filters:?}"));
     let per_model = method.per_model();
@@ -130,11 +131,14 @@ async fn stream_groups(
         s.last_groups
             .as_ref()
             .filter(|(k, g)| *k == key && (!per_model || g.iter().all(|g| !g.members.is_empty())))
-            .map(|(_, g)| g.clone())
+            .map(|(_, g)| Rc::clone(g))
     })?;
     if let Some(g) = last {
         return Ok(g);
     }
+    // The last grouping goes before this one is merged: two sets of members (108 MB for 237
+    // groups by conv_depth) would not fit the tab's budget.
+    state::with(|s| s.last_groups = None)?;
     let (mut grouping, chunks) = state::with(|s| {
         let site = &s.site;
         let g = site
@@ -185,8 +189,8 @@ async fn stream_groups(
     }
     state::with(|s| s.progress.done = s.in_flight.is_empty())?;
     post_progress(true);
-    let groups = grouping.finish();
-    state::with(|s| s.last_groups = Some((key, groups.clone())))?;
+    let groups = Rc::new(grouping.finish());
+    state::with(|s| s.last_groups = Some((key, Rc::clone(&groups))))?;
     Ok(groups)
 }
 

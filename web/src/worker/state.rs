@@ -5,11 +5,15 @@
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;
+use std::rc::Rc;
 
 use filterscope_site::{FileEntry, Group, Part, SiteData};
 use futures::channel::oneshot;
 
 use crate::protocol::{Failure, Progress};
+
+/// A grouping's column and filters (as `Debug` text).
+pub type GroupingKey = (String, String);
 
 /// A site being read: where it is, what is decoded and what is on its way.
 pub struct Opened {
@@ -22,8 +26,9 @@ pub struct Opened {
     /// The first fetch that failed: every later wait ends with it until the page retries.
     pub failed: Option<Failure>,
     pub progress: Progress,
-    /// The groups of the last layer-level grouping streamed: (by, filters) and the groups.
-    pub last_groups: Option<((String, String), Vec<Group>)>,
+    /// The groups of the last layer-level grouping streamed: (by, filters) and the groups
+    /// (shared, not copied, with the request that uses them).
+    pub last_groups: Option<(GroupingKey, Rc<Vec<Group>>)>,
     pub last_progress_post: f64,
     /// Sample chunks in the order they came (the oldest is evicted first).
     pub sample_order: Vec<Part>,

@@ -17,6 +17,7 @@ pub(crate) mod source;
 pub(crate) mod spread;
 pub(crate) mod stats;
 pub(crate) mod tables;
+pub(crate) mod tails;
 
 use crate::{Part, SiteData, SiteError};
 
