@@ -4,7 +4,8 @@
 use filterscope_site::{FileReport, Group, Method, Part, SiteData, SiteError, Where, YoursSketch};
 use filterscope_stats::drift;
 
-use super::pair::{centres, grid_layers, pair, pair_eigen, pair_samples, shares_of, side_layers};
+use super::pair::{centres, grid_layers, pair, pair_eigen, pair_samples, shares_of};
+use super::rest::side_layers;
 use crate::protocol::{Answer, BetweenAnswer, Failure, ModelAnswer, Request, YoursAnswer};
 
 /// Sampled filters shown per layer in the model view, and in all.

@@ -13,6 +13,7 @@ mod fetch;
 mod load;
 mod pair;
 mod post;
+mod rest;
 mod state;
 mod warm;
 

@@ -1,14 +1,13 @@
 //! The pair view's answers: two groups' distributions, D per component and own PCA from their
 //! merged sketches, and their sampled filters, c0/c1 density and layer quality.
 
-use std::borrow::Cow;
-
-use filterscope_site::{Group, SiteData, SiteError, Where};
+use filterscope_site::{Group, SiteData, Where};
 use filterscope_stats::{
-    distribution, drift_per_component, Basis, BinRule, Histograms, Moments, Sketch, N_BINS,
+    distribution, drift_per_component, Basis, BinRule, Histograms, Moments, N_BINS,
 };
 
-use crate::protocol::{Eigen, Failure, PairAnswer, PairSamplesAnswer, REST};
+use super::rest::{side, side_layers};
+use crate::protocol::{Eigen, Failure, PairAnswer, PairSamplesAnswer};
 
 /// Sampled filters shown per group in the pair view: four rows of twelve.
 pub const GRID_FILTERS: usize = 48;
@@ -31,48 +30,12 @@ pub fn shares_of(counts: &[u64], rule: &BinRule) -> Vec<Vec<f64>> {
 
 /// A group's own principal components, from the moments of its scaled filters (none where they
 /// do not define them: too few filters).
-fn eigen(m: &Moments) -> Option<Eigen> {
+pub(super) fn eigen(m: &Moments) -> Option<Eigen> {
     let b = Basis::from_moments(m).ok()?;
     Some(Eigen {
         components: b.components.to_vec(),
         evr: b.evr,
     })
-}
-
-/// Whether `label`, against `other`, is the rest of the column: [`REST`], unless a group of
-/// `by` has that name (the column's own value wins).
-fn is_rest<'a>(mut labels: impl Iterator<Item = &'a str>, label: &str, other: &str) -> bool {
-    label == REST && other != REST && !labels.any(|l| l == REST)
-}
-
-/// The merged sketch of side `label` of a pair against `other`, among the groups of `by`: group
-/// `label`, or for [`REST`] every group but `other`.
-fn side<'a>(
-    by: &str,
-    groups: &'a [Group],
-    label: &str,
-    other: &str,
-) -> Result<Cow<'a, Sketch>, Failure> {
-    if is_rest(groups.iter().map(|g| g.label.as_str()), label, other) {
-        let mut rest = groups.iter().filter(|g| g.label != other).peekable();
-        if rest.peek().is_none() {
-            return Err(Failure::Query(format!(
-                "{by} has no group besides {other:?} among the layers that pass the filters"
-            )));
-        }
-        let mut merged = Sketch::default();
-        rest.for_each(|g| merged.merge(&g.sketch));
-        return Ok(Cow::Owned(merged));
-    }
-    groups
-        .iter()
-        .find(|g| g.label == label)
-        .map(|g| Cow::Borrowed(&g.sketch))
-        .ok_or_else(|| {
-            Failure::Query(format!(
-                "{by} has no group {label:?} among the layers that pass the filters"
-            ))
-        })
 }
 
 /// The pair's answer from the groups of `by` (their counts are enough: from
@@ -135,24 +98,6 @@ pub fn grid_layers(s: &SiteData, layers: &[usize]) -> Vec<usize> {
         .collect()
 }
 
-/// The layers of side `label` of a pair against `other` (as [`side`] picks them) among those
-/// passing `filters`. Needs the layers table.
-pub fn side_layers(
-    s: &SiteData,
-    by: &str,
-    filters: &[Where],
-    label: &str,
-    other: &str,
-) -> Result<Vec<usize>, SiteError> {
-    let own = s.group_layers(by, filters, label)?;
-    // A group named like the rest has layers; the rest is then not asked for.
-    if own.is_empty() && is_rest(std::iter::empty(), label, other) {
-        s.other_layers(by, filters, other)
-    } else {
-        Ok(own)
-    }
-}
-
 /// The sampled filters, c0/c1 density and layer quality of sides `a` and `b` of a pair.
 pub fn pair_samples(
     s: &SiteData,
@@ -199,12 +144,12 @@ pub fn pair_samples(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use filterscope_site::testing::{content, loaded};
     use filterscope_site::SiteData;
 
-    fn site() -> SiteData {
+    pub(in crate::worker) fn site() -> SiteData {
         loaded(&content())
     }
 
@@ -305,7 +250,7 @@ mod tests {
 
     /// `request` answered as the worker loads a site: only the parts it says it needs, until it
     /// needs no more; and which parts that was.
-    fn answered_alone(
+    pub(in crate::worker) fn answered_alone(
         request: &crate::protocol::Request,
     ) -> (crate::protocol::Answer, Vec<filterscope_site::Part>) {
         use crate::worker::answers::{compute, layer_level, needs};
@@ -379,84 +324,6 @@ mod tests {
                 assert!(crate::worker::answers::layer_level(&s, &asked).is_some());
             }
         }
-    }
-
-    #[test]
-    fn a_group_against_the_rest_is_every_other_layer_of_the_column() {
-        use crate::protocol::{Answer, Request};
-        use filterscope_site::{Method, Part};
-        let all = site();
-        let rest = REST.to_string();
-        for (by, a) in [("Task", "Classification"), ("conv_depth", "0")] {
-            let a = a.to_string();
-            // The rest: the layers with a value of the column other than `a`'s, all of them.
-            let others = all.other_layers(by, &[], &a).unwrap();
-            let own = all.group_layers(by, &[], &a).unwrap();
-            assert!(!others.is_empty() && !own.is_empty(), "{by}");
-            assert_eq!(others.len() + own.len(), all.layers().len(), "{by}");
-            assert!(others.iter().all(|l| !own.contains(l)), "{by}");
-            // Its counts and moments are those layers' sketches summed.
-            let mut want = Sketch::default();
-            for &l in &others {
-                want.merge(&all.layer_sketch(l).unwrap().sketch);
-            }
-            let counts = all.group_sketches_for(by, &[], &Method::default()).unwrap();
-            let p = pair(&all, by, &counts, &Some(a.clone()), &Some(rest.clone())).unwrap();
-            assert_eq!(p.labels, [a.clone(), rest.clone()]);
-            assert_eq!(
-                p.shares[1],
-                shares_of(want.hist.counts(), all.rule()),
-                "{by}"
-            );
-            let a_hist = &counts.iter().find(|g| g.label == a).unwrap().sketch.hist;
-            let evr = all.basis().evr;
-            let d = drift_per_component(a_hist, &want.hist, &evr, all.rule());
-            assert_eq!(p.d_per_component, d, "{by}");
-            // Either side may be the rest.
-            let q = pair(&all, by, &counts, &Some(rest.clone()), &Some(a.clone())).unwrap();
-            assert_eq!(q.shares, [p.shares[1].clone(), p.shares[0].clone()], "{by}");
-            // Its own PCA, from those moments.
-            let whole = all.group_sketches(by, &[]).unwrap();
-            let own_pca = pair_eigen(by, &whole, [&a, &rest]).unwrap();
-            let got = own_pca[1].as_ref().unwrap();
-            let want_pca = eigen(&want.scaled).unwrap();
-            for (g, w) in got.evr.iter().zip(&want_pca.evr) {
-                assert!((g - w).abs() < 1e-9, "{by}: {g} vs {w}");
-            }
-            // Its samples and quality: those of the other layers.
-            let x = pair_samples(&all, by, &[], [&a, &rest]).unwrap();
-            let with_quality = others
-                .iter()
-                .filter(|&&l| all.layer_quality(l).is_some())
-                .count();
-            assert_eq!(x.scatter[1].len(), with_quality, "{by}");
-            assert_eq!(x.density[1], all.lite_density(&others).unwrap(), "{by}");
-        }
-        // As the worker loads it, a model-level column's rest is read from the sums as well.
-        let asked = Request::Pair {
-            by: "Task".into(),
-            wheres: vec![],
-            a: Some("Classification".into()),
-            b: Some(rest.clone()),
-        };
-        let (Answer::Pair(first), read) = answered_alone(&asked) else {
-            panic!("not a pair");
-        };
-        assert!(!read.contains(&Part::ModelMoments), "{read:?}");
-        let counts = all
-            .group_sketches_for("Task", &[], &Method::default())
-            .unwrap();
-        let want = pair(
-            &all,
-            "Task",
-            &counts,
-            &Some("Classification".into()),
-            &Some(rest.clone()),
-        );
-        assert_eq!(*first, want.unwrap());
-        // The rest against the rest is no pair.
-        let e = pair(&all, "Task", &counts, &Some(rest.clone()), &Some(rest)).unwrap_err();
-        assert!(matches!(e, Failure::Query(_)));
     }
 
     #[test]
