@@ -43,6 +43,7 @@ pub use query::density::DENSITY_CELLS;
 pub use query::grouping::{Group, Grouping};
 pub use query::key::Where;
 pub use query::layers::LayerReport;
+pub use query::member_counts::MemberCounts;
 pub use query::method::{
     Method, Resampling, UnknownWeight, Weight, DEFAULT_REPLICATES, FLOOR_MIN_MODELS,
     MAX_REPLICATES, SMALL_GROUP,

@@ -224,7 +224,7 @@ impl SiteData {
                 .collect();
             t.counts = groups
                 .iter()
-                .map(|g| g.members.iter().map(|m| m.1.counts().to_vec()).collect())
+                .map(|g| g.members.iter().map(|m| m.1.to_u64()).collect())
                 .collect();
         }
         // Grouping by model leaves one model per group: nothing to resample.

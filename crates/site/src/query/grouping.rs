@@ -4,9 +4,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use filterscope_stats::{Histograms, Sketch};
+use filterscope_stats::Sketch;
 
 use super::key::{Conditions, Key};
+use super::member_counts::MemberCounts;
 
 /// One group of a comparison: its label, merged sketch and size.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,17 +20,17 @@ pub struct Group {
     pub n_models: u64,
     /// Layers in the group.
     pub n_layers: u64,
-    /// Each model's histograms within the group (model index, histograms), by model index:
-    /// what weighting by models and resampling models read. Empty unless the grouping was asked
-    /// to keep them (`per_model`).
-    pub members: Vec<(u32, Histograms)>,
+    /// Each model's counts within the group (model index, counts), by model index: what
+    /// weighting by models and resampling models read. Empty unless the grouping was asked to
+    /// keep them (`per_model`).
+    pub members: Vec<(u32, MemberCounts)>,
 }
 
 #[derive(Default)]
 struct Acc {
     sketch: Sketch,
     models: BTreeSet<u32>,
-    members: BTreeMap<u32, Histograms>,
+    members: BTreeMap<u32, MemberCounts>,
     n_models: u64,
     n_layers: u64,
 }

@@ -1,59 +1,84 @@
 //! A resampling's sums: each member's histogram values under a weight, and the sum of a pick of
 //! members (a member picked k times counts k times), built for a block of picks at once.
 
-use filterscope_stats::Histograms;
-
+use super::member_counts::MemberCounts;
 use super::method::Weight;
 
 /// One member's histogram values under a weight.
 pub(crate) enum Values<'a> {
-    /// Its counts, read where the group keeps them (weighed by filters): 108 MB for the 21,436
-    /// members of 237 groups by conv_depth, not copied.
-    Counts(&'a [u64]),
+    /// Its counts, read where the group keeps them (weighed by filters), not copied.
+    Narrow(&'a [u32]),
+    Wide(&'a [u64]),
     /// Its counts over its number of filters, so that every member sums to 1 per component
     /// (weighed by models).
     Shares(Vec<f64>),
 }
 
+/// A count as the f64 it is, whatever its width.
+trait Count: Copy {
+    fn f64(self) -> f64;
+}
+impl Count for u32 {
+    fn f64(self) -> f64 {
+        self as f64
+    }
+}
+impl Count for u64 {
+    fn f64(self) -> f64 {
+        self as f64
+    }
+}
+impl Count for f64 {
+    fn f64(self) -> f64 {
+        self
+    }
+}
+
+/// Adds `values` `k` times to `sum`: once as they are, more than once each times k.
+fn add<T: Count>(sum: &mut [f64], values: &[T], k: u32) {
+    match k {
+        0 => {}
+        1 => sum.iter_mut().zip(values).for_each(|(a, &b)| *a += b.f64()),
+        k => {
+            let k = k as f64;
+            sum.iter_mut()
+                .zip(values)
+                .for_each(|(a, &b)| *a += k * b.f64());
+        }
+    }
+}
+
 impl Values<'_> {
-    pub(crate) fn of(h: &Histograms, weight: Weight) -> Values<'_> {
-        match weight {
-            Weight::Filters => Values::Counts(h.counts()),
-            Weight::Models => Values::Shares(shares(h)),
+    pub(crate) fn of(h: &MemberCounts, weight: Weight) -> Values<'_> {
+        match (weight, h) {
+            (Weight::Filters, MemberCounts::Narrow(c)) => Values::Narrow(c),
+            (Weight::Filters, MemberCounts::Wide(c)) => Values::Wide(c),
+            (Weight::Models, h) => Values::Shares(shares(h)),
         }
     }
 
     fn len(&self) -> usize {
         match self {
-            Values::Counts(c) => c.len(),
+            Values::Narrow(c) => c.len(),
+            Values::Wide(c) => c.len(),
             Values::Shares(v) => v.len(),
         }
     }
 
-    /// Adds its values `k` times to `sum` (a count as the f64 it is: the same bits either way).
+    /// Adds its values `k` times to `sum` (a count as the f64 it is: the same bits at any width).
     fn add_to(&self, sum: &mut [f64], k: u32) {
-        match (self, k) {
-            (_, 0) => {}
-            (Values::Counts(c), 1) => sum.iter_mut().zip(*c).for_each(|(a, &b)| *a += b as f64),
-            (Values::Shares(v), 1) => sum.iter_mut().zip(v).for_each(|(a, b)| *a += b),
-            (Values::Counts(c), k) => {
-                let k = k as f64;
-                sum.iter_mut()
-                    .zip(*c)
-                    .for_each(|(a, &b)| *a += k * b as f64);
-            }
-            (Values::Shares(v), k) => {
-                let k = k as f64;
-                sum.iter_mut().zip(v).for_each(|(a, b)| *a += k * b);
-            }
+        match self {
+            Values::Narrow(c) => add(sum, c, k),
+            Values::Wide(c) => add(sum, c, k),
+            Values::Shares(v) => add(sum, v, k),
         }
     }
 }
 
 /// A member's counts over its number of filters.
-pub(crate) fn shares(h: &Histograms) -> Vec<f64> {
+pub(crate) fn shares(h: &MemberCounts) -> Vec<f64> {
     let n = h.total() as f64;
-    h.counts().iter().map(|&c| c as f64 / n).collect()
+    h.to_u64().iter().map(|&c| c as f64 / n).collect()
 }
 
 /// The sum of the picked members' values (a member picked k times counts k times).

@@ -10,6 +10,7 @@ pub(crate) mod density;
 pub(crate) mod grouping;
 pub(crate) mod key;
 pub(crate) mod layers;
+pub(crate) mod member_counts;
 pub(crate) mod member_sums;
 pub(crate) mod method;
 pub(crate) mod order;

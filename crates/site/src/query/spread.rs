@@ -253,6 +253,7 @@ fn median(v: &[f64]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::query::member_counts::MemberCounts;
     use crate::query::member_sums::shares;
     use filterscope_stats::Histograms;
 
@@ -270,7 +271,9 @@ mod tests {
                 for c in 0..9 {
                     h[c * 70..c * 70 + counts.len()].copy_from_slice(counts);
                 }
-                Values::Shares(shares(&Histograms::from_counts(h).unwrap()))
+                let mut m = MemberCounts::default();
+                m.merge(&Histograms::from_counts(h).unwrap());
+                Values::Shares(shares(&m))
             })
             .collect();
         Members(vec![rows])
