@@ -162,6 +162,8 @@ try {
       pair_task: `view=pair&by=Task&a=Classification&b=${other}`,
       // Two large groups: one Task against every other model.
       pair_task_rest: 'view=pair&by=Task&a=Classification&b=the%20rest',
+      // Two groups of a layer-level column (every model has a first and a second conv).
+      pair_conv_depth: 'view=pair&by=conv_depth&a=0&b=1',
       model_view: 'view=model',
       // Grouped by a layer-level column: its per-value sums.
       ...Object.fromEntries(layerColumns.map((c) => [`by_${c.replace(/\W+/g, '_')}`, `view=compare&by=${encodeURIComponent(c)}`])),
