@@ -136,8 +136,8 @@ async fn stream_groups(
     if let Some(g) = last {
         return Ok(g);
     }
-    // The last grouping goes before this one is merged: two sets of members (108 MB for 237
-    // groups by conv_depth) would not fit the tab's budget.
+    // The last grouping goes before this one is merged: its members (54 MB for 237 groups by
+    // conv_depth) would otherwise sit beside the new ones, in a tab of 247 MB with one set.
     state::with(|s| s.last_groups = None)?;
     let (mut grouping, chunks) = state::with(|s| {
         let site = &s.site;

@@ -194,7 +194,7 @@ impl SiteData {
     ) -> Result<Comparison, SiteError> {
         method.check()?;
         // Borrowed: a worker keeps the groups for the next request (the members of 237 groups
-        // by conv_depth are 108 MB).
+        // by conv_depth are 54 MB).
         let groups: Vec<&Group> = groups
             .iter()
             .filter(|g| g.n_models >= method.min_models)
