@@ -8,10 +8,10 @@ use filterscope_stats::Sketch;
 
 use crate::protocol::{Failure, REST};
 
-/// Whether `label`, against `other`, is the rest of the column: [`REST`], unless a group of
-/// `by` has that name (the column's own value wins).
-fn is_rest<'a>(mut labels: impl Iterator<Item = &'a str>, label: &str, other: &str) -> bool {
-    label == REST && other != REST && !labels.any(|l| l == REST)
+/// Whether `label`, against `other`, asks for the rest of the column (the rest against the rest
+/// is no pair).
+fn names_the_rest(label: &str, other: &str) -> bool {
+    label == REST && other != REST
 }
 
 /// The merged sketch of side `label` of a pair against `other`, among the groups of `by`: group
@@ -22,7 +22,8 @@ pub(super) fn side<'a>(
     label: &str,
     other: &str,
 ) -> Result<Cow<'a, Sketch>, Failure> {
-    if is_rest(groups.iter().map(|g| g.label.as_str()), label, other) {
+    // A group of that name is itself: the column's own value wins.
+    if names_the_rest(label, other) && !groups.iter().any(|g| g.label == REST) {
         let mut rest = groups.iter().filter(|g| g.label != other).peekable();
         if rest.peek().is_none() {
             return Err(Failure::Query(format!(
@@ -55,7 +56,7 @@ pub fn side_layers(
 ) -> Result<Vec<usize>, SiteError> {
     let own = s.group_layers(by, filters, label)?;
     // A group named like the rest has layers; the rest is then not asked for.
-    if own.is_empty() && is_rest(std::iter::empty(), label, other) {
+    if own.is_empty() && names_the_rest(label, other) {
         s.other_layers(by, filters, other)
     } else {
         Ok(own)

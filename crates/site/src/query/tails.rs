@@ -37,7 +37,7 @@ pub(crate) struct Tails {
     seen: usize,
     /// The smallest values seen, ascending (`total_cmp`), at most `keep_low` of them.
     low: Vec<f64>,
-    /// The largest, ascending, at most `keep_high`.
+    /// The largest, descending, at most `keep_high`.
     high: Vec<f64>,
     keep_low: usize,
     keep_high: usize,
@@ -63,35 +63,8 @@ impl Tails {
     /// Adds one value of the sample.
     pub(crate) fn push(&mut self, v: f64) {
         self.seen += 1;
-        // A value equal to the kept extreme changes no kept value: skipped.
-        let full = self.low.len() == self.keep_low;
-        if !full
-            || self
-                .low
-                .last()
-                .is_some_and(|x| v.total_cmp(x) == Ordering::Less)
-        {
-            let at = self
-                .low
-                .partition_point(|x| x.total_cmp(&v) != Ordering::Greater);
-            self.low.insert(at, v);
-            self.low.truncate(self.keep_low);
-        }
-        let full = self.high.len() == self.keep_high;
-        if !full
-            || self
-                .high
-                .first()
-                .is_some_and(|x| v.total_cmp(x) == Ordering::Greater)
-        {
-            let at = self
-                .high
-                .partition_point(|x| x.total_cmp(&v) != Ordering::Greater);
-            self.high.insert(at, v);
-            if self.high.len() > self.keep_high {
-                self.high.remove(0);
-            }
-        }
+        keep_first(&mut self.low, self.keep_low, v, f64::total_cmp);
+        keep_first(&mut self.high, self.keep_high, v, |a, b| b.total_cmp(a));
     }
 
     /// numpy's linear percentile `q` of the whole sample: `q` at most the `low_q` or at least
@@ -107,10 +80,22 @@ impl Tails {
                 self.low[k]
             } else {
                 assert!(k >= first_high, "percentile {q} reads a value not kept");
-                self.high[k - first_high]
+                // The k-th smallest is the (len - 1 - k)-th largest.
+                self.high[self.len - 1 - k]
             }
         })
     }
+}
+
+/// Adds `v` to `kept` (sorted by `order`) if it is among the first `keep` values by `order` of
+/// all added. A value equal to the last kept one changes no kept value: skipped.
+fn keep_first(kept: &mut Vec<f64>, keep: usize, v: f64, order: impl Fn(&f64, &f64) -> Ordering) {
+    if kept.len() == keep && kept.last().is_none_or(|x| order(&v, x) != Ordering::Less) {
+        return;
+    }
+    let at = kept.partition_point(|x| order(x, &v) != Ordering::Greater);
+    kept.insert(at, v);
+    kept.truncate(keep);
 }
 
 #[cfg(test)]
