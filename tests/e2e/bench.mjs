@@ -164,6 +164,7 @@ try {
       pair_task_rest: 'view=pair&by=Task&a=Classification&b=the%20rest',
       // Two groups of a layer-level column (every model has a first and a second conv).
       pair_conv_depth: 'view=pair&by=conv_depth&a=0&b=1',
+      pair_conv_depth_rest: 'view=pair&by=conv_depth&a=0&b=the%20rest',
       model_view: 'view=model',
       // Grouped by a layer-level column: its per-value sums.
       ...Object.fromEntries(layerColumns.map((c) => [`by_${c.replace(/\W+/g, '_')}`, `view=compare&by=${encodeURIComponent(c)}`])),
@@ -178,6 +179,8 @@ try {
       conv_depth_intervals: 'view=compare&by=conv_depth&ci=1000',
       in_channels_intervals: 'view=compare&by=in_channels&ci=1000',
       task_where_conv_depth_intervals: 'view=compare&by=Task&where=conv_depth:0&ci=1000',
+      // Each model weighing the same: a layer-level grouping needs each model's part too.
+      conv_depth_models: 'view=compare&by=conv_depth&weight=models',
     };
     const r = { filters: manifest.n_filters, layers: manifest.n_layers, models: manifest.n_models };
     // VIEWS=a,b measures only those views.

@@ -410,6 +410,10 @@ test('each view fetches only the data it needs', async () => {
   const pair = await visit(`view=pair&by=model&a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`, '#density-b');
   assert.deepEqual(stems(pair), ['layers', 'lite', 'lite-cells', 'model-counts', 'model-moments', 'models', 'quality']);
   assert.ok(pair.filter((f) => f.startsWith('lite')).length <= 2, pair.join(' '));
+  // A pair of two conv_depth groups, their own PCA drawn: the column's per-value sums hold their
+  // counts and moments, so no per-layer sketch.
+  const depthPair = await visit('view=pair&by=conv_depth&a=0&b=1', '#eigen-b');
+  assert.deepEqual(stems(depthPair), ['layers', 'lite', 'lite-cells', 'models', 'quality', 'values-0']);
 });
 
 test('a second visit fetches no data, and a visited page reloads offline', async () => {

@@ -185,17 +185,71 @@ fn layer_level_groupings_read_the_value_files_and_agree_with_every_layer() {
     }
 }
 
+/// A pair's own PCA reads its groups' moments from the per-value totals. Floating-point sums
+/// depend on their order, so these are checked bit for bit against the paths they replace: a
+/// layer-level column's groups streamed from every per-layer sketch, a model-level column's
+/// merged from the per-model tables.
 #[test]
-fn a_pair_of_layer_level_groups_still_reads_the_layers_for_their_moments() {
-    let s = load(&encode_site(&content(), 7).unwrap());
-    let needs = s.group_needs("conv_depth", &[], true).unwrap();
+fn a_pairs_moments_come_from_the_totals_bit_for_bit() {
+    // in_channels alternating with depth: a value with several layers in each model, whose sums
+    // (per model, then over models) would round differently from the per-layer path's.
+    let mut c = content();
+    for l in &mut c.layers {
+        l.in_channels = 1 + l.conv_depth % 2;
+    }
+    let s = load(&encode_site(&c, 7).unwrap());
+    for (by, filters) in [
+        ("in_channels", vec![]),
+        ("in_channels", vec![w("in_channels", "1")]),
+        ("conv_depth", vec![]),
+        (
+            "out_channels",
+            vec![w("out_channels", "27"), w("out_channels", "48")],
+        ),
+    ] {
+        let needs = s.group_needs(by, &filters, true).unwrap();
+        assert_eq!(needs, [Part::ValueTotals(k(&s, by))], "{by}");
+        assert!(!s.needs_layers(by, &filters, None).unwrap(), "{by}");
+        let fast = s.group_sketches(by, &filters).unwrap();
+        let mut g = s.layer_grouping(by, &filters, &Method::default()).unwrap();
+        let n = s.layers().len();
+        s.add_layers(
+            &mut g,
+            (0..n).map(|l| (l, &s.layer_sketch(l).unwrap().sketch)),
+        );
+        let slow = g.finish();
+        assert!(!fast.is_empty(), "{by}");
+        assert!(
+            fast.iter().all(|g| g.sketch.scaled.sum != [0.0; 9]),
+            "{by}: moments read"
+        );
+        assert_eq!(fast, slow, "{by} {filters:?}: bit for bit");
+    }
+    // Task from its totals, and from the per-model tables (a filter on another column that
+    // every model passes sends it there).
+    let every = vec![
+        w("Visual Category", "faces"),
+        w("Visual Category", "natural"),
+    ];
+    assert_eq!(
+        s.group_needs("Task", &[], true).unwrap(),
+        [Part::ValueTotals(k(&s, "Task"))]
+    );
+    assert_eq!(
+        s.group_needs("Task", &every, true).unwrap(),
+        [Part::ModelCounts, Part::ModelMoments]
+    );
+    let fast = s.group_sketches("Task", &[]).unwrap();
+    assert!(fast.iter().all(|g| g.sketch.scaled.sum != [0.0; 9]));
+    assert_eq!(fast, s.group_sketches("Task", &every).unwrap());
+    // A layer-level filter with another column still needs every layer's moments.
+    let needs = s
+        .group_needs("Task", &[w("conv_depth", "1")], true)
+        .unwrap();
     assert_eq!(needs[0], Part::Layers);
-    assert!(s.needs_layers("conv_depth", &[], None).unwrap());
-    assert!(!s
-        .needs_layers("conv_depth", &[], Some(&Method::default()))
+    assert!(s
+        .needs_layers("Task", &[w("conv_depth", "1")], None)
         .unwrap());
-    let groups = s.group_sketches("conv_depth", &[]).unwrap();
-    assert!(groups.iter().all(|g| g.sketch.scaled.sum != [0.0; 9]));
 }
 
 #[test]
@@ -234,4 +288,32 @@ fn value_files_that_do_not_fit_the_manifest_are_refused() {
         e.starts_with(&chunks[1].entry.file) && e.contains("does not list here"),
         "{e}"
     );
+}
+
+/// Ranking a visitor's model reads the per-model counts it needs anyway, not a column's
+/// per-value sums (which would be a fetch after the visitor chose a file), with the same D.
+#[test]
+fn a_visitors_model_is_ranked_from_what_it_says_it_needs() {
+    use filterscope_site::testing::{add, opened};
+    use filterscope_site::ForeignLayer;
+    let (mut s, files) = opened(&content());
+    let needs = s.yours_needs();
+    add(&mut s, &files, &needs);
+    let layer = ForeignLayer {
+        name: "conv".into(),
+        conv_depth_norm: 0.5,
+        out_channels: 4,
+        filters: (0..40)
+            .map(|i| std::array::from_fn(|k| ((i * 9 + k) as f64 * 0.37).sin()))
+            .collect(),
+    };
+    let mut m = s.measuring("mine.onnx");
+    m.add(&layer);
+    let sketch = m.finish().unwrap();
+    let report = s.rank(&sketch).unwrap();
+    assert!(s.missing(&[Part::ValueTotals(k(&s, "Task"))]).len() == 1);
+    // Against every part loaded, where a grouping by Task reads its totals.
+    let all = load(&encode_site(&content(), 7).unwrap());
+    assert_eq!(all.rank(&sketch).unwrap(), report);
+    assert_eq!(report.by["Task"].len(), 3);
 }

@@ -1,7 +1,9 @@
 //! What the data worker computes for each [`Request`]: the parts it needs and, once they are in,
 //! its answer. Plain functions over [`SiteData`], so they run (and are tested) natively as well.
 
-use filterscope_site::{FileReport, Group, Method, Part, SiteData, SiteError, Where, YoursSketch};
+use filterscope_site::{
+    FileReport, Group, Method, Part, SiteData, SiteError, Where, YoursSketch, MAX_GROUPS,
+};
 use filterscope_stats::drift;
 
 use super::pair::{centres, grid_layers, pair, pair_eigen, pair_samples, shares_of};
@@ -30,9 +32,8 @@ fn layers_of(s: &SiteData, mi: u32) -> Vec<usize> {
 /// per-layer sketch chunk, which the worker streams (merging each and dropping it) rather than
 /// keeping them all.
 pub fn layer_level(s: &SiteData, request: &Request) -> Option<(String, Vec<Where>, Method)> {
-    // A pair's distributions need its groups' counts (a layer-level column's per-value sums
-    // may hold them); their own PCA needs their moments, which only per-layer sketches hold
-    // for a layer-level grouping.
+    // A pair's distributions need its groups' counts, their own PCA their moments: a column's
+    // per-value sums hold both, but not once another layer-level column filters it.
     let counts = Method::default();
     let (by, w, method, asked) = match request {
         Request::Compare { by, wheres, method } => (by, wheres, *method, Some(method)),
@@ -102,11 +103,17 @@ pub fn needs(s: &SiteData, request: &Request) -> Result<Vec<Part>, SiteError> {
         Request::Yours { .. } | Request::YoursShared { .. } | Request::Between { .. } => {
             s.yours_needs()
         }
-        // And the moments: the view compares the model's distributions with a chosen group's
-        // (a pair of model-level groups), which must not fetch once a file is chosen.
+        // And what a pair of each ranked column's groups reads: the view compares the model's
+        // distributions with a chosen group's, which must not fetch once a file is chosen.
         Request::YoursPrepare => {
             let mut n = s.yours_needs();
-            n.push(Part::ModelMoments);
+            for c in &s.manifest().model_columns {
+                if (2..=MAX_GROUPS).contains(&s.column_values(c)?.len()) {
+                    n.extend(s.compare_needs(c, &[])?);
+                }
+            }
+            n.sort();
+            n.dedup();
             n
         }
         Request::Quality { by, wheres: w } => s.quality_needs(by, w)?,

@@ -269,7 +269,7 @@ pub(super) mod tests {
     }
 
     #[test]
-    fn a_pairs_first_answer_reads_counts_and_its_own_pca_the_moments() {
+    fn a_pairs_answers_read_the_per_value_sums_only() {
         use crate::protocol::{Answer, Request};
         use filterscope_site::{Method, Part};
         let all = site();
@@ -312,16 +312,50 @@ pub(super) mod tests {
                 a: a.clone(),
                 b: b.clone(),
             };
-            if by == "Task" {
-                let (Answer::PairEigen(own), read) = answered_alone(&asked) else {
-                    panic!("not a pair's PCA");
-                };
-                assert!(read.contains(&Part::ModelMoments), "{read:?}");
-                assert_eq!(own, want);
-            } else {
-                // A layer-level column's moments are in the per-layer sketches only: streamed.
-                let (s, _) = filterscope_site::testing::opened(&content());
-                assert!(crate::worker::answers::layer_level(&s, &asked).is_some());
+            // Both from the column's per-value sums (they hold the moments): no model's or
+            // layer's sketch.
+            let (Answer::PairEigen(own), read) = answered_alone(&asked) else {
+                panic!("not a pair's PCA");
+            };
+            assert!(
+                read.iter().all(|p| !matches!(
+                    p,
+                    Part::Sketches(_) | Part::ModelMoments | Part::ModelCounts
+                )),
+                "{by}: {read:?}"
+            );
+            assert_eq!(own, want, "{by}");
+            if by == "conv_depth" {
+                // The same as from every layer's sketch, as the worker streamed them before.
+                let mut g = all.layer_grouping(by, &[], &Method::default()).unwrap();
+                let n = all.layers().len();
+                all.add_layers(
+                    &mut g,
+                    (0..n).map(|l| (l, &all.layer_sketch(l).unwrap().sketch)),
+                );
+                assert_eq!(pair_eigen(by, &g.finish(), [&a, &b]).unwrap(), want);
+            }
+        }
+    }
+
+    /// The Your model view asks for a pair of one group against itself, by each column it
+    /// ranks, after a file is chosen: all it reads is loaded before.
+    #[test]
+    fn a_visitors_group_pairs_read_only_what_yours_prepare_loaded() {
+        use crate::protocol::Request;
+        use crate::worker::answers::needs;
+        let (_, read) = answered_alone(&Request::YoursPrepare);
+        let s = site();
+        for c in ["Task", "Visual Category"] {
+            let g = s.column_values(c).unwrap()[0].clone();
+            let asked = Request::Pair {
+                by: c.into(),
+                wheres: vec![],
+                a: Some(g.clone()),
+                b: Some(g),
+            };
+            for p in needs(&s, &asked).unwrap() {
+                assert!(read.contains(&p), "{c}: {p:?} not in {read:?}");
             }
         }
     }

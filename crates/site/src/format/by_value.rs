@@ -6,14 +6,15 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use filterscope_stats::Sketch;
+use filterscope_stats::{Moments, Sketch};
 
 use super::named::Files;
 use super::tables::{self, LayerRow, LayerSketch, ModelRow, ModelTotals, ValueCell, ValueTotal};
 use crate::query::key::{valued_columns, Key};
 use crate::{SiteError, ValueChunk, ValueFiles};
 
-/// Counts only: comparisons read nothing else (a subset PCA reads the per-layer moments).
+/// Counts only: what a cell holds (a comparison reads nothing else; a subset PCA of a model's
+/// part is never asked).
 fn counts_of(s: &Sketch) -> Sketch {
     Sketch {
         scaled: filterscope_stats::Moments {
@@ -28,14 +29,22 @@ fn counts_of(s: &Sketch) -> Sketch {
 }
 
 /// Each value's total and each (value, model)'s cell for column `key`, by value then model.
+/// A total holds its value's moments too (a pair's own PCA reads them), summed layer by layer in
+/// layer order: the order the per-layer path merges them in, so that its floating-point sums are
+/// bit for bit the ones a grouping streamed from every layer gets (counts are exact in any order).
 fn sums(
     key: Key,
     layers: &[LayerRow],
     sketches: &[LayerSketch],
 ) -> (Vec<ValueTotal>, Vec<ValueCell>) {
     let mut cells: BTreeMap<(String, u32), (u64, Sketch)> = BTreeMap::new();
+    let mut moments: BTreeMap<String, Moments> = BTreeMap::new();
     for (l, s) in layers.iter().zip(sketches) {
         let v = key.of_layer(l).expect("a layer-level column");
+        moments
+            .entry(v.clone())
+            .or_default()
+            .merge(&s.sketch.scaled);
         let e = cells.entry((v, l.model)).or_default();
         e.0 += 1;
         e.1.merge(&counts_of(&s.sketch));
@@ -49,11 +58,14 @@ fn sums(
     }
     let totals = totals
         .into_iter()
-        .map(|(v, (models, n_layers, sketch))| ValueTotal {
-            value: v.to_string(),
-            n_models: models.len() as u64,
-            n_layers,
-            sketch,
+        .map(|(v, (models, n_layers, mut sketch))| {
+            sketch.scaled = moments.remove(v).expect("a value of some layer");
+            ValueTotal {
+                value: v.to_string(),
+                n_models: models.len() as u64,
+                n_layers,
+                sketch,
+            }
         })
         .collect();
     let cells = cells
@@ -68,9 +80,10 @@ fn sums(
     (totals, cells)
 }
 
-/// Each value's total of model-level column `c`: the models' sketches summed by the value
-/// each model holds. A model holds one value, so its cells would be the per-model sketches
-/// themselves: the column has totals only.
+/// Each value's total of model-level column `c`: the models' sketches (counts and moments)
+/// summed by the value each model holds, in model order as the per-model path merges them. A
+/// model holds one value, so its cells would be the per-model sketches themselves: the column
+/// has totals only.
 fn model_column_totals(c: usize, site: &Summed) -> Vec<ValueTotal> {
     let mut totals: BTreeMap<&str, (u64, u64, Sketch)> = BTreeMap::new();
     let models = site
@@ -82,7 +95,9 @@ fn model_column_totals(c: usize, site: &Summed) -> Vec<ValueTotal> {
         let t = totals.entry(m.values[c].as_str()).or_default();
         t.0 += 1;
         t.1 += n.n_layers;
-        t.2.merge(&counts_of(s));
+        let mut part = counts_of(s);
+        part.scaled = s.scaled.clone();
+        t.2.merge(&part);
     }
     totals
         .into_iter()

@@ -7,9 +7,9 @@ use std::collections::BTreeSet;
 
 use filterscope_stats::DEPTH_LABELS;
 
-use super::grouping::Grouping;
+use super::grouping::{Group, Grouping};
 use super::key::{valued_columns, Conditions, Key};
-use crate::{Part, SiteData};
+use crate::{Part, SiteData, SiteError};
 
 /// Which rows answer a grouping.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,7 +39,8 @@ const CELLS_SHARE: u64 = 4;
 impl SiteData {
     /// The table answering a grouping by `by` under `conds`. With `per_model`, one whose rows
     /// belong to one model each (the per-bucket and per-value sums do not say whose filters they
-    /// hold); with `moments`, one that holds the scaled moments (the per-value files do not).
+    /// hold); with `moments`, one that holds the scaled moments (of the per-value files, only the
+    /// totals do).
     pub(crate) fn source(
         &self,
         by: Key,
@@ -48,17 +49,14 @@ impl SiteData {
         moments: bool,
     ) -> Source {
         if !(by.model_level() && conds.model_level()) {
-            return if moments {
-                Source::Layers
-            } else {
-                self.by_value(by, conds, per_model)
-                    .unwrap_or(Source::Layers)
-            };
+            return self
+                .by_value(by, conds, per_model, moments)
+                .unwrap_or(Source::Layers);
         }
         let depth_filtered = conds.0.iter().any(|(k, _)| *k == Key::Depth);
         match (by == Key::Depth, depth_filtered) {
             (false, false) => self
-                .model_column_totals(by, conds, per_model || moments)
+                .model_column_totals(by, conds, per_model)
                 .unwrap_or(Source::Models),
             (true, false) if conds.0.is_empty() && !per_model => Source::Depths,
             _ => Source::Rollups,
@@ -66,7 +64,7 @@ impl SiteData {
     }
 
     /// The totals of model-level column `by`, when the grouping is by it alone (filtered at
-    /// most by its own values) and needs neither each model's part nor moments.
+    /// most by its own values) and does not need each model's part.
     fn model_column_totals(&self, by: Key, conds: &Conditions, per_model: bool) -> Option<Source> {
         let Key::ModelColumn(c) = by else {
             return None;
@@ -83,8 +81,16 @@ impl SiteData {
         self.manifest.values.iter().position(|f| f.column == column)
     }
 
-    /// A per-value source, when one layer-level column (and no depth) is involved.
-    fn by_value(&self, by: Key, conds: &Conditions, per_model: bool) -> Option<Source> {
+    /// A per-value source, when one layer-level column (and no depth) is involved: its totals
+    /// when grouping by it alone, else (without `moments`, which cells lack) its cells when
+    /// they are small enough.
+    fn by_value(
+        &self,
+        by: Key,
+        conds: &Conditions,
+        per_model: bool,
+        moments: bool,
+    ) -> Option<Source> {
         let keys: BTreeSet<Key> = std::iter::once(by)
             .chain(conds.0.iter().map(|(k, _)| *k))
             .collect();
@@ -102,6 +108,9 @@ impl SiteData {
         let k = self.value_files_of(&name)?;
         if by == lk && keys.len() == 1 && !per_model {
             return Some(Source::ValueTotals(k, lk));
+        }
+        if moments {
+            return None;
         }
         let cells: u64 = self
             .value_chunks(k, lk, conds)
@@ -127,6 +136,22 @@ impl SiteData {
                 wanted.is_empty() || chunks[j].values.iter().any(|v| wanted.contains(v.as_str()))
             })
             .collect()
+    }
+
+    /// The groups of `by` (`model` or a model-level column), every filter counted once, merged
+    /// from the per-model tables, whichever table a grouping by it would read: for a caller that
+    /// holds those tables already (ranking a visitor's model), with the same counts.
+    pub(crate) fn per_model_groups(&self, by: &str) -> Result<Vec<Group>, SiteError> {
+        let key = self.key(by)?;
+        if !key.model_level() || key == Key::Depth {
+            return Err(SiteError::Query(format!(
+                "{by} is not a model-level column"
+            )));
+        }
+        self.require(&self.parts_of(Source::Models, &Conditions(vec![]), false))?;
+        let mut g = Grouping::new(key, Conditions(vec![]), false);
+        self.merge_from(Source::Models, &mut g);
+        Ok(g.finish())
     }
 
     /// The parts `source` reads for `conds`; with `moments`, also those holding the groups'

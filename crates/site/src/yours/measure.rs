@@ -310,7 +310,9 @@ impl SiteData {
         let evr = self.basis.evr;
         let total = histograms(&m.counts)?;
         let d = |h: &Histograms| Some(drift(&total, h, &evr, &self.rule));
-        let models = self.group_sketches("model", &[])?;
+        // From the per-model counts this reads anyway (a column's per-value sums, the same
+        // counts, are not among what it needs).
+        let models = self.per_model_groups("model")?;
         let mut site_total = Histograms::default();
         for g in &models {
             site_total.merge(&g.sketch.hist);
@@ -326,7 +328,7 @@ impl SiteData {
         );
         let mut by = BTreeMap::new();
         for column in &self.manifest.model_columns {
-            let groups = self.group_sketches(column, &[])?;
+            let groups = self.per_model_groups(column)?;
             if (2..=MAX_GROUPS).contains(&groups.len()) {
                 let r = groups
                     .iter()

@@ -1,7 +1,8 @@
 //! The per-value sketches of a layer-level column: each value's over every model (a grouping by
 //! the column), and each (value, model)'s (the column crossed with model-level columns, or weighed
-//! and resampled by model). Counts only: comparisons read nothing else, and counts add up exactly
-//! in any order, so these give the very numbers the per-layer path does.
+//! and resampled by model). Counts add up exactly in any order, so these give the very numbers the
+//! per-layer path does. A value's total holds its moments too (a pair's own PCA reads them, and
+//! they are summed in the per-layer path's order); a cell holds counts only.
 
 use arrow_array::types::{UInt32Type, UInt64Type};
 use arrow_array::RecordBatch;
@@ -21,7 +22,7 @@ pub struct ValueTotal {
     pub n_models: u64,
     /// Layers of this value.
     pub n_layers: u64,
-    /// Their merged histograms (no moments).
+    /// Their merged histograms and scaled moments.
     pub sketch: Sketch,
 }
 
@@ -38,7 +39,7 @@ pub struct ValueCell {
     pub sketch: Sketch,
 }
 
-/// A value-totals table: `value` (string), `n_models`, `n_layers`, then the counts part.
+/// A value-totals table: `value` (string), `n_models`, `n_layers`, then both parts.
 pub(crate) fn encode_value_totals(rows: &[ValueTotal]) -> RecordBatch {
     let sketches: Vec<&Sketch> = rows.iter().map(|r| &r.sketch).collect();
     let mut cols = vec![
@@ -46,7 +47,7 @@ pub(crate) fn encode_value_totals(rows: &[ValueTotal]) -> RecordBatch {
         ("n_models", u64s(rows.iter().map(|r| r.n_models))),
         ("n_layers", u64s(rows.iter().map(|r| r.n_layers))),
     ];
-    cols.extend(sketch_columns(&sketches, Has::COUNTS));
+    cols.extend(sketch_columns(&sketches, Has::ALL));
     batch(cols)
 }
 
@@ -59,7 +60,7 @@ pub(crate) fn decode_value_totals(
     let value = c.strings("value")?;
     let nm = c.prim::<UInt64Type>("n_models")?;
     let nl = c.prim::<UInt64Type>("n_layers")?;
-    Ok(decode_sketches(&c, Has::COUNTS)?
+    Ok(decode_sketches(&c, Has::ALL)?
         .into_iter()
         .zip(value)
         .enumerate()
