@@ -170,6 +170,10 @@ try {
       ...Object.fromEntries(layerColumns.map((c) => [`by_${c.replace(/\W+/g, '_')}`, `view=compare&by=${encodeURIComponent(c)}`])),
       // A model-level grouping among the layers of one layer-level value (every model has a first conv).
       task_where_conv_depth: 'view=compare&by=Task&where=conv_depth:0',
+      // A model-level column crossed with depth: its per-(value, bucket) sums.
+      task_where_depth: `view=compare&by=Task&where=${encodeURIComponent('depth:(0.4, 0.5]')}`,
+      depth_where_task: 'view=compare&by=depth&where=Task:Classification',
+      pair_task_where_depth: `view=pair&by=Task&a=Classification&b=${other}&where=${encodeURIComponent('depth:(0.4, 0.5]')}`,
       quality_task: 'view=quality&by=Task',
       quality_conv_depth: 'view=quality&by=conv_depth',
       // Bootstrap intervals and noise floors, 1000 replicates (the page's default).

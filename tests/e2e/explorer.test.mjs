@@ -391,6 +391,9 @@ test('each view fetches only the data it needs', async () => {
   assert.equal(zero.length, 1);
   const crossed = await visit('view=compare&by=Task&where=conv_depth:0', '#heatmap');
   assert.deepEqual(crossed.sort(), [zero[0].file.replace(/-[0-9a-f]{16}\.arrow$/, ''), 'models'].sort());
+  // Task among one depth bucket's layers: Task's per-(value, bucket) sums.
+  const bucket = await visit(`view=compare&by=Task&where=${encodeURIComponent('depth:(0.4, 0.5]')}`, '#heatmap');
+  assert.deepEqual(stems(bucket), ['models', `values-${task}-depth`]);
   // Two layer-level columns: the layers table and every sketch chunk, no samples.
   const layerLevel = await visit('view=compare&by=in_channels&where=conv_depth:0', '#heatmap');
   const chunks = manifest.sketches.length;

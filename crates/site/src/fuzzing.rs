@@ -10,6 +10,8 @@ use crate::{Order, Where, YoursSketch};
 const MANIFEST: &str = include_str!("../../../fuzz/site/manifest.json");
 const MODELS: &[u8] = include_bytes!("../../../fuzz/site/models.arrow");
 const LAYERS: &[u8] = include_bytes!("../../../fuzz/site/layers.arrow");
+/// The sample's first model-level column with per-(value, bucket) sums, in `values`.
+const SAMPLE_BY_DEPTH: usize = 4;
 
 /// A model file a visitor drops on the page (ONNX, safetensors, PyTorch: told apart by content),
 /// as the browser's worker takes it: read a layer at a time, each 3x3 layer measured on the
@@ -52,7 +54,8 @@ pub fn site_chunk(data: &[u8]) {
     let Ok(batches) = incoming.finish() else {
         return;
     };
-    let part = match pick % 14 {
+    let part = match pick % 15 {
+        14 => Part::ValueDepths(SAMPLE_BY_DEPTH),
         10 => Part::ValueTotals(0),
         11 => Part::ValueCells(0, 0),
         12 => Part::LiteCells,
@@ -120,6 +123,10 @@ fn sample() -> &'static SiteData {
             (
                 Part::ValueCells(0, 0),
                 &include_bytes!("../../../fuzz/site/cells-0-0000.arrow")[..],
+            ),
+            (
+                Part::ValueDepths(SAMPLE_BY_DEPTH),
+                &include_bytes!("../../../fuzz/site/values-4-depth.arrow")[..],
             ),
             (
                 Part::Quality,

@@ -84,6 +84,11 @@ fn layer_level_groupings_read_the_value_files_and_agree_with_every_layer() {
         .iter()
         .position(|c| c.values.contains(&"0".to_string()))
         .unwrap();
+    let task_depth = Part::ValueDepths(k(&s, "Task"));
+    let (b0, b9) = (
+        filterscope_stats::DEPTH_LABELS[0],
+        filterscope_stats::DEPTH_LABELS[9],
+    );
     let cases: Vec<(&str, Vec<Where>, &Method, Vec<Part>)> = vec![
         ("conv_depth", vec![], &plain, vec![Part::ValueTotals(cd)]),
         (
@@ -123,6 +128,27 @@ fn layer_level_groupings_read_the_value_files_and_agree_with_every_layer() {
         ),
         ("Task", vec![], &models, vec![Part::ModelCounts]),
         ("Task", vec![], &ci, vec![Part::ModelCounts]),
+        // Crossed with depth: its per-(value, bucket) sums, but for a model in two buckets'
+        // group (then, as for resampling, the per-(model, bucket) rows).
+        ("Task", vec![w("depth", b0)], &plain, vec![task_depth]),
+        (
+            "depth",
+            vec![w("Task", "Classification"), w("Task", "Segmentation")],
+            &plain,
+            vec![task_depth],
+        ),
+        (
+            "Task",
+            vec![w("depth", b0), w("depth", b9)],
+            &plain,
+            vec![Part::Rollups],
+        ),
+        (
+            "depth",
+            vec![w("Task", "Segmentation")],
+            &ci,
+            vec![Part::Rollups],
+        ),
         // A model-level grouping filtered by one value: that value's chunk only.
         (
             "Task",
@@ -196,6 +222,10 @@ fn a_pairs_moments_come_from_the_totals_bit_for_bit() {
     let mut c = content();
     for l in &mut c.layers {
         l.in_channels = 1 + l.conv_depth % 2;
+    }
+    // And three models a Task (two add up alike in either order).
+    for (m, row) in c.models.iter_mut().enumerate() {
+        row.values[0] = ["Classification", "Segmentation"][m % 2].into();
     }
     let s = load(&encode_site(&c, 7).unwrap());
     for (by, filters) in [

@@ -89,10 +89,11 @@ fn every_source_agrees_with_the_layer_path() {
         .iter()
         .map(|v| w("depth", v))
         .collect();
-    let totals = |column: &str| {
+    let k = |column: &str| {
         let k = s.manifest().values.iter().position(|f| f.column == column);
-        Part::ValueTotals(k.expect("a model-level column's totals"))
+        k.expect("a model-level column's totals")
     };
+    let totals = |column: &str| Part::ValueTotals(k(column));
     // (by, filters that pick the per-value, per-model, per-bucket or rollup table)
     let cases: Vec<(&str, Vec<Where>, Part)> = vec![
         ("Task", vec![], totals("Task")),
@@ -113,7 +114,12 @@ fn every_source_agrees_with_the_layer_path() {
                 w("Visual Category", "natural"),
                 w("Visual Category", "faces"),
             ],
-            Part::Rollups,
+            Part::ValueDepths(k("Visual Category")),
+        ),
+        (
+            "Task",
+            depth_all[..1].to_vec(),
+            Part::ValueDepths(k("Task")),
         ),
         ("Task", depth_all.clone(), Part::Rollups),
     ];
@@ -365,14 +371,14 @@ fn a_manifest_claiming_what_no_site_holds_is_refused_before_anything_is_fetched(
 fn the_rollups_counts_and_moments_join_in_either_order() {
     let files = encode_site(&content(), 7).unwrap();
     let whole = load(&files);
+    // Two Tasks: their moments are the (model, bucket) rows' (one Task's would be its
+    // per-(value, bucket) sums).
     let depth_by_task = |s: &SiteData| {
-        s.group_sketches(
-            "depth",
-            &[Where {
-                column: "Task".into(),
-                value: "Segmentation".into(),
-            }],
-        )
+        let task = |v: &str| Where {
+            column: "Task".into(),
+            value: v.into(),
+        };
+        s.group_sketches("depth", &[task("Segmentation"), task("Classification")])
     };
     let mut s = open(&files);
     add(&mut s, &files, &[Part::RollupMoments, Part::Rollups]);

@@ -56,6 +56,7 @@ impl SiteData {
             Part::Layers => self.add_layers_table(&file, batches)?,
             Part::ValueTotals(k) => self.add_value_totals(k, &file, batches)?,
             Part::ValueCells(k, j) => self.add_value_cells(k, j, &file, batches)?,
+            Part::ValueDepths(k) => self.add_value_depths(k, &file, batches)?,
             Part::Quality => self.add_quality(&file, batches)?,
             Part::LiteCells => self.add_lite_cells(&file, batches)?,
             Part::LiteSamples(_) => {
@@ -175,70 +176,6 @@ impl SiteData {
         for (r, new) in self.rollups.iter_mut().zip(rows) {
             take_part(&mut r.sketch, new.sketch, has);
         }
-        Ok(())
-    }
-
-    fn add_value_totals(
-        &mut self,
-        k: usize,
-        file: &str,
-        batches: Vec<RecordBatch>,
-    ) -> Result<(), SiteError> {
-        let rows = tables::decode_value_totals(file, &one_batch(file, batches)?)?;
-        if let Some(w) = rows.windows(2).find(|w| w[0].value >= w[1].value) {
-            return Err(table_err(
-                file,
-                format!(
-                    "value {:?} after {:?}: not in byte order",
-                    w[1].value, w[0].value
-                ),
-            ));
-        }
-        // Every layer has one value: the values' sums are the site's.
-        let filters: u64 = rows.iter().map(|r| r.sketch.n()).sum();
-        let layers: u64 = rows.iter().map(|r| r.n_layers).sum();
-        let m = &self.manifest;
-        if (filters, layers) != (m.n_filters, m.n_layers)
-            || rows.iter().any(|r| r.n_models > m.n_models)
-        {
-            return Err(table_err(
-                file,
-                format!(
-                    "values of {filters} filters in {layers} layers, the site has {} in {}",
-                    m.n_filters, m.n_layers
-                ),
-            ));
-        }
-        self.value_totals[k] = rows;
-        Ok(())
-    }
-
-    fn add_value_cells(
-        &mut self,
-        k: usize,
-        j: usize,
-        file: &str,
-        batches: Vec<RecordBatch>,
-    ) -> Result<(), SiteError> {
-        let rows = tables::decode_value_cells(file, &one_batch(file, batches)?)?;
-        let listed = &self.manifest.values[k].cells[j].values;
-        let n_models = self.models.len();
-        if let Some(r) = rows
-            .iter()
-            .find(|r| r.model as usize >= n_models || listed.binary_search(&r.value).is_err())
-        {
-            return Err(table_err(
-                file,
-                format!(
-                    "row for model {} value {:?}: not a model, or a value the manifest does not list here",
-                    r.model, r.value
-                ),
-            ));
-        }
-        if let Some(v) = listed.iter().find(|v| !rows.iter().any(|r| &r.value == *v)) {
-            return Err(table_err(file, format!("no rows for listed value {v:?}")));
-        }
-        self.value_cells.insert((k, j), rows);
         Ok(())
     }
 

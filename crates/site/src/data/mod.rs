@@ -3,6 +3,7 @@
 //! which parts a query needs is decided there too, so a browser fetches exactly those.
 
 mod add;
+mod add_values;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -12,7 +13,7 @@ use filterscope_stats::{Basis, BinRule, LayerQuality, Precision, Sketch};
 
 use crate::format::tables::{
     self, DepthRow, LayerRow, LayerSketch, ModelRow, ModelTotals, Rollup, SampleRow, ValueCell,
-    ValueTotal,
+    ValueDepth, ValueTotal,
 };
 use crate::{read_batches, FileEntry, IncomingFile, Manifest, SiteError};
 
@@ -37,6 +38,8 @@ pub enum Part {
     ValueTotals(usize),
     /// Chunk j of each (value, model)'s sketch of the `values[k]` column.
     ValueCells(usize, usize),
+    /// Each (value, depth bucket)'s sketch of the `values[k]` column (a model-level one).
+    ValueDepths(usize),
     /// Every layer's quality.
     Quality,
     /// Each lite sample's cell of the pair view's density.
@@ -123,6 +126,9 @@ pub struct SiteData {
     pub(crate) value_totals: Vec<Vec<ValueTotal>>,
     /// Loaded chunks of (value, model) sketches, by (column, chunk).
     pub(crate) value_cells: BTreeMap<(usize, usize), Vec<ValueCell>>,
+    /// Per `values` column, its (value, depth bucket) sketches (empty until loaded, and for a
+    /// layer-level column).
+    pub(crate) value_depths: Vec<Vec<ValueDepth>>,
     pub(crate) quality: Vec<LayerQuality>,
     pub(crate) sketches: Vec<Option<LayerSketch>>,
     pub(crate) samples: Vec<Vec<SampleRow>>,
@@ -173,6 +179,7 @@ impl SiteData {
             Part::Layers => &m.layers,
             Part::ValueTotals(k) => &m.values.get(k)?.totals,
             Part::ValueCells(k, j) => &m.values.get(k)?.cells.get(j)?.entry,
+            Part::ValueDepths(k) => m.values.get(k)?.by_depth.as_ref()?,
             Part::Quality => &m.quality,
             Part::LiteCells => &m.lite_cells,
             Part::LiteSamples(k) => &m.lite_samples.get(k)?.entry,
@@ -227,6 +234,7 @@ impl SiteData {
             rollups: Vec::new(),
             value_totals: vec![Vec::new(); manifest.values.len()],
             value_cells: BTreeMap::new(),
+            value_depths: vec![Vec::new(); manifest.values.len()],
             quality: Vec::new(),
             loaded: BTreeSet::from([Part::Models]),
             manifest,
@@ -291,6 +299,9 @@ impl SiteData {
         for (k, f) in self.manifest.values.iter().enumerate() {
             v.push(Part::ValueTotals(k));
             v.extend((0..f.cells.len()).map(|j| Part::ValueCells(k, j)));
+            if f.by_depth.is_some() {
+                v.push(Part::ValueDepths(k));
+            }
         }
         v.extend((0..self.manifest.lite_samples.len()).map(Part::LiteSamples));
         v.extend((0..self.manifest.sketches.len()).map(Part::Sketches));

@@ -9,7 +9,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use filterscope_stats::{Moments, Sketch};
 
 use super::named::Files;
-use super::tables::{self, LayerRow, LayerSketch, ModelRow, ModelTotals, ValueCell, ValueTotal};
+use super::tables::{
+    self, LayerRow, LayerSketch, ModelRow, ModelTotals, Rollup, ValueCell, ValueDepth, ValueTotal,
+};
 use crate::query::key::{valued_columns, Key};
 use crate::{SiteError, ValueChunk, ValueFiles};
 
@@ -110,6 +112,32 @@ fn model_column_totals(c: usize, site: &Summed) -> Vec<ValueTotal> {
         .collect()
 }
 
+/// Each (value, depth bucket)'s sum of model-level column `c`: the models' per-bucket rows
+/// (counts and moments) summed by the value each model holds, in their order (by model), as a
+/// grouping merged from those rows adds them. So a group made of one such row has the moments,
+/// to the bit, of the same group merged from the rows.
+fn model_column_depths(c: usize, site: &Summed) -> Vec<ValueDepth> {
+    let mut sums: BTreeMap<(&str, u8), (u64, u64, Sketch)> = BTreeMap::new();
+    for r in site.rollups {
+        let value = site.models[r.model as usize].values[c].as_str();
+        let e = sums.entry((value, r.bucket)).or_default();
+        e.0 += 1;
+        e.1 += r.n_layers;
+        let mut part = counts_of(&r.sketch);
+        part.scaled = r.sketch.scaled.clone();
+        e.2.merge(&part);
+    }
+    sums.into_iter()
+        .map(|((v, bucket), (n_models, n_layers, sketch))| ValueDepth {
+            value: v.to_string(),
+            bucket,
+            n_models,
+            n_layers,
+            sketch,
+        })
+        .collect()
+}
+
 /// Cuts cells (sorted by value) into runs of about `target` rows, each ending where the value
 /// changes.
 fn cut(cells: &[ValueCell], target: usize) -> Vec<&[ValueCell]> {
@@ -134,6 +162,8 @@ pub(crate) struct Summed<'a> {
     pub model_columns: &'a [String],
     pub model_totals: &'a [ModelTotals],
     pub per_model: &'a [Sketch],
+    /// Per (model, depth bucket), by model then bucket.
+    pub rollups: &'a [Rollup],
 }
 
 /// Writes every layer-level column's value files (`values-K`, `cells-K-NNNN`, K the column's
@@ -143,7 +173,9 @@ pub(crate) struct Summed<'a> {
 /// chunks listing it; at the full DB's shape a value has at most one row per model (647).
 /// Then each model-level column's totals (`values-K` after the layer-level columns', no cells;
 /// none for a column whose every model has a value of its own): the default comparison, by
-/// Task, reads a few kilobytes instead of every model's counts.
+/// Task, reads a few kilobytes instead of every model's counts; and its sums per depth bucket
+/// (`values-K-depth`): by Task among one bucket's layers reads those instead of every (model,
+/// bucket)'s.
 pub(crate) fn value_files(
     files: &mut Files,
     per_chunk: usize,
@@ -175,6 +207,7 @@ pub(crate) fn value_files(
             column,
             totals,
             cells: chunks,
+            by_depth: None,
         });
     }
     for (c, column) in site.model_columns.iter().enumerate() {
@@ -185,10 +218,13 @@ pub(crate) fn value_files(
         }
         let k = out.len();
         let totals = files.put(&format!("values-{k}"), tables::encode_value_totals(&totals))?;
+        let by_depth = tables::encode_value_depths(&model_column_depths(c, site));
+        let by_depth = files.put(&format!("values-{k}-depth"), by_depth)?;
         out.push(ValueFiles {
             column: column.clone(),
             totals,
             cells: vec![],
+            by_depth: Some(by_depth),
         });
     }
     Ok(out)

@@ -62,16 +62,21 @@ pub struct ChunkEntry {
     pub layers: u64,
 }
 
-/// The per-value files of one layer-level column.
+/// The per-value files of one column.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ValueFiles {
-    /// The column (`conv_depth`, `in_channels`, `out_channels` or a `layer_columns` entry).
+    /// The column (`conv_depth`, `in_channels`, `out_channels`, a `layer_columns` entry, or a
+    /// `model_columns` one).
     pub column: String,
     /// Each value's sketch over every model: grouping by the column.
     pub totals: FileEntry,
     /// Each (value, model)'s sketch, sorted by value then model, in chunks cut between values:
     /// the column crossed with model-level columns, or weighed and resampled by model.
     pub cells: Vec<ValueChunk>,
+    /// Of a model-level column, each (value, depth bucket)'s sketch, by value then bucket: the
+    /// column crossed with depth (by Task among one bucket's layers, by depth among one Task's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by_depth: Option<FileEntry>,
 }
 
 /// A chunk of (value, model) sketches and the values it holds.
@@ -329,6 +334,7 @@ impl Manifest {
         for f in &self.values {
             v.push(&f.totals);
             v.extend(f.cells.iter().map(|c| &c.entry));
+            v.extend(&f.by_depth);
         }
         v
     }

@@ -237,6 +237,7 @@ fn values_of(
     c: &SiteContent,
     layers_per_chunk: usize,
     (model_totals, per_model): (&[ModelTotals], &[Sketch]),
+    rollups: &[Rollup],
 ) -> Result<Vec<crate::ValueFiles>, SiteError> {
     let summed = Summed {
         layers: &c.layers,
@@ -246,6 +247,7 @@ fn values_of(
         model_columns: &c.model_columns,
         model_totals,
         per_model,
+        rollups,
     };
     value_files(files, layers_per_chunk, &summed)
 }
@@ -279,7 +281,13 @@ pub fn encode_site(
     )?;
     let layers = files.put("layers", tables::encode_layers(&c.layers, &c.layer_columns))?;
     let quality = files.put("quality", tables::encode_quality(&c.sketches))?;
-    let values = values_of(&mut files, c, layers_per_chunk, (&totals, &per_model))?;
+    let values = values_of(
+        &mut files,
+        c,
+        layers_per_chunk,
+        (&totals, &per_model),
+        &roll,
+    )?;
     let lite = lite_per_layer(c.layers.len(), c.sample_per_layer);
     let lite_rows = lite_samples(&c.samples, c.sample_seed, lite);
     let lite_cells = files.put("lite-cells", lite_cells(c, &lite_rows))?;

@@ -117,6 +117,13 @@ impl Conditions {
     pub(crate) fn model_level(&self) -> bool {
         self.0.iter().all(|(k, _)| k.model_level())
     }
+
+    /// `by` and every key a condition is on.
+    pub(crate) fn keys_with(&self, by: Key) -> std::collections::BTreeSet<Key> {
+        std::iter::once(by)
+            .chain(self.0.iter().map(|(k, _)| *k))
+            .collect()
+    }
 }
 
 impl SiteData {

@@ -23,6 +23,10 @@ pub(crate) enum Source {
     /// Per-value sketches of the manifest's `values[k]` (a layer-level or model-level column):
     /// grouping by that column, filtered at most by its own values, every filter counted once.
     ValueTotals(usize, Key),
+    /// Per (value, bucket) sketches of the manifest's `values[k]` (a model-level column): that
+    /// column crossed with depth, every filter counted once, each group one row where it must be
+    /// (see [`SiteData::value_depths_source`]).
+    ValueDepths(usize, Key),
     /// Per (value, model) sketches of `values[k]`: that column crossed with model-level columns,
     /// or weighed and resampled by model; only the chunks of the values filtered on.
     ValueCells(usize, Key),
@@ -54,12 +58,15 @@ impl SiteData {
                 .unwrap_or(Source::Layers);
         }
         let depth_filtered = conds.0.iter().any(|(k, _)| *k == Key::Depth);
+        let only_depth = conds.0.iter().all(|(k, _)| *k == Key::Depth);
         match (by == Key::Depth, depth_filtered) {
             (false, false) => self
                 .model_column_totals(by, conds, per_model)
                 .unwrap_or(Source::Models),
-            (true, false) if conds.0.is_empty() && !per_model => Source::Depths,
-            _ => Source::Rollups,
+            (true, _) if only_depth && !per_model => Source::Depths,
+            _ => self
+                .value_depths_source(by, conds, per_model, moments)
+                .unwrap_or(Source::Rollups),
         }
     }
 
@@ -74,6 +81,39 @@ impl SiteData {
         }
         let k = self.value_files_of(&self.manifest.model_columns[c])?;
         Some(Source::ValueTotals(k, by))
+    }
+
+    /// The per-(value, bucket) sums of the one model-level column besides depth that the
+    /// grouping involves, when they answer it exactly. Counts add up in any order, but a group
+    /// merged from several rows would count a model in two buckets twice (grouping by the
+    /// column under two buckets), and its moments would be added in another order than the
+    /// per-(model, bucket) rows' (either way, with moments): then each group must be one row.
+    fn value_depths_source(
+        &self,
+        by: Key,
+        conds: &Conditions,
+        per_model: bool,
+        moments: bool,
+    ) -> Option<Source> {
+        if per_model {
+            return None;
+        }
+        let mut keys = conds.keys_with(by);
+        keys.remove(&Key::Depth);
+        let (Some(&c @ Key::ModelColumn(i)), 1) = (keys.first(), keys.len()) else {
+            return None;
+        };
+        let k = self.value_files_of(&self.manifest.model_columns[i])?;
+        self.manifest.values[k].by_depth.as_ref()?;
+        let other = if by == Key::Depth { c } else { Key::Depth };
+        let rows_a_group: BTreeSet<&str> = conds
+            .0
+            .iter()
+            .filter(|(key, _)| *key == other)
+            .map(|(_, v)| v.as_str())
+            .collect();
+        let one_row = rows_a_group.len() == 1;
+        (one_row || (by == Key::Depth && !moments)).then_some(Source::ValueDepths(k, c))
     }
 
     /// Where `column`'s value files are in the manifest's `values`, if it has any.
@@ -91,9 +131,7 @@ impl SiteData {
         per_model: bool,
         moments: bool,
     ) -> Option<Source> {
-        let keys: BTreeSet<Key> = std::iter::once(by)
-            .chain(conds.0.iter().map(|(k, _)| *k))
-            .collect();
+        let keys = conds.keys_with(by);
         if keys.contains(&Key::Depth) {
             return None;
         }
@@ -164,6 +202,7 @@ impl SiteData {
             Source::Rollups if moments => vec![Part::Rollups, Part::RollupMoments],
             Source::Rollups => vec![Part::Rollups],
             Source::ValueTotals(k, _) => vec![Part::ValueTotals(k)],
+            Source::ValueDepths(k, _) => vec![Part::ValueDepths(k)],
             Source::ValueCells(k, key) => self
                 .value_chunks(k, key, conds)
                 .into_iter()
@@ -195,7 +234,10 @@ impl SiteData {
                 for r in &self.depths {
                     let b = r.bucket as usize;
                     let label = DEPTH_LABELS[b].to_string();
-                    g.add(label, b, &r.sketch, None, r.n_models, r.n_layers);
+                    // Every condition is on depth.
+                    if g.conds.pass(&|_| label.clone()) {
+                        g.add(label, b, &r.sketch, None, r.n_models, r.n_layers);
+                    }
                 }
             }
             Source::Rollups => {
@@ -212,6 +254,19 @@ impl SiteData {
                     // Every condition is on this column.
                     if g.conds.pass(&|_| r.value.clone()) {
                         g.add(r.value.clone(), 0, &r.sketch, None, r.n_models, r.n_layers);
+                    }
+                }
+            }
+            Source::ValueDepths(k, _) => {
+                for r in &self.value_depths[k] {
+                    let b = r.bucket as usize;
+                    // Every condition is on depth or this column.
+                    let value = |c: Key| match c {
+                        Key::Depth => DEPTH_LABELS[b].to_string(),
+                        _ => r.value.clone(),
+                    };
+                    if g.conds.pass(&value) {
+                        g.add(value(by), b, &r.sketch, None, r.n_models, r.n_layers);
                     }
                 }
             }
@@ -237,5 +292,102 @@ impl SiteData {
                 self.add_layers(g, all);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{content, loaded};
+
+    fn wheres(filters: &[(&str, &str)]) -> Vec<crate::Where> {
+        filters
+            .iter()
+            .map(|(c, v)| crate::Where {
+                column: c.to_string(),
+                value: v.to_string(),
+            })
+            .collect()
+    }
+
+    /// `by` under `filters` merged from `source`, with moments.
+    fn merged(s: &SiteData, source: Source, by: &str, filters: &[(&str, &str)]) -> Vec<Group> {
+        let conds = s.conditions(&wheres(filters)).unwrap();
+        let mut g = Grouping::new(s.key(by).unwrap(), conds, false);
+        s.merge_from(source, &mut g);
+        g.finish()
+    }
+
+    /// A grouping, and whether the per-(value, bucket) sums answer it with moments and without.
+    type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, bool, bool);
+
+    /// The per-(value, bucket) sums answer what the per-(model, bucket) rows do, moments to
+    /// the bit, wherever they are chosen; where they could not (a model in two buckets, moments
+    /// of several rows) the rows are still read.
+    #[test]
+    fn value_by_depth_sums_are_the_rollups_wherever_they_are_chosen() {
+        // Three models a Task: sums of two would be the same in either order.
+        let mut c = content();
+        for (m, row) in c.models.iter_mut().enumerate() {
+            row.values[0] = ["Classification", "Segmentation"][m % 2].into();
+        }
+        let s = loaded(&c);
+        let (b1, b2) = (DEPTH_LABELS[0], DEPTH_LABELS[9]);
+        let task = Key::ModelColumn(0);
+        let k = s.value_files_of("Task").unwrap();
+        let cases: [Case; 6] = [
+            ("Task", vec![("depth", b1)], true, true),
+            (
+                "Task",
+                vec![("depth", b1), ("Task", "Segmentation")],
+                true,
+                true,
+            ),
+            ("depth", vec![("Task", "Classification")], true, true),
+            (
+                "depth",
+                vec![("Task", "Classification"), ("Task", "Segmentation")],
+                false,
+                true,
+            ),
+            ("Task", vec![("depth", b1), ("depth", b2)], false, false),
+            (
+                "Task",
+                vec![("depth", b1), ("Visual Category", "faces")],
+                false,
+                false,
+            ),
+        ];
+        for (by, filters, with_moments, counts_only) in cases {
+            let conds = s.conditions(&wheres(&filters)).unwrap();
+            let key = s.key(by).unwrap();
+            for (moments, chosen) in [(true, with_moments), (false, counts_only)] {
+                let want = match chosen {
+                    true => Source::ValueDepths(k, task),
+                    false => Source::Rollups,
+                };
+                let source = s.source(key, &conds, false, moments);
+                assert_eq!(source, want, "{by} {filters:?} moments {moments}");
+            }
+            if !counts_only {
+                continue;
+            }
+            let fast = merged(&s, Source::ValueDepths(k, task), by, &filters);
+            let rows = merged(&s, Source::Rollups, by, &filters);
+            assert!(!fast.is_empty(), "{by} {filters:?}");
+            if with_moments {
+                assert_eq!(fast, rows, "{by} {filters:?}: bit for bit");
+            } else {
+                let counts = |g: &[Group]| {
+                    g.iter()
+                        .map(|g| (g.label.clone(), g.sketch.hist.clone(), g.n_models))
+                        .collect::<Vec<_>>()
+                };
+                assert_eq!(counts(&fast), counts(&rows), "{by} {filters:?}");
+            }
+        }
+        // By depth among its own buckets: the per-bucket rows.
+        let conds = s.conditions(&wheres(&[("depth", b1)])).unwrap();
+        assert_eq!(s.source(Key::Depth, &conds, false, true), Source::Depths);
     }
 }

@@ -1,6 +1,6 @@
 //! The Arrow tables of a site: their rows as Rust types, and their encoding to and from record
 //! batches. Every table of sketches (per model, per depth bucket, per (model, bucket), per value of
-//! a layer-level column, per layer)
+//! a column, per (value, model) or (value, bucket), per layer)
 //! shares the sketch columns of `sketch_cols.rs`, so all decode the same way.
 
 pub(crate) mod columns;
@@ -21,9 +21,10 @@ pub(crate) use models::{
 };
 pub(crate) use samples::{decode_lite_cells, decode_samples, encode_lite_cells, encode_samples};
 pub(crate) use values::{
-    decode_value_cells, decode_value_totals, encode_value_cells, encode_value_totals,
+    decode_value_cells, decode_value_depths, decode_value_totals, encode_value_cells,
+    encode_value_depths, encode_value_totals,
 };
-pub use values::{ValueCell, ValueTotal};
+pub use values::{ValueCell, ValueDepth, ValueTotal};
 
 use std::sync::Arc;
 
@@ -121,6 +122,10 @@ pub struct SampleRow {
 
 pub(crate) fn u32s(v: impl Iterator<Item = u32>) -> ArrayRef {
     Arc::new(UInt32Array::from_iter_values(v))
+}
+
+pub(crate) fn u8s(v: impl Iterator<Item = u8>) -> ArrayRef {
+    Arc::new(arrow_array::UInt8Array::from_iter_values(v))
 }
 
 pub(crate) fn u64s(v: impl Iterator<Item = u64>) -> ArrayRef {

@@ -1,0 +1,117 @@
+//! Adding a column's per-value files: checked against the manifest's listing and the site's
+//! totals before any row joins the data.
+
+use arrow_array::RecordBatch;
+use filterscope_stats::{Sketch, DEPTH_BUCKETS};
+
+use super::{one_batch, table_err, SiteData};
+use crate::format::tables::{self, ValueDepth};
+use crate::SiteError;
+
+impl SiteData {
+    pub(super) fn add_value_totals(
+        &mut self,
+        k: usize,
+        file: &str,
+        batches: Vec<RecordBatch>,
+    ) -> Result<(), SiteError> {
+        let rows = tables::decode_value_totals(file, &one_batch(file, batches)?)?;
+        if let Some(w) = rows.windows(2).find(|w| w[0].value >= w[1].value) {
+            return Err(table_err(
+                file,
+                format!(
+                    "value {:?} after {:?}: not in byte order",
+                    w[1].value, w[0].value
+                ),
+            ));
+        }
+        // Every layer has one value: the values' sums are the site's.
+        self.check_sums(
+            file,
+            rows.iter().map(|r| (&r.sketch, r.n_layers, r.n_models)),
+        )?;
+        self.value_totals[k] = rows;
+        Ok(())
+    }
+
+    pub(super) fn add_value_cells(
+        &mut self,
+        k: usize,
+        j: usize,
+        file: &str,
+        batches: Vec<RecordBatch>,
+    ) -> Result<(), SiteError> {
+        let rows = tables::decode_value_cells(file, &one_batch(file, batches)?)?;
+        let listed = &self.manifest.values[k].cells[j].values;
+        let n_models = self.models.len();
+        if let Some(r) = rows
+            .iter()
+            .find(|r| r.model as usize >= n_models || listed.binary_search(&r.value).is_err())
+        {
+            return Err(table_err(
+                file,
+                format!(
+                    "row for model {} value {:?}: not a model, or a value the manifest does not list here",
+                    r.model, r.value
+                ),
+            ));
+        }
+        if let Some(v) = listed.iter().find(|v| !rows.iter().any(|r| &r.value == *v)) {
+            return Err(table_err(file, format!("no rows for listed value {v:?}")));
+        }
+        self.value_cells.insert((k, j), rows);
+        Ok(())
+    }
+
+    pub(super) fn add_value_depths(
+        &mut self,
+        k: usize,
+        file: &str,
+        batches: Vec<RecordBatch>,
+    ) -> Result<(), SiteError> {
+        let rows = tables::decode_value_depths(file, &one_batch(file, batches)?)?;
+        let key = |r: &ValueDepth| (r.value.clone(), r.bucket);
+        if let Some(w) = rows.windows(2).find(|w| key(&w[0]) >= key(&w[1])) {
+            return Err(table_err(
+                file,
+                format!(
+                    "value {:?} bucket {} after value {:?} bucket {}: not by value then bucket",
+                    w[1].value, w[1].bucket, w[0].value, w[0].bucket
+                ),
+            ));
+        }
+        if let Some(r) = rows.iter().find(|r| r.bucket as usize >= DEPTH_BUCKETS) {
+            return Err(table_err(file, format!("bucket {} of 0..10", r.bucket)));
+        }
+        // Every layer is in one bucket and its model holds one value: the sums are the site's.
+        self.check_sums(
+            file,
+            rows.iter().map(|r| (&r.sketch, r.n_layers, r.n_models)),
+        )?;
+        self.value_depths[k] = rows;
+        Ok(())
+    }
+
+    /// An error unless rows of (sketch, layers, models) that split the site between them add up
+    /// to its filters and layers, none with more models than it has.
+    fn check_sums<'a>(
+        &self,
+        file: &str,
+        rows: impl Iterator<Item = (&'a Sketch, u64, u64)> + Clone,
+    ) -> Result<(), SiteError> {
+        let filters: u64 = rows.clone().map(|r| r.0.n()).sum();
+        let layers: u64 = rows.clone().map(|r| r.1).sum();
+        let m = &self.manifest;
+        if (filters, layers) != (m.n_filters, m.n_layers) || rows.clone().any(|r| r.2 > m.n_models)
+        {
+            return Err(table_err(
+                file,
+                format!(
+                    "values of {filters} filters in {layers} layers, the site has {} in {}",
+                    m.n_filters, m.n_layers
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
