@@ -30,6 +30,15 @@ fn counts_of(s: &Sketch) -> Sketch {
     }
 }
 
+/// What a table of both parts stores of `s`: counts and scaled moments (raw-weight moments are
+/// not stored, so not summed either).
+fn stored(s: &Sketch) -> Sketch {
+    Sketch {
+        raw: Default::default(),
+        ..s.clone()
+    }
+}
+
 /// Each value's total and each (value, model)'s cell for column `key`, by value then model.
 /// A total holds its value's moments too (a pair's own PCA reads them), summed layer by layer in
 /// layer order: the order the per-layer path merges them in, so that its floating-point sums are
@@ -97,9 +106,7 @@ fn model_column_totals(c: usize, site: &Summed) -> Vec<ValueTotal> {
         let t = totals.entry(m.values[c].as_str()).or_default();
         t.0 += 1;
         t.1 += n.n_layers;
-        let mut part = counts_of(s);
-        part.scaled = s.scaled.clone();
-        t.2.merge(&part);
+        t.2.merge(&stored(s));
     }
     totals
         .into_iter()
@@ -123,9 +130,7 @@ fn model_column_depths(c: usize, site: &Summed) -> Vec<ValueDepth> {
         let e = sums.entry((value, r.bucket)).or_default();
         e.0 += 1;
         e.1 += r.n_layers;
-        let mut part = counts_of(&r.sketch);
-        part.scaled = r.sketch.scaled.clone();
-        e.2.merge(&part);
+        e.2.merge(&stored(&r.sketch));
     }
     sums.into_iter()
         .map(|((v, bucket), (n_models, n_layers, sketch))| ValueDepth {
