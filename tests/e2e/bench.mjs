@@ -183,7 +183,7 @@ try {
       conv_depth_intervals: 'view=compare&by=conv_depth&ci=1000',
       in_channels_intervals: 'view=compare&by=in_channels&ci=1000',
       task_where_conv_depth_intervals: 'view=compare&by=Task&where=conv_depth:0&ci=1000',
-      // Each model weighing the same: a layer-level grouping needs each model's part too.
+      // Each model weighing the same: each conv_depth value's sum of its models' shares.
       conv_depth_models: 'view=compare&by=conv_depth&weight=models',
     };
     const r = { filters: manifest.n_filters, layers: manifest.n_layers, models: manifest.n_models };

@@ -386,6 +386,8 @@ test('each view fetches only the data it needs', async () => {
   // By a layer-level column: that column's per-value sums (conv_depth's are values-0).
   assert.equal(manifest.values[0].column, 'conv_depth');
   assert.deepEqual(stems(await visit('view=compare&by=conv_depth', '#heatmap')), ['models', 'values-0']);
+  // Weighed by models: its values' sums of model shares instead (no cells, no per-layer sketch).
+  assert.deepEqual(stems(await visit('view=compare&by=conv_depth&weight=models', '#heatmap')), ['models', 'values-0-models']);
   // A model-level grouping among one conv_depth's layers: the one chunk of cells listing it.
   const zero = manifest.values[0].cells.filter((c) => c.values.includes('0'));
   assert.equal(zero.length, 1);

@@ -54,7 +54,8 @@ pub fn site_chunk(data: &[u8]) {
     let Ok(batches) = incoming.finish() else {
         return;
     };
-    let part = match pick % 15 {
+    let part = match pick % 16 {
+        15 => Part::ValueShares(0),
         14 => Part::ValueDepths(SAMPLE_BY_DEPTH),
         10 => Part::ValueTotals(0),
         11 => Part::ValueCells(0, 0),
@@ -127,6 +128,10 @@ fn sample() -> &'static SiteData {
             (
                 Part::ValueDepths(SAMPLE_BY_DEPTH),
                 &include_bytes!("../../../fuzz/site/values-4-depth.arrow")[..],
+            ),
+            (
+                Part::ValueShares(0),
+                &include_bytes!("../../../fuzz/site/values-0-models.arrow")[..],
             ),
             (
                 Part::Quality,

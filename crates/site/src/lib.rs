@@ -34,7 +34,8 @@ pub use format::manifest::{
 };
 pub use format::provenance::{Provenance, CNN_FILTER_DB_BIBTEX};
 pub use format::tables::{
-    LayerRow, LayerSketch, ModelRow, ModelTotals, SampleRow, ValueCell, ValueDepth, ValueTotal,
+    LayerRow, LayerSketch, ModelRow, ModelTotals, SampleRow, ValueCell, ValueDepth, ValueShares,
+    ValueTotal,
 };
 pub use format::version::{FORMAT, FORMAT_VERSION};
 pub use format::writer::{encode_site, SiteContent, LAYERS_PER_CHUNK, LITE_PER_LAYER};

@@ -162,11 +162,18 @@ fn layer_level_groupings_read_the_value_files_and_agree_with_every_layer() {
             &ci,
             vec![Part::ValueCells(cd, zero)],
         ),
-        // The column crossed with a model-level filter, weighed or resampled by model.
+        // Weighed by model: its values' sums of model shares; resampled, its cells.
+        ("conv_depth", vec![], &models, vec![Part::ValueShares(cd)]),
         (
             "conv_depth",
             vec![w("conv_depth", "0")],
             &models,
+            vec![Part::ValueShares(cd)],
+        ),
+        (
+            "conv_depth",
+            vec![w("conv_depth", "0")],
+            &ci,
             vec![Part::ValueCells(cd, zero)],
         ),
         (
@@ -280,6 +287,73 @@ fn a_pairs_moments_come_from_the_totals_bit_for_bit() {
     assert!(s
         .needs_layers("Task", &[w("conv_depth", "1")], None)
         .unwrap());
+}
+
+/// Weighed by models, a grouping by a layer-level column alone reads each value's sum of its
+/// models' shares. Those sums depend on the order the models are added in, so D is checked bit
+/// for bit against the per-layer path, on values of six models and two or three layers each.
+#[test]
+fn weighed_by_models_a_layer_level_column_reads_its_shares_bit_for_bit() {
+    let mut c = content();
+    for l in &mut c.layers {
+        l.in_channels = 1 + l.conv_depth % 2;
+    }
+    let s = load(&encode_site(&c, 7).unwrap());
+    let models = Method {
+        weight: Weight::Models,
+        ..Default::default()
+    };
+    for (by, filters) in [
+        ("in_channels", vec![]),
+        ("conv_depth", vec![]),
+        (
+            "conv_depth",
+            vec![w("conv_depth", "1"), w("conv_depth", "3")],
+        ),
+    ] {
+        let needs = s.compare_needs_with(by, &filters, &models).unwrap();
+        assert_eq!(needs, [Part::ValueShares(k(&s, by))], "{by} {filters:?}");
+        assert!(!s.needs_layers(by, &filters, Some(&models)).unwrap());
+        let groups = s.group_sketches_for(by, &filters, &models).unwrap();
+        assert!(
+            groups
+                .iter()
+                .all(|g| g.members.is_empty() && g.model_shares.is_some()),
+            "{by}: read from the shares"
+        );
+        let fast = s
+            .compare_groups(by, &groups, &models, &mut |_, _| {})
+            .unwrap();
+        let mut g = s.layer_grouping(by, &filters, &models).unwrap();
+        let n = s.layers().len();
+        s.add_layers(
+            &mut g,
+            (0..n).map(|l| (l, &s.layer_sketch(l).unwrap().sketch)),
+        );
+        let slow = s
+            .compare_groups(by, &g.finish(), &models, &mut |_, _| {})
+            .unwrap();
+        assert!(slow.groups.len() >= 2, "{by}");
+        assert_eq!(fast, slow, "{by} {filters:?}: bit for bit");
+    }
+    // Resampled, or filtered by another column: each model's part, not the sums.
+    let ci = Method {
+        resampling: Some(Resampling {
+            replicates: 20,
+            seed: 1,
+        }),
+        ..models
+    };
+    let cd = Part::ValueShares(k(&s, "conv_depth"));
+    assert!(!s
+        .compare_needs_with("conv_depth", &[], &ci)
+        .unwrap()
+        .contains(&cd));
+    let task = [w("Task", "Segmentation")];
+    assert!(!s
+        .compare_needs_with("conv_depth", &task, &models)
+        .unwrap()
+        .contains(&cd));
 }
 
 #[test]

@@ -57,6 +57,7 @@ impl SiteData {
             Part::ValueTotals(k) => self.add_value_totals(k, &file, batches)?,
             Part::ValueCells(k, j) => self.add_value_cells(k, j, &file, batches)?,
             Part::ValueDepths(k) => self.add_value_depths(k, &file, batches)?,
+            Part::ValueShares(k) => self.add_value_shares(k, &file, batches)?,
             Part::Quality => self.add_quality(&file, batches)?,
             Part::LiteCells => self.add_lite_cells(&file, batches)?,
             Part::LiteSamples(_) => {

@@ -2,7 +2,7 @@
 //! totals before any row joins the data.
 
 use arrow_array::RecordBatch;
-use filterscope_stats::{Sketch, DEPTH_BUCKETS};
+use filterscope_stats::DEPTH_BUCKETS;
 
 use super::{one_batch, table_err, SiteData};
 use crate::format::tables::{self, ValueDepth};
@@ -16,19 +16,11 @@ impl SiteData {
         batches: Vec<RecordBatch>,
     ) -> Result<(), SiteError> {
         let rows = tables::decode_value_totals(file, &one_batch(file, batches)?)?;
-        if let Some(w) = rows.windows(2).find(|w| w[0].value >= w[1].value) {
-            return Err(table_err(
-                file,
-                format!(
-                    "value {:?} after {:?}: not in byte order",
-                    w[1].value, w[0].value
-                ),
-            ));
-        }
+        in_byte_order(file, rows.iter().map(|r| r.value.as_str()))?;
         // Every layer has one value: the values' sums are the site's.
         self.check_sums(
             file,
-            rows.iter().map(|r| (&r.sketch, r.n_layers, r.n_models)),
+            rows.iter().map(|r| (r.sketch.n(), r.n_layers, r.n_models)),
         )?;
         self.value_totals[k] = rows;
         Ok(())
@@ -86,20 +78,37 @@ impl SiteData {
         // Every layer is in one bucket and its model holds one value: the sums are the site's.
         self.check_sums(
             file,
-            rows.iter().map(|r| (&r.sketch, r.n_layers, r.n_models)),
+            rows.iter().map(|r| (r.sketch.n(), r.n_layers, r.n_models)),
         )?;
         self.value_depths[k] = rows;
         Ok(())
     }
 
-    /// An error unless rows of (sketch, layers, models) that split the site between them add up
-    /// to its filters and layers, none with more models than it has.
-    fn check_sums<'a>(
+    pub(super) fn add_value_shares(
+        &mut self,
+        k: usize,
+        file: &str,
+        batches: Vec<RecordBatch>,
+    ) -> Result<(), SiteError> {
+        let rows = tables::decode_value_shares(file, &one_batch(file, batches)?)?;
+        in_byte_order(file, rows.iter().map(|r| r.value.as_str()))?;
+        // Every layer has one value: the values' sums are the site's.
+        self.check_sums(
+            file,
+            rows.iter().map(|r| (r.n_filters, r.n_layers, r.n_models)),
+        )?;
+        self.value_shares[k] = rows;
+        Ok(())
+    }
+
+    /// An error unless rows of (filters, layers, models) that split the site between them add
+    /// up to its filters and layers, none with more models than it has.
+    fn check_sums(
         &self,
         file: &str,
-        rows: impl Iterator<Item = (&'a Sketch, u64, u64)> + Clone,
+        rows: impl Iterator<Item = (u64, u64, u64)> + Clone,
     ) -> Result<(), SiteError> {
-        let filters: u64 = rows.clone().map(|r| r.0.n()).sum();
+        let filters: u64 = rows.clone().map(|r| r.0).sum();
         let layers: u64 = rows.clone().map(|r| r.1).sum();
         let m = &self.manifest;
         if (filters, layers) != (m.n_filters, m.n_layers) || rows.clone().any(|r| r.2 > m.n_models)
@@ -113,5 +122,19 @@ impl SiteData {
             ));
         }
         Ok(())
+    }
+}
+
+/// An error unless `values` are in strictly increasing byte order (each once).
+fn in_byte_order<'a>(
+    file: &str,
+    values: impl Iterator<Item = &'a str> + Clone,
+) -> Result<(), SiteError> {
+    match values.clone().zip(values.skip(1)).find(|(a, b)| a >= b) {
+        Some((a, b)) => Err(table_err(
+            file,
+            format!("value {b:?} after {a:?}: not in byte order"),
+        )),
+        None => Ok(()),
     }
 }

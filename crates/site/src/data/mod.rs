@@ -13,7 +13,7 @@ use filterscope_stats::{Basis, BinRule, LayerQuality, Precision, Sketch};
 
 use crate::format::tables::{
     self, DepthRow, LayerRow, LayerSketch, ModelRow, ModelTotals, Rollup, SampleRow, ValueCell,
-    ValueDepth, ValueTotal,
+    ValueDepth, ValueShares, ValueTotal,
 };
 use crate::{read_batches, FileEntry, IncomingFile, Manifest, SiteError};
 
@@ -40,6 +40,8 @@ pub enum Part {
     ValueCells(usize, usize),
     /// Each (value, depth bucket)'s sketch of the `values[k]` column (a model-level one).
     ValueDepths(usize),
+    /// Each value's sum of its models' shares of the `values[k]` column (a layer-level one).
+    ValueShares(usize),
     /// Every layer's quality.
     Quality,
     /// Each lite sample's cell of the pair view's density.
@@ -129,6 +131,9 @@ pub struct SiteData {
     /// Per `values` column, its (value, depth bucket) sketches (empty until loaded, and for a
     /// layer-level column).
     pub(crate) value_depths: Vec<Vec<ValueDepth>>,
+    /// Per `values` column, its values' sums of model shares (empty until loaded, and for a
+    /// model-level column).
+    pub(crate) value_shares: Vec<Vec<ValueShares>>,
     pub(crate) quality: Vec<LayerQuality>,
     pub(crate) sketches: Vec<Option<LayerSketch>>,
     pub(crate) samples: Vec<Vec<SampleRow>>,
@@ -180,6 +185,7 @@ impl SiteData {
             Part::ValueTotals(k) => &m.values.get(k)?.totals,
             Part::ValueCells(k, j) => &m.values.get(k)?.cells.get(j)?.entry,
             Part::ValueDepths(k) => m.values.get(k)?.by_depth.as_ref()?,
+            Part::ValueShares(k) => m.values.get(k)?.model_shares.as_ref()?,
             Part::Quality => &m.quality,
             Part::LiteCells => &m.lite_cells,
             Part::LiteSamples(k) => &m.lite_samples.get(k)?.entry,
@@ -235,6 +241,7 @@ impl SiteData {
             value_totals: vec![Vec::new(); manifest.values.len()],
             value_cells: BTreeMap::new(),
             value_depths: vec![Vec::new(); manifest.values.len()],
+            value_shares: vec![Vec::new(); manifest.values.len()],
             quality: Vec::new(),
             loaded: BTreeSet::from([Part::Models]),
             manifest,
@@ -301,6 +308,9 @@ impl SiteData {
             v.extend((0..f.cells.len()).map(|j| Part::ValueCells(k, j)));
             if f.by_depth.is_some() {
                 v.push(Part::ValueDepths(k));
+            }
+            if f.model_shares.is_some() {
+                v.push(Part::ValueShares(k));
             }
         }
         v.extend((0..self.manifest.lite_samples.len()).map(Part::LiteSamples));

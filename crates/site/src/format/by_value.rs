@@ -10,9 +10,12 @@ use filterscope_stats::{Moments, Sketch};
 
 use super::named::Files;
 use super::tables::{
-    self, LayerRow, LayerSketch, ModelRow, ModelTotals, Rollup, ValueCell, ValueDepth, ValueTotal,
+    self, LayerRow, LayerSketch, ModelRow, ModelTotals, Rollup, ValueCell, ValueDepth, ValueShares,
+    ValueTotal,
 };
 use crate::query::key::{valued_columns, Key};
+use crate::query::member_counts::MemberCounts;
+use crate::query::member_sums::shares_summed;
 use crate::{SiteError, ValueChunk, ValueFiles};
 
 /// Counts only: what a cell holds (a comparison reads nothing else; a subset PCA of a model's
@@ -89,6 +92,34 @@ fn sums(
         })
         .collect();
     (totals, cells)
+}
+
+/// Each value's sum of its models' shares, from its `cells` (by value, then model: the order in
+/// which a comparison weighed by models adds a group's members, so the sums are its own).
+fn model_shares(totals: &[ValueTotal], cells: &[ValueCell]) -> Vec<ValueShares> {
+    let runs = cells.chunk_by(|a, b| a.value == b.value);
+    totals
+        .iter()
+        .zip(runs)
+        .map(|(t, run)| {
+            assert_eq!(t.value, run[0].value, "totals and cells of the same values");
+            let members: Vec<MemberCounts> = run
+                .iter()
+                .map(|c| {
+                    let mut m = MemberCounts::default();
+                    m.merge(&c.sketch.hist);
+                    m
+                })
+                .collect();
+            ValueShares {
+                value: t.value.clone(),
+                n_models: t.n_models,
+                n_layers: t.n_layers,
+                n_filters: t.sketch.n(),
+                shares: shares_summed(&members),
+            }
+        })
+        .collect()
 }
 
 /// Each value's total of model-level column `c`: the models' sketches (counts and moments)
@@ -180,7 +211,8 @@ pub(crate) struct Summed<'a> {
 /// none for a column whose every model has a value of its own): the default comparison, by
 /// Task, reads a few kilobytes instead of every model's counts; and its sums per depth bucket
 /// (`values-K-depth`): by Task among one bucket's layers reads those instead of every (model,
-/// bucket)'s.
+/// bucket)'s. A layer-level column also gets each value's sum of its models' shares
+/// (`values-K-models`): by conv_depth weighed by models reads those instead of every cell.
 pub(crate) fn value_files(
     files: &mut Files,
     per_chunk: usize,
@@ -195,6 +227,8 @@ pub(crate) fn value_files(
     let mut out = Vec::new();
     for (k, (column, key)) in valued_columns(layer_columns).into_iter().enumerate() {
         let (totals, cells) = sums(key, layers, sketches);
+        let shares = tables::encode_value_shares(&model_shares(&totals, &cells));
+        let model_shares = Some(files.put(&format!("values-{k}-models"), shares)?);
         let totals = files.put(&format!("values-{k}"), tables::encode_value_totals(&totals))?;
         let mut chunks = Vec::new();
         for (j, run) in cut(&cells, per_chunk).into_iter().enumerate() {
@@ -213,6 +247,7 @@ pub(crate) fn value_files(
             totals,
             cells: chunks,
             by_depth: None,
+            model_shares,
         });
     }
     for (c, column) in site.model_columns.iter().enumerate() {
@@ -230,6 +265,7 @@ pub(crate) fn value_files(
             totals,
             cells: vec![],
             by_depth: Some(by_depth),
+            model_shares: None,
         });
     }
     Ok(out)

@@ -77,6 +77,10 @@ pub struct ValueFiles {
     /// column crossed with depth (by Task among one bucket's layers, by depth among one Task's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by_depth: Option<FileEntry>,
+    /// Of a layer-level column, each value's sum of its models' shares (each model's counts over
+    /// its filters): the column weighed by models, without each (value, model)'s counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_shares: Option<FileEntry>,
 }
 
 /// A chunk of (value, model) sketches and the values it holds.
@@ -335,6 +339,7 @@ impl Manifest {
             v.push(&f.totals);
             v.extend(f.cells.iter().map(|c| &c.entry));
             v.extend(&f.by_depth);
+            v.extend(&f.model_shares);
         }
         v
     }

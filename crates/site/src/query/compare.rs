@@ -2,11 +2,13 @@
 //! merged sketches from the smallest table that answers, and D between them, weighted and with
 //! intervals as the [`Method`] asks.
 
-use filterscope_stats::{depth_bucket, drift_matrix, Histograms, Merge, Sketch};
+use filterscope_stats::{
+    depth_bucket, drift_matrix, drift_matrix_of, Histograms, LogDist, Merge, Sketch,
+};
 use serde::{Deserialize, Serialize};
 
 use super::grouping::{Group, Grouping};
-use super::method::{Method, Weight};
+use super::method::{Method, OfModels, Weight};
 use super::source::Source;
 use super::spread::{Interval, Members, Trace, Watch};
 use crate::{Part, SiteData, SiteError, Where};
@@ -87,7 +89,7 @@ impl SiteData {
     ) -> Result<Vec<Part>, SiteError> {
         let by_key = self.key(by)?;
         let conds = self.conditions(filters)?;
-        let source = self.source(by_key, &conds, false, moments);
+        let source = self.source(by_key, &conds, OfModels::Nothing, moments);
         Ok(self.parts_of(source, &conds, moments))
     }
 
@@ -96,8 +98,9 @@ impl SiteData {
         self.compare_needs_with(by, filters, &Method::default())
     }
 
-    /// The parts [`SiteData::compare_with`] reads: weighing or resampling models needs each
-    /// model's part of a group, so depth then reads the per-(model, bucket) rollups.
+    /// The parts [`SiteData::compare_with`] reads: resampling models needs each model's part of
+    /// a group, so depth then reads the per-(model, bucket) rollups; weighing them, the sum of
+    /// those parts' shares, which a layer-level column's values hold.
     pub fn compare_needs_with(
         &self,
         by: &str,
@@ -106,7 +109,7 @@ impl SiteData {
     ) -> Result<Vec<Part>, SiteError> {
         let by_key = self.key(by)?;
         let conds = self.conditions(filters)?;
-        let source = self.source(by_key, &conds, method.per_model(), false);
+        let source = self.source(by_key, &conds, method.of_models(), false);
         Ok(self.parts_of(source, &conds, false))
     }
 
@@ -115,23 +118,24 @@ impl SiteData {
     /// says which; an error names a needed part that is not loaded). Moments are merged only if
     /// their part is loaded too.
     pub fn group_sketches(&self, by: &str, filters: &[Where]) -> Result<Vec<Group>, SiteError> {
-        self.groups_of(by, filters, false, true)
+        self.groups_of(by, filters, OfModels::Nothing, true)
     }
 
-    /// [`SiteData::group_sketches`], with each model's part of each group when `per_model`, and
-    /// from a table that holds moments when `moments` (the moments' part itself is optional).
+    /// [`SiteData::group_sketches`], with what `of_models` asks of each model's part of each
+    /// group, and from a table that holds moments when `moments` (the moments' part itself is
+    /// optional).
     fn groups_of(
         &self,
         by: &str,
         filters: &[Where],
-        per_model: bool,
+        of_models: OfModels,
         moments: bool,
     ) -> Result<Vec<Group>, SiteError> {
         let by_key = self.key(by)?;
         let conds = self.conditions(filters)?;
-        let source = self.source(by_key, &conds, per_model, moments);
+        let source = self.source(by_key, &conds, of_models, moments);
         self.require(&self.parts_of(source, &conds, false))?;
-        let mut g = Grouping::new(by_key, conds, per_model);
+        let mut g = Grouping::new(by_key, conds, of_models.any());
         self.merge_from(source, &mut g);
         Ok(g.finish())
     }
@@ -199,19 +203,26 @@ impl SiteData {
             .iter()
             .filter(|g| g.n_models >= method.min_models)
             .collect();
-        if method.per_model() && groups.iter().any(|g| g.members.is_empty()) {
+        let (evr, rule) = (&self.basis.evr, &self.rule);
+        // Weighed by models alone, the groups' sums of model shares are all D reads: from a
+        // per-value table they are the very sums each model's part would give.
+        let shares: Option<Vec<&[f64]>> = match method.of_models() {
+            OfModels::Shares => groups.iter().map(|g| g.model_shares.as_deref()).collect(),
+            _ => None,
+        };
+        let per_model = method.per_model() && shares.is_none();
+        if per_model && groups.iter().any(|g| g.members.is_empty()) {
             return Err(SiteError::Query(format!(
                 "the groups of {by} were merged without their models"
             )));
         }
-        let (evr, rule) = (&self.basis.evr, &self.rule);
-        let members = method
-            .per_model()
-            .then(|| Members::of(&groups, method.weight));
-        let d = match &members {
-            Some(m) if method.weight == Weight::Models => {
-                filterscope_stats::drift_matrix_of(&m.point(rule), evr)
+        let members = per_model.then(|| Members::of(&groups, method.weight));
+        let d = match (&members, &shares) {
+            (_, Some(s)) => {
+                let dists: Vec<LogDist> = s.iter().map(|v| LogDist::of_values(v, rule)).collect();
+                drift_matrix_of(&dists, evr)
             }
+            (Some(m), _) if method.weight == Weight::Models => drift_matrix_of(&m.point(rule), evr),
             _ => {
                 let hists: Vec<Histograms> = groups.iter().map(|g| g.sketch.hist.clone()).collect();
                 drift_matrix(&hists, evr, rule)
@@ -258,11 +269,12 @@ impl SiteData {
         filters: &[Where],
         method: Option<&Method>,
     ) -> Result<bool, SiteError> {
-        let (per_model, moments) = method.map_or((false, true), |m| (m.per_model(), false));
+        let (of_models, moments) =
+            method.map_or((OfModels::Nothing, true), |m| (m.of_models(), false));
         let source = self.source(
             self.key(by)?,
             &self.conditions(filters)?,
-            per_model,
+            of_models,
             moments,
         );
         Ok(source == Source::Layers)
@@ -280,7 +292,7 @@ impl SiteData {
         filters: &[Where],
         method: &Method,
     ) -> Result<Comparison, SiteError> {
-        let groups = self.groups_of(by, filters, method.per_model(), false)?;
+        let groups = self.groups_of(by, filters, method.of_models(), false)?;
         self.compare_groups(by, &groups, method, &mut |_, _| {})
     }
 
@@ -292,7 +304,7 @@ impl SiteData {
         filters: &[Where],
         method: &Method,
     ) -> Result<Vec<Group>, SiteError> {
-        self.groups_of(by, filters, method.per_model(), false)
+        self.groups_of(by, filters, method.of_models(), false)
     }
 
     /// [`SiteData::compare_with`] and what its resampling drew, for tests/reference to replay.
@@ -303,7 +315,12 @@ impl SiteData {
         filters: &[Where],
         method: &Method,
     ) -> Result<(Comparison, Trace), SiteError> {
-        let groups = self.groups_of(by, filters, method.per_model(), false)?;
+        // The trace holds each model's part, whatever else would answer.
+        let of_models = match method.per_model() {
+            true => OfModels::Each,
+            false => OfModels::Nothing,
+        };
+        let groups = self.groups_of(by, filters, of_models, false)?;
         let mut t = Trace::default();
         let c = self.compare_groups_watched(
             by,

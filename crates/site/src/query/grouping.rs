@@ -4,17 +4,20 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use filterscope_stats::Sketch;
+use filterscope_stats::{Moments, Sketch};
 
 use super::key::{Conditions, Key};
 use super::member_counts::MemberCounts;
+use crate::ValueShares;
 
 /// One group of a comparison: its label, merged sketch and size.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Group {
     /// The column's value (or depth bucket label).
     pub label: String,
-    /// The merged sketch of the group's layers.
+    /// The merged sketch of the group's layers. Read from the per-value sums of model shares, it
+    /// holds the group's number of filters only (what a comparison weighed by models reads of it
+    /// beside the shares).
     pub sketch: Sketch,
     /// Models with layers in the group.
     pub n_models: u64,
@@ -24,10 +27,15 @@ pub struct Group {
     /// weighting by models and resampling models read. Empty unless the grouping was asked to
     /// keep them (`per_model`).
     pub members: Vec<(u32, MemberCounts)>,
+    /// The sum of each model's counts over its filters, in model order (9 x 70): what weighing
+    /// by models compares, when the grouping read it from a per-value table rather than keeping
+    /// each model's part.
+    pub model_shares: Option<Vec<f64>>,
 }
 
 #[derive(Default)]
 struct Acc {
+    model_shares: Option<Vec<f64>>,
     sketch: Sketch,
     models: BTreeSet<u32>,
     members: BTreeMap<u32, MemberCounts>,
@@ -86,6 +94,24 @@ impl Grouping {
         a.n_layers += n_layers;
     }
 
+    /// Makes a value's sums of model shares group `r.value` (a row per value: nothing to merge).
+    pub(crate) fn add_shares(&mut self, r: &ValueShares) {
+        if r.value.is_empty() {
+            return;
+        }
+        let a = self.groups.entry((0, r.value.clone())).or_default();
+        a.sketch = Sketch {
+            scaled: Moments {
+                n: r.n_filters,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        a.n_models = r.n_models;
+        a.n_layers = r.n_layers;
+        a.model_shares = Some(r.shares.clone());
+    }
+
     /// The groups with filters in them, in comparison order.
     pub fn finish(self) -> Vec<Group> {
         self.groups
@@ -97,6 +123,7 @@ impl Grouping {
                 label,
                 sketch: a.sketch,
                 members: a.members.into_iter().collect(),
+                model_shares: a.model_shares,
             })
             .collect()
     }

@@ -81,6 +81,16 @@ pub(crate) fn shares(h: &MemberCounts) -> Vec<f64> {
     h.to_u64().iter().map(|&c| c as f64 / n).collect()
 }
 
+/// The sum of each member's shares, in their order: what a comparison weighed by models sums for
+/// a group of these members (`Members::point`), for data-prep to store per value.
+pub(crate) fn shares_summed(members: &[MemberCounts]) -> Vec<f64> {
+    let values: Vec<Values> = members
+        .iter()
+        .map(|m| Values::of(m, Weight::Models))
+        .collect();
+    summed(&values, 0..values.len())
+}
+
 /// The sum of the picked members' values (a member picked k times counts k times).
 pub(crate) fn summed(members: &[Values], picks: impl Iterator<Item = usize>) -> Vec<f64> {
     let picks: Vec<usize> = picks.collect();

@@ -93,6 +93,25 @@ impl Default for Resampling {
     }
 }
 
+/// What a grouping must hold of each model's part of a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OfModels {
+    /// Nothing: every filter weighs the same.
+    Nothing,
+    /// Each group's sum of its models' shares (weighed by models, nothing resampled): a table of
+    /// those sums answers, or each model's part.
+    Shares,
+    /// Each model's part (resampled).
+    Each,
+}
+
+impl OfModels {
+    /// Whether a table whose rows do not say whose filters they hold cannot answer.
+    pub(crate) fn any(self) -> bool {
+        self != OfModels::Nothing
+    }
+}
+
 /// Everything about a comparison but its grouping and filters.
 ///
 /// ```
@@ -121,6 +140,15 @@ impl Method {
     /// models), not just the groups' sums.
     pub fn per_model(&self) -> bool {
         self.weight == Weight::Models || self.resampling.is_some()
+    }
+
+    /// What a grouping must hold of each model's part of a group for this comparison.
+    pub(crate) fn of_models(&self) -> OfModels {
+        match (self.weight, self.resampling) {
+            (_, Some(_)) => OfModels::Each,
+            (Weight::Models, None) => OfModels::Shares,
+            (Weight::Filters, None) => OfModels::Nothing,
+        }
     }
 
     /// An error for a replicate count out of range.

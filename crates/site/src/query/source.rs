@@ -7,9 +7,10 @@ use std::collections::BTreeSet;
 
 use filterscope_stats::DEPTH_LABELS;
 
-use super::grouping::{Group, Grouping};
+use super::grouping::Grouping;
 use super::key::{valued_columns, Conditions, Key};
-use crate::{Part, SiteData, SiteError};
+use super::method::OfModels;
+use crate::{Part, SiteData};
 
 /// Which rows answer a grouping.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,31 +31,36 @@ pub(crate) enum Source {
     /// Per (value, model) sketches of `values[k]`: that column crossed with model-level columns,
     /// or weighed and resampled by model; only the chunks of the values filtered on.
     ValueCells(usize, Key),
+    /// Per-value sums of model shares of `values[k]` (a layer-level column): grouping by that
+    /// column weighed by models, filtered at most by its own values, nothing resampled.
+    ValueShares(usize, Key),
     /// Per-layer sketches: anything else.
     Layers,
 }
 
 /// Reading the per-(value, model) cells beats streaming the per-layer sketches only when they are
 /// much smaller: they are kept decoded (the per-layer chunks are merged and dropped one by one),
-/// so a grouping by conv_depth weighed by models, whose cells are about half the per-layer
-/// sketches' bytes, still streams those.
+/// so a grouping by conv_depth resampled by models, whose cells are about half the per-layer
+/// sketches' bytes, still streams those (weighed by models alone, it reads the shares).
 const CELLS_SHARE: u64 = 4;
 
 impl SiteData {
-    /// The table answering a grouping by `by` under `conds`. With `per_model`, one whose rows
-    /// belong to one model each (the per-bucket and per-value sums do not say whose filters they
-    /// hold); with `moments`, one that holds the scaled moments (of the per-value files, only the
-    /// totals do).
+    /// The table answering a grouping by `by` under `conds`. With `of_models` asking each
+    /// model's part, one whose rows belong to one model each (the per-bucket and per-value sums
+    /// do not say whose filters they hold), or for their shares alone the per-value sums of
+    /// shares; with `moments`, one that holds the scaled moments (of the per-value files, only
+    /// the totals do).
     pub(crate) fn source(
         &self,
         by: Key,
         conds: &Conditions,
-        per_model: bool,
+        of_models: OfModels,
         moments: bool,
     ) -> Source {
+        let per_model = of_models.any();
         if !(by.model_level() && conds.model_level()) {
             return self
-                .by_value(by, conds, per_model, moments)
+                .by_value(by, conds, of_models, moments)
                 .unwrap_or(Source::Layers);
         }
         let depth_filtered = conds.0.iter().any(|(k, _)| *k == Key::Depth);
@@ -121,14 +127,14 @@ impl SiteData {
         self.manifest.values.iter().position(|f| f.column == column)
     }
 
-    /// A per-value source, when one layer-level column (and no depth) is involved: its totals
-    /// when grouping by it alone, else (without `moments`, which cells lack) its cells when
-    /// they are small enough.
+    /// A per-value source, when one layer-level column (and no depth) is involved: grouping by
+    /// it alone, its totals, or weighed by models its sums of shares; else (without `moments`,
+    /// which cells lack) its cells when they are small enough.
     fn by_value(
         &self,
         by: Key,
         conds: &Conditions,
-        per_model: bool,
+        of_models: OfModels,
         moments: bool,
     ) -> Option<Source> {
         let keys = conds.keys_with(by);
@@ -144,17 +150,17 @@ impl SiteData {
             .find(|(_, k)| *k == lk)?
             .0;
         let k = self.value_files_of(&name)?;
-        if by == lk && keys.len() == 1 && !per_model {
-            return Some(Source::ValueTotals(k, lk));
+        let (alone, files) = (by == lk && keys.len() == 1, &self.manifest.values[k]);
+        match of_models {
+            OfModels::Nothing if alone => return Some(Source::ValueTotals(k, lk)),
+            OfModels::Shares if alone && !moments && files.model_shares.is_some() => {
+                return Some(Source::ValueShares(k, lk))
+            }
+            _ if moments => return None,
+            _ => {}
         }
-        if moments {
-            return None;
-        }
-        let cells: u64 = self
-            .value_chunks(k, lk, conds)
-            .into_iter()
-            .map(|j| self.manifest.values[k].cells[j].entry.bytes)
-            .sum();
+        let chunks = self.value_chunks(k, lk, conds).into_iter();
+        let cells: u64 = chunks.map(|j| files.cells[j].entry.bytes).sum();
         let layers: u64 = self.manifest.sketches.iter().map(|c| c.entry.bytes).sum();
         (cells * CELLS_SHARE <= layers).then_some(Source::ValueCells(k, lk))
     }
@@ -176,22 +182,6 @@ impl SiteData {
             .collect()
     }
 
-    /// The groups of `by` (`model` or a model-level column), every filter counted once, merged
-    /// from the per-model tables, whichever table a grouping by it would read: for a caller that
-    /// holds those tables already (ranking a visitor's model), with the same counts.
-    pub(crate) fn per_model_groups(&self, by: &str) -> Result<Vec<Group>, SiteError> {
-        let key = self.key(by)?;
-        if !key.model_level() || key == Key::Depth {
-            return Err(SiteError::Query(format!(
-                "{by} is not a model-level column"
-            )));
-        }
-        self.require(&self.parts_of(Source::Models, &Conditions(vec![]), false))?;
-        let mut g = Grouping::new(key, Conditions(vec![]), false);
-        self.merge_from(Source::Models, &mut g);
-        Ok(g.finish())
-    }
-
     /// The parts `source` reads for `conds`; with `moments`, also those holding the groups'
     /// moments.
     pub(crate) fn parts_of(&self, source: Source, conds: &Conditions, moments: bool) -> Vec<Part> {
@@ -203,6 +193,7 @@ impl SiteData {
             Source::Rollups => vec![Part::Rollups],
             Source::ValueTotals(k, _) => vec![Part::ValueTotals(k)],
             Source::ValueDepths(k, _) => vec![Part::ValueDepths(k)],
+            Source::ValueShares(k, _) => vec![Part::ValueShares(k)],
             Source::ValueCells(k, key) => self
                 .value_chunks(k, key, conds)
                 .into_iter()
@@ -218,6 +209,8 @@ impl SiteData {
 
     /// Merges the rows of `source` that pass `g`'s conditions into their groups (its parts
     /// loaded: [`SiteData::parts_of`]).
+    // One function: an arm per table, side by side, so that what each passes to the one
+    // accumulator (labels, buckets, whose rows) can be compared at a glance.
     pub(crate) fn merge_from(&self, source: Source, g: &mut Grouping) {
         let by = g.by;
         match source {
@@ -270,6 +263,14 @@ impl SiteData {
                     }
                 }
             }
+            Source::ValueShares(k, _) => {
+                for r in &self.value_shares[k] {
+                    // Every condition is on this column.
+                    if g.conds.pass(&|_| r.value.clone()) {
+                        g.add_shares(r);
+                    }
+                }
+            }
             Source::ValueCells(k, key) => {
                 for j in self.value_chunks(k, key, &g.conds) {
                     for r in &self.value_cells[&(k, j)] {
@@ -298,6 +299,7 @@ impl SiteData {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::query::grouping::Group;
     use crate::testing::{content, loaded};
 
     fn wheres(filters: &[(&str, &str)]) -> Vec<crate::Where> {
@@ -366,7 +368,7 @@ mod tests {
                     true => Source::ValueDepths(k, task),
                     false => Source::Rollups,
                 };
-                let source = s.source(key, &conds, false, moments);
+                let source = s.source(key, &conds, OfModels::Nothing, moments);
                 assert_eq!(source, want, "{by} {filters:?} moments {moments}");
             }
             if !counts_only {
@@ -388,6 +390,9 @@ mod tests {
         }
         // By depth among its own buckets: the per-bucket rows.
         let conds = s.conditions(&wheres(&[("depth", b1)])).unwrap();
-        assert_eq!(s.source(Key::Depth, &conds, false, true), Source::Depths);
+        assert_eq!(
+            s.source(Key::Depth, &conds, OfModels::Nothing, true),
+            Source::Depths
+        );
     }
 }

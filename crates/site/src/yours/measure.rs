@@ -16,6 +16,9 @@ use filterscope_stats::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::query::grouping::{Group, Grouping};
+use crate::query::key::{Conditions, Key};
+use crate::query::source::Source;
 use crate::{FileReport, LayerReport, Part, SiteData, SiteError};
 
 /// Columns with more values than this are not ranked by group (a name per model says little).
@@ -357,5 +360,21 @@ impl SiteData {
             left_out: m.left_out(),
             file: None,
         })
+    }
+
+    /// The groups of `by` (`model` or a model-level column), every filter counted once, merged
+    /// from the per-model tables, whichever table a grouping by it would read: for a caller that
+    /// holds those tables already (ranking a visitor's model), with the same counts.
+    pub(crate) fn per_model_groups(&self, by: &str) -> Result<Vec<Group>, SiteError> {
+        let key = self.key(by)?;
+        if !key.model_level() || key == Key::Depth {
+            return Err(SiteError::Query(format!(
+                "{by} is not a model-level column"
+            )));
+        }
+        self.require(&self.parts_of(Source::Models, &Conditions(vec![]), false))?;
+        let mut g = Grouping::new(key, Conditions(vec![]), false);
+        self.merge_from(Source::Models, &mut g);
+        Ok(g.finish())
     }
 }

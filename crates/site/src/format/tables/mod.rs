@@ -21,10 +21,10 @@ pub(crate) use models::{
 };
 pub(crate) use samples::{decode_lite_cells, decode_samples, encode_lite_cells, encode_samples};
 pub(crate) use values::{
-    decode_value_cells, decode_value_depths, decode_value_totals, encode_value_cells,
-    encode_value_depths, encode_value_totals,
+    decode_value_cells, decode_value_depths, decode_value_shares, decode_value_totals,
+    encode_value_cells, encode_value_depths, encode_value_shares, encode_value_totals,
 };
-pub use values::{ValueCell, ValueDepth, ValueTotal};
+pub use values::{ValueCell, ValueDepth, ValueShares, ValueTotal};
 
 use std::sync::Arc;
 

@@ -48,10 +48,18 @@ impl Has {
 fn count_planes(counts: &[u64]) -> Vec<(&'static str, ArrayRef)> {
     let max = counts.iter().copied().max().unwrap_or(0);
     let planes = ((u64::BITS - max.leading_zeros()).div_ceil(8)).max(1);
-    (0..planes)
-        .map(|b| {
-            let plane = counts.iter().map(|&c| (c >> (8 * b)) as u8).collect();
-            (PLANES[b as usize], fixed::<UInt8Type>(plane, DIM * N_BINS))
+    byte_planes(counts, &PLANES[..planes as usize])
+}
+
+/// One plane per name: plane `b` holds byte `b` (least significant first) of every value, a
+/// fixed-size list of [`DIM`] x [`N_BINS`] bytes a row.
+pub(crate) fn byte_planes(values: &[u64], names: &[&'static str]) -> Vec<(&'static str, ArrayRef)> {
+    names
+        .iter()
+        .enumerate()
+        .map(|(b, &name)| {
+            let plane = values.iter().map(|&c| (c >> (8 * b)) as u8).collect();
+            (name, fixed::<UInt8Type>(plane, DIM * N_BINS))
         })
         .collect()
 }
@@ -64,21 +72,28 @@ const PLANES: [&str; 8] = [
 /// The counts put back together from their byte planes (`counts_0`, `counts_1`, ... while
 /// there are more).
 fn joined_counts(c: &Cols) -> Result<Vec<u64>, SiteError> {
+    let present = PLANES
+        .iter()
+        .take_while(|n| c.batch.column_by_name(n).is_some())
+        .count()
+        .max(1);
+    joined_planes(c, &PLANES[..present])
+}
+
+/// The values put back together from the byte planes `names` (all required).
+pub(crate) fn joined_planes(c: &Cols, names: &[&str]) -> Result<Vec<u64>, SiteError> {
     let size = DIM * N_BINS;
-    let mut counts = c
-        .fixed::<UInt8Type>(PLANES[0], size)?
+    let mut values = c
+        .fixed::<UInt8Type>(names[0], size)?
         .iter()
         .map(|&v| v as u64)
         .collect::<Vec<u64>>();
-    for (b, name) in PLANES.iter().enumerate().skip(1) {
-        if c.batch.column_by_name(name).is_none() {
-            break;
-        }
-        for (n, &v) in counts.iter_mut().zip(c.fixed::<UInt8Type>(name, size)?) {
+    for (b, name) in names.iter().enumerate().skip(1) {
+        for (n, &v) in values.iter_mut().zip(c.fixed::<UInt8Type>(name, size)?) {
             *n |= (v as u64) << (8 * b);
         }
     }
-    Ok(counts)
+    Ok(values)
 }
 
 /// The columns of `sketches` that `has` names, after `n`.

@@ -1,16 +1,17 @@
 //! The per-value sketches of a column: each value's over every model (a grouping by the column);
 //! of a layer-level column each (value, model)'s (the column crossed with model-level columns, or
 //! weighed and resampled by model); of a model-level column each (value, depth bucket)'s (the
-//! column crossed with depth). Counts add up exactly in any order, so these give the very numbers the
-//! per-layer path does. A value's total holds its moments too (a pair's own PCA reads them, and
+//! column crossed with depth); of a layer-level column each value's models' shares (weighed by
+//! models). Counts add up exactly in any order, so these give the very numbers the per-layer path
+//! does. A value's total holds its moments too (a pair's own PCA reads them, and
 //! they are summed in the per-layer path's order); a cell holds counts only.
 
 use arrow_array::types::{UInt32Type, UInt64Type, UInt8Type};
 use arrow_array::RecordBatch;
-use filterscope_stats::Sketch;
+use filterscope_stats::{Sketch, DIM, N_BINS};
 
 use super::columns::{batch, dict, Cols};
-use super::sketch_cols::{decode_sketches, sketch_columns, Has};
+use super::sketch_cols::{byte_planes, decode_sketches, joined_planes, sketch_columns, Has};
 use super::*;
 use crate::SiteError;
 
@@ -156,4 +157,133 @@ pub(crate) fn decode_value_depths(
             sketch,
         })
         .collect())
+}
+
+/// One value of a layer-level column with every model weighing the same: what a comparison
+/// weighed by models reads instead of each (value, model)'s counts (at the full DB's shape, 0.2
+/// of the 24 MB the cells of conv_depth take).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueShares {
+    /// The value, as text.
+    pub value: String,
+    /// Models with a layer of this value.
+    pub n_models: u64,
+    /// Layers of this value.
+    pub n_layers: u64,
+    /// Filters of this value.
+    pub n_filters: u64,
+    /// Each model's counts of this value over its filters of this value, summed in model order
+    /// (9 x 70, component-major): a comparison weighed by models adds them in that order too, so
+    /// these are its sums to the bit.
+    pub shares: Vec<f64>,
+}
+
+/// The byte planes of the shares' bits, least significant first.
+const SHARE_PLANES: [&str; 8] = [
+    "shares_0", "shares_1", "shares_2", "shares_3", "shares_4", "shares_5", "shares_6", "shares_7",
+];
+
+/// A value-shares table: `value` (string), `n_models`, `n_layers`, `n`, then the shares' bits
+/// as eight byte planes (the exponents' planes compress; stored as plain floats they did not).
+pub(crate) fn encode_value_shares(rows: &[ValueShares]) -> RecordBatch {
+    let bits: Vec<u64> = rows
+        .iter()
+        .flat_map(|r| r.shares.iter().map(|v| v.to_bits()))
+        .collect();
+    let mut cols = vec![
+        ("value", dict(rows.iter().map(|r| r.value.clone()))),
+        ("n_models", u64s(rows.iter().map(|r| r.n_models))),
+        ("n_layers", u64s(rows.iter().map(|r| r.n_layers))),
+        ("n", u64s(rows.iter().map(|r| r.n_filters))),
+    ];
+    cols.extend(byte_planes(&bits, &SHARE_PLANES));
+    batch(cols)
+}
+
+/// Decodes a value-shares table: every share finite and not negative, each row's components
+/// summing to its number of models (each model's shares of a component sum to 1, within
+/// rounding).
+pub(crate) fn decode_value_shares(
+    file: &str,
+    b: &RecordBatch,
+) -> Result<Vec<ValueShares>, SiteError> {
+    let c = Cols { file, batch: b };
+    let value = c.strings("value")?;
+    let nm = c.prim::<UInt64Type>("n_models")?;
+    let nl = c.prim::<UInt64Type>("n_layers")?;
+    let n = c.prim::<UInt64Type>("n")?;
+    let bits = joined_planes(&c, &SHARE_PLANES)?;
+    let size = DIM * N_BINS;
+    value
+        .into_iter()
+        .enumerate()
+        .map(|(i, value)| {
+            let shares: Vec<f64> = bits[i * size..(i + 1) * size]
+                .iter()
+                .map(|&b| f64::from_bits(b))
+                .collect();
+            let models = nm.value(i) as f64;
+            let off = shares.chunks(N_BINS).find_map(|comp| {
+                let sum: f64 = comp.iter().sum();
+                let bad = comp.iter().any(|v| !v.is_finite() || *v < 0.0)
+                    || (sum - models).abs() > 1e-9 * models.max(1.0);
+                bad.then_some(sum)
+            });
+            if let Some(sum) = off {
+                return Err(c.err(format!(
+                    "row {i} ({value:?}): a component's shares sum to {sum}, not its {models} models"
+                )));
+            }
+            Ok(ValueShares {
+                value,
+                n_models: nm.value(i),
+                n_layers: nl.value(i),
+                n_filters: n.value(i),
+                shares,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two models' shares of one value: each component's bins sum to 2.
+    fn row(first: f64) -> ValueShares {
+        let mut shares = vec![0.0; DIM * N_BINS];
+        for c in 0..DIM {
+            shares[c * N_BINS] = first;
+            shares[c * N_BINS + 1] = 2.0 - first;
+        }
+        ValueShares {
+            value: "3".into(),
+            n_models: 2,
+            n_layers: 5,
+            n_filters: 40,
+            shares,
+        }
+    }
+
+    #[test]
+    fn shares_read_back_to_the_bit_and_wrong_sums_are_refused() {
+        // A sum whose last bits matter (0.1 + 0.2 is not 0.3).
+        let good = row(0.1 + 0.2);
+        let back =
+            decode_value_shares("v.arrow", &encode_value_shares(std::slice::from_ref(&good)))
+                .unwrap();
+        assert_eq!(back, [good]);
+        for bad in [row(f64::NAN), row(-0.5), row(0.1)] {
+            let mut bad = bad;
+            // Off by one model (a row for 0.1 sums to 2 as well: make it not).
+            bad.n_models = if bad.shares[0] == 0.1 { 3 } else { 2 };
+            let e = decode_value_shares("v.arrow", &encode_value_shares(&[bad]))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.starts_with("v.arrow") && e.contains("row 0 (\"3\")"),
+                "{e}"
+            );
+        }
+    }
 }
