@@ -185,6 +185,8 @@ try {
       task_where_conv_depth_intervals: 'view=compare&by=Task&where=conv_depth:0&ci=1000',
       // Each model weighing the same: each conv_depth value's sum of its models' shares.
       conv_depth_models: 'view=compare&by=conv_depth&weight=models',
+      // And by depth: each bucket's sum.
+      depth_models: 'view=compare&by=depth&weight=models',
     };
     const r = { filters: manifest.n_filters, layers: manifest.n_layers, models: manifest.n_models };
     // VIEWS=a,b measures only those views.

@@ -383,6 +383,8 @@ test('each view fetches only the data it needs', async () => {
   assert.deepEqual(stems(await visit('view=compare&by=model&where=Task:Classification', '#heatmap')), ['model-counts', 'models']);
   // By depth: the per-bucket table, no per-layer data, no samples.
   assert.deepEqual(stems(await visit('view=compare&by=depth', '#heatmap')), ['depths', 'models']);
+  // Weighed by models: each bucket's sum of its models' shares, not every (model, bucket).
+  assert.deepEqual(stems(await visit('view=compare&by=depth&weight=models', '#heatmap')), ['depths-models', 'models']);
   // By a layer-level column: that column's per-value sums (conv_depth's are values-0).
   assert.equal(manifest.values[0].column, 'conv_depth');
   assert.deepEqual(stems(await visit('view=compare&by=conv_depth', '#heatmap')), ['models', 'values-0']);

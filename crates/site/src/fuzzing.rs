@@ -54,7 +54,8 @@ pub fn site_chunk(data: &[u8]) {
     let Ok(batches) = incoming.finish() else {
         return;
     };
-    let part = match pick % 16 {
+    let part = match pick % 17 {
+        16 => Part::DepthShares,
         15 => Part::ValueShares(0),
         14 => Part::ValueDepths(SAMPLE_BY_DEPTH),
         10 => Part::ValueTotals(0),
@@ -132,6 +133,10 @@ fn sample() -> &'static SiteData {
             (
                 Part::ValueShares(0),
                 &include_bytes!("../../../fuzz/site/values-0-models.arrow")[..],
+            ),
+            (
+                Part::DepthShares,
+                &include_bytes!("../../../fuzz/site/depths-models.arrow")[..],
             ),
             (
                 Part::Quality,

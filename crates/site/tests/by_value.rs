@@ -290,8 +290,9 @@ fn a_pairs_moments_come_from_the_totals_bit_for_bit() {
 }
 
 /// Weighed by models, a grouping by a layer-level column alone reads each value's sum of its
-/// models' shares. Those sums depend on the order the models are added in, so D is checked bit
-/// for bit against the per-layer path, on values of six models and two or three layers each.
+/// models' shares, by depth each bucket's. Those sums depend on the order the models are added
+/// in, so D is checked bit for bit against the per-layer path, on groups of six models and two
+/// or three layers each.
 #[test]
 fn weighed_by_models_a_layer_level_column_reads_its_shares_bit_for_bit() {
     let mut c = content();
@@ -303,6 +304,11 @@ fn weighed_by_models_a_layer_level_column_reads_its_shares_bit_for_bit() {
         weight: Weight::Models,
         ..Default::default()
     };
+    // Layers at depths 0, 0.25, 0.5, 0.75 and 1: buckets 0, 2, 4, 7 and 9.
+    let (b2, b7) = (
+        filterscope_stats::DEPTH_LABELS[2],
+        filterscope_stats::DEPTH_LABELS[7],
+    );
     for (by, filters) in [
         ("in_channels", vec![]),
         ("conv_depth", vec![]),
@@ -310,9 +316,15 @@ fn weighed_by_models_a_layer_level_column_reads_its_shares_bit_for_bit() {
             "conv_depth",
             vec![w("conv_depth", "1"), w("conv_depth", "3")],
         ),
+        ("depth", vec![]),
+        ("depth", vec![w("depth", b2), w("depth", b7)]),
     ] {
         let needs = s.compare_needs_with(by, &filters, &models).unwrap();
-        assert_eq!(needs, [Part::ValueShares(k(&s, by))], "{by} {filters:?}");
+        let part = match by {
+            "depth" => Part::DepthShares,
+            _ => Part::ValueShares(k(&s, by)),
+        };
+        assert_eq!(needs, [part], "{by} {filters:?}");
         assert!(!s.needs_layers(by, &filters, Some(&models)).unwrap());
         let groups = s.group_sketches_for(by, &filters, &models).unwrap();
         assert!(
@@ -354,6 +366,10 @@ fn weighed_by_models_a_layer_level_column_reads_its_shares_bit_for_bit() {
         .compare_needs_with("conv_depth", &task, &models)
         .unwrap()
         .contains(&cd));
+    let depth = s.compare_needs_with("depth", &task, &models).unwrap();
+    assert_eq!(depth, [Part::Rollups]);
+    let depth = s.compare_needs_with("depth", &[], &ci).unwrap();
+    assert_eq!(depth, [Part::Rollups]);
 }
 
 #[test]

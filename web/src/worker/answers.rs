@@ -288,42 +288,52 @@ mod tests {
     use filterscope_site::Weight;
 
     /// Weighed by models, a comparison by a layer-level column reads its values' sums of model
-    /// shares and nothing per layer or per model, and says what the streamed path says.
+    /// shares, by depth the buckets', and nothing per layer or per model, and says what the
+    /// streamed path says.
     #[test]
-    fn by_conv_depth_weighed_by_models_reads_the_shares_only() {
+    fn weighed_by_models_by_conv_depth_or_depth_reads_the_shares_only() {
         let method = Method {
             weight: Weight::Models,
             ..Default::default()
         };
-        let asked = Request::Compare {
-            by: "conv_depth".into(),
-            wheres: vec![],
-            method,
-        };
-        let (Answer::Compare(got), read) = answered_alone(&asked) else {
-            panic!("not a comparison");
-        };
-        assert!(read.contains(&Part::ValueShares(0)), "{read:?}");
-        assert!(
-            !read.iter().any(|p| matches!(
-                p,
-                Part::Sketches(_) | Part::ValueCells(..) | Part::ModelCounts | Part::Layers
-            )),
-            "{read:?}"
-        );
-        let all = site();
-        let mut g = all.layer_grouping("conv_depth", &[], &method).unwrap();
-        let n = all.layers().len();
-        all.add_layers(
-            &mut g,
-            (0..n).map(|l| (l, &all.layer_sketch(l).unwrap().sketch)),
-        );
-        let Answer::Compare(want) =
-            compute_from_groups(&all, &asked, &g.finish(), &mut |_, _| {}).unwrap()
-        else {
-            panic!("not a comparison");
-        };
-        assert_eq!(got.weight, Weight::Models);
-        assert_eq!(got, want);
+        for (by, part) in [
+            ("conv_depth", Part::ValueShares(0)),
+            ("depth", Part::DepthShares),
+        ] {
+            let asked = Request::Compare {
+                by: by.into(),
+                wheres: vec![],
+                method,
+            };
+            let (Answer::Compare(got), read) = answered_alone(&asked) else {
+                panic!("not a comparison");
+            };
+            assert!(read.contains(&part), "{read:?}");
+            assert!(
+                !read.iter().any(|p| matches!(
+                    p,
+                    Part::Sketches(_)
+                        | Part::ValueCells(..)
+                        | Part::ModelCounts
+                        | Part::Layers
+                        | Part::Rollups
+                )),
+                "{read:?}"
+            );
+            let all = site();
+            let mut g = all.layer_grouping(by, &[], &method).unwrap();
+            let n = all.layers().len();
+            all.add_layers(
+                &mut g,
+                (0..n).map(|l| (l, &all.layer_sketch(l).unwrap().sketch)),
+            );
+            let Answer::Compare(want) =
+                compute_from_groups(&all, &asked, &g.finish(), &mut |_, _| {}).unwrap()
+            else {
+                panic!("not a comparison");
+            };
+            assert_eq!(got.weight, Weight::Models);
+            assert_eq!(got, want, "{by}");
+        }
     }
 }

@@ -101,6 +101,29 @@ impl SiteData {
         Ok(())
     }
 
+    pub(super) fn add_depth_shares(
+        &mut self,
+        file: &str,
+        batches: Vec<RecordBatch>,
+    ) -> Result<(), SiteError> {
+        let rows = tables::decode_value_shares(file, &one_batch(file, batches)?)?;
+        in_byte_order(file, rows.iter().map(|r| r.value.as_str()))?;
+        let bucket = |v: &str| v.parse::<usize>().ok().filter(|&b| b < DEPTH_BUCKETS);
+        if let Some(r) = rows.iter().find(|r| bucket(&r.value).is_none()) {
+            return Err(table_err(
+                file,
+                format!("value {:?}: not a depth bucket (0 to 9)", r.value),
+            ));
+        }
+        // Every layer is in one bucket: the buckets' sums are the site's.
+        self.check_sums(
+            file,
+            rows.iter().map(|r| (r.n_filters, r.n_layers, r.n_models)),
+        )?;
+        self.depth_shares = rows;
+        Ok(())
+    }
+
     /// An error unless rows of (filters, layers, models) that split the site between them add
     /// up to its filters and layers, none with more models than it has.
     fn check_sums(

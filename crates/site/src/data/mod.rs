@@ -4,6 +4,9 @@
 
 mod add;
 mod add_values;
+mod part;
+
+pub use part::Part;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -16,43 +19,6 @@ use crate::format::tables::{
     ValueDepth, ValueShares, ValueTotal,
 };
 use crate::{read_batches, FileEntry, IncomingFile, Manifest, SiteError};
-
-/// One file of a site beyond the manifest: what a query can need.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Part {
-    /// Models, their meta values and totals. Loaded with the manifest.
-    Models,
-    /// Each model's histograms.
-    ModelCounts,
-    /// Each model's scaled moments.
-    ModelMoments,
-    /// Each depth bucket's sketch over all models.
-    Depths,
-    /// Each (model, depth bucket)'s histograms.
-    Rollups,
-    /// Each (model, depth bucket)'s moments.
-    RollupMoments,
-    /// The layers table.
-    Layers,
-    /// Each value's sketch of the manifest's `values[k]` column.
-    ValueTotals(usize),
-    /// Chunk j of each (value, model)'s sketch of the `values[k]` column.
-    ValueCells(usize, usize),
-    /// Each (value, depth bucket)'s sketch of the `values[k]` column (a model-level one).
-    ValueDepths(usize),
-    /// Each value's sum of its models' shares of the `values[k]` column (a layer-level one).
-    ValueShares(usize),
-    /// Every layer's quality.
-    Quality,
-    /// Each lite sample's cell of the pair view's density.
-    LiteCells,
-    /// A few sampled filters of each layer of lite chunk k.
-    LiteSamples(usize),
-    /// Per-layer sketch chunk k.
-    Sketches(usize),
-    /// Per-layer sample chunk k.
-    Samples(usize),
-}
 
 /// Site data decoded in memory: the manifest and models at first, other parts as they are added.
 ///
@@ -134,6 +100,8 @@ pub struct SiteData {
     /// Per `values` column, its values' sums of model shares (empty until loaded, and for a
     /// model-level column).
     pub(crate) value_shares: Vec<Vec<ValueShares>>,
+    /// Each depth bucket's sum of model shares, `value` its index (empty until loaded).
+    pub(crate) depth_shares: Vec<ValueShares>,
     pub(crate) quality: Vec<LayerQuality>,
     pub(crate) sketches: Vec<Option<LayerSketch>>,
     pub(crate) samples: Vec<Vec<SampleRow>>,
@@ -165,35 +133,6 @@ fn table_err(file: &str, problem: String) -> SiteError {
 }
 
 impl SiteData {
-    /// The file name of `part` in a manifest's JSON (for fetching the models table beside it).
-    pub fn entry_of(manifest_json: &str, part: Part) -> String {
-        Manifest::parse(manifest_json)
-            .ok()
-            .and_then(|m| Self::entry_in(&m, part).map(|e| e.file.clone()))
-            .unwrap_or_default()
-    }
-
-    fn entry_in(m: &Manifest, part: Part) -> Option<&FileEntry> {
-        Some(match part {
-            Part::Models => &m.models,
-            Part::ModelCounts => &m.model_counts,
-            Part::ModelMoments => &m.model_moments,
-            Part::Depths => &m.depths,
-            Part::Rollups => &m.rollups,
-            Part::RollupMoments => &m.rollup_moments,
-            Part::Layers => &m.layers,
-            Part::ValueTotals(k) => &m.values.get(k)?.totals,
-            Part::ValueCells(k, j) => &m.values.get(k)?.cells.get(j)?.entry,
-            Part::ValueDepths(k) => m.values.get(k)?.by_depth.as_ref()?,
-            Part::ValueShares(k) => m.values.get(k)?.model_shares.as_ref()?,
-            Part::Quality => &m.quality,
-            Part::LiteCells => &m.lite_cells,
-            Part::LiteSamples(k) => &m.lite_samples.get(k)?.entry,
-            Part::Sketches(k) => &m.sketches.get(k)?.entry,
-            Part::Samples(k) => &m.samples.get(k)?.entry,
-        })
-    }
-
     /// Decodes the manifest and the models table (verified against it): enough for the overview.
     pub fn new(manifest_json: &str, models: &[u8]) -> Result<Self, SiteError> {
         let manifest = Manifest::parse(manifest_json)?;
@@ -242,6 +181,7 @@ impl SiteData {
             value_cells: BTreeMap::new(),
             value_depths: vec![Vec::new(); manifest.values.len()],
             value_shares: vec![Vec::new(); manifest.values.len()],
+            depth_shares: Vec::new(),
             quality: Vec::new(),
             loaded: BTreeSet::from([Part::Models]),
             manifest,
@@ -288,35 +228,6 @@ impl SiteData {
     /// The manifest's entry for `part` (None for a chunk it does not list).
     pub fn entry(&self, part: Part) -> Option<&FileEntry> {
         Self::entry_in(&self.manifest, part)
-    }
-
-    /// Every part the manifest lists.
-    pub fn all_parts(&self) -> Vec<Part> {
-        let mut v = vec![
-            Part::Models,
-            Part::ModelCounts,
-            Part::ModelMoments,
-            Part::Depths,
-            Part::Rollups,
-            Part::RollupMoments,
-            Part::Layers,
-            Part::Quality,
-            Part::LiteCells,
-        ];
-        for (k, f) in self.manifest.values.iter().enumerate() {
-            v.push(Part::ValueTotals(k));
-            v.extend((0..f.cells.len()).map(|j| Part::ValueCells(k, j)));
-            if f.by_depth.is_some() {
-                v.push(Part::ValueDepths(k));
-            }
-            if f.model_shares.is_some() {
-                v.push(Part::ValueShares(k));
-            }
-        }
-        v.extend((0..self.manifest.lite_samples.len()).map(Part::LiteSamples));
-        v.extend((0..self.manifest.sketches.len()).map(Part::Sketches));
-        v.extend((0..self.manifest.samples.len()).map(Part::Samples));
-        v
     }
 
     /// Whether `part` has been added.

@@ -103,14 +103,7 @@ fn model_shares(totals: &[ValueTotal], cells: &[ValueCell]) -> Vec<ValueShares> 
         .zip(runs)
         .map(|(t, run)| {
             assert_eq!(t.value, run[0].value, "totals and cells of the same values");
-            let members: Vec<MemberCounts> = run
-                .iter()
-                .map(|c| {
-                    let mut m = MemberCounts::default();
-                    m.merge(&c.sketch.hist);
-                    m
-                })
-                .collect();
+            let members: Vec<MemberCounts> = run.iter().map(|c| member(&c.sketch)).collect();
             ValueShares {
                 value: t.value.clone(),
                 n_models: t.n_models,
@@ -172,6 +165,32 @@ fn model_column_depths(c: usize, site: &Summed) -> Vec<ValueDepth> {
             sketch,
         })
         .collect()
+}
+
+/// Each depth bucket's sum of its models' shares, as a value-shares table whose `value` is the
+/// bucket's index (0..9, so byte order is bucket order): the per-(model, bucket) rows of a bucket
+/// in model order, the order in which a comparison by depth weighed by models adds its members.
+pub(crate) fn depth_shares(rollups: &[Rollup]) -> Vec<ValueShares> {
+    (0..filterscope_stats::DEPTH_BUCKETS as u8)
+        .filter_map(|b| {
+            let rows: Vec<&Rollup> = rollups.iter().filter(|r| r.bucket == b).collect();
+            let members: Vec<MemberCounts> = rows.iter().map(|r| member(&r.sketch)).collect();
+            (!rows.is_empty()).then(|| ValueShares {
+                value: b.to_string(),
+                n_models: rows.len() as u64,
+                n_layers: rows.iter().map(|r| r.n_layers).sum(),
+                n_filters: rows.iter().map(|r| r.sketch.n()).sum(),
+                shares: shares_summed(&members),
+            })
+        })
+        .collect()
+}
+
+/// A sketch's counts as one model's part of a group.
+fn member(s: &Sketch) -> MemberCounts {
+    let mut m = MemberCounts::default();
+    m.merge(&s.hist);
+    m
 }
 
 /// Cuts cells (sorted by value) into runs of about `target` rows, each ending where the value

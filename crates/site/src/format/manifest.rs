@@ -184,6 +184,9 @@ pub struct Manifest {
     pub rollups: FileEntry,
     /// The moments of each (model, depth bucket), same rows: the subset PCA of such groups.
     pub rollup_moments: FileEntry,
+    /// Each depth bucket's sum of its models' shares: grouping by depth weighed by models.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub depth_shares: Option<FileEntry>,
     /// One row per layer: layer-level columns and filters, the pair and model views.
     pub layers: FileEntry,
     /// Per layer-level column, its values' sketches: groupings by it or filtered by one of its
@@ -332,6 +335,7 @@ impl Manifest {
             &self.quality,
             &self.lite_cells,
         ];
+        v.extend(&self.depth_shares);
         for chunks in [&self.lite_samples, &self.sketches, &self.samples] {
             v.extend(chunks.iter().map(|c| &c.entry));
         }

@@ -5,7 +5,7 @@ use filterscope_stats::{
     depth_bucket, sample_indices, seed_of, Basis, BinRule, Precision, Sketch, DEPTH_BUCKETS,
 };
 
-use crate::format::by_value::{value_files, Summed};
+use crate::format::by_value::{depth_shares, value_files, Summed};
 use crate::format::named::Files;
 use crate::format::tables::sketch_cols::Has;
 use crate::format::tables::{
@@ -275,6 +275,8 @@ pub fn encode_site(
     let roll = rollups(&c.layers, &c.sketches)?;
     let depths = files.put("depths", tables::encode_depths(&depth_rows(&roll)))?;
     let rollups = files.put("rollups", tables::encode_rollups(&roll, Has::COUNTS))?;
+    let depth_shares = tables::encode_value_shares(&depth_shares(&roll));
+    let depth_shares = Some(files.put("depths-models", depth_shares)?);
     let rollup_moments = files.put(
         "rollup-moments",
         tables::encode_rollups(&roll, Has::MOMENTS),
@@ -318,6 +320,7 @@ pub fn encode_site(
         depths,
         rollups,
         rollup_moments,
+        depth_shares,
         layers,
         values,
         quality,

@@ -94,12 +94,13 @@ impl Grouping {
         a.n_layers += n_layers;
     }
 
-    /// Makes a value's sums of model shares group `r.value` (a row per value: nothing to merge).
-    pub(crate) fn add_shares(&mut self, r: &ValueShares) {
-        if r.value.is_empty() {
+    /// Makes a row of sums of model shares group `label` (a row per group: nothing to merge).
+    pub(crate) fn add_shares(&mut self, label: String, bucket: usize, r: &ValueShares) {
+        if label.is_empty() {
             return;
         }
-        let a = self.groups.entry((0, r.value.clone())).or_default();
+        let order = if self.by == Key::Depth { bucket } else { 0 };
+        let a = self.groups.entry((order, label)).or_default();
         a.sketch = Sketch {
             scaled: Moments {
                 n: r.n_filters,

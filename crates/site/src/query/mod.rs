@@ -2,7 +2,7 @@
 //! of any column ([`compare`]), per-layer quality ([`layers`]), the models and layers as tables ([`tables`]) and quality by group
 //! ([`quality_by`]), each with the parts it reads. The browser and `data-prep` call these same
 //! functions, so a number can never differ between them. [`key`] resolves the column names and
-//! filters they take; [`source`] picks the table a grouping reads, [`grouping`] merges groups; [`order`] orders a comparison's groups;
+//! filters they take; [`source`] picks the table a grouping reads, [`merge`] merges its rows, [`grouping`] holds the groups; [`order`] orders a comparison's groups;
 //! [`method`] says how a comparison weighs and resamples, [`spread`] computes it.
 
 pub(crate) mod compare;
@@ -12,6 +12,7 @@ pub(crate) mod key;
 pub(crate) mod layers;
 pub(crate) mod member_counts;
 pub(crate) mod member_sums;
+pub(crate) mod merge;
 pub(crate) mod method;
 pub(crate) mod order;
 pub(crate) mod quality_by;

@@ -1,13 +1,10 @@
-//! Which table answers a grouping ([`Source`]): the smallest one that can, the parts it reads,
-//! and merging its rows into a [`Grouping`]. Every table holds sums of the same per-layer counts,
+//! Which table answers a grouping ([`Source`]): the smallest one that can, and the parts it
+//! reads (`merge.rs` merges its rows into a grouping). Every table holds sums of the same per-layer counts,
 //! and counts add up exactly in any order, so the source changes what a visit downloads, never a
 //! number.
 
 use std::collections::BTreeSet;
 
-use filterscope_stats::DEPTH_LABELS;
-
-use super::grouping::Grouping;
 use super::key::{valued_columns, Conditions, Key};
 use super::method::OfModels;
 use crate::{Part, SiteData};
@@ -34,6 +31,9 @@ pub(crate) enum Source {
     /// Per-value sums of model shares of `values[k]` (a layer-level column): grouping by that
     /// column weighed by models, filtered at most by its own values, nothing resampled.
     ValueShares(usize, Key),
+    /// Per-bucket sums of model shares: by depth weighed by models, filtered at most by depth,
+    /// nothing resampled.
+    DepthShares,
     /// Per-layer sketches: anything else.
     Layers,
 }
@@ -70,6 +70,11 @@ impl SiteData {
                 .model_column_totals(by, conds, per_model)
                 .unwrap_or(Source::Models),
             (true, _) if only_depth && !per_model => Source::Depths,
+            (true, _) if only_depth && of_models == OfModels::Shares && !moments => self
+                .manifest
+                .depth_shares
+                .as_ref()
+                .map_or(Source::Rollups, |_| Source::DepthShares),
             _ => self
                 .value_depths_source(by, conds, per_model, moments)
                 .unwrap_or(Source::Rollups),
@@ -153,7 +158,7 @@ impl SiteData {
         let (alone, files) = (by == lk && keys.len() == 1, &self.manifest.values[k]);
         match of_models {
             OfModels::Nothing if alone => return Some(Source::ValueTotals(k, lk)),
-            OfModels::Shares if alone && !moments && files.model_shares.is_some() => {
+            OfModels::Shares if alone && files.model_shares.is_some() && !moments => {
                 return Some(Source::ValueShares(k, lk))
             }
             _ if moments => return None,
@@ -167,7 +172,7 @@ impl SiteData {
 
     /// The chunks of `values[k]`'s cells holding the values `conds` asks of `key` (all of them
     /// when it asks none).
-    fn value_chunks(&self, k: usize, key: Key, conds: &Conditions) -> Vec<usize> {
+    pub(crate) fn value_chunks(&self, k: usize, key: Key, conds: &Conditions) -> Vec<usize> {
         let wanted: BTreeSet<&str> = conds
             .0
             .iter()
@@ -194,6 +199,7 @@ impl SiteData {
             Source::ValueTotals(k, _) => vec![Part::ValueTotals(k)],
             Source::ValueDepths(k, _) => vec![Part::ValueDepths(k)],
             Source::ValueShares(k, _) => vec![Part::ValueShares(k)],
+            Source::DepthShares => vec![Part::DepthShares],
             Source::ValueCells(k, key) => self
                 .value_chunks(k, key, conds)
                 .into_iter()
@@ -206,101 +212,14 @@ impl SiteData {
             }
         }
     }
-
-    /// Merges the rows of `source` that pass `g`'s conditions into their groups (its parts
-    /// loaded: [`SiteData::parts_of`]).
-    // One function: an arm per table, side by side, so that what each passes to the one
-    // accumulator (labels, buckets, whose rows) can be compared at a glance.
-    pub(crate) fn merge_from(&self, source: Source, g: &mut Grouping) {
-        let by = g.by;
-        match source {
-            Source::Models => {
-                for (m, s) in self.model_sketches.iter().enumerate() {
-                    let m = m as u32;
-                    if g.conds.pass(&|k| self.value(k, m, 0, None)) {
-                        let n = self.totals[m as usize].n_layers;
-                        g.add(self.value(by, m, 0, None), 0, s, Some(m), 0, n);
-                    }
-                }
-            }
-            Source::Depths => {
-                for r in &self.depths {
-                    let b = r.bucket as usize;
-                    let label = DEPTH_LABELS[b].to_string();
-                    // Every condition is on depth.
-                    if g.conds.pass(&|_| label.clone()) {
-                        g.add(label, b, &r.sketch, None, r.n_models, r.n_layers);
-                    }
-                }
-            }
-            Source::Rollups => {
-                for r in &self.rollups {
-                    let b = r.bucket as usize;
-                    if g.conds.pass(&|k| self.value(k, r.model, b, None)) {
-                        let label = self.value(by, r.model, b, None);
-                        g.add(label, b, &r.sketch, Some(r.model), 0, r.n_layers);
-                    }
-                }
-            }
-            Source::ValueTotals(k, _) => {
-                for r in &self.value_totals[k] {
-                    // Every condition is on this column.
-                    if g.conds.pass(&|_| r.value.clone()) {
-                        g.add(r.value.clone(), 0, &r.sketch, None, r.n_models, r.n_layers);
-                    }
-                }
-            }
-            Source::ValueDepths(k, _) => {
-                for r in &self.value_depths[k] {
-                    let b = r.bucket as usize;
-                    // Every condition is on depth or this column.
-                    let value = |c: Key| match c {
-                        Key::Depth => DEPTH_LABELS[b].to_string(),
-                        _ => r.value.clone(),
-                    };
-                    if g.conds.pass(&value) {
-                        g.add(value(by), b, &r.sketch, None, r.n_models, r.n_layers);
-                    }
-                }
-            }
-            Source::ValueShares(k, _) => {
-                for r in &self.value_shares[k] {
-                    // Every condition is on this column.
-                    if g.conds.pass(&|_| r.value.clone()) {
-                        g.add_shares(r);
-                    }
-                }
-            }
-            Source::ValueCells(k, key) => {
-                for j in self.value_chunks(k, key, &g.conds) {
-                    for r in &self.value_cells[&(k, j)] {
-                        let value = |c: Key| match c == key {
-                            true => r.value.clone(),
-                            false => self.value(c, r.model, 0, None),
-                        };
-                        if g.conds.pass(&value) {
-                            g.add(value(by), 0, &r.sketch, Some(r.model), 0, r.n_layers);
-                        }
-                    }
-                }
-            }
-            Source::Layers => {
-                let all = self
-                    .sketches
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| (i, &s.as_ref().expect("all chunks loaded").sketch));
-                self.add_layers(g, all);
-            }
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::query::grouping::Group;
+    use crate::query::grouping::{Group, Grouping};
     use crate::testing::{content, loaded};
+    use filterscope_stats::DEPTH_LABELS;
 
     fn wheres(filters: &[(&str, &str)]) -> Vec<crate::Where> {
         filters

@@ -1,0 +1,110 @@
+//! Merging the rows of the table a grouping reads ([`Source`]) into its groups: one arm per
+//! table, each saying which rows pass the filters, under which label and bucket, and whose
+//! filters they hold (a model's, or rows already summed over models).
+
+use filterscope_stats::DEPTH_LABELS;
+
+use super::grouping::Grouping;
+use super::key::Key;
+use super::source::Source;
+use crate::SiteData;
+
+impl SiteData {
+    /// Merges the rows of `source` that pass `g`'s conditions into their groups (its parts
+    /// loaded: [`SiteData::parts_of`]).
+    // One function: an arm per table, side by side, so that what each passes to the one
+    // accumulator (labels, buckets, whose rows) can be compared at a glance.
+    pub(crate) fn merge_from(&self, source: Source, g: &mut Grouping) {
+        let by = g.by;
+        match source {
+            Source::Models => {
+                for (m, s) in self.model_sketches.iter().enumerate() {
+                    let m = m as u32;
+                    if g.conds.pass(&|k| self.value(k, m, 0, None)) {
+                        let n = self.totals[m as usize].n_layers;
+                        g.add(self.value(by, m, 0, None), 0, s, Some(m), 0, n);
+                    }
+                }
+            }
+            Source::Depths => {
+                for r in &self.depths {
+                    let b = r.bucket as usize;
+                    let label = DEPTH_LABELS[b].to_string();
+                    // Every condition is on depth.
+                    if g.conds.pass(&|_| label.clone()) {
+                        g.add(label, b, &r.sketch, None, r.n_models, r.n_layers);
+                    }
+                }
+            }
+            Source::Rollups => {
+                for r in &self.rollups {
+                    let b = r.bucket as usize;
+                    if g.conds.pass(&|k| self.value(k, r.model, b, None)) {
+                        let label = self.value(by, r.model, b, None);
+                        g.add(label, b, &r.sketch, Some(r.model), 0, r.n_layers);
+                    }
+                }
+            }
+            Source::ValueTotals(k, _) => {
+                for r in &self.value_totals[k] {
+                    // Every condition is on this column.
+                    if g.conds.pass(&|_| r.value.clone()) {
+                        g.add(r.value.clone(), 0, &r.sketch, None, r.n_models, r.n_layers);
+                    }
+                }
+            }
+            Source::ValueDepths(k, _) => {
+                for r in &self.value_depths[k] {
+                    let b = r.bucket as usize;
+                    // Every condition is on depth or this column.
+                    let value = |c: Key| match c {
+                        Key::Depth => DEPTH_LABELS[b].to_string(),
+                        _ => r.value.clone(),
+                    };
+                    if g.conds.pass(&value) {
+                        g.add(value(by), b, &r.sketch, None, r.n_models, r.n_layers);
+                    }
+                }
+            }
+            Source::ValueShares(k, _) => {
+                for r in &self.value_shares[k] {
+                    // Every condition is on this column.
+                    if g.conds.pass(&|_| r.value.clone()) {
+                        g.add_shares(r.value.clone(), 0, r);
+                    }
+                }
+            }
+            Source::DepthShares => {
+                for r in &self.depth_shares {
+                    let b: usize = r.value.parse().expect("checked when added");
+                    let label = DEPTH_LABELS[b].to_string();
+                    // Every condition is on depth.
+                    if g.conds.pass(&|_| label.clone()) {
+                        g.add_shares(label, b, r);
+                    }
+                }
+            }
+            Source::ValueCells(k, key) => {
+                for j in self.value_chunks(k, key, &g.conds) {
+                    for r in &self.value_cells[&(k, j)] {
+                        let value = |c: Key| match c == key {
+                            true => r.value.clone(),
+                            false => self.value(c, r.model, 0, None),
+                        };
+                        if g.conds.pass(&value) {
+                            g.add(value(by), 0, &r.sketch, Some(r.model), 0, r.n_layers);
+                        }
+                    }
+                }
+            }
+            Source::Layers => {
+                let all = self
+                    .sketches
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| (i, &s.as_ref().expect("all chunks loaded").sketch));
+                self.add_layers(g, all);
+            }
+        }
+    }
+}
