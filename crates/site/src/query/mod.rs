@@ -1,9 +1,10 @@
 //! Queries over loaded site data: global stats ([`stats`]), the drift matrix between the groups
-//! of any column ([`compare`]), per-layer quality ([`layers`]), the models and layers as tables ([`tables`]) and quality by group
-//! ([`quality_by`]), each with the parts it reads. The browser and `data-prep` call these same
-//! functions, so a number can never differ between them. [`key`] resolves the column names and
-//! filters they take; [`source`] picks the table a grouping reads, [`merge`] merges its rows, [`grouping`] holds the groups; [`order`] orders a comparison's groups;
-//! [`method`] says how a comparison weighs and resamples, [`spread`] computes it.
+//! of any column ([`compare`]), per-layer quality ([`layers`]), the models and layers as tables
+//! ([`tables`]) and quality by group ([`quality_by`]), each with the parts it reads. The browser
+//! and `data-prep` call these same functions, so a number can never differ between them. [`key`]
+//! resolves the column names and filters they take; [`source`] picks the table a grouping reads,
+//! [`merge`] merges its rows, [`grouping`] holds the groups; [`order`] orders a comparison's
+//! groups; [`method`] says how a comparison weighs and resamples, [`spread`] computes it.
 
 pub(crate) mod compare;
 pub(crate) mod density;

@@ -1,7 +1,8 @@
 //! Which table answers a grouping ([`Source`]): the smallest one that can, and the parts it
-//! reads (`merge.rs` merges its rows into a grouping). Every table holds sums of the same per-layer counts,
-//! and counts add up exactly in any order, so the source changes what a visit downloads, never a
-//! number.
+//! reads (`merge.rs` merges its rows into a grouping). Every table holds sums of the same
+//! per-layer counts, and counts add up exactly in any order, so the source changes what a visit
+//! downloads, never a number (the sums of model shares are floats: data-prep adds them in the
+//! order the other paths do, so they give the same bits).
 
 use std::collections::BTreeSet;
 
@@ -26,7 +27,8 @@ pub(crate) enum Source {
     /// (see [`SiteData::value_depths_source`]).
     ValueDepths(usize, Key),
     /// Per (value, model) sketches of `values[k]`: that column crossed with model-level columns,
-    /// or weighed and resampled by model; only the chunks of the values filtered on.
+    /// or resampled by model (or weighed by model where its sums of shares do not answer); only
+    /// the chunks of the values filtered on.
     ValueCells(usize, Key),
     /// Per-value sums of model shares of `values[k]` (a layer-level column): grouping by that
     /// column weighed by models, filtered at most by its own values, nothing resampled.
