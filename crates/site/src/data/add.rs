@@ -39,8 +39,8 @@ impl SiteData {
         self.add(part, f.finish()?)
     }
 
-    /// Adds the verified batches of `part` ([`IncomingFile::finish`]). Nothing of a part whose
-    /// rows do not fit the manifest and the other tables is kept.
+    /// Adds the verified batches of `part` ([`crate::IncomingFile::finish`]). Nothing of a part
+    /// whose rows do not fit the manifest and the other tables is kept.
     pub fn add(&mut self, part: Part, batches: Vec<RecordBatch>) -> Result<(), SiteError> {
         let file = self
             .entry(part)
