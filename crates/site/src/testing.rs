@@ -1,7 +1,10 @@
 //! Site content for tests (feature `testing`), here and in the crates that use this one: six
 //! models, five layers each, with known structure. Not part of the API.
 
-use crate::{encode_site, LayerRow, LayerSketch, ModelRow, Part, SampleRow, SiteContent, SiteData};
+use crate::{
+    encode_site, Group, LayerRow, LayerSketch, Method, ModelRow, Part, SampleRow, SiteContent,
+    SiteData, Where,
+};
 use filterscope_stats::{
     scale_filter, Basis, BinRule, LayerQuality, Moments, Precision, Sketch, SplitMix64,
 };
@@ -129,6 +132,19 @@ pub fn opened(content: &SiteContent) -> (SiteData, Vec<(String, Vec<u8>)>) {
     let json = std::str::from_utf8(get("manifest.json")).expect("utf-8");
     let s = SiteData::new(json, get(&SiteData::entry_of(json, Part::Models))).expect("opens");
     (s, files)
+}
+
+/// The groups of `by` under `filters` merged from every per-layer sketch in layer order, as the
+/// browser's worker streams them (`s` must hold every sketch chunk): the path the smaller tables
+/// are held to.
+pub fn streamed(s: &SiteData, by: &str, filters: &[Where], method: &Method) -> Vec<Group> {
+    let mut g = s.layer_grouping(by, filters, method).expect("a grouping");
+    let n = s.layers().len();
+    s.add_layers(
+        &mut g,
+        (0..n).map(|l| (l, &s.layer_sketch(l).expect("every chunk loaded").sketch)),
+    );
+    g.finish()
 }
 
 /// Adds `parts` to `s` from the site's `files`.

@@ -5,6 +5,7 @@
 mod common;
 
 use common::content;
+use filterscope_site::testing::streamed;
 use filterscope_site::{encode_site, Method, Part, Resampling, SiteData, Weight, Where};
 
 type Files = Vec<(String, Vec<u8>)>;
@@ -204,14 +205,9 @@ fn layer_level_groupings_read_the_value_files_and_agree_with_every_layer() {
         }
         let fast = s.compare_with(by, &filters, method).unwrap();
         // The per-layer path, as the worker streams it.
-        let mut g = s.layer_grouping(by, &filters, method).unwrap();
-        let n = s.layers().len();
-        s.add_layers(
-            &mut g,
-            (0..n).map(|l| (l, &s.layer_sketch(l).unwrap().sketch)),
-        );
+        let every_layer = streamed(&s, by, &filters, method);
         let slow = s
-            .compare_groups(by, &g.finish(), method, &mut |_, _| {})
+            .compare_groups(by, &every_layer, method, &mut |_, _| {})
             .unwrap();
         assert!(!slow.groups.is_empty(), "{by} {filters:?}");
         assert_eq!(fast, slow, "{by} {filters:?}: bit-identical");
@@ -248,13 +244,7 @@ fn a_pairs_moments_come_from_the_totals_bit_for_bit() {
         assert_eq!(needs, [Part::ValueTotals(k(&s, by))], "{by}");
         assert!(!s.needs_layers(by, &filters, None).unwrap(), "{by}");
         let fast = s.group_sketches(by, &filters).unwrap();
-        let mut g = s.layer_grouping(by, &filters, &Method::default()).unwrap();
-        let n = s.layers().len();
-        s.add_layers(
-            &mut g,
-            (0..n).map(|l| (l, &s.layer_sketch(l).unwrap().sketch)),
-        );
-        let slow = g.finish();
+        let slow = streamed(&s, by, &filters, &Method::default());
         assert!(!fast.is_empty(), "{by}");
         assert!(
             fast.iter().all(|g| g.sketch.scaled.sum != [0.0; 9]),
@@ -336,14 +326,9 @@ fn weighed_by_models_a_layer_level_column_reads_its_shares_bit_for_bit() {
         let fast = s
             .compare_groups(by, &groups, &models, &mut |_, _| {})
             .unwrap();
-        let mut g = s.layer_grouping(by, &filters, &models).unwrap();
-        let n = s.layers().len();
-        s.add_layers(
-            &mut g,
-            (0..n).map(|l| (l, &s.layer_sketch(l).unwrap().sketch)),
-        );
+        let every_layer = streamed(&s, by, &filters, &models);
         let slow = s
-            .compare_groups(by, &g.finish(), &models, &mut |_, _| {})
+            .compare_groups(by, &every_layer, &models, &mut |_, _| {})
             .unwrap();
         assert!(slow.groups.len() >= 2, "{by}");
         assert_eq!(fast, slow, "{by} {filters:?}: bit for bit");

@@ -285,6 +285,7 @@ fn model_answer(s: &SiteData, mi: u32) -> Result<ModelAnswer, Failure> {
 mod tests {
     use super::*;
     use crate::worker::pair::tests::{answered_alone, site};
+    use filterscope_site::testing::streamed;
     use filterscope_site::Weight;
 
     /// Weighed by models, a comparison by a layer-level column reads its values' sums of model
@@ -321,14 +322,9 @@ mod tests {
                 "{read:?}"
             );
             let all = site();
-            let mut g = all.layer_grouping(by, &[], &method).unwrap();
-            let n = all.layers().len();
-            all.add_layers(
-                &mut g,
-                (0..n).map(|l| (l, &all.layer_sketch(l).unwrap().sketch)),
-            );
+            let groups = streamed(&all, by, &[], &method);
             let Answer::Compare(want) =
-                compute_from_groups(&all, &asked, &g.finish(), &mut |_, _| {}).unwrap()
+                compute_from_groups(&all, &asked, &groups, &mut |_, _| {}).unwrap()
             else {
                 panic!("not a comparison");
             };

@@ -327,13 +327,8 @@ pub(super) mod tests {
             assert_eq!(own, want, "{by}");
             if by == "conv_depth" {
                 // The same as from every layer's sketch, as the worker streamed them before.
-                let mut g = all.layer_grouping(by, &[], &Method::default()).unwrap();
-                let n = all.layers().len();
-                all.add_layers(
-                    &mut g,
-                    (0..n).map(|l| (l, &all.layer_sketch(l).unwrap().sketch)),
-                );
-                assert_eq!(pair_eigen(by, &g.finish(), [&a, &b]).unwrap(), want);
+                let groups = filterscope_site::testing::streamed(&all, by, &[], &Method::default());
+                assert_eq!(pair_eigen(by, &groups, [&a, &b]).unwrap(), want);
             }
         }
     }

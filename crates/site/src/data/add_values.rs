@@ -5,7 +5,7 @@ use arrow_array::RecordBatch;
 use filterscope_stats::DEPTH_BUCKETS;
 
 use super::{one_batch, table_err, SiteData};
-use crate::format::tables::{self, ValueDepth};
+use crate::format::tables::{self, ValueDepth, ValueShares};
 use crate::SiteError;
 
 impl SiteData {
@@ -90,14 +90,7 @@ impl SiteData {
         file: &str,
         batches: Vec<RecordBatch>,
     ) -> Result<(), SiteError> {
-        let rows = tables::decode_value_shares(file, &one_batch(file, batches)?)?;
-        in_byte_order(file, rows.iter().map(|r| r.value.as_str()))?;
-        // Every layer has one value: the values' sums are the site's.
-        self.check_sums(
-            file,
-            rows.iter().map(|r| (r.n_filters, r.n_layers, r.n_models)),
-        )?;
-        self.value_shares[k] = rows;
+        self.value_shares[k] = self.shares_rows(file, batches)?;
         Ok(())
     }
 
@@ -106,8 +99,7 @@ impl SiteData {
         file: &str,
         batches: Vec<RecordBatch>,
     ) -> Result<(), SiteError> {
-        let rows = tables::decode_value_shares(file, &one_batch(file, batches)?)?;
-        in_byte_order(file, rows.iter().map(|r| r.value.as_str()))?;
+        let rows = self.shares_rows(file, batches)?;
         let bucket = |v: &str| v.parse::<usize>().ok().filter(|&b| b < DEPTH_BUCKETS);
         if let Some(r) = rows.iter().find(|r| bucket(&r.value).is_none()) {
             return Err(table_err(
@@ -115,13 +107,24 @@ impl SiteData {
                 format!("value {:?}: not a depth bucket (0 to 9)", r.value),
             ));
         }
-        // Every layer is in one bucket: the buckets' sums are the site's.
+        self.depth_shares = rows;
+        Ok(())
+    }
+
+    /// A table of sums of model shares, its values in byte order, its rows adding up to the
+    /// site (every layer has one value of a column, and is in one depth bucket).
+    fn shares_rows(
+        &self,
+        file: &str,
+        batches: Vec<RecordBatch>,
+    ) -> Result<Vec<ValueShares>, SiteError> {
+        let rows = tables::decode_value_shares(file, &one_batch(file, batches)?)?;
+        in_byte_order(file, rows.iter().map(|r| r.value.as_str()))?;
         self.check_sums(
             file,
             rows.iter().map(|r| (r.n_filters, r.n_layers, r.n_models)),
         )?;
-        self.depth_shares = rows;
-        Ok(())
+        Ok(rows)
     }
 
     /// An error unless rows of (filters, layers, models) that split the site between them add
