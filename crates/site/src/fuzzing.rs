@@ -45,7 +45,21 @@ pub fn site_chunk(data: &[u8]) {
     let Some((&pick, bytes)) = data.split_first() else {
         return;
     };
-    let entry = FileEntry::of("fuzzed.arrow", bytes);
+    // Picks 64 and over store the table deflated: from 128 the input deflated (the IPC decoders
+    // fuzzed behind a sound zlib stream), from 64 the input as the zlib stream itself.
+    let deflated;
+    let (entry, bytes) = match pick / 64 {
+        0 => (FileEntry::of("fuzzed.arrow", bytes), bytes),
+        1 => {
+            let claimed = (bytes.len() as u64 * 4).max(1);
+            (FileEntry::deflated("fuzzed.arrow", bytes, claimed), bytes)
+        }
+        _ => {
+            deflated = miniz_oxide::deflate::compress_to_vec_zlib(bytes, 1);
+            let e = FileEntry::deflated("fuzzed.arrow", &deflated, bytes.len() as u64);
+            (e, &deflated[..])
+        }
+    };
     let mut incoming = IncomingFile::new(&entry);
     let (a, b) = bytes.split_at(bytes.len() / 2);
     if incoming.push(a).is_err() || incoming.push(b).is_err() {

@@ -26,8 +26,10 @@ mod yours;
 pub use data::{Part, SiteData};
 pub use error::SiteError;
 pub use format::hash::sha256_hex;
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) use format::ipc::read_batches;
 pub use format::ipc::IncomingFile;
-pub(crate) use format::ipc::{read_batches, write_stream};
+pub(crate) use format::ipc::{read_entry, write_plain_stream, write_stream};
 pub use format::manifest::{
     BasisJson, ChunkEntry, Correction, FileEntry, Manifest, ValueChunk, ValueFiles, MAX_FILES,
     MAX_FILE_BYTES, MAX_LAYERS, MAX_MANIFEST_BYTES,

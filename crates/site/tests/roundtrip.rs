@@ -363,6 +363,20 @@ fn a_manifest_claiming_what_no_site_holds_is_refused_before_anything_is_fetched(
         "where layer",
     );
     refused(&|v| v["n_layers"] = (u64::MAX).into(), "layers (at most");
+    // The tables this site stores deflated (every test here reads them) claim no more than a
+    // zlib stream of their size can hold.
+    let (k, deflated) = good
+        .sketches
+        .iter()
+        .enumerate()
+        .find(|(_, c)| c.entry.inflated.is_some())
+        .expect("a sketch chunk stored deflated");
+    for claim in [0, deflated.entry.bytes * 1033] {
+        refused(
+            &|v| v["sketches"][k]["inflated"] = claim.into(),
+            &format!("{}: {claim} bytes inflated from", deflated.entry.file),
+        );
+    }
     let huge = format!("{json}{}", " ".repeat(filterscope_site::MAX_MANIFEST_BYTES));
     assert!(filterscope_site::Manifest::parse(&huge).is_err());
 }

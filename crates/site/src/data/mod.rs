@@ -18,7 +18,7 @@ use crate::format::tables::{
     self, DepthRow, LayerRow, LayerSketch, ModelRow, ModelTotals, Rollup, SampleRow, ValueCell,
     ValueDepth, ValueShares, ValueTotal,
 };
-use crate::{read_batches, FileEntry, IncomingFile, Manifest, SiteError};
+use crate::{read_entry, FileEntry, IncomingFile, Manifest, SiteError};
 
 /// Site data decoded in memory: the manifest and models at first, other parts as they are added.
 ///
@@ -140,7 +140,7 @@ impl SiteData {
         manifest.models.verify(models)?;
         let (models, totals) = tables::decode_models(
             &file,
-            &one_batch(&file, read_batches(&file, models)?)?,
+            &one_batch(&file, read_entry(&manifest.models, models)?)?,
             &manifest.model_columns,
         )?;
         if models.len() as u64 != manifest.n_models {

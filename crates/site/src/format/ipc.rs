@@ -8,6 +8,7 @@ use arrow_ipc::writer::{IpcWriteOptions, StreamWriter};
 use arrow_ipc::CompressionType;
 use sha2::{Digest, Sha256};
 
+use super::inflate::Inflater;
 use super::ipc_guard::MessageGuard;
 use crate::{FileEntry, SiteError};
 
@@ -30,15 +31,39 @@ pub fn write_stream(batches: &[RecordBatch]) -> Result<Vec<u8>, arrow_schema::Ar
     Ok(out)
 }
 
+/// Serializes batches (all of one schema) as an IPC stream with no compression of its own.
+pub fn write_plain_stream(batches: &[RecordBatch]) -> Result<Vec<u8>, arrow_schema::ArrowError> {
+    let schema = batches
+        .first()
+        .map(|b| b.schema())
+        .ok_or_else(|| arrow_schema::ArrowError::InvalidArgumentError("no batches".into()))?;
+    let mut out = Vec::new();
+    {
+        let mut w = StreamWriter::try_new(&mut out, &schema)?;
+        for b in batches {
+            w.write(b)?;
+        }
+        w.finish()?;
+    }
+    Ok(out)
+}
+
 /// Decodes every batch of an IPC stream; `file` names it in errors. What the stream claims is
 /// checked before it is believed, as for a file fetched by the page.
+#[cfg(any(test, feature = "fuzzing"))]
 pub fn read_batches(file: &str, bytes: &[u8]) -> Result<Vec<RecordBatch>, SiteError> {
-    let mut incoming = IncomingFile::new(&FileEntry::of(file, bytes));
+    read_entry(&FileEntry::of(file, bytes), bytes)
+}
+
+/// Decodes every batch of the file the manifest lists as `entry` (an IPC stream, or one
+/// deflated), once its bytes are the ones listed.
+pub fn read_entry(entry: &FileEntry, bytes: &[u8]) -> Result<Vec<RecordBatch>, SiteError> {
+    let mut incoming = IncomingFile::new(entry);
     incoming.push(bytes)?;
     let out = incoming.finish()?;
     if out.is_empty() {
         return Err(SiteError::Table {
-            file: file.to_string(),
+            file: entry.file.clone(),
             problem: "the stream holds no record batch".into(),
         });
     }
@@ -55,6 +80,8 @@ pub struct IncomingFile {
     received: u64,
     decode_error: Option<String>,
     guard: MessageGuard,
+    /// For a deflated file: what inflates it before the IPC stream is read.
+    inflater: Option<Inflater>,
 }
 
 impl IncomingFile {
@@ -68,6 +95,7 @@ impl IncomingFile {
             received: 0,
             decode_error: None,
             guard: MessageGuard::default(),
+            inflater: entry.inflated.map(Inflater::new),
         }
     }
 
@@ -88,18 +116,25 @@ impl IncomingFile {
         self.hasher.update(bytes);
         // After a decode error keep hashing: a corrupt file is best reported by its hash.
         if self.decode_error.is_none() {
-            // The decoder sees only whole messages whose claims the bytes can back.
-            match self.guard.push(bytes, self.entry.bytes) {
-                Ok(messages) => {
-                    for m in messages {
-                        if let Err(e) = self.decode(m) {
-                            self.decode_error = Some(e);
-                            break;
-                        }
-                    }
+            let read = match self.inflater.take() {
+                Some(mut z) => {
+                    let r = z.push(bytes, |piece| self.read_stream(piece));
+                    self.inflater = Some(z);
+                    r
                 }
-                Err(e) => self.decode_error = Some(e),
-            }
+                None => self.read_stream(bytes),
+            };
+            self.decode_error = read.err();
+        }
+        Ok(())
+    }
+
+    /// Takes the next piece of the IPC stream (the file, or what it inflates to).
+    fn read_stream(&mut self, bytes: &[u8]) -> Result<(), String> {
+        let size = self.entry.inflated.unwrap_or(self.entry.bytes);
+        // The decoder sees only whole messages whose claims the bytes can back.
+        for m in self.guard.push(bytes, size)? {
+            self.decode(m)?;
         }
         Ok(())
     }
@@ -141,15 +176,20 @@ impl IncomingFile {
                 ),
             });
         }
+        let inflated = self.inflater.as_ref().map_or(Ok(()), Inflater::finish);
         let ended = if self.guard.finished() {
             self.decoder.finish().map_err(|e| e.to_string())
         } else {
             Err("the stream ends inside a message".to_string())
         };
-        if let Some(e) = self.decode_error.or(ended.err()) {
+        if let Some(e) = self.decode_error.or(inflated.err()).or(ended.err()) {
+            let what = match self.entry.inflated {
+                Some(_) => "deflated Arrow IPC stream",
+                None => "Arrow IPC stream",
+            };
             return Err(SiteError::Table {
                 file,
-                problem: format!("not a readable Arrow IPC stream ({e})"),
+                problem: format!("not a readable {what} ({e})"),
             });
         }
         Ok(self.batches)
@@ -204,6 +244,30 @@ mod tests {
         let mut long = IncomingFile::new(&entry);
         long.push(&bytes).unwrap();
         assert!(long.push(b"x").is_err());
+    }
+
+    #[test]
+    fn a_deflated_file_decodes_piece_by_piece_and_only_at_its_stated_size() {
+        let a: ArrayRef = Arc::new(Int64Array::from_iter_values((0..20_000).map(|i| i / 9)));
+        let b = RecordBatch::try_from_iter([("v", a)]).unwrap();
+        let plain = write_plain_stream(&[b.clone(), b.clone()]).unwrap();
+        let z = miniz_oxide::deflate::compress_to_vec_zlib(&plain, 9);
+        let size = plain.len() as u64;
+        let entry = FileEntry::deflated("d.arrow", &z, size);
+        let mut f = IncomingFile::new(&entry);
+        for piece in z.chunks(333) {
+            f.push(piece).unwrap();
+        }
+        assert_eq!(f.finish().unwrap(), vec![b.clone(), b]);
+        // A manifest that misstates the inflated size is caught, naming the file.
+        for wrong in [size - 1, size + 1] {
+            let e = read_entry(&FileEntry::deflated("d.arrow", &z, wrong), &z).unwrap_err();
+            let e = e.to_string();
+            assert!(e.starts_with("d.arrow: ") && e.contains("deflated"), "{e}");
+        }
+        // The plain stream listed as deflated is not read as a table.
+        let e = read_entry(&FileEntry::deflated("p.arrow", &plain, size), &plain).unwrap_err();
+        assert!(e.to_string().contains("not a zlib stream"), "{e}");
     }
 
     #[test]

@@ -3,95 +3,9 @@
 use filterscope_stats::{Basis, BinRule, Precision, DIM, N_BINS};
 use serde::{Deserialize, Serialize};
 
+pub use super::entries::{ChunkEntry, FileEntry, ValueChunk, ValueFiles};
 use super::version::{FORMAT, FORMAT_VERSION};
-use crate::{sha256_hex, Provenance, SiteError};
-
-/// A file of the site with its size and hash.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FileEntry {
-    /// Path relative to the manifest.
-    pub file: String,
-    /// Size in bytes.
-    pub bytes: u64,
-    /// Lower-case hex sha256.
-    pub sha256: String,
-}
-
-impl FileEntry {
-    /// The entry for bytes stored as `file`.
-    pub fn of(file: &str, bytes: &[u8]) -> Self {
-        Self {
-            file: file.to_string(),
-            bytes: bytes.len() as u64,
-            sha256: sha256_hex(bytes),
-        }
-    }
-
-    /// Checks that `bytes` are this file: size first (a truncated download), then the hash.
-    pub fn verify(&self, bytes: &[u8]) -> Result<(), SiteError> {
-        if bytes.len() as u64 != self.bytes {
-            return Err(SiteError::Integrity {
-                file: self.file.clone(),
-                problem: format!(
-                    "{} bytes, the manifest says {} (truncated or replaced)",
-                    bytes.len(),
-                    self.bytes
-                ),
-            });
-        }
-        let h = sha256_hex(bytes);
-        if h != self.sha256 {
-            return Err(SiteError::Integrity {
-                file: self.file.clone(),
-                problem: format!("sha256 {h} does not match the manifest's {}", self.sha256),
-            });
-        }
-        Ok(())
-    }
-}
-
-/// A chunk of per-layer rows: layers `first..first + count` in layer order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ChunkEntry {
-    /// The file.
-    #[serde(flatten)]
-    pub entry: FileEntry,
-    /// Index of its first layer.
-    pub first_layer: u64,
-    /// Number of layers it holds.
-    pub layers: u64,
-}
-
-/// The per-value files of one column.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ValueFiles {
-    /// The column (`conv_depth`, `in_channels`, `out_channels`, a `layer_columns` entry, or a
-    /// `model_columns` one).
-    pub column: String,
-    /// Each value's sketch over every model: grouping by the column.
-    pub totals: FileEntry,
-    /// Each (value, model)'s sketch, sorted by value then model, in chunks cut between values:
-    /// the column crossed with model-level columns, or weighed and resampled by model.
-    pub cells: Vec<ValueChunk>,
-    /// Of a model-level column, each (value, depth bucket)'s sketch, by value then bucket: the
-    /// column crossed with depth (by Task among one bucket's layers, by depth among one Task's).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub by_depth: Option<FileEntry>,
-    /// Of a layer-level column, each value's sum of its models' shares (each model's counts over
-    /// its filters): the column weighed by models, without each (value, model)'s counts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub model_shares: Option<FileEntry>,
-}
-
-/// A chunk of (value, model) sketches and the values it holds.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ValueChunk {
-    /// The file.
-    #[serde(flatten)]
-    pub entry: FileEntry,
-    /// The values whose rows it holds (all of them), in byte order.
-    pub values: Vec<String>,
-}
+use crate::{Provenance, SiteError};
 
 /// The global PCA basis as JSON.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -256,34 +170,7 @@ impl Manifest {
             ));
         }
         for f in &files {
-            let name_ok = !f.file.is_empty()
-                && f.file.len() <= 200
-                && !f.file.starts_with('.')
-                && f.file
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
-            if !name_ok {
-                return bad(format!(
-                    "file name {:?} is not a plain file name of this folder",
-                    f.file.chars().take(80).collect::<String>()
-                ));
-            }
-            let hash_ok = f.sha256.len() == 64
-                && f.sha256
-                    .bytes()
-                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-            if !hash_ok {
-                return bad(format!(
-                    "{}: sha256 is not 64 lower-case hex digits",
-                    f.file
-                ));
-            }
-            if f.bytes > MAX_FILE_BYTES {
-                return bad(format!(
-                    "{}: {} bytes, more than the {MAX_FILE_BYTES} a site's file may have",
-                    f.file, f.bytes
-                ));
-            }
+            f.check_claims()?;
         }
         if self.n_layers > MAX_LAYERS || self.n_models > self.n_layers.max(1) {
             return bad(format!(

@@ -1,10 +1,12 @@
-//! The site's files: `manifest.json` ([`manifest`], with [`provenance`]), and LZ4-compressed
-//! Arrow IPC streams ([`ipc`], read under the limits of [`ipc_guard`]) holding the tables of
-//! [`tables`]; [`writer`] makes a whole site from its content. Nothing here computes a statistic:
+//! The site's files: `manifest.json` ([`manifest`], with [`provenance`]), and Arrow IPC streams,
+//! LZ4-compressed or deflated whole ([`ipc`], read under the limits of [`ipc_guard`], inflated by
+//! [`inflate`]) holding the tables of [`tables`]; [`writer`] makes a whole site from its content. Nothing here computes a statistic:
 //! the queries over decoded tables are in `query/`.
 
 mod by_value;
+pub(crate) mod entries;
 pub(crate) mod hash;
+mod inflate;
 pub(crate) mod ipc;
 pub(crate) mod ipc_guard;
 pub(crate) mod manifest;
