@@ -379,9 +379,16 @@ fn value_files_that_do_not_fit_the_manifest_are_refused() {
     assert!(chunks.len() > 1, "the test site has several chunks");
     let other = get(&files, &chunks[1].entry.file);
     let mut v: serde_json::Value = serde_json::from_str(json).unwrap();
-    v["values"][0]["cells"][0]["file"] = chunks[1].entry.file.clone().into();
-    v["values"][0]["cells"][0]["bytes"] = chunks[1].entry.bytes.into();
-    v["values"][0]["cells"][0]["sha256"] = chunks[1].entry.sha256.clone().into();
+    // The whole entry (a deflated file's inflated size too), keeping the values listed.
+    let listed = &mut v["values"][0]["cells"][0];
+    listed.as_object_mut().unwrap().remove("inflated");
+    for (key, x) in serde_json::to_value(&chunks[1].entry)
+        .unwrap()
+        .as_object()
+        .unwrap()
+    {
+        listed[key] = x.clone();
+    }
     let swapped = v.to_string();
     let models = get(&files, &SiteData::entry_of(json, Part::Models));
     let mut wrong = SiteData::new(&swapped, models).unwrap();

@@ -164,3 +164,30 @@ fn in_byte_order<'a>(
         None => Ok(()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::format::tables;
+    use crate::testing::{content, loaded};
+    use crate::Part;
+
+    /// A bucket's sums whose value is no bucket are refused even when they add up to the site.
+    #[test]
+    fn a_depth_sum_whose_value_is_no_bucket_is_refused() {
+        let mut s = loaded(&content());
+        let mut rows = s.depth_shares.clone();
+        assert!(
+            rows.len() > 1,
+            "the test site has layers in several buckets"
+        );
+        // "k" becomes "k0" (k > 0): still last in byte order, its sums unchanged.
+        rows.last_mut().unwrap().value.push('0');
+        let file = s.entry(Part::DepthShares).unwrap().file.clone();
+        let b = tables::encode_value_shares(&rows);
+        let e = s.add(Part::DepthShares, vec![b]).unwrap_err().to_string();
+        assert!(
+            e.starts_with(&file) && e.contains("not a depth bucket"),
+            "{e}"
+        );
+    }
+}
