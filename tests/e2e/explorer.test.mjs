@@ -363,11 +363,12 @@ const stems = (files) => [...new Set(files.map((f) => f.replace(/-\d{4}$/, '')))
 
 test('each view fetches only the data it needs', async () => {
   const synthData = encodeURIComponent(`${server.url}/synth/`);
-  const visit = async (query, figure) => {
+  const visit = async (query, figure, mark) => {
     const p = await page();
     const from = server.requests.length;
     await p.goto(`${server.url}/filterscope/?data=${synthData}&${query}`);
     await drawn(p, figure);
+    if (mark) await p.waitForFunction((m) => performance.getEntriesByName(m).length > 0, mark, { timeout: 60000 });
     await loaded(p);
     const files = fetched('/synth/', from);
     await p.context().close();
@@ -404,6 +405,12 @@ test('each view fetches only the data it needs', async () => {
   assert.ok(chunks > 1, 'the synthetic site has several chunks');
   assert.deepEqual(stems(layerLevel), ['layers', 'models', 'sketches']);
   assert.equal(layerLevel.filter((f) => f.startsWith('sketches')).length, chunks);
+  // Intervals by conv_depth resample its models: each (value, model)'s cells, streamed (or kept,
+  // when few), never every per-layer sketch.
+  const resampled = await visit('view=compare&by=conv_depth&ci=50', '#heatmap', 'filterscope:intervals');
+  assert.ok(!resampled.some((f) => f.startsWith('sketches')), resampled.join(' '));
+  const cellsOf0 = resampled.filter((f) => f.startsWith('cells-0-'));
+  assert.equal(cellsOf0.length, manifest.values[0].cells.length, resampled.join(' '));
   // A model view: that model's one sketch chunk and one sample chunk.
   const m = JSON.parse(fs.readFileSync(path.join(synth, 'manifest.json'), 'utf8'));
   const model = cli('layers', synth, '--json')[0].model;

@@ -429,3 +429,94 @@ fn a_visitors_model_is_ranked_from_what_it_says_it_needs() {
     assert_eq!(all.rank(&sketch).unwrap(), report);
     assert_eq!(report.by["Task"].len(), 3);
 }
+
+/// A grouping that would stream every per-layer sketch (resampled by models, or weighed by
+/// models among a model-level column's models) streams its column's cells instead where they
+/// are fewer bytes, each chunk merged and dropped: the same groups but their moments (which a
+/// comparison does not read), each model's part included, and so the same D and intervals to the
+/// bit; chunks a view keeps decoded give the same.
+#[test]
+fn streamed_cells_give_the_per_layer_groups_bit_for_bit() {
+    let mut c = content();
+    // Values with two or three layers in each model.
+    for l in &mut c.layers {
+        l.in_channels = 1 + l.conv_depth % 2;
+    }
+    for (m, row) in c.models.iter_mut().enumerate() {
+        row.values[0] = ["Classification", "Segmentation"][m % 2].into();
+    }
+    let files = encode_site(&c, 7).unwrap();
+    let s = load(&files);
+    let ci = Method {
+        resampling: Some(Resampling {
+            replicates: 40,
+            seed: 11,
+        }),
+        ..Default::default()
+    };
+    let models = Method {
+        weight: Weight::Models,
+        ..Default::default()
+    };
+    let task = vec![w("Task", "Segmentation")];
+    // Whether each would stream every per-layer sketch: where its cells, kept decoded, would be
+    // more than a quarter of those. Where it would not, the chunks still merge alike.
+    for (by, filters, method, streams) in [
+        ("conv_depth", vec![], &ci, true),
+        ("conv_depth", task.clone(), &models, true),
+        ("in_channels", vec![], &ci, false),
+        ("in_channels", task.clone(), &ci, false),
+        (
+            "Task",
+            vec![w("conv_depth", "0"), w("conv_depth", "2")],
+            &ci,
+            false,
+        ),
+    ] {
+        let what = format!("{by} {filters:?}");
+        assert_eq!(
+            s.needs_layers(by, &filters, Some(method)).unwrap(),
+            streams,
+            "{what}"
+        );
+        let parts = s
+            .streamed_cells(by, &filters, Some(method))
+            .unwrap()
+            .unwrap_or_else(|| panic!("{what}: cells to stream"));
+        assert!(!parts.is_empty(), "{what}");
+        let mut fetched = s.layer_grouping(by, &filters, method).unwrap();
+        let mut kept = s.layer_grouping(by, &filters, method).unwrap();
+        for &p in &parts {
+            let file = s.entry(p).unwrap().file.clone();
+            let mut f = s.incoming(p).unwrap();
+            f.push(get(&files, &file)).unwrap();
+            s.add_cells(&mut fetched, p, Some(f.finish().unwrap()))
+                .unwrap();
+            s.add_cells(&mut kept, p, None).unwrap();
+        }
+        let (fetched, kept) = (fetched.finish(), kept.finish());
+        // Cells hold counts only (a comparison reads nothing else): the moments aside.
+        let mut layers = streamed(&s, by, &filters, method);
+        for g in &mut layers {
+            g.sketch.scaled.sum = [0.0; 9];
+            g.sketch.scaled.sxx = [0.0; 45];
+        }
+        assert!(layers.iter().all(|g| !g.members.is_empty()), "{what}");
+        assert_eq!(fetched, layers, "{what}: groups bit for bit");
+        assert_eq!(kept, layers, "{what}: kept chunks");
+        let d = |g: &[filterscope_site::Group]| {
+            s.compare_groups(by, g, method, &mut |_, _| {}).unwrap()
+        };
+        assert_eq!(d(&fetched), d(&layers), "{what}: D and intervals");
+    }
+    // Moments (a pair's own PCA), or a second layer-level column: the cells cannot answer.
+    assert_eq!(s.streamed_cells("conv_depth", &task, None).unwrap(), None);
+    let two = [w("conv_depth", "1")];
+    assert_eq!(
+        s.streamed_cells("in_channels", &two, Some(&ci)).unwrap(),
+        None
+    );
+    // A chunk of another column's cells, or not a cells chunk, is refused.
+    let mut g = s.layer_grouping("conv_depth", &[], &ci).unwrap();
+    assert!(s.add_cells(&mut g, Part::Layers, None).is_err());
+}

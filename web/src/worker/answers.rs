@@ -2,7 +2,7 @@
 //! its answer. Plain functions over [`SiteData`], so they run (and are tested) natively as well.
 
 use filterscope_site::{
-    FileReport, Group, Method, Part, SiteData, SiteError, Where, YoursSketch, MAX_GROUPS,
+    FileReport, Group, Method, Part, SiteData, SiteError, YoursSketch, MAX_GROUPS,
 };
 use filterscope_stats::drift;
 
@@ -26,24 +26,6 @@ fn layers_of(s: &SiteData, mi: u32) -> Vec<usize> {
             .then(a.cmp(&b))
     });
     l
-}
-
-/// The grouping of `request` when it is layer-level: its groups are then merged from every
-/// per-layer sketch chunk, which the worker streams (merging each and dropping it) rather than
-/// keeping them all.
-pub fn layer_level(s: &SiteData, request: &Request) -> Option<(String, Vec<Where>, Method)> {
-    // A pair's distributions need its groups' counts, their own PCA their moments: a column's
-    // per-value sums hold both, but not once another layer-level column filters it.
-    let counts = Method::default();
-    let (by, w, method, asked) = match request {
-        Request::Compare { by, wheres, method } => (by, wheres, *method, Some(method)),
-        Request::Pair { by, wheres, .. } => (by, wheres, counts, Some(&counts)),
-        Request::PairEigen { by, wheres, .. } => (by, wheres, counts, None),
-        _ => return None,
-    };
-    s.needs_layers(by, w, asked)
-        .unwrap_or(false)
-        .then(|| (by.clone(), w.clone(), method))
 }
 
 /// The answer to a layer-level `request` from its streamed `groups`; `progress` hears how far a

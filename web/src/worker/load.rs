@@ -1,18 +1,19 @@
 //! Getting what a request reads into the open site: the manifest and models when a site opens,
 //! then the parts a request needs, fetched at most [`PARALLEL`] at a time, each verified and
-//! decoded as it streams; the per-layer sketches of a layer-level grouping merged chunk by chunk
-//! and dropped. Progress goes to the page as it comes.
+//! decoded as it streams; the per-layer sketches of a layer-level grouping (or its column's cells,
+//! where fewer bytes) merged chunk by chunk and dropped. Progress goes to the page as it comes.
 
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use filterscope_site::{FileEntry, Group, Manifest, Method, Part, SiteData, Where};
+use filterscope_site::{FileEntry, Group, Grouping, Manifest, Part, SiteData};
 use futures::channel::oneshot;
 use futures::StreamExt;
 use wasm_bindgen_futures::spawn_local;
 
 use super::post::{post, post_computing, post_progress};
 use super::state::{self, Opened};
+use super::streamed::{layer_level, Streamed};
 use super::{answers, cache, fetch};
 use crate::protocol::{Answer, Catalog, Failure, FromWorker, Request};
 
@@ -88,10 +89,10 @@ async fn loaded(request: &Request) -> Result<(), Failure> {
 
 /// Runs `request` once the parts it needs are in (fetching them), or says why it cannot.
 pub async fn answer(request: Request) -> Result<Answer, Failure> {
-    let layer_level = state::with_site(|site| Ok(answers::layer_level(site, &request)))?;
-    if let Some((by, filters, method)) = layer_level {
+    let layer_level = state::with_site(|site| Ok(layer_level(site, &request)))?;
+    if let Some(streamed) = layer_level {
         // Everything else the request reads (the layers table, moments for a pair), then the
-        // per-layer sketches streamed.
+        // per-layer sketches (or the column's cells) streamed.
         let others = state::with_site(|site| {
             answers::needs(site, &request)
                 .map(|n| {
@@ -102,7 +103,7 @@ pub async fn answer(request: Request) -> Result<Answer, Failure> {
                 .map_err(Failure::query)
         })?;
         ensure(others).await?;
-        let groups = stream_groups(&by, &filters, &method).await?;
+        let groups = stream_groups(&streamed).await?;
         return state::with_site(|site| {
             answers::compute_from_groups(site, &request, &groups, &mut post_computing())
         });
@@ -111,27 +112,36 @@ pub async fn answer(request: Request) -> Result<Answer, Failure> {
     state::with_site(|site| answers::compute(site, &request, &mut post_computing()))
 }
 
-/// A grouping's chunks of per-layer sketches: each with its entry and whether a model view
-/// keeps it decoded already.
+/// A grouping's chunks (of per-layer sketches, or of cells): each with its entry and whether a
+/// view keeps it decoded already.
 type Chunks = Vec<(Part, FileEntry, bool)>;
 
-/// The groups of a layer-level grouping, merged chunk by chunk in layer order (so that they are
+/// The groups of a layer-level grouping, merged chunk by chunk in order (so that they are
 /// bit-identical to data-prep's), each chunk dropped once merged: the per-layer sketches of the
-/// full DB would take about 130 MB if kept. Chunks a model view keeps are used as they are.
-/// With `method` weighing or resampling models, each model's part of each group is kept too.
-async fn stream_groups(
-    by: &str,
-    filters: &[Where],
-    method: &Method,
-) -> Result<Rc<Vec<Group>>, Failure> {
-    // Groups kept per model answer a method that needs none; not the other way round.
+/// full DB would take about 130 MB if kept, its conv_depth cells about as much. Chunks a view
+/// keeps are used as they are. With the method weighing or resampling models, each model's part
+/// of each group is kept too.
+async fn stream_groups(streamed: &Streamed) -> Result<Rc<Vec<Group>>, Failure> {
+    let Streamed {
+        by,
+        filters,
+        method,
+        moments,
+        cells,
+    } = streamed;
+    // Groups kept per model answer a method that needs none, groups with moments a request
+    // that needs none; not the other way round.
     let key = (by.to_string(), format!("{filters:?}"));
     let per_model = method.per_model();
     let last = state::with(|s| {
         s.last_groups
             .as_ref()
-            .filter(|(k, g)| *k == key && (!per_model || g.iter().all(|g| !g.members.is_empty())))
-            .map(|(_, g)| Rc::clone(g))
+            .filter(|(k, with_moments, g)| {
+                *k == key
+                    && (*with_moments || !moments)
+                    && (!per_model || g.iter().all(|g| !g.members.is_empty()))
+            })
+            .map(|(_, _, g)| Rc::clone(g))
     })?;
     if let Some(g) = last {
         return Ok(g);
@@ -144,8 +154,14 @@ async fn stream_groups(
         let g = site
             .layer_grouping(by, filters, method)
             .map_err(Failure::query)?;
-        let chunks: Chunks = (0..site.manifest().sketches.len())
-            .map(Part::Sketches)
+        let parts = match cells {
+            Some(c) => c.clone(),
+            None => (0..site.manifest().sketches.len())
+                .map(Part::Sketches)
+                .collect(),
+        };
+        let chunks: Chunks = parts
+            .into_iter()
             .filter_map(|p| site.entry(p).map(|e| (p, e.clone(), site.has(p))))
             .collect();
         s.expect_files(chunks.iter().filter(|c| !c.2).map(|c| &c.1));
@@ -159,28 +175,7 @@ async fn stream_groups(
     }))
     .buffered(PARALLEL);
     while let Some((part, fetched)) = stream.next().await {
-        let merged = state::with(|s| {
-            let site = &s.site;
-            match fetched? {
-                Some(batches) => {
-                    let rows = site
-                        .decode_sketch_chunk(part, batches)
-                        .map_err(Failure::data)?;
-                    site.add_layers(
-                        &mut grouping,
-                        rows.iter().map(|(l, r)| (*l as usize, &r.sketch)),
-                    );
-                    s.progress.files += 1;
-                }
-                None => {
-                    let range = site.chunk_range(part).into_iter().flatten();
-                    let kept = range.filter_map(|l| site.layer_sketch(l).map(|r| (l, &r.sketch)));
-                    site.add_layers(&mut grouping, kept);
-                }
-            }
-            Ok::<_, Failure>(())
-        })
-        .and_then(|r| r);
+        let merged = state::with(|s| merge_chunk(s, &mut grouping, part, fetched?)).and_then(|r| r);
         if let Err(e) = merged {
             fail(e.clone());
             return Err(e);
@@ -190,8 +185,42 @@ async fn stream_groups(
     state::with(|s| s.progress.done = s.in_flight.is_empty())?;
     post_progress(true);
     let groups = Rc::new(grouping.finish());
-    state::with(|s| s.last_groups = Some((key, Rc::clone(&groups))))?;
+    let with_moments = cells.is_none();
+    state::with(|s| s.last_groups = Some((key, with_moments, Rc::clone(&groups))))?;
     Ok(groups)
+}
+
+/// Merges a streamed chunk into `grouping`: its `fetched` batches (then dropped), or with none
+/// the rows a view keeps.
+fn merge_chunk(
+    s: &mut Opened,
+    grouping: &mut Grouping,
+    part: Part,
+    fetched: Option<Vec<arrow_array::RecordBatch>>,
+) -> Result<(), Failure> {
+    let site = &s.site;
+    if fetched.is_some() {
+        s.progress.files += 1;
+    }
+    if matches!(part, Part::ValueCells(..)) {
+        return site
+            .add_cells(grouping, part, fetched)
+            .map_err(Failure::data);
+    }
+    match fetched {
+        Some(batches) => {
+            let rows = site
+                .decode_sketch_chunk(part, batches)
+                .map_err(Failure::data)?;
+            site.add_layers(grouping, rows.iter().map(|(l, r)| (*l as usize, &r.sketch)));
+        }
+        None => {
+            let range = site.chunk_range(part).into_iter().flatten();
+            let kept = range.filter_map(|l| site.layer_sketch(l).map(|r| (l, &r.sketch)));
+            site.add_layers(grouping, kept);
+        }
+    }
+    Ok(())
 }
 
 /// A part's verified record batches, counted in the progress.

@@ -15,6 +15,7 @@ mod pair;
 mod post;
 mod rest;
 mod state;
+mod streamed;
 mod warm;
 
 use js_sys::Array;

@@ -253,7 +253,8 @@ pub(super) mod tests {
     pub(in crate::worker) fn answered_alone(
         request: &crate::protocol::Request,
     ) -> (crate::protocol::Answer, Vec<filterscope_site::Part>) {
-        use crate::worker::answers::{compute, layer_level, needs};
+        use crate::worker::answers::{compute, needs};
+        use crate::worker::streamed::layer_level;
         use filterscope_site::testing::{add, opened};
         let (mut s, files) = opened(&content());
         assert!(layer_level(&s, request).is_none(), "{request:?} streams");

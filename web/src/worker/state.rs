@@ -26,9 +26,10 @@ pub struct Opened {
     /// The first fetch that failed: every later wait ends with it until the page retries.
     pub failed: Option<Failure>,
     pub progress: Progress,
-    /// The groups of the last layer-level grouping streamed: (by, filters) and the groups
-    /// (shared, not copied, with the request that uses them).
-    pub last_groups: Option<(GroupingKey, Rc<Vec<Group>>)>,
+    /// The groups of the last layer-level grouping streamed: (by, filters), whether they hold
+    /// moments (not when merged from cells), and the groups (shared, not copied, with the
+    /// request that uses them).
+    pub last_groups: Option<(GroupingKey, bool, Rc<Vec<Group>>)>,
     pub last_progress_post: f64,
     /// Sample chunks in the order they came (the oldest is evicted first).
     pub sample_order: Vec<Part>,

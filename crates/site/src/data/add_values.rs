@@ -5,7 +5,7 @@ use arrow_array::RecordBatch;
 use filterscope_stats::DEPTH_BUCKETS;
 
 use super::{one_batch, table_err, SiteData};
-use crate::format::tables::{self, ValueDepth, ValueShares};
+use crate::format::tables::{self, ValueCell, ValueDepth, ValueShares};
 use crate::SiteError;
 
 impl SiteData {
@@ -33,6 +33,20 @@ impl SiteData {
         file: &str,
         batches: Vec<RecordBatch>,
     ) -> Result<(), SiteError> {
+        let rows = self.checked_cells(k, j, file, batches)?;
+        self.value_cells.insert((k, j), rows);
+        Ok(())
+    }
+
+    /// The rows of cells chunk `j` of `values[k]`, once they are rows of the site's models and
+    /// of the values the manifest lists in that chunk, each listed value with rows.
+    pub(crate) fn checked_cells(
+        &self,
+        k: usize,
+        j: usize,
+        file: &str,
+        batches: Vec<RecordBatch>,
+    ) -> Result<Vec<ValueCell>, SiteError> {
         let rows = tables::decode_value_cells(file, &one_batch(file, batches)?)?;
         let listed = &self.manifest.values[k].cells[j].values;
         let n_models = self.models.len();
@@ -51,8 +65,7 @@ impl SiteData {
         if let Some(v) = listed.iter().find(|v| !rows.iter().any(|r| &r.value == *v)) {
             return Err(table_err(file, format!("no rows for listed value {v:?}")));
         }
-        self.value_cells.insert((k, j), rows);
-        Ok(())
+        Ok(rows)
     }
 
     pub(super) fn add_value_depths(

@@ -261,6 +261,19 @@ impl SiteData {
         .with_tree())
     }
 
+    /// The per-(value, model) cells chunks that a grouping [`SiteData::needs_layers`] says
+    /// streams every per-layer sketch can stream instead, when there are such and they are fewer
+    /// bytes: the same groups ([`SiteData::add_cells`] merges each chunk, in this order).
+    pub fn streamed_cells(
+        &self,
+        by: &str,
+        filters: &[Where],
+        method: Option<&Method>,
+    ) -> Result<Option<Vec<Part>>, SiteError> {
+        let conds = self.conditions(filters)?;
+        Ok(self.cells_to_stream(self.key(by)?, &conds, method.is_none()))
+    }
+
     /// Whether grouping by `by` under `filters` needs the per-layer sketches: for a comparison
     /// by `method`, or (`None`) for [`SiteData::group_sketches`] (whose groups have moments).
     pub fn needs_layers(

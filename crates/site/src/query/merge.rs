@@ -2,12 +2,14 @@
 //! table, each saying which rows pass the filters, under which label and bucket, and whose
 //! filters they hold (a model's, or rows already summed over models).
 
+use arrow_array::RecordBatch;
 use filterscope_stats::DEPTH_LABELS;
 
 use super::grouping::Grouping;
 use super::key::Key;
 use super::source::Source;
-use crate::SiteData;
+use crate::format::tables::ValueCell;
+use crate::{Part, SiteData, SiteError};
 
 impl SiteData {
     /// Merges the rows of `source` that pass `g`'s conditions into their groups (its parts
@@ -86,15 +88,7 @@ impl SiteData {
             }
             Source::ValueCells(k, key) => {
                 for j in self.value_chunks(k, key, &g.conds) {
-                    for r in &self.value_cells[&(k, j)] {
-                        let value = |c: Key| match c == key {
-                            true => r.value.clone(),
-                            false => self.value(c, r.model, 0, None),
-                        };
-                        if g.conds.pass(&value) {
-                            g.add(value(by), 0, &r.sketch, Some(r.model), 0, r.n_layers);
-                        }
-                    }
+                    self.merge_cells(g, key, &self.value_cells[&(k, j)]);
                 }
             }
             Source::Layers => {
@@ -106,5 +100,50 @@ impl SiteData {
                 self.add_layers(g, all);
             }
         }
+    }
+
+    /// Merges the rows of one chunk of a layer-level column's cells (`key`'s) that pass `g`'s
+    /// conditions: each a model's layers of one value.
+    fn merge_cells(&self, g: &mut Grouping, key: Key, rows: &[ValueCell]) {
+        let by = g.by;
+        for r in rows {
+            let value = |c: Key| match c == key {
+                true => r.value.clone(),
+                false => self.value(c, r.model, 0, None),
+            };
+            if g.conds.pass(&value) {
+                g.add(value(by), 0, &r.sketch, Some(r.model), 0, r.n_layers);
+            }
+        }
+    }
+
+    /// Merges cells chunk `part` into `g`, as [`SiteData::streamed_cells`] lists them, in that
+    /// order: its verified `batches` (checked as when the chunk is added, then dropped), or with
+    /// none the rows a view keeps already.
+    pub fn add_cells(
+        &self,
+        g: &mut Grouping,
+        part: Part,
+        batches: Option<Vec<RecordBatch>>,
+    ) -> Result<(), SiteError> {
+        let (Part::ValueCells(k, j), Some(e)) = (part, self.entry(part)) else {
+            return Err(SiteError::Query(format!(
+                "{part:?} is not a listed cells chunk"
+            )));
+        };
+        let key = self.key(&self.manifest.values[k].column)?;
+        let fresh;
+        let rows = match batches {
+            Some(b) => {
+                fresh = self.checked_cells(k, j, &e.file, b)?;
+                &fresh
+            }
+            None => self
+                .value_cells
+                .get(&(k, j))
+                .ok_or_else(|| SiteError::Query(format!("{part:?} is not loaded")))?,
+        };
+        self.merge_cells(g, key, rows);
+        Ok(())
     }
 }

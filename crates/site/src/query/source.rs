@@ -40,10 +40,11 @@ pub(crate) enum Source {
     Layers,
 }
 
-/// Reading the per-(value, model) cells beats streaming the per-layer sketches only when they are
-/// much smaller: they are kept decoded (the per-layer chunks are merged and dropped one by one),
-/// so a grouping by conv_depth resampled by models, whose cells are about half the per-layer
-/// sketches' bytes, still streams those (weighed by models alone, it reads the shares).
+/// Reading the per-(value, model) cells (kept decoded) instead of streaming the per-layer sketches
+/// only when they are much smaller: a grouping by conv_depth resampled by models, whose cells are
+/// about half the per-layer sketches' bytes, would hold them all decoded beside its groups'
+/// members. Where the worker streams, it streams those cells instead
+/// ([`SiteData::cells_to_stream`]), merging and dropping them one by one.
 const CELLS_SHARE: u64 = 4;
 
 impl SiteData {
@@ -144,6 +145,24 @@ impl SiteData {
         of_models: OfModels,
         moments: bool,
     ) -> Option<Source> {
+        let (k, lk, alone) = self.value_column(by, conds)?;
+        let files = &self.manifest.values[k];
+        match of_models {
+            OfModels::Nothing if alone => return Some(Source::ValueTotals(k, lk)),
+            OfModels::Shares if alone && files.model_shares.is_some() && !moments => {
+                return Some(Source::ValueShares(k, lk))
+            }
+            _ if moments => return None,
+            _ => {}
+        }
+        let (cells, layers) = self.cells_and_sketches_bytes(k, lk, conds);
+        (cells * CELLS_SHARE <= layers).then_some(Source::ValueCells(k, lk))
+    }
+
+    /// The one layer-level column a grouping by `by` under `conds` involves, when it involves
+    /// one and no depth: its value files (`values[k]`), its key, and whether the grouping is by
+    /// it alone.
+    fn value_column(&self, by: Key, conds: &Conditions) -> Option<(usize, Key, bool)> {
         let keys = conds.keys_with(by);
         if keys.contains(&Key::Depth) {
             return None;
@@ -157,19 +176,33 @@ impl SiteData {
             .find(|(_, k)| *k == lk)?
             .0;
         let k = self.value_files_of(&name)?;
-        let (alone, files) = (by == lk && keys.len() == 1, &self.manifest.values[k]);
-        match of_models {
-            OfModels::Nothing if alone => return Some(Source::ValueTotals(k, lk)),
-            OfModels::Shares if alone && files.model_shares.is_some() && !moments => {
-                return Some(Source::ValueShares(k, lk))
-            }
-            _ if moments => return None,
-            _ => {}
-        }
-        let chunks = self.value_chunks(k, lk, conds).into_iter();
-        let cells: u64 = chunks.map(|j| files.cells[j].entry.bytes).sum();
-        let layers: u64 = self.manifest.sketches.iter().map(|c| c.entry.bytes).sum();
-        (cells * CELLS_SHARE <= layers).then_some(Source::ValueCells(k, lk))
+        Some((k, lk, by == lk && keys.len() == 1))
+    }
+
+    /// Bytes of the cells chunks of `values[k]` that `conds` reads, and of every per-layer
+    /// sketch chunk.
+    fn cells_and_sketches_bytes(&self, k: usize, key: Key, conds: &Conditions) -> (u64, u64) {
+        let chunks = &self.manifest.values[k].cells;
+        let cells = self.value_chunks(k, key, conds).into_iter();
+        let cells = cells.map(|j| chunks[j].entry.bytes).sum();
+        let layers = self.manifest.sketches.iter().map(|c| c.entry.bytes).sum();
+        (cells, layers)
+    }
+
+    /// The cells chunks to stream instead of every per-layer sketch, for a grouping by `by`
+    /// under `conds` that would stream those (its cells, kept decoded, were too large; streamed,
+    /// each is merged and dropped like a sketch chunk): the chunks, when the cells answer it
+    /// (no moments, one layer-level column, no depth) in fewer bytes.
+    pub(crate) fn cells_to_stream(
+        &self,
+        by: Key,
+        conds: &Conditions,
+        moments: bool,
+    ) -> Option<Vec<Part>> {
+        let (k, lk, _) = self.value_column(by, conds).filter(|_| !moments)?;
+        let (cells, layers) = self.cells_and_sketches_bytes(k, lk, conds);
+        let chunks = self.value_chunks(k, lk, conds);
+        (cells < layers).then(|| chunks.into_iter().map(|j| Part::ValueCells(k, j)).collect())
     }
 
     /// The chunks of `values[k]`'s cells holding the values `conds` asks of `key` (all of them
