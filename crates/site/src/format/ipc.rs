@@ -1,5 +1,6 @@
-//! Arrow IPC streams with LZ4-frame compression (pure Rust, so wasm32 decodes them too) and the
-//! hashes that let a reader prove a file is the one the manifest names.
+//! Arrow IPC streams, with LZ4-frame compression or none (to be deflated whole), both pure Rust so
+//! that wasm32 decodes them too, and the hashes that let a reader prove a file is the one the
+//! manifest names.
 
 use arrow_array::RecordBatch;
 use arrow_buffer::Buffer;
@@ -14,32 +15,26 @@ use crate::{FileEntry, SiteError};
 
 /// Serializes batches (all of one schema) as an LZ4-compressed IPC stream.
 pub fn write_stream(batches: &[RecordBatch]) -> Result<Vec<u8>, arrow_schema::ArrowError> {
-    let schema = batches
-        .first()
-        .map(|b| b.schema())
-        .ok_or_else(|| arrow_schema::ArrowError::InvalidArgumentError("no batches".into()))?;
-    let options =
-        IpcWriteOptions::default().try_with_compression(Some(CompressionType::LZ4_FRAME))?;
-    let mut out = Vec::new();
-    {
-        let mut w = StreamWriter::try_new_with_options(&mut out, &schema, options)?;
-        for b in batches {
-            w.write(b)?;
-        }
-        w.finish()?;
-    }
-    Ok(out)
+    write_with(batches, Some(CompressionType::LZ4_FRAME))
 }
 
 /// Serializes batches (all of one schema) as an IPC stream with no compression of its own.
 pub fn write_plain_stream(batches: &[RecordBatch]) -> Result<Vec<u8>, arrow_schema::ArrowError> {
+    write_with(batches, None)
+}
+
+fn write_with(
+    batches: &[RecordBatch],
+    compression: Option<CompressionType>,
+) -> Result<Vec<u8>, arrow_schema::ArrowError> {
     let schema = batches
         .first()
         .map(|b| b.schema())
         .ok_or_else(|| arrow_schema::ArrowError::InvalidArgumentError("no batches".into()))?;
+    let options = IpcWriteOptions::default().try_with_compression(compression)?;
     let mut out = Vec::new();
     {
-        let mut w = StreamWriter::try_new(&mut out, &schema)?;
+        let mut w = StreamWriter::try_new_with_options(&mut out, &schema, options)?;
         for b in batches {
             w.write(b)?;
         }

@@ -1,7 +1,8 @@
-//! The site's files: `manifest.json` ([`manifest`], with [`provenance`]), and Arrow IPC streams,
-//! LZ4-compressed or deflated whole ([`ipc`], read under the limits of [`ipc_guard`], inflated by
-//! [`inflate`]) holding the tables of [`tables`]; [`writer`] makes a whole site from its content. Nothing here computes a statistic:
-//! the queries over decoded tables are in `query/`.
+//! The site's files: `manifest.json` ([`manifest`], with [`provenance`], its file [`entries`]),
+//! and Arrow IPC streams, LZ4-compressed or deflated whole ([`ipc`], read under the limits of
+//! [`ipc_guard`], inflated by [`inflate`]) holding the tables of [`tables`]; [`writer`] makes a
+//! whole site from its content. Nothing here computes a statistic: the queries over decoded
+//! tables are in `query/`.
 
 mod by_value;
 pub(crate) mod entries;

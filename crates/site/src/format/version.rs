@@ -5,8 +5,8 @@
 pub const FORMAT: &str = "filterscope-site";
 /// The version of the layout this crate reads and writes. Version 9 stores a table deflated
 /// (zlib) where that is smaller than its LZ4 stream, the manifest giving its inflated size (a
-/// tenth less to download; the full DB's rollups 4.43 to 3.77 MB). Version 8 adds each layer-level value's
-/// sum of its models' shares (by conv_depth weighed by models without every (value, model)'s
+/// tenth less to download; the full DB's rollups 4.43 to 3.77 MB). Version 8 adds each
+/// layer-level value's sum of its models' shares (by conv_depth weighed by models without every (value, model)'s
 /// counts). Version 7 adds each value's moments to
 /// the per-value totals (a pair of conv_depth groups draws its own PCA without every layer's
 /// sketch). Version 6 stores counts as byte planes

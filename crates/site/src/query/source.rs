@@ -155,8 +155,9 @@ impl SiteData {
             _ if moments => return None,
             _ => {}
         }
-        let (cells, layers) = self.cells_and_sketches_bytes(k, lk, conds);
-        (cells * CELLS_SHARE <= layers).then_some(Source::ValueCells(k, lk))
+        let chunks = self.value_chunks(k, lk, conds);
+        (self.cells_bytes(k, &chunks) * CELLS_SHARE <= self.sketches_bytes())
+            .then_some(Source::ValueCells(k, lk))
     }
 
     /// The one layer-level column a grouping by `by` under `conds` involves, when it involves
@@ -179,14 +180,15 @@ impl SiteData {
         Some((k, lk, by == lk && keys.len() == 1))
     }
 
-    /// Bytes of the cells chunks of `values[k]` that `conds` reads, and of every per-layer
-    /// sketch chunk.
-    fn cells_and_sketches_bytes(&self, k: usize, key: Key, conds: &Conditions) -> (u64, u64) {
-        let chunks = &self.manifest.values[k].cells;
-        let cells = self.value_chunks(k, key, conds).into_iter();
-        let cells = cells.map(|j| chunks[j].entry.bytes).sum();
-        let layers = self.manifest.sketches.iter().map(|c| c.entry.bytes).sum();
-        (cells, layers)
+    /// Bytes of cells chunks `chunks` of `values[k]`.
+    fn cells_bytes(&self, k: usize, chunks: &[usize]) -> u64 {
+        let files = &self.manifest.values[k].cells;
+        chunks.iter().map(|&j| files[j].entry.bytes).sum()
+    }
+
+    /// Bytes of every per-layer sketch chunk.
+    fn sketches_bytes(&self) -> u64 {
+        self.manifest.sketches.iter().map(|c| c.entry.bytes).sum()
     }
 
     /// The cells chunks to stream instead of every per-layer sketch, for a grouping by `by`
@@ -200,9 +202,9 @@ impl SiteData {
         moments: bool,
     ) -> Option<Vec<Part>> {
         let (k, lk, _) = self.value_column(by, conds).filter(|_| !moments)?;
-        let (cells, layers) = self.cells_and_sketches_bytes(k, lk, conds);
         let chunks = self.value_chunks(k, lk, conds);
-        (cells < layers).then(|| chunks.into_iter().map(|j| Part::ValueCells(k, j)).collect())
+        (self.cells_bytes(k, &chunks) < self.sketches_bytes())
+            .then(|| chunks.into_iter().map(|j| Part::ValueCells(k, j)).collect())
     }
 
     /// The chunks of `values[k]`'s cells holding the values `conds` asks of `key` (all of them
