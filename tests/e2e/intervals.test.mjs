@@ -58,6 +58,26 @@ async function intervalRows(p) {
   return p.$$eval('#heatmap-data tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
 }
 
+/** The heatmap's data `rows` say what `data-prep compare --json` (`want`) says, number for number. */
+function sameAsCli(rows, want) {
+  const n = want.groups.length;
+  assert.ok(n >= 3, `${n} groups`);
+  assert.equal(rows.length, (n * (n - 1)) / 2);
+  for (const [a, b, d, lo, hi, fa, fb, beyond] of rows) {
+    const [i, j] = [want.groups.indexOf(unlabel(a)), want.groups.indexOf(unlabel(b))];
+    assert.ok(i >= 0 && j >= 0, `${a} and ${b} are groups`);
+    assert.equal(Number(d), want.D[i][j], `D ${a} vs ${b}`);
+    assert.equal(Number(lo), want.ci.low[i][j], `2.5% ${a} vs ${b}`);
+    assert.equal(Number(hi), want.ci.high[i][j], `97.5% ${a} vs ${b}`);
+    assert.ok(Number(lo) <= Number(hi));
+    const floor = (s, k) => (want.floor[k] === null ? assert.equal(s, '') : assert.equal(Number(s), want.floor[k]));
+    floor(fa, i);
+    floor(fb, j);
+    const top = Math.max(...[want.floor[i], want.floor[j]].filter((f) => f !== null));
+    assert.equal(beyond, Number.isFinite(top) ? (want.ci.low[i][j] > top ? 'yes' : 'no') : '');
+  }
+}
+
 for (const [by, where, weight] of [['Task', null, 'models'], ['depth', null, 'filters'], ['Training-Dataset', 'Task:Classification', 'models']]) {
   test(`intervals and floors by ${by}${where ? ` where ${where}` : ''}, weight=${weight}, equal data-prep's`, async () => {
     const p = await page();
@@ -67,23 +87,8 @@ for (const [by, where, weight] of [['Task', null, 'models'], ['depth', null, 'fi
     const args = ['compare', synth, '--by', by, '--weight', weight, '--ci', '300', '--seed', '9', '--json'];
     if (where) args.push('--where', where.replace(':', '='));
     const want = cli(...args);
-    const n = want.groups.length;
-    assert.ok(n >= 3, `${n} groups`);
-    assert.equal(rows.length, (n * (n - 1)) / 2);
     assert.equal(want.weight, weight);
-    for (const [a, b, d, lo, hi, fa, fb, beyond] of rows) {
-      const [i, j] = [want.groups.indexOf(unlabel(a)), want.groups.indexOf(unlabel(b))];
-      assert.ok(i >= 0 && j >= 0, `${a} and ${b} are groups`);
-      assert.equal(Number(d), want.D[i][j], `D ${a} vs ${b}`);
-      assert.equal(Number(lo), want.ci.low[i][j], `2.5% ${a} vs ${b}`);
-      assert.equal(Number(hi), want.ci.high[i][j], `97.5% ${a} vs ${b}`);
-      assert.ok(Number(lo) <= Number(hi));
-      const floor = (s, k) => (want.floor[k] === null ? assert.equal(s, '') : assert.equal(Number(s), want.floor[k]));
-      floor(fa, i);
-      floor(fb, j);
-      const top = Math.max(...[want.floor[i], want.floor[j]].filter((f) => f !== null));
-      assert.equal(beyond, Number.isFinite(top) ? (want.ci.low[i][j] > top ? 'yes' : 'no') : '');
-    }
+    sameAsCli(rows, want);
     // Small groups are marked where they are named.
     const labels = await p.$$eval('#heatmap-data tbody tr > :first-child', (tds) => tds.map((t) => t.textContent));
     for (const l of labels) {
@@ -151,4 +156,50 @@ test('grouping by model says it has no interval; min_models leaves small groups 
   await settled(p);
   assert.equal(new URL(await p.evaluate(() => location.href)).searchParams.get('min_models'), null);
   assert.deepEqual(p.errors, []);
+});
+
+/** A download's size as the page writes it (web/src/protocol/mod.rs `megabytes`). */
+const megabytes = (b) => (b < 100000 ? `${Math.ceil(b / 1000)} KB` : `${(b / 1e6).toFixed(1)} MB`);
+
+test('over the visitor\'s download limit, intervals ask first, say what they fetch, then equal data-prep\'s', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1300, height: 1000 } });
+  const first = await ctx.newPage();
+  // The point estimates once, so that this browser keeps their file.
+  await first.goto(synthUrl('view=compare&by=conv_depth'));
+  await drawn(first, '#heatmap');
+  // A limit of one byte: only what the browser kept comes without asking.
+  await first.evaluate(() => localStorage.setItem('filterscope-ask-over', '1'));
+  const p = await ctx.newPage();
+  p.errors = [];
+  p.on('pageerror', (e) => p.errors.push(String(e)));
+  const from = server.requests.length;
+  await p.goto(synthUrl('view=compare&by=conv_depth&ci=300&seed=9'));
+  await drawn(p, '#heatmap');
+  await p.waitForSelector('#ask-large');
+  await settled(p);
+  // The point estimates are drawn from the kept file; nothing else of the data was fetched.
+  const data = (since) => server.requests.slice(since).filter((r) => r.startsWith('/synth/') && r.endsWith('.arrow'));
+  assert.deepEqual(data(from), []);
+  assert.equal(await p.$('#interval-progress'), null);
+  const asked = await p.textContent('#ask-large');
+  const clicked = server.requests.length;
+  await p.click('#ask-large-go');
+  const rows = await intervalRows(p);
+  assert.equal(await p.$('#ask-large'), null);
+  // What it said it needed is what it fetched: the layers table and conv_depth's cells.
+  const files = data(clicked);
+  const stem = (f) => path.basename(f).replace(/-[0-9a-f]{16}\.arrow$/, '').replace(/-\d{4}$/, '');
+  assert.deepEqual([...new Set(files.map(stem))].sort(), ['cells-0', 'layers']);
+  const bytes = files.reduce((sum, f) => sum + fs.statSync(path.join(synth, path.basename(f))).size, 0);
+  assert.match(asked, new RegExp(`^The intervals need ${megabytes(bytes).replace('.', '\\.')} more of the site's data, over the 1 KB this browser downloads without asking`));
+  sameAsCli(rows, cli('compare', synth, '--by', 'conv_depth', '--ci', '300', '--seed', '9', '--json'));
+  // The limit is the visitor's, kept in this browser and set under About.
+  await p.goto(synthUrl('view=about'));
+  assert.equal(await p.inputValue('#ask-over'), '1');
+  await p.selectOption('#ask-over', 'never');
+  await p.reload();
+  assert.equal(await p.inputValue('#ask-over'), 'never');
+  assert.equal(await p.evaluate(() => localStorage.getItem('filterscope-ask-over')), 'never');
+  assert.deepEqual(p.errors, []);
+  await ctx.close();
 });

@@ -29,6 +29,12 @@ pub struct Loader {
     pub error: RwSignal<Option<LoadError>>,
     /// Bumped to retry (the retry button): views ask again.
     pub attempt: RwSignal<u32>,
+    /// What one answer may download without asking the visitor (none: never ask): see
+    /// [`crate::page::ask_over`].
+    pub ask_over: RwSignal<Option<u64>>,
+    /// Bumped when the visitor agrees to a large download: the answers waiting for it ask again
+    /// with no limit.
+    consents: RwSignal<u32>,
     worker: StoredValue<Option<Worker>, LocalStorage>,
     ready: RwSignal<bool>,
     /// Messages waiting for the worker to listen.
@@ -92,6 +98,8 @@ impl Loader {
             computing: RwSignal::new(None),
             error: RwSignal::new(None),
             attempt: RwSignal::new(0),
+            ask_over: RwSignal::new(crate::page::ask_over::stored()),
+            consents: RwSignal::new(0),
             worker: StoredValue::new_local(None),
             ready: RwSignal::new(false),
             queue: StoredValue::new_local(Vec::new()),
@@ -226,11 +234,42 @@ impl Loader {
         &self,
         request: impl Fn() -> Option<Request> + Send + Sync + 'static,
     ) -> ReadSignal<Option<Result<Answer, Failure>>> {
+        self.ask(request, false)
+    }
+
+    /// [`Loader::answer`] for a request that can be large: one that would download more than
+    /// [`Loader::ask_over`] is answered [`Failure::Large`] with nothing fetched, and asked again
+    /// with no limit once the visitor agrees ([`Loader::consent`]).
+    pub fn answer_asking(
+        &self,
+        request: impl Fn() -> Option<Request> + Send + Sync + 'static,
+    ) -> ReadSignal<Option<Result<Answer, Failure>>> {
+        self.ask(request, true)
+    }
+
+    /// The visitor agrees to the large downloads the page is asking about.
+    pub fn consent(&self) {
+        self.consents.update(|c| *c += 1);
+    }
+
+    fn ask(
+        &self,
+        request: impl Fn() -> Option<Request> + Send + Sync + 'static,
+        asking: bool,
+    ) -> ReadSignal<Option<Result<Answer, Failure>>> {
         let out = RwSignal::new(None);
         let latest = StoredValue::new(0u64);
         let waiting = Waiting::new();
         let l = *self;
         let request = Memo::new(move |_| request());
+        // The request the visitor agreed to download whatever it needs for.
+        let agreed = RwSignal::new(None::<Request>);
+        Effect::new(move |_| {
+            l.consents.track();
+            if out.with_untracked(|o| matches!(o, Some(Err(Failure::Large { .. })))) {
+                agreed.set(request.get_untracked());
+            }
+        });
         Effect::new(move |_| {
             l.attempt.track();
             // Ask once the site is open (the worker would refuse before).
@@ -241,6 +280,11 @@ impl Loader {
                 out.set(None);
                 waiting.done();
                 return;
+            };
+            let ask_over = if asking && agreed.with(|a| a.as_ref() != Some(&r)) {
+                l.ask_over.get_untracked()
+            } else {
+                None
             };
             out.set(None);
             waiting.start();
@@ -259,7 +303,11 @@ impl Loader {
                 );
             }));
             latest.set_value(id);
-            l.send(&ToWorker::Ask { id, request: r });
+            l.send(&ToWorker::Ask {
+                id,
+                request: r,
+                ask_over,
+            });
         });
         out.read_only()
     }
@@ -283,6 +331,7 @@ impl Loader {
         let json = serde_json::to_string(&ToWorker::Ask {
             id,
             request: Request::Yours { name: file.name() },
+            ask_over: None,
         })
         .expect("serializes");
         let msg = js_sys::Array::of2(&JsValue::from_str(&json), &file);

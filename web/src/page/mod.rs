@@ -3,6 +3,7 @@
 //! nothing from the data itself.
 
 pub mod app;
+pub mod ask_over;
 pub mod figure;
 pub mod load_error;
 pub mod loader;

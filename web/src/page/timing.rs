@@ -1,6 +1,6 @@
 //! User Timing marks around the work a visitor waits for (first plot, fully loaded, computing a
 //! comparison, drawing a plot). They cost nothing measurable, show up in Chrome's performance
-//! panel, and are what the browser benchmark (tests/bench/browser.mjs) reads.
+//! panel, and are what the browser benchmark (tests/e2e/bench.mjs) reads.
 
 fn performance() -> Option<web_sys::Performance> {
     web_sys::window().and_then(|w| w.performance())

@@ -120,8 +120,15 @@ pub enum Request {
 pub enum ToWorker {
     /// Load the manifest and models table under `base` (an absolute URL ending in '/').
     Open { base: String },
-    /// Answer `request`, tagged `id`.
-    Ask { id: u64, request: Request },
+    /// Answer `request`, tagged `id`. With `ask_over`, a request that would download more than
+    /// that many bytes fetches nothing and is answered [`Failure::Large`]: the page asks the
+    /// visitor first.
+    Ask {
+        id: u64,
+        request: Request,
+        #[serde(default)]
+        ask_over: Option<u64>,
+    },
     /// Forget the last failure: the page asks again.
     Retry,
 }
@@ -163,6 +170,9 @@ pub enum Failure {
     Model(String),
     /// A message between page and worker could not be read.
     Message(String),
+    /// Answering would download `bytes` of the site's data, more than the page said to fetch
+    /// without asking; nothing was fetched.
+    Large { bytes: u64 },
 }
 
 impl std::fmt::Display for Failure {
@@ -173,11 +183,26 @@ impl std::fmt::Display for Failure {
             Failure::Data(m) | Failure::Query(m) | Failure::Model(m) | Failure::Message(m) => {
                 write!(f, "{m}")
             }
+            Failure::Large { bytes } => write!(
+                f,
+                "this needs {} more of the site's data",
+                megabytes(*bytes)
+            ),
         }
     }
 }
 
 impl std::error::Error for Failure {}
+
+/// `bytes` as the page writes a download's size: megabytes to one decimal ("10.6 MB"), or
+/// kilobytes under a tenth of one.
+pub fn megabytes(bytes: u64) -> String {
+    if bytes < 100_000 {
+        format!("{} KB", bytes.div_ceil(1000))
+    } else {
+        format!("{:.1} MB", bytes as f64 / 1e6)
+    }
+}
 
 impl Failure {
     /// The site's data refused a request: its message names the column, group or model.

@@ -34,6 +34,17 @@ pub async fn get(url: &str) -> Option<Vec<u8>> {
     Some(Uint8Array::new(&buf).to_vec())
 }
 
+/// Whether `url` is stored (its bytes are not read).
+pub async fn holds(url: &str) -> bool {
+    let Some(cache) = open().await else {
+        return false;
+    };
+    match JsFuture::from(cache.match_with_str(url)).await {
+        Ok(hit) => hit.is_instance_of::<Response>(),
+        Err(_) => false,
+    }
+}
+
 /// Stores `bytes` as `url` (best effort: a full or missing cache only costs a refetch later).
 pub async fn put(url: &str, bytes: &[u8]) {
     let Some(cache) = open().await else { return };

@@ -13,8 +13,8 @@ use wasm_bindgen_futures::spawn_local;
 
 use super::post::{post, post_computing, post_progress};
 use super::state::{self, Opened};
-use super::streamed::{layer_level, Streamed};
-use super::{answers, cache, fetch};
+use super::streamed::{chunk_parts, layer_level, Streamed};
+use super::{answers, cache, cost, fetch};
 use crate::protocol::{Answer, Catalog, Failure, FromWorker, Request};
 
 /// Chunks streamed at once: enough to hide latency, few enough that memory stays small.
@@ -87,9 +87,24 @@ async fn loaded(request: &Request) -> Result<(), Failure> {
     }
 }
 
-/// Runs `request` once the parts it needs are in (fetching them), or says why it cannot.
-pub async fn answer(request: Request) -> Result<Answer, Failure> {
+/// Runs `request` once the parts it needs are in (fetching them), or says why it cannot. With
+/// `ask_over`, a request that would download more bytes than that fetches nothing and is
+/// answered [`Failure::Large`].
+pub async fn answer(request: Request, ask_over: Option<u64>) -> Result<Answer, Failure> {
     let layer_level = state::with_site(|site| Ok(layer_level(site, &request)))?;
+    if let Some(limit) = ask_over {
+        let (files, base) = state::with(|s| {
+            let kept = layer_level
+                .as_ref()
+                .is_some_and(|st| kept_groups(s, st).is_some());
+            let files = cost::to_fetch(&s.site, &request, &s.in_flight, kept);
+            (files.map_err(Failure::query), s.base.clone())
+        })?;
+        let bytes = downloads(&base, files?, limit).await;
+        if bytes > limit {
+            return Err(Failure::Large { bytes });
+        }
+    }
     if let Some(streamed) = layer_level {
         // Everything else the request reads (the layers table, moments for a pair), then the
         // per-layer sketches (or the column's cells) streamed.
@@ -112,6 +127,20 @@ pub async fn answer(request: Request) -> Result<Answer, Failure> {
     state::with_site(|site| answers::compute(site, &request, &mut post_computing()))
 }
 
+/// The bytes of `files` the network would send: those the browser kept from an earlier visit
+/// come from its cache (asked only when all of them would be over `limit`).
+async fn downloads(base: &str, files: Vec<FileEntry>, limit: u64) -> u64 {
+    let mut bytes: u64 = files.iter().map(|e| e.bytes).sum();
+    if bytes > limit {
+        for e in &files {
+            if cache::holds(&format!("{base}{}", e.file)).await {
+                bytes -= e.bytes;
+            }
+        }
+    }
+    bytes
+}
+
 /// A grouping's chunks (of per-layer sketches, or of cells): each with its entry and whether a
 /// view keeps it decoded already.
 type Chunks = Vec<(Part, FileEntry, bool)>;
@@ -126,24 +155,11 @@ async fn stream_groups(streamed: &Streamed) -> Result<Rc<Vec<Group>>, Failure> {
         by,
         filters,
         method,
-        moments,
         cells,
+        ..
     } = streamed;
-    // Groups kept per model answer a method that needs none, groups with moments a request
-    // that needs none; not the other way round.
     let key = (by.to_string(), format!("{filters:?}"));
-    let per_model = method.per_model();
-    let last = state::with(|s| {
-        s.last_groups
-            .as_ref()
-            .filter(|(k, with_moments, g)| {
-                *k == key
-                    && (*with_moments || !moments)
-                    && (!per_model || g.iter().all(|g| !g.members.is_empty()))
-            })
-            .map(|(_, _, g)| Rc::clone(g))
-    })?;
-    if let Some(g) = last {
+    if let Some(g) = state::with(|s| kept_groups(s, streamed))? {
         return Ok(g);
     }
     // The last grouping goes before this one is merged: its members (54 MB for 237 groups by
@@ -154,13 +170,7 @@ async fn stream_groups(streamed: &Streamed) -> Result<Rc<Vec<Group>>, Failure> {
         let g = site
             .layer_grouping(by, filters, method)
             .map_err(Failure::query)?;
-        let parts = match cells {
-            Some(c) => c.clone(),
-            None => (0..site.manifest().sketches.len())
-                .map(Part::Sketches)
-                .collect(),
-        };
-        let chunks: Chunks = parts
+        let chunks: Chunks = chunk_parts(site, streamed)
             .into_iter()
             .filter_map(|p| site.entry(p).map(|e| (p, e.clone(), site.has(p))))
             .collect();
@@ -188,6 +198,22 @@ async fn stream_groups(streamed: &Streamed) -> Result<Rc<Vec<Group>>, Failure> {
     let with_moments = cells.is_none();
     state::with(|s| s.last_groups = Some((key, with_moments, Rc::clone(&groups))))?;
     Ok(groups)
+}
+
+/// The groups of the last layer-level grouping streamed, when they answer `streamed`: groups
+/// kept per model answer a method that needs none, groups with moments a request that needs
+/// none; not the other way round.
+fn kept_groups(s: &Opened, streamed: &Streamed) -> Option<Rc<Vec<Group>>> {
+    let key = (streamed.by.to_string(), format!("{:?}", streamed.filters));
+    let per_model = streamed.method.per_model();
+    s.last_groups
+        .as_ref()
+        .filter(|(k, with_moments, g)| {
+            *k == key
+                && (*with_moments || !streamed.moments)
+                && (!per_model || g.iter().all(|g| !g.members.is_empty()))
+        })
+        .map(|(_, _, g)| Rc::clone(g))
 }
 
 /// Merges a streamed chunk into `grouping`: its `fetched` batches (then dropped), or with none

@@ -4,11 +4,12 @@
 //! query and posts the answer, computed to the last number: the page only draws it.
 //!
 //! [`start`] listens for the page's messages; [`load`] fetches and merges what a request reads;
-//! [`answers`] computes; [`state`] holds the open site between messages.
+//! [`cost`] says what a request would download; [`answers`] computes; [`state`] holds the open site between messages.
 
 mod answers;
 mod blob;
 mod cache;
+mod cost;
 mod fetch;
 mod load;
 mod pair;
@@ -51,6 +52,7 @@ pub fn start() {
             Ok(ToWorker::Ask {
                 id,
                 request: Request::Yours { name },
+                ..
             }) => spawn_local(async move {
                 let answer = match file {
                     Some(f) => match blob::read_blob(&name, &f).await {
@@ -90,8 +92,12 @@ async fn handle(msg: ToWorker) {
                 Err(e) => post(&FromWorker::Failed(e)),
             }
         }
-        ToWorker::Ask { id, request } => {
-            let answer = load::answer(request).await;
+        ToWorker::Ask {
+            id,
+            request,
+            ask_over,
+        } => {
+            let answer = load::answer(request, ask_over).await;
             post(&FromWorker::Answer { id, answer });
         }
         // Nothing to forget while no site is open.

@@ -48,6 +48,17 @@ pub fn layer_level(s: &SiteData, request: &Request) -> Option<Streamed> {
         })
 }
 
+/// The chunks `st` streams, in the order they are merged: the column's cells, or every
+/// per-layer sketch chunk.
+pub fn chunk_parts(s: &SiteData, st: &Streamed) -> Vec<Part> {
+    match &st.cells {
+        Some(c) => c.clone(),
+        None => (0..s.manifest().sketches.len())
+            .map(Part::Sketches)
+            .collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,7 @@ use filterscope_web::protocol::Catalog;
 use leptos::prelude::*;
 
 use crate::page::loader::Loader;
+use crate::page::widgets::large::AskOverChoice;
 
 /// Filterscope itself, for the citation list.
 const SOFTWARE_CITE: &str = "@software{filterscope,
@@ -152,6 +153,9 @@ pub fn About() -> impl IntoView {
             <p class="help">"Filterscope computes the CNN Filter DB study's statistics of trained 3x3 convolution filters in your browser, from compact per-layer summaries of the data below. Nothing you do here is sent anywhere."</p>
             <h3>"The data"</h3>
             {data}
+            <h3 id="downloads">"Downloads"</h3>
+            <p>"The page downloads only the parts of the data a view needs, and keeps them for later visits. A view that would download more at once asks first, and says how much; the limit is kept in this browser only."</p>
+            <AskOverChoice/>
             <h3>"How the statistics are computed"</h3>
             <dl class="method">
                 <dt>"Scaling"</dt>

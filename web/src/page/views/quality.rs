@@ -16,6 +16,7 @@ use crate::page::route::Router;
 use crate::page::views::yours::figures::{layer_points, Measure};
 use crate::page::views::yours::state::YoursState;
 use crate::page::widgets::group_controls::{grouping, GroupControls};
+use crate::page::widgets::large::Notice;
 
 /// Groups drawn as lines along depth (more would be a tangle; the table has them all).
 const MAX_LINES: usize = 12;
@@ -73,7 +74,7 @@ pub fn Quality() -> impl IntoView {
     let router = expect_context::<Router>();
     let loader = expect_context::<Loader>();
     let by = grouping(router.route, loader);
-    let answer = loader.answer(move || {
+    let answer = loader.answer_asking(move || {
         let b = by.get();
         (!b.is_empty()).then(|| Request::Quality {
             by: b,
@@ -172,7 +173,7 @@ pub fn Quality() -> impl IntoView {
                 </label>
             })}
             {move || match data.get() {
-                Some(Err(e)) => view! { <p class="notice" role="status">{e.to_string()}</p> }.into_any(),
+                Some(Err(e)) => view! { <Notice failure=e what="This view needs"/> }.into_any(),
                 _ => ().into_any(),
             }}
             <div class="grid">

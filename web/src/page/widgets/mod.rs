@@ -2,3 +2,4 @@
 
 pub mod choice;
 pub mod group_controls;
+pub mod large;

@@ -9,6 +9,7 @@ use super::shown::Shown;
 use crate::page::loader::Loader;
 use crate::page::route::{Route, Router};
 use crate::page::widgets::choice::{Choice, Toggle};
+use crate::page::widgets::large::Notice;
 
 /// Replicate counts the interval select offers (any other comes from a URL and is kept).
 const REPLICATES: [u32; 3] = [200, DEFAULT_REPLICATES, 5000];
@@ -108,6 +109,7 @@ pub fn MethodControls() -> impl IntoView {
         <p class="help" id="method">
             {move || route.with(|r| stated(r, by_model()))}
         </p>
+        {move || shown.large_intervals.get().map(|e| view! { <Notice failure=e what="The intervals need"/> })}
         {move || shown.resampling.get().then(|| {
             let (done, total) = loader.computing.get().unwrap_or((0, 1));
             view! {

@@ -21,6 +21,7 @@ use crate::page::matrix::MatrixHooks;
 use crate::page::plot::{branches, ColourScale, Plot};
 use crate::page::route::{Route, Router, View};
 use crate::page::widgets::group_controls::{grouping, GroupControls};
+use crate::page::widgets::large::Notice;
 use find::FindGroups;
 use matrix_controls::MatrixControls;
 use method_controls::MethodControls;
@@ -133,11 +134,11 @@ pub fn Compare() -> impl IntoView {
             <MethodControls/>
             <MatrixControls set_window=set_window/>
             {move || match comparison.get() {
-                Some(Err(e)) => view! { <p class="notice" role="status">{e.to_string()}</p> }.into_any(),
+                Some(Err(e)) => view! { <Notice failure=e what="This view needs"/> }.into_any(),
                 Some(Ok(c)) if c.groups.is_empty() => view! { <p class="notice" role="status">"No layer matches these filters."</p> }.into_any(),
                 _ => ().into_any(),
             }}
-            <div class="grid">
+            <div class="grid" class:hidden=move || comparison.with(|c| matches!(c, Some(Err(_))))>
                 <Figure plot=heatmap id="heatmap" width=760 height=560 matrix=hooks keep_aspect=true/>
                 <div class="side">
                     <FindGroups open=open_pair set_window=set_window/>

@@ -49,6 +49,9 @@ pub struct Shown {
     /// Whether intervals were asked for and are still being computed (the point estimates
     /// are shown meanwhile).
     pub resampling: Memo<bool>,
+    /// The intervals' download, over the visitor's limit: shown with the button that fetches it
+    /// (the point estimates are shown meanwhile).
+    pub large_intervals: Memo<Option<Failure>>,
 }
 
 impl Shown {
@@ -59,7 +62,8 @@ impl Shown {
         by: Memo<String>,
         loader: Loader,
     ) -> (Shown, Memo<Arc<Vec<Vec<f64>>>>) {
-        let (comparison, resampling) = asked(route, by, loader);
+        let asked = asked(route, by, loader);
+        let comparison = asked.comparison;
         let order_kind = Memo::new(move |_| {
             route
                 .get()
@@ -126,7 +130,8 @@ impl Shown {
             window,
             cursor,
             hits,
-            resampling,
+            resampling: asked.resampling,
+            large_intervals: asked.large_intervals,
         };
         (shown, values)
     }
@@ -137,14 +142,19 @@ impl Shown {
     }
 }
 
-/// The comparison the route asks for, and whether its intervals are still being computed. The
-/// worker fetches what it needs and computes it, with its clustering: first the point estimates,
-/// then, when asked for, the same with intervals (which take longer), shown as soon as they come.
-type Asked = (Memo<Option<Result<Comparison, Failure>>>, Memo<bool>);
+/// The comparison the route asks for, whether its intervals are still being computed, and
+/// whether they wait for the visitor to agree to their download. The worker fetches what it needs
+/// and computes it, with its clustering: first the point estimates, then, when asked for, the
+/// same with intervals (which take longer), shown as soon as they come.
+struct Asked {
+    comparison: Memo<Option<Result<Comparison, Failure>>>,
+    resampling: Memo<bool>,
+    large_intervals: Memo<Option<Failure>>,
+}
 
 fn asked(route: RwSignal<Route>, by: Memo<String>, loader: Loader) -> Asked {
     let method = Memo::new(move |_| route.with(|r| r.method()));
-    let point = loader.answer(move || {
+    let point = loader.answer_asking(move || {
         let b = by.get();
         (!b.is_empty()).then(|| Request::Compare {
             by: b,
@@ -155,7 +165,7 @@ fn asked(route: RwSignal<Route>, by: Memo<String>, loader: Loader) -> Asked {
             },
         })
     });
-    let full = loader.answer(move || {
+    let full = loader.answer_asking(move || {
         let (b, m) = (by.get(), method.get());
         // Grouping by model leaves nothing to resample.
         (!b.is_empty() && b != "model" && m.resampling.is_some()).then(|| Request::Compare {
@@ -164,10 +174,14 @@ fn asked(route: RwSignal<Route>, by: Memo<String>, loader: Loader) -> Asked {
             method: m,
         })
     });
+    let large_intervals = Memo::new(move |_| match full.get() {
+        Some(Err(e @ Failure::Large { .. })) => Some(e),
+        _ => None,
+    });
     let comparison = Memo::new(move |_| {
         let answer = match full.get() {
-            Some(a) => a,
-            None => point.get()?,
+            Some(a) if large_intervals.with(|l| l.is_none()) => a,
+            _ => point.get()?,
         };
         match answer {
             Ok(Answer::Compare(c)) => Some(Ok(*c)),
@@ -185,7 +199,11 @@ fn asked(route: RwSignal<Route>, by: Memo<String>, loader: Loader) -> Asked {
         let asked = method.with(|m| m.resampling.is_some()) && by.with(|b| b != "model");
         asked && full.with(|f| f.is_none()) && point.with(|p| p.is_some())
     });
-    (comparison, resampling)
+    Asked {
+        comparison,
+        resampling,
+        large_intervals,
+    }
 }
 
 /// The comparison's intervals and floors in display order `o`, when it has them.

@@ -12,6 +12,7 @@ use crate::page::loader::Loader;
 use crate::page::route::Router;
 use crate::page::settled::Waiting;
 use crate::page::widgets::group_controls::{default_by, GroupControls};
+use crate::page::widgets::large::Notice;
 
 /// The column and the two groups of the pair shown.
 fn shown_pair(d: &Option<Result<PairAnswer, Failure>>) -> Option<(String, [String; 2])> {
@@ -38,7 +39,7 @@ pub fn Pair() -> impl IntoView {
     });
     // The worker merges the groups' sketches (first their counts, then their moments for
     // their own PCA), picks their lite samples and layer quality; the page draws.
-    let answer = loader.answer(move || {
+    let answer = loader.answer_asking(move || {
         let r = route.get();
         let by = by.get();
         (!by.is_empty()).then(|| Request::Pair {
@@ -158,7 +159,7 @@ pub fn Pair() -> impl IntoView {
             <h2 id="pair-h" tabindex="-1">{move || data.with(|d| match d { Some(Ok(p)) => format!("{} vs {}", p.labels[0], p.labels[1]), _ => "Pair".into() })}</h2>
             <GroupControls/>
             <div class="controls-row">{picker(0)} {picker(1)}</div>
-            {move || data.with(|d| match d { Some(Err(e)) => Some(view! { <p class="notice" role="status">{e.to_string()}</p> }), _ => None })}
+            {move || data.with(|d| match d { Some(Err(e)) => Some(view! { <Notice failure=e.clone() what="This pair needs"/> }), _ => None })}
             <div class:hidden=move || !ok()>
                 <div class="grid">
                     <Figure plot=per_component id="d-per-component" width=460 height=280/>
