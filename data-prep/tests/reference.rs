@@ -91,7 +91,8 @@ fn check_site(site: &Path, r: &Value) {
             .split_once('|')
             .map_or((key.as_str(), None), |(a, b)| (a, Some(b)));
         let mut args = vec!["compare", site, "--by", by, "--json"];
-        if let Some(w) = filter {
+        // Filters joined by '&' (no column name or value has one).
+        for w in filter.into_iter().flat_map(|f| f.split('&')) {
             args.extend(["--where", w]);
         }
         let got = data_prep(&args);

@@ -399,6 +399,10 @@ test('each view fetches only the data it needs', async () => {
   // Task among one depth bucket's layers: Task's per-(value, bucket) sums.
   const bucket = await visit(`view=compare&by=Task&where=${encodeURIComponent('depth:(0.4, 0.5]')}`, '#heatmap');
   assert.deepEqual(stems(bucket), ['models', `values-${task}-depth`]);
+  // Among two buckets: the same sums, and each model's buckets (a model in both counts once).
+  const twoBuckets = ['depth:(0.4, 0.5]', 'depth:(0.5, 0.6]'].map((w) => `where=${encodeURIComponent(w)}`).join('&');
+  const two = await visit(`view=compare&by=Task&${twoBuckets}`, '#heatmap');
+  assert.deepEqual(stems(two), ['model-buckets', 'models', `values-${task}-depth`]);
   // Two layer-level columns: the layers table and every sketch chunk, no samples.
   const layerLevel = await visit('view=compare&by=in_channels&where=conv_depth:0', '#heatmap');
   const chunks = manifest.sketches.length;

@@ -201,6 +201,12 @@ def analyse(X, layers, model_meta, half=False):
     # A filtered comparison: depth within Task=Classification.
     labels = [b if model_meta[m].get("Task") == "Classification" else None for m, b in zip(per_filter_model, per_filter_bucket)]
     cmp["depth|Task=Classification"] = compare(C, evr, lo, hi, labels, owners, order=DEPTH_LABELS)
+    # A model-level grouping among two depth buckets, the first and the last, where every model
+    # has layers: a model in both counts once.
+    if "Task" in columns:
+        two = (DEPTH_LABELS[0], DEPTH_LABELS[-1])
+        labels = [model_meta[m]["Task"] if b in two else None for m, b in zip(per_filter_model, per_filter_bucket)]
+        cmp[f"Task|depth={two[0]}&depth={two[1]}"] = compare(C, evr, lo, hi, labels, owners)
     result["layers"] = []
     for l in sorted(layers, key=lambda l: l["layer_id"]):
         q = quality(X[l["start"]:l["start"] + l["n"]], l["out"], l["n"])

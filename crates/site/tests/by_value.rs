@@ -129,8 +129,9 @@ fn layer_level_groupings_read_the_value_files_and_agree_with_every_layer() {
         ),
         ("Task", vec![], &models, vec![Part::ModelCounts]),
         ("Task", vec![], &ci, vec![Part::ModelCounts]),
-        // Crossed with depth: its per-(value, bucket) sums, but for a model in two buckets'
-        // group (then, as for resampling, the per-(model, bucket) rows).
+        // Crossed with depth: its per-(value, bucket) sums; a group of two buckets' rows counts
+        // its models from their buckets (a model in both is one). Resampled: the per-(model,
+        // bucket) rows.
         ("Task", vec![w("depth", b0)], &plain, vec![task_depth]),
         (
             "depth",
@@ -142,7 +143,13 @@ fn layer_level_groupings_read_the_value_files_and_agree_with_every_layer() {
             "Task",
             vec![w("depth", b0), w("depth", b9)],
             &plain,
-            vec![Part::Rollups],
+            vec![task_depth, Part::ModelBuckets],
+        ),
+        (
+            "Task",
+            vec![w("depth", b0), w("depth", b9), w("Task", "Segmentation")],
+            &plain,
+            vec![task_depth, Part::ModelBuckets],
         ),
         (
             "depth",

@@ -95,36 +95,42 @@ fn every_source_agrees_with_the_layer_path() {
     };
     let totals = |column: &str| Part::ValueTotals(k(column));
     // (by, filters that pick the per-value, per-model, per-bucket or rollup table)
-    let cases: Vec<(&str, Vec<Where>, Part)> = vec![
-        ("Task", vec![], totals("Task")),
-        ("model", vec![], Part::ModelCounts),
-        ("Visual Category", vec![], totals("Visual Category")),
+    let by_depth = |column: &str| vec![Part::ValueDepths(k(column))];
+    let cases: Vec<(&str, Vec<Where>, Vec<Part>)> = vec![
+        ("Task", vec![], vec![totals("Task")]),
+        ("model", vec![], vec![Part::ModelCounts]),
+        ("Visual Category", vec![], vec![totals("Visual Category")]),
         (
             "Task",
             vec![
                 w("Visual Category", "natural"),
                 w("Visual Category", "faces"),
             ],
-            Part::ModelCounts,
+            vec![Part::ModelCounts],
         ),
-        ("depth", vec![], Part::Depths),
+        ("depth", vec![], vec![Part::Depths]),
         (
             "depth",
             vec![
                 w("Visual Category", "natural"),
                 w("Visual Category", "faces"),
             ],
-            Part::ValueDepths(k("Visual Category")),
+            by_depth("Visual Category"),
+        ),
+        ("Task", depth_all[..1].to_vec(), by_depth("Task")),
+        (
+            "Task",
+            depth_all.clone(),
+            vec![Part::ValueDepths(k("Task")), Part::ModelBuckets],
         ),
         (
             "Task",
-            depth_all[..1].to_vec(),
-            Part::ValueDepths(k("Task")),
+            [depth_all.clone(), vec![w("Visual Category", "natural")]].concat(),
+            vec![Part::Rollups],
         ),
-        ("Task", depth_all.clone(), Part::Rollups),
     ];
-    for (by, filters, part) in cases {
-        assert_eq!(s.compare_needs(by, &filters).unwrap(), [part], "{by}");
+    for (by, filters, parts) in cases {
+        assert_eq!(s.compare_needs(by, &filters).unwrap(), parts, "{by}");
         let fast = s.compare(by, &filters).unwrap();
         let mut f2 = filters.clone();
         f2.extend(all_layers.clone());

@@ -59,6 +59,7 @@ impl SiteData {
             Part::ValueDepths(k) => self.add_value_depths(k, &file, batches)?,
             Part::ValueShares(k) => self.add_value_shares(k, &file, batches)?,
             Part::DepthShares => self.add_depth_shares(&file, batches)?,
+            Part::ModelBuckets => self.add_model_buckets(&file, batches)?,
             Part::Quality => self.add_quality(&file, batches)?,
             Part::LiteCells => self.add_lite_cells(&file, batches)?,
             Part::LiteSamples(_) => {
@@ -129,6 +130,42 @@ impl SiteData {
             ));
         }
         self.depths = rows;
+        Ok(())
+    }
+
+    /// Adds each model's depth buckets: a row per model, bits of buckets 0 to 9 only, and a
+    /// model with layers in one at least (checked whole before any is kept).
+    fn add_model_buckets(
+        &mut self,
+        file: &str,
+        batches: Vec<RecordBatch>,
+    ) -> Result<(), SiteError> {
+        let masks = tables::decode_model_buckets(file, &one_batch(file, batches)?)?;
+        let n_models = self.models.len();
+        if masks.len() != n_models {
+            return Err(table_err(
+                file,
+                format!("{} rows for {n_models} models", masks.len()),
+            ));
+        }
+        for (m, &mask) in masks.iter().enumerate() {
+            if mask >> DEPTH_BUCKETS != 0 {
+                return Err(table_err(
+                    file,
+                    format!("row {m}: buckets {mask:#b} go past bucket 9"),
+                ));
+            }
+            if (mask == 0) != (self.totals[m].n_layers == 0) {
+                return Err(table_err(
+                    file,
+                    format!(
+                        "row {m}: buckets {mask:#b} for a model of {} layers",
+                        self.totals[m].n_layers
+                    ),
+                ));
+            }
+        }
+        self.model_buckets = masks;
         Ok(())
     }
 
@@ -304,5 +341,36 @@ impl SiteData {
             _ => return,
         }
         self.loaded.remove(&part);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::format::tables;
+    use crate::testing::{content, loaded};
+    use crate::Part;
+
+    /// Each model's buckets are refused, naming the file and the row, when a row is missing, a
+    /// bit is past bucket 9, or a model with layers has none; the loaded ones are kept.
+    #[test]
+    fn model_buckets_that_do_not_fit_the_models_are_refused() {
+        let mut s = loaded(&content());
+        let masks = s.model_buckets.clone();
+        assert!(masks.iter().all(|&m| m != 0), "every test model has layers");
+        let file = s.entry(Part::ModelBuckets).unwrap().file.clone();
+        let mut past = masks.clone();
+        past[1] |= 1 << 10;
+        let mut none = masks.clone();
+        none[2] = 0;
+        for (bad, says) in [
+            (masks[1..].to_vec(), "rows for"),
+            (past, "row 1: buckets"),
+            (none, "row 2: buckets 0b0 for a model of"),
+        ] {
+            let b = tables::encode_model_buckets(&bad);
+            let e = s.add(Part::ModelBuckets, vec![b]).unwrap_err().to_string();
+            assert!(e.starts_with(&file) && e.contains(says), "{e}");
+            assert_eq!(s.model_buckets, masks, "nothing of a refused table is kept");
+        }
     }
 }

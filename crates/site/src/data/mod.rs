@@ -102,6 +102,8 @@ pub struct SiteData {
     pub(crate) value_shares: Vec<Vec<ValueShares>>,
     /// Each depth bucket's sum of model shares, `value` its index (empty until loaded).
     pub(crate) depth_shares: Vec<ValueShares>,
+    /// Each model's depth buckets, a bit each (the model-buckets table).
+    pub(crate) model_buckets: Vec<u16>,
     pub(crate) quality: Vec<LayerQuality>,
     pub(crate) sketches: Vec<Option<LayerSketch>>,
     pub(crate) samples: Vec<Vec<SampleRow>>,
@@ -182,6 +184,7 @@ impl SiteData {
             value_depths: vec![Vec::new(); manifest.values.len()],
             value_shares: vec![Vec::new(); manifest.values.len()],
             depth_shares: Vec::new(),
+            model_buckets: Vec::new(),
             quality: Vec::new(),
             loaded: BTreeSet::from([Part::Models]),
             manifest,

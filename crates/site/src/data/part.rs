@@ -21,6 +21,8 @@ pub enum Part {
     RollupMoments,
     /// Each depth bucket's sum of its models' shares.
     DepthShares,
+    /// Each model's depth buckets.
+    ModelBuckets,
     /// The layers table.
     Layers,
     /// Each value's sketch of the manifest's `values[k]` column.
@@ -61,6 +63,7 @@ impl SiteData {
             Part::Rollups => &m.rollups,
             Part::RollupMoments => &m.rollup_moments,
             Part::DepthShares => m.depth_shares.as_ref()?,
+            Part::ModelBuckets => m.model_buckets.as_ref()?,
             Part::Layers => &m.layers,
             Part::ValueTotals(k) => &m.values.get(k)?.totals,
             Part::ValueCells(k, j) => &m.values.get(k)?.cells.get(j)?.entry,
@@ -89,6 +92,9 @@ impl SiteData {
         ];
         if self.manifest.depth_shares.is_some() {
             v.push(Part::DepthShares);
+        }
+        if self.manifest.model_buckets.is_some() {
+            v.push(Part::ModelBuckets);
         }
         for (k, f) in self.manifest.values.iter().enumerate() {
             v.push(Part::ValueTotals(k));

@@ -101,6 +101,10 @@ pub struct Manifest {
     /// Each depth bucket's sum of its models' shares: grouping by depth weighed by models.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub depth_shares: Option<FileEntry>,
+    /// Each model's depth buckets (a bit each): how many models a model-level group among
+    /// several buckets holds, which the per-(value, bucket) sums cannot say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_buckets: Option<FileEntry>,
     /// One row per layer: layer-level columns and filters, the pair and model views.
     pub layers: FileEntry,
     /// Per layer-level column, its values' sketches: groupings by it or filtered by one of its
@@ -223,6 +227,7 @@ impl Manifest {
             &self.lite_cells,
         ];
         v.extend(&self.depth_shares);
+        v.extend(&self.model_buckets);
         for chunks in [&self.lite_samples, &self.sketches, &self.samples] {
             v.extend(chunks.iter().map(|c| &c.entry));
         }

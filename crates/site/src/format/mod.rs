@@ -4,6 +4,7 @@
 //! whole site from its content. Nothing here computes a statistic: the queries over decoded
 //! tables are in `query/`.
 
+mod by_bucket;
 mod by_value;
 pub(crate) mod entries;
 pub(crate) mod hash;

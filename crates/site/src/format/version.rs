@@ -3,7 +3,9 @@
 
 /// The `format` field every manifest carries.
 pub const FORMAT: &str = "filterscope-site";
-/// The version of the layout this crate reads and writes. Version 9 stores a table deflated
+/// The version of the layout this crate reads and writes. Version 10 adds each model's depth
+/// buckets (a model-level grouping among several buckets reads the per-(value, bucket) sums, not
+/// every (model, bucket)'s counts). Version 9 stores a table deflated
 /// (zlib) where that is smaller than its LZ4 stream, the manifest giving its inflated size (a
 /// tenth less to download; the full DB's rollups 4.43 to 3.77 MB). Version 8 adds each
 /// layer-level value's sum of its models' shares (by conv_depth weighed by models without every (value, model)'s
@@ -17,4 +19,4 @@ pub const FORMAT: &str = "filterscope-site";
 /// needs (so a visit fetches only that), names files by their content and narrows counts; version
 /// 2 recorded the build's precision and label cleaning and moved D to the notebook's density-based
 /// distributions. An older site must be rebuilt rather than read with another layout's meaning.
-pub const FORMAT_VERSION: u32 = 9;
+pub const FORMAT_VERSION: u32 = 10;

@@ -1,15 +1,14 @@
 //! Encodes a whole site: tables, rollups, chunks and the manifest that lists them. Deterministic:
 //! the same content gives byte-identical files.
 
-use filterscope_stats::{
-    depth_bucket, sample_indices, seed_of, Basis, BinRule, Precision, Sketch, DEPTH_BUCKETS,
-};
+use filterscope_stats::{sample_indices, seed_of, Basis, BinRule, Precision, Sketch};
 
-use crate::format::by_value::{depth_shares, value_files, Summed};
+use crate::format::by_bucket::{bucket_files, depth_rows, rollups};
+use crate::format::by_value::{value_files, Summed};
 use crate::format::named::Files;
 use crate::format::tables::sketch_cols::Has;
 use crate::format::tables::{
-    self, DepthRow, LayerRow, LayerSketch, ModelRow, ModelTotals, Rollup, SampleRow,
+    self, LayerRow, LayerSketch, ModelRow, ModelTotals, Rollup, SampleRow,
 };
 use crate::query::density::density_cell;
 use crate::{
@@ -72,52 +71,6 @@ fn lite_per_layer(n_layers: usize, sample_per_layer: u64) -> u64 {
     (LITE_ROWS / n_layers.max(1) as u64)
         .max(LITE_PER_LAYER)
         .min(sample_per_layer)
-}
-
-/// Sums layer sketches per (model, depth bucket), sorted by model then bucket.
-pub fn rollups(layers: &[LayerRow], sketches: &[LayerSketch]) -> Result<Vec<Rollup>, SiteError> {
-    let mut map: std::collections::BTreeMap<(u32, u8), (u64, Sketch)> = Default::default();
-    for (l, s) in layers.iter().zip(sketches) {
-        let b = depth_bucket(l.conv_depth_norm).ok_or_else(|| {
-            SiteError::Query(format!(
-                "layer {}: conv_depth_norm {} is outside [0, 1]",
-                l.layer_id, l.conv_depth_norm
-            ))
-        })?;
-        debug_assert!(b < DEPTH_BUCKETS);
-        let e = map.entry((l.model, b as u8)).or_default();
-        e.0 += 1;
-        e.1.merge(&s.sketch);
-    }
-    Ok(map
-        .into_iter()
-        .map(|((model, bucket), (n_layers, sketch))| Rollup {
-            model,
-            bucket,
-            n_layers,
-            sketch,
-        })
-        .collect())
-}
-
-/// Sums rollups per depth bucket.
-fn depth_rows(roll: &[Rollup]) -> Vec<DepthRow> {
-    let mut rows: Vec<DepthRow> = (0..DEPTH_BUCKETS as u8)
-        .map(|bucket| DepthRow {
-            bucket,
-            n_models: 0,
-            n_layers: 0,
-            sketch: Sketch::default(),
-        })
-        .collect();
-    for r in roll {
-        let d = &mut rows[r.bucket as usize];
-        d.n_models += 1;
-        d.n_layers += r.n_layers;
-        d.sketch.merge(&r.sketch);
-    }
-    rows.retain(|d| d.n_layers > 0);
-    rows
 }
 
 /// Layer ranges of the chunks: about `target` layers each, cut only where the model changes
@@ -275,8 +228,7 @@ pub fn encode_site(
     let roll = rollups(&c.layers, &c.sketches)?;
     let depths = files.put("depths", tables::encode_depths(&depth_rows(&roll)))?;
     let rollups = files.put("rollups", tables::encode_rollups(&roll, Has::COUNTS))?;
-    let depth_shares = tables::encode_value_shares(&depth_shares(&roll));
-    let depth_shares = Some(files.put("depths-models", depth_shares)?);
+    let (depth_shares, model_buckets) = bucket_files(&mut files, &roll, c.models.len())?;
     let rollup_moments = files.put(
         "rollup-moments",
         tables::encode_rollups(&roll, Has::MOMENTS),
@@ -320,7 +272,8 @@ pub fn encode_site(
         depths,
         rollups,
         rollup_moments,
-        depth_shares,
+        depth_shares: Some(depth_shares),
+        model_buckets: Some(model_buckets),
         layers,
         values,
         quality,

@@ -94,6 +94,14 @@ impl Grouping {
         a.n_layers += n_layers;
     }
 
+    /// Counts model `model` in group `label` (of a grouping not by depth) once, its filters
+    /// merged already from rows summed over models.
+    pub(crate) fn add_model(&mut self, label: &str, model: u32) {
+        if let Some(a) = self.groups.get_mut(&(0, label.to_string())) {
+            a.models.insert(model);
+        }
+    }
+
     /// Makes a row of sums of model shares group `label` (a row per group: nothing to merge).
     pub(crate) fn add_shares(&mut self, label: String, bucket: usize, r: &ValueShares) {
         if label.is_empty() {

@@ -3,7 +3,7 @@
 //! filters they hold (a model's, or rows already summed over models).
 
 use arrow_array::RecordBatch;
-use filterscope_stats::DEPTH_LABELS;
+use filterscope_stats::{DEPTH_BUCKETS, DEPTH_LABELS};
 
 use super::grouping::Grouping;
 use super::key::Key;
@@ -55,7 +55,7 @@ impl SiteData {
                     }
                 }
             }
-            Source::ValueDepths(k, _) => {
+            Source::ValueDepths(k, column, union) => {
                 for r in &self.value_depths[k] {
                     let b = r.bucket as usize;
                     // Every condition is on depth or this column.
@@ -64,8 +64,12 @@ impl SiteData {
                         _ => r.value.clone(),
                     };
                     if g.conds.pass(&value) {
-                        g.add(value(by), b, &r.sketch, None, r.n_models, r.n_layers);
+                        let n_models = if union { 0 } else { r.n_models };
+                        g.add(value(by), b, &r.sketch, None, n_models, r.n_layers);
                     }
+                }
+                if union {
+                    self.count_models_in_buckets(g, column);
                 }
             }
             Source::ValueShares(k, _) => {
@@ -98,6 +102,23 @@ impl SiteData {
                     .enumerate()
                     .map(|(i, s)| (i, &s.as_ref().expect("all chunks loaded").sketch));
                 self.add_layers(g, all);
+            }
+        }
+    }
+
+    /// Counts into `g` (grouped by model-level `column`, among depth buckets) each model with a
+    /// layer in a bucket that passes its conditions, once however many such buckets it has.
+    fn count_models_in_buckets(&self, g: &mut Grouping, column: Key) {
+        for (m, &mask) in self.model_buckets.iter().enumerate() {
+            let v = self.value(column, m as u32, 0, None);
+            let passes = |b: usize| {
+                g.conds.pass(&|c| match c {
+                    Key::Depth => DEPTH_LABELS[b].to_string(),
+                    _ => v.clone(),
+                })
+            };
+            if (0..DEPTH_BUCKETS).any(|b| mask & (1 << b) != 0 && passes(b)) {
+                g.add_model(&v, m as u32);
             }
         }
     }

@@ -24,8 +24,9 @@ pub(crate) enum Source {
     ValueTotals(usize, Key),
     /// Per (value, bucket) sketches of the manifest's `values[k]` (a model-level column): that
     /// column crossed with depth, every filter counted once, each group one row where it must be
-    /// (see [`SiteData::value_depths_source`]).
-    ValueDepths(usize, Key),
+    /// (see [`SiteData::value_depths_source`]). With `true`, grouped by the column among
+    /// several buckets, each group's models are counted from the model-buckets table.
+    ValueDepths(usize, Key, bool),
     /// Per (value, model) sketches of `values[k]`: that column crossed with model-level columns,
     /// or resampled by model (or weighed by model where its sums of shares do not answer); only
     /// the chunks of the values filtered on.
@@ -100,8 +101,9 @@ impl SiteData {
     /// The per-(value, bucket) sums of the one model-level column besides depth that the
     /// grouping involves, when they answer it exactly. Counts add up in any order, but a group
     /// merged from several rows would count a model in two buckets twice (grouping by the
-    /// column under two buckets), and its moments would be added in another order than the
-    /// per-(model, bucket) rows' (either way, with moments): then each group must be one row.
+    /// column under two buckets: then each model's buckets count them), and its moments would
+    /// be added in another order than the per-(model, bucket) rows' (either way, with moments:
+    /// then each group must be one row).
     fn value_depths_source(
         &self,
         by: Key,
@@ -127,7 +129,14 @@ impl SiteData {
             .map(|(_, v)| v.as_str())
             .collect();
         let one_row = rows_a_group.len() == 1;
-        (one_row || (by == Key::Depth && !moments)).then_some(Source::ValueDepths(k, c))
+        if one_row || (by == Key::Depth && !moments) {
+            return Some(Source::ValueDepths(k, c, false));
+        }
+        // By the column among several buckets: each group adds up its value's rows of those
+        // buckets (counts add up in any order; moments would not, so none may be asked) and
+        // counts its models from their buckets, a model in two of them being one model.
+        (!moments && self.manifest.model_buckets.is_some())
+            .then_some(Source::ValueDepths(k, c, true))
     }
 
     /// Where `column`'s value files are in the manifest's `values`, if it has any.
@@ -234,7 +243,8 @@ impl SiteData {
             Source::Rollups if moments => vec![Part::Rollups, Part::RollupMoments],
             Source::Rollups => vec![Part::Rollups],
             Source::ValueTotals(k, _) => vec![Part::ValueTotals(k)],
-            Source::ValueDepths(k, _) => vec![Part::ValueDepths(k)],
+            Source::ValueDepths(k, _, false) => vec![Part::ValueDepths(k)],
+            Source::ValueDepths(k, _, true) => vec![Part::ValueDepths(k), Part::ModelBuckets],
             Source::ValueShares(k, _) => vec![Part::ValueShares(k)],
             Source::DepthShares => vec![Part::DepthShares],
             Source::ValueCells(k, key) => self
@@ -308,7 +318,7 @@ mod tests {
                 false,
                 true,
             ),
-            ("Task", vec![("depth", b1), ("depth", b2)], false, false),
+            ("Task", vec![("depth", b1), ("depth", b2)], false, true),
             (
                 "Task",
                 vec![("depth", b1), ("Visual Category", "faces")],
@@ -317,11 +327,13 @@ mod tests {
             ),
         ];
         for (by, filters, with_moments, counts_only) in cases {
+            // Grouped by Task among two buckets: the models counted from their buckets.
+            let union = by == "Task" && filters.iter().filter(|f| f.0 == "depth").count() > 1;
             let conds = s.conditions(&wheres(&filters)).unwrap();
             let key = s.key(by).unwrap();
             for (moments, chosen) in [(true, with_moments), (false, counts_only)] {
                 let want = match chosen {
-                    true => Source::ValueDepths(k, task),
+                    true => Source::ValueDepths(k, task, union),
                     false => Source::Rollups,
                 };
                 let source = s.source(key, &conds, OfModels::Nothing, moments);
@@ -330,7 +342,7 @@ mod tests {
             if !counts_only {
                 continue;
             }
-            let fast = merged(&s, Source::ValueDepths(k, task), by, &filters);
+            let fast = merged(&s, Source::ValueDepths(k, task, union), by, &filters);
             let rows = merged(&s, Source::Rollups, by, &filters);
             assert!(!fast.is_empty(), "{by} {filters:?}");
             if with_moments {

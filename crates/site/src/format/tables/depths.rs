@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use arrow_array::types::{UInt32Type, UInt64Type, UInt8Type};
-use arrow_array::{ArrayRef, RecordBatch, UInt8Array};
+use arrow_array::types::{UInt16Type, UInt32Type, UInt64Type, UInt8Type};
+use arrow_array::{ArrayRef, RecordBatch, UInt16Array, UInt8Array};
 use filterscope_stats::Sketch;
 
 use super::columns::{batch, Cols};
@@ -79,4 +79,18 @@ pub(crate) fn decode_rollups(
             sketch,
         })
         .collect())
+}
+
+/// The model-buckets table: one row per model (the models table's order), `buckets` (uint16) with
+/// bit b set when the model has a layer in depth bucket b. What a model-level grouping among
+/// several buckets counts its models with, since a model in two of them is one model.
+pub(crate) fn encode_model_buckets(masks: &[u16]) -> RecordBatch {
+    let col = Arc::new(UInt16Array::from_iter_values(masks.iter().copied())) as ArrayRef;
+    batch(vec![("buckets", col)])
+}
+
+/// Decodes the model-buckets table.
+pub(crate) fn decode_model_buckets(file: &str, b: &RecordBatch) -> Result<Vec<u16>, SiteError> {
+    let c = Cols { file, batch: b };
+    Ok(c.prim::<UInt16Type>("buckets")?.values().to_vec())
 }

@@ -11,7 +11,10 @@ mod samples;
 pub(crate) mod sketch_cols;
 mod values;
 
-pub(crate) use depths::{decode_depths, decode_rollups, encode_depths, encode_rollups};
+pub(crate) use depths::{
+    decode_depths, decode_model_buckets, decode_rollups, encode_depths, encode_model_buckets,
+    encode_rollups,
+};
 pub(crate) use layers::{
     decode_layer_sketches, decode_layers, decode_quality, encode_layer_sketches, encode_layers,
     encode_quality,
