@@ -403,6 +403,10 @@ test('each view fetches only the data it needs', async () => {
   const twoBuckets = ['depth:(0.4, 0.5]', 'depth:(0.5, 0.6]'].map((w) => `where=${encodeURIComponent(w)}`).join('&');
   const two = await visit(`view=compare&by=Task&${twoBuckets}`, '#heatmap');
   assert.deepEqual(stems(two), ['model-buckets', 'models', `values-${task}-depth`]);
+  // Weighed by models among one Task's models (or one bucket's layers): that Task's sums of
+  // shares per bucket, not every (model, bucket)'s counts.
+  const shares = await visit('view=compare&by=depth&weight=models&where=Task:Classification', '#heatmap');
+  assert.deepEqual(stems(shares), ['models', `values-${task}-depth-models`]);
   // Two layer-level columns: the layers table and every sketch chunk, no samples.
   const layerLevel = await visit('view=compare&by=in_channels&where=conv_depth:0', '#heatmap');
   const chunks = manifest.sketches.length;

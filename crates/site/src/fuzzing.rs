@@ -68,10 +68,11 @@ pub fn site_chunk(data: &[u8]) {
     let Ok(batches) = incoming.finish() else {
         return;
     };
-    // Residue 63 of each deflate mode's range is the model-buckets table (added after the
-    // others, so that the seeds and regressions keep the parts they were written for).
+    // Residues 62 and 63 of each deflate mode's range are tables added after the others (so
+    // that the seeds and regressions keep the parts they were written for).
     let part = match pick % 17 {
         _ if pick % 64 == 63 => Part::ModelBuckets,
+        _ if pick % 64 == 62 => Part::ValueDepthShares(SAMPLE_BY_DEPTH),
         16 => Part::DepthShares,
         15 => Part::ValueShares(0),
         14 => Part::ValueDepths(SAMPLE_BY_DEPTH),
@@ -154,6 +155,10 @@ fn sample() -> &'static SiteData {
             (
                 Part::DepthShares,
                 &include_bytes!("../../../fuzz/site/depths-models.arrow")[..],
+            ),
+            (
+                Part::ValueDepthShares(SAMPLE_BY_DEPTH),
+                &include_bytes!("../../../fuzz/site/values-4-depth-models.arrow")[..],
             ),
             (
                 Part::ModelBuckets,

@@ -296,6 +296,15 @@ fn weighed_by_models_a_layer_level_column_reads_its_shares_bit_for_bit() {
     for l in &mut c.layers {
         l.in_channels = 1 + l.conv_depth % 2;
     }
+    // Five models of one Task: sums of few, small shares come out the same in any order.
+    for (m, row) in c.models.iter_mut().enumerate() {
+        row.values[0] = if m == 0 {
+            "Classification"
+        } else {
+            "Segmentation"
+        }
+        .into();
+    }
     let s = load(&encode_site(&c, 7).unwrap());
     let models = Method {
         weight: Weight::Models,
@@ -306,21 +315,36 @@ fn weighed_by_models_a_layer_level_column_reads_its_shares_bit_for_bit() {
         filterscope_stats::DEPTH_LABELS[2],
         filterscope_stats::DEPTH_LABELS[7],
     );
-    for (by, filters) in [
-        ("in_channels", vec![]),
-        ("conv_depth", vec![]),
+    let seg = w("Task", "Segmentation");
+    let task_depth = Part::ValueDepthShares(k(&s, "Task"));
+    for (by, filters, part) in [
+        (
+            "in_channels",
+            vec![],
+            Part::ValueShares(k(&s, "in_channels")),
+        ),
+        ("conv_depth", vec![], Part::ValueShares(k(&s, "conv_depth"))),
         (
             "conv_depth",
             vec![w("conv_depth", "1"), w("conv_depth", "3")],
+            Part::ValueShares(k(&s, "conv_depth")),
         ),
-        ("depth", vec![]),
-        ("depth", vec![w("depth", b2), w("depth", b7)]),
+        ("depth", vec![], Part::DepthShares),
+        (
+            "depth",
+            vec![w("depth", b2), w("depth", b7)],
+            Part::DepthShares,
+        ),
+        // Crossed with a model-level column, a group one (value, bucket): its sum of shares.
+        ("depth", vec![seg.clone()], task_depth),
+        (
+            "depth",
+            vec![seg.clone(), w("depth", b2), w("depth", b7)],
+            task_depth,
+        ),
+        ("Task", vec![w("depth", b7)], task_depth),
     ] {
         let needs = s.compare_needs_with(by, &filters, &models).unwrap();
-        let part = match by {
-            "depth" => Part::DepthShares,
-            _ => Part::ValueShares(k(&s, by)),
-        };
         assert_eq!(needs, [part], "{by} {filters:?}");
         assert!(!s.needs_layers(by, &filters, Some(&models)).unwrap());
         let groups = s.group_sketches_for(by, &filters, &models).unwrap();
@@ -358,7 +382,14 @@ fn weighed_by_models_a_layer_level_column_reads_its_shares_bit_for_bit() {
         .compare_needs_with("conv_depth", &task, &models)
         .unwrap()
         .contains(&cd));
-    let depth = s.compare_needs_with("depth", &task, &models).unwrap();
+    // A group of two (value, bucket) rows: their sums added in another order than its members.
+    let two = [seg.clone(), w("Task", "Classification")];
+    let depth = s.compare_needs_with("depth", &two, &models).unwrap();
+    assert_eq!(depth, [Part::Rollups]);
+    let among_two = [w("depth", b2), w("depth", b7)];
+    let depth = s.compare_needs_with("Task", &among_two, &models).unwrap();
+    assert_eq!(depth, [Part::Rollups]);
+    let depth = s.compare_needs_with("depth", &task, &ci).unwrap();
     assert_eq!(depth, [Part::Rollups]);
     let depth = s.compare_needs_with("depth", &[], &ci).unwrap();
     assert_eq!(depth, [Part::Rollups]);

@@ -58,6 +58,7 @@ impl SiteData {
             Part::ValueCells(k, j) => self.add_value_cells(k, j, &file, batches)?,
             Part::ValueDepths(k) => self.add_value_depths(k, &file, batches)?,
             Part::ValueShares(k) => self.add_value_shares(k, &file, batches)?,
+            Part::ValueDepthShares(k) => self.add_value_depth_shares(k, &file, batches)?,
             Part::DepthShares => self.add_depth_shares(&file, batches)?,
             Part::ModelBuckets => self.add_model_buckets(&file, batches)?,
             Part::Quality => self.add_quality(&file, batches)?,

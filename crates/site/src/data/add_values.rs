@@ -107,6 +107,40 @@ impl SiteData {
         Ok(())
     }
 
+    /// Adds a model-level column's per-(value, bucket) sums of shares: by value then bucket,
+    /// each bucket 0 to 9, adding up to the site.
+    pub(super) fn add_value_depth_shares(
+        &mut self,
+        k: usize,
+        file: &str,
+        batches: Vec<RecordBatch>,
+    ) -> Result<(), SiteError> {
+        let rows = tables::decode_value_shares(file, &one_batch(file, batches)?)?;
+        let in_range = |r: &ValueShares| r.bucket.is_some_and(|b| (b as usize) < DEPTH_BUCKETS);
+        if let Some(r) = rows.iter().find(|r| !in_range(r)) {
+            return Err(table_err(
+                file,
+                format!("value {:?}: bucket {:?} of 0..10", r.value, r.bucket),
+            ));
+        }
+        let key = |r: &ValueShares| (r.value.clone(), r.bucket);
+        if let Some(w) = rows.windows(2).find(|w| key(&w[0]) >= key(&w[1])) {
+            return Err(table_err(
+                file,
+                format!(
+                    "value {:?} bucket {:?} after value {:?} bucket {:?}: not by value then bucket",
+                    w[1].value, w[1].bucket, w[0].value, w[0].bucket
+                ),
+            ));
+        }
+        self.check_sums(
+            file,
+            rows.iter().map(|r| (r.n_filters, r.n_layers, r.n_models)),
+        )?;
+        self.value_depth_shares[k] = rows;
+        Ok(())
+    }
+
     pub(super) fn add_depth_shares(
         &mut self,
         file: &str,
@@ -132,6 +166,12 @@ impl SiteData {
         batches: Vec<RecordBatch>,
     ) -> Result<Vec<ValueShares>, SiteError> {
         let rows = tables::decode_value_shares(file, &one_batch(file, batches)?)?;
+        if rows.iter().any(|r| r.bucket.is_some()) {
+            return Err(table_err(
+                file,
+                "a bucket column in a table by value".into(),
+            ));
+        }
         in_byte_order(file, rows.iter().map(|r| r.value.as_str()))?;
         self.check_sums(
             file,
@@ -183,6 +223,39 @@ mod tests {
     use crate::format::tables;
     use crate::testing::{content, loaded};
     use crate::Part;
+
+    /// A model-level column's (value, bucket) sums of shares are refused out of order, without a
+    /// bucket or with one past 9, naming the file; a table by value refuses a bucket column.
+    #[test]
+    fn value_bucket_shares_out_of_order_or_range_are_refused() {
+        let mut s = loaded(&content());
+        let k = (0..s.manifest.values.len())
+            .find(|&k| s.manifest.values[k].by_depth_shares.is_some())
+            .unwrap();
+        let part = Part::ValueDepthShares(k);
+        let file = s.entry(part).unwrap().file.clone();
+        let rows = s.value_depth_shares[k].clone();
+        assert!(rows.len() > 2);
+        let mut swapped = rows.clone();
+        swapped.swap(0, 1);
+        let mut none = rows.clone();
+        none.iter_mut().for_each(|r| r.bucket = None);
+        let mut past = rows.clone();
+        past.last_mut().unwrap().bucket = Some(10);
+        for (bad, says) in [
+            (swapped, "not by value then bucket"),
+            (none, "bucket None of 0..10"),
+            (past, "bucket Some(10) of 0..10"),
+        ] {
+            let b = tables::encode_value_shares(&bad);
+            let e = s.add(part, vec![b]).unwrap_err().to_string();
+            assert!(e.starts_with(&file) && e.contains(says), "{e}");
+        }
+        assert_eq!(s.value_depth_shares[k], rows, "nothing refused is kept");
+        let by_value = tables::encode_value_shares(&rows);
+        let e = s.add(Part::DepthShares, vec![by_value]).unwrap_err();
+        assert!(e.to_string().contains("a bucket column"), "{e}");
+    }
 
     /// A bucket's sums whose value is no bucket are refused even when they add up to the site.
     #[test]

@@ -100,6 +100,8 @@ pub struct SiteData {
     /// Per `values` column, its values' sums of model shares (empty until loaded, and for a
     /// model-level column).
     pub(crate) value_shares: Vec<Vec<ValueShares>>,
+    /// Per model-level column, each (value, bucket)'s sum of its models' shares.
+    pub(crate) value_depth_shares: Vec<Vec<ValueShares>>,
     /// Each depth bucket's sum of model shares, `value` its index (empty until loaded).
     pub(crate) depth_shares: Vec<ValueShares>,
     /// Each model's depth buckets, a bit each (the model-buckets table).
@@ -183,6 +185,7 @@ impl SiteData {
             value_cells: BTreeMap::new(),
             value_depths: vec![Vec::new(); manifest.values.len()],
             value_shares: vec![Vec::new(); manifest.values.len()],
+            value_depth_shares: vec![Vec::new(); manifest.values.len()],
             depth_shares: Vec::new(),
             model_buckets: Vec::new(),
             quality: Vec::new(),

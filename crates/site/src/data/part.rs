@@ -33,6 +33,9 @@ pub enum Part {
     ValueDepths(usize),
     /// Each value's sum of its models' shares of the `values[k]` column (a layer-level one).
     ValueShares(usize),
+    /// Each (value, depth bucket)'s sum of its models' shares of the `values[k]` column (a
+    /// model-level one).
+    ValueDepthShares(usize),
     /// Every layer's quality.
     Quality,
     /// Each lite sample's cell of the pair view's density.
@@ -69,6 +72,7 @@ impl SiteData {
             Part::ValueCells(k, j) => &m.values.get(k)?.cells.get(j)?.entry,
             Part::ValueDepths(k) => m.values.get(k)?.by_depth.as_ref()?,
             Part::ValueShares(k) => m.values.get(k)?.model_shares.as_ref()?,
+            Part::ValueDepthShares(k) => m.values.get(k)?.by_depth_shares.as_ref()?,
             Part::Quality => &m.quality,
             Part::LiteCells => &m.lite_cells,
             Part::LiteSamples(k) => &m.lite_samples.get(k)?.entry,
@@ -104,6 +108,9 @@ impl SiteData {
             }
             if f.model_shares.is_some() {
                 v.push(Part::ValueShares(k));
+            }
+            if f.by_depth_shares.is_some() {
+                v.push(Part::ValueDepthShares(k));
             }
         }
         v.extend((0..self.manifest.lite_samples.len()).map(Part::LiteSamples));

@@ -106,6 +106,7 @@ fn model_shares(totals: &[ValueTotal], cells: &[ValueCell]) -> Vec<ValueShares> 
             let members: Vec<MemberCounts> = run.iter().map(|c| member(&c.sketch)).collect();
             ValueShares {
                 value: t.value.clone(),
+                bucket: None,
                 n_models: t.n_models,
                 n_layers: t.n_layers,
                 n_filters: t.sketch.n(),
@@ -167,6 +168,31 @@ fn model_column_depths(c: usize, site: &Summed) -> Vec<ValueDepth> {
         .collect()
 }
 
+/// Each (value, depth bucket)'s sum of its models' shares of model-level column `c`, by value
+/// then bucket: the per-(model, bucket) rows of the value's models in the bucket, in model order,
+/// the order in which a comparison weighed by models among one value's models (by depth) or one
+/// bucket's layers (by the column) adds a group's members.
+fn model_column_depth_shares(c: usize, site: &Summed) -> Vec<ValueShares> {
+    let mut runs: BTreeMap<(&str, u8), Vec<&Rollup>> = BTreeMap::new();
+    for r in site.rollups {
+        let value = site.models[r.model as usize].values[c].as_str();
+        runs.entry((value, r.bucket)).or_default().push(r);
+    }
+    runs.into_iter()
+        .map(|((value, bucket), rows)| {
+            let members: Vec<MemberCounts> = rows.iter().map(|r| member(&r.sketch)).collect();
+            ValueShares {
+                value: value.to_string(),
+                bucket: Some(bucket),
+                n_models: rows.len() as u64,
+                n_layers: rows.iter().map(|r| r.n_layers).sum(),
+                n_filters: rows.iter().map(|r| r.sketch.n()).sum(),
+                shares: shares_summed(&members),
+            }
+        })
+        .collect()
+}
+
 /// Each depth bucket's sum of its models' shares, as a value-shares table whose `value` is the
 /// bucket's index (0..9, so byte order is bucket order): the per-(model, bucket) rows of a bucket
 /// in model order, the order in which a comparison by depth weighed by models adds its members.
@@ -177,6 +203,7 @@ pub(crate) fn depth_shares(rollups: &[Rollup]) -> Vec<ValueShares> {
             let members: Vec<MemberCounts> = rows.iter().map(|r| member(&r.sketch)).collect();
             (!rows.is_empty()).then(|| ValueShares {
                 value: b.to_string(),
+                bucket: None,
                 n_models: rows.len() as u64,
                 n_layers: rows.iter().map(|r| r.n_layers).sum(),
                 n_filters: rows.iter().map(|r| r.sketch.n()).sum(),
@@ -266,6 +293,7 @@ pub(crate) fn value_files(
             totals,
             cells: chunks,
             by_depth: None,
+            by_depth_shares: None,
             model_shares,
         });
     }
@@ -279,11 +307,14 @@ pub(crate) fn value_files(
         let totals = files.put(&format!("values-{k}"), tables::encode_value_totals(&totals))?;
         let by_depth = tables::encode_value_depths(&model_column_depths(c, site));
         let by_depth = files.put(&format!("values-{k}-depth"), by_depth)?;
+        let shares = tables::encode_value_shares(&model_column_depth_shares(c, site));
+        let by_depth_shares = files.put(&format!("values-{k}-depth-models"), shares)?;
         out.push(ValueFiles {
             column: column.clone(),
             totals,
             cells: vec![],
             by_depth: Some(by_depth),
+            by_depth_shares: Some(by_depth_shares),
             model_shares: None,
         });
     }

@@ -142,6 +142,11 @@ pub struct ValueFiles {
     /// column crossed with depth (by Task among one bucket's layers, by depth among one Task's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by_depth: Option<FileEntry>,
+    /// Of a model-level column, each (value, depth bucket)'s sum of its models' shares, by value
+    /// then bucket: the column crossed with depth weighed by models (by depth among one Task's
+    /// models, by Task among one bucket's layers), without every (model, bucket)'s counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by_depth_shares: Option<FileEntry>,
     /// Of a layer-level column, each value's sum of its models' shares (each model's counts over
     /// its filters): the column weighed by models, without each (value, model)'s counts.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -235,6 +235,7 @@ impl Manifest {
             v.push(&f.totals);
             v.extend(f.cells.iter().map(|c| &c.entry));
             v.extend(&f.by_depth);
+            v.extend(&f.by_depth_shares);
             v.extend(&f.model_shares);
         }
         v

@@ -5,7 +5,8 @@
 pub const FORMAT: &str = "filterscope-site";
 /// The version of the layout this crate reads and writes. Version 10 adds each model's depth
 /// buckets (a model-level grouping among several buckets reads the per-(value, bucket) sums, not
-/// every (model, bucket)'s counts). Version 9 stores a table deflated
+/// every (model, bucket)'s counts) and each (value, bucket)'s sum of its models' shares (the
+/// same crossing weighed by models). Version 9 stores a table deflated
 /// (zlib) where that is smaller than its LZ4 stream, the manifest giving its inflated size (a
 /// tenth less to download; the full DB's rollups 4.43 to 3.77 MB). Version 8 adds each
 /// layer-level value's sum of its models' shares (by conv_depth weighed by models without every (value, model)'s

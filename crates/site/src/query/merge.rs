@@ -90,6 +90,19 @@ impl SiteData {
                     }
                 }
             }
+            Source::ValueDepthShares(k, _) => {
+                for r in &self.value_depth_shares[k] {
+                    let b = r.bucket.expect("checked when added") as usize;
+                    // Every condition is on depth or this column; a group is one row.
+                    let value = |c: Key| match c {
+                        Key::Depth => DEPTH_LABELS[b].to_string(),
+                        _ => r.value.clone(),
+                    };
+                    if g.conds.pass(&value) {
+                        g.add_shares(value(by), b, r);
+                    }
+                }
+            }
             Source::ValueCells(k, key) => {
                 for j in self.value_chunks(k, key, &g.conds) {
                     self.merge_cells(g, key, &self.value_cells[&(k, j)]);

@@ -37,6 +37,9 @@ pub(crate) enum Source {
     /// Per-bucket sums of model shares: by depth weighed by models, filtered at most by depth,
     /// nothing resampled.
     DepthShares,
+    /// Per (value, bucket) sums of model shares of `values[k]` (a model-level column): that
+    /// column crossed with depth weighed by models, each group one row, nothing resampled.
+    ValueDepthShares(usize, Key),
     /// Per-layer sketches: anything else.
     Layers,
 }
@@ -80,7 +83,7 @@ impl SiteData {
                 .as_ref()
                 .map_or(Source::Rollups, |_| Source::DepthShares),
             _ => self
-                .value_depths_source(by, conds, per_model, moments)
+                .value_depths_source(by, conds, of_models, moments)
                 .unwrap_or(Source::Rollups),
         }
     }
@@ -108,12 +111,10 @@ impl SiteData {
         &self,
         by: Key,
         conds: &Conditions,
-        per_model: bool,
+        of_models: OfModels,
         moments: bool,
     ) -> Option<Source> {
-        if per_model {
-            return None;
-        }
+        let per_model = of_models.any();
         let mut keys = conds.keys_with(by);
         keys.remove(&Key::Depth);
         let (Some(&c @ Key::ModelColumn(i)), 1) = (keys.first(), keys.len()) else {
@@ -129,6 +130,13 @@ impl SiteData {
             .map(|(_, v)| v.as_str())
             .collect();
         let one_row = rows_a_group.len() == 1;
+        // Weighed by models, a group of one row is that row's sum of its models' shares, added
+        // in the order the rollups' members are.
+        if per_model {
+            let shares = of_models == OfModels::Shares && !moments && one_row;
+            let file = self.manifest.values[k].by_depth_shares.as_ref();
+            return (shares && file.is_some()).then_some(Source::ValueDepthShares(k, c));
+        }
         if one_row || (by == Key::Depth && !moments) {
             return Some(Source::ValueDepths(k, c, false));
         }
@@ -247,6 +255,7 @@ impl SiteData {
             Source::ValueDepths(k, _, true) => vec![Part::ValueDepths(k), Part::ModelBuckets],
             Source::ValueShares(k, _) => vec![Part::ValueShares(k)],
             Source::DepthShares => vec![Part::DepthShares],
+            Source::ValueDepthShares(k, _) => vec![Part::ValueDepthShares(k)],
             Source::ValueCells(k, key) => self
                 .value_chunks(k, key, conds)
                 .into_iter()

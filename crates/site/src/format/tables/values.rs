@@ -166,6 +166,8 @@ pub(crate) fn decode_value_depths(
 pub struct ValueShares {
     /// The value, as text.
     pub value: String,
+    /// The depth bucket, in a table of a model-level column's (value, bucket) sums; none else.
+    pub bucket: Option<u8>,
     /// Models with a layer of this value.
     pub n_models: u64,
     /// Layers of this value.
@@ -183,19 +185,23 @@ const SHARE_PLANES: [&str; 8] = [
     "shares_0", "shares_1", "shares_2", "shares_3", "shares_4", "shares_5", "shares_6", "shares_7",
 ];
 
-/// A value-shares table: `value` (string), `n_models`, `n_layers`, `n`, then the shares' bits
-/// as eight byte planes (the exponents' planes compress, the mantissas' low ones do not).
+/// A value-shares table: `value` (string), `bucket` (uint8) when the rows have one, `n_models`,
+/// `n_layers`, `n`, then the shares' bits as eight byte planes (the exponents' planes compress,
+/// the mantissas' low ones do not).
 pub(crate) fn encode_value_shares(rows: &[ValueShares]) -> RecordBatch {
     let bits: Vec<u64> = rows
         .iter()
         .flat_map(|r| r.shares.iter().map(|v| v.to_bits()))
         .collect();
-    let mut cols = vec![
-        ("value", dict(rows.iter().map(|r| r.value.clone()))),
+    let mut cols = vec![("value", dict(rows.iter().map(|r| r.value.clone())))];
+    if rows.iter().any(|r| r.bucket.is_some()) {
+        cols.push(("bucket", u8s(rows.iter().map(|r| r.bucket.unwrap_or(0)))));
+    }
+    cols.extend([
         ("n_models", u64s(rows.iter().map(|r| r.n_models))),
         ("n_layers", u64s(rows.iter().map(|r| r.n_layers))),
         ("n", u64s(rows.iter().map(|r| r.n_filters))),
-    ];
+    ]);
     cols.extend(byte_planes(&bits, &SHARE_PLANES));
     batch(cols)
 }
@@ -209,6 +215,10 @@ pub(crate) fn decode_value_shares(
 ) -> Result<Vec<ValueShares>, SiteError> {
     let c = Cols { file, batch: b };
     let value = c.strings("value")?;
+    let bucket = match b.column_by_name("bucket") {
+        Some(_) => Some(c.prim::<UInt8Type>("bucket")?),
+        None => None,
+    };
     let nm = c.prim::<UInt64Type>("n_models")?;
     let nl = c.prim::<UInt64Type>("n_layers")?;
     let n = c.prim::<UInt64Type>("n")?;
@@ -236,6 +246,7 @@ pub(crate) fn decode_value_shares(
             }
             Ok(ValueShares {
                 value,
+                bucket: bucket.map(|b| b.value(i)),
                 n_models: nm.value(i),
                 n_layers: nl.value(i),
                 n_filters: n.value(i),
@@ -258,6 +269,7 @@ mod tests {
         }
         ValueShares {
             value: "3".into(),
+            bucket: None,
             n_models: 2,
             n_layers: 5,
             n_filters: 40,
