@@ -193,6 +193,12 @@ test('over the visitor\'s download limit, intervals ask first, say what they fet
   const bytes = files.reduce((sum, f) => sum + fs.statSync(path.join(synth, path.basename(f))).size, 0);
   assert.match(asked, new RegExp(`^The intervals need ${megabytes(bytes).replace('.', '\\.')} more of the site's data, over the 1 KB this browser downloads without asking`));
   sameAsCli(rows, cli('compare', synth, '--by', 'conv_depth', '--ci', '300', '--seed', '9', '--json'));
+  // A view whose own answer is over the limit asks instead of showing empty figures.
+  await p.goto(synthUrl('view=compare&by=in_channels'));
+  await p.waitForSelector('#ask-large');
+  await settled(p);
+  assert.match(await p.textContent('#ask-large'), /^This view needs \d+ KB more of the site's data/);
+  assert.equal(await p.isVisible('#heatmap'), false);
   // The limit is the visitor's, kept in this browser and set under About.
   await p.goto(synthUrl('view=about'));
   assert.equal(await p.inputValue('#ask-over'), '1');
