@@ -12,7 +12,7 @@ use futures::StreamExt;
 use wasm_bindgen_futures::spawn_local;
 
 use super::post::{post, post_computing, post_progress};
-use super::state::{self, Opened};
+use super::state::{self, GroupingKey, Opened};
 use super::streamed::{chunk_parts, layer_level, Streamed};
 use super::{answers, cache, cost, fetch};
 use crate::protocol::{Answer, Catalog, Failure, FromWorker, Request};
@@ -158,7 +158,7 @@ async fn stream_groups(streamed: &Streamed) -> Result<Rc<Vec<Group>>, Failure> {
         cells,
         ..
     } = streamed;
-    let key = (by.to_string(), format!("{filters:?}"));
+    let key = grouping_key(streamed);
     if let Some(g) = state::with(|s| kept_groups(s, streamed))? {
         return Ok(g);
     }
@@ -200,11 +200,16 @@ async fn stream_groups(streamed: &Streamed) -> Result<Rc<Vec<Group>>, Failure> {
     Ok(groups)
 }
 
+/// What a streamed grouping is kept under: its column and filters.
+fn grouping_key(streamed: &Streamed) -> GroupingKey {
+    (streamed.by.clone(), format!("{:?}", streamed.filters))
+}
+
 /// The groups of the last layer-level grouping streamed, when they answer `streamed`: groups
 /// kept per model answer a method that needs none, groups with moments a request that needs
 /// none; not the other way round.
 fn kept_groups(s: &Opened, streamed: &Streamed) -> Option<Rc<Vec<Group>>> {
-    let key = (streamed.by.to_string(), format!("{:?}", streamed.filters));
+    let key = grouping_key(streamed);
     let per_model = streamed.method.per_model();
     s.last_groups
         .as_ref()

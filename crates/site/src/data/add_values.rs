@@ -5,7 +5,7 @@ use arrow_array::RecordBatch;
 use filterscope_stats::DEPTH_BUCKETS;
 
 use super::{one_batch, table_err, SiteData};
-use crate::format::tables::{self, ValueCell, ValueDepth, ValueShares};
+use crate::format::tables::{self, ValueCell, ValueShares};
 use crate::SiteError;
 
 impl SiteData {
@@ -75,16 +75,7 @@ impl SiteData {
         batches: Vec<RecordBatch>,
     ) -> Result<(), SiteError> {
         let rows = tables::decode_value_depths(file, &one_batch(file, batches)?)?;
-        let key = |r: &ValueDepth| (r.value.clone(), r.bucket);
-        if let Some(w) = rows.windows(2).find(|w| key(&w[0]) >= key(&w[1])) {
-            return Err(table_err(
-                file,
-                format!(
-                    "value {:?} bucket {} after value {:?} bucket {}: not by value then bucket",
-                    w[1].value, w[1].bucket, w[0].value, w[0].bucket
-                ),
-            ));
-        }
+        by_value_then_bucket(file, rows.iter().map(|r| (r.value.as_str(), r.bucket)))?;
         if let Some(r) = rows.iter().find(|r| r.bucket as usize >= DEPTH_BUCKETS) {
             return Err(table_err(file, format!("bucket {} of 0..10", r.bucket)));
         }
@@ -123,16 +114,8 @@ impl SiteData {
                 format!("value {:?}: bucket {:?} of 0..10", r.value, r.bucket),
             ));
         }
-        let key = |r: &ValueShares| (r.value.clone(), r.bucket);
-        if let Some(w) = rows.windows(2).find(|w| key(&w[0]) >= key(&w[1])) {
-            return Err(table_err(
-                file,
-                format!(
-                    "value {:?} bucket {:?} after value {:?} bucket {:?}: not by value then bucket",
-                    w[1].value, w[1].bucket, w[0].value, w[0].bucket
-                ),
-            ));
-        }
+        let bucket = |r: &ValueShares| r.bucket.expect("checked above");
+        by_value_then_bucket(file, rows.iter().map(|r| (r.value.as_str(), bucket(r))))?;
         self.check_sums(
             file,
             rows.iter().map(|r| (r.n_filters, r.n_layers, r.n_models)),
@@ -201,6 +184,22 @@ impl SiteData {
             ));
         }
         Ok(())
+    }
+}
+
+/// An error unless rows keyed (value, bucket) are by value then bucket, each once.
+fn by_value_then_bucket<'a>(
+    file: &str,
+    keys: impl Iterator<Item = (&'a str, u8)> + Clone,
+) -> Result<(), SiteError> {
+    match keys.clone().zip(keys.skip(1)).find(|(a, b)| a >= b) {
+        Some(((v0, b0), (v1, b1))) => Err(table_err(
+            file,
+            format!(
+                "value {v1:?} bucket {b1} after value {v0:?} bucket {b0}: not by value then bucket"
+            ),
+        )),
+        None => Ok(()),
     }
 }
 

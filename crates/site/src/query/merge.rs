@@ -59,10 +59,7 @@ impl SiteData {
                 for r in &self.value_depths[k] {
                     let b = r.bucket as usize;
                     // Every condition is on depth or this column.
-                    let value = |c: Key| match c {
-                        Key::Depth => DEPTH_LABELS[b].to_string(),
-                        _ => r.value.clone(),
-                    };
+                    let value = bucket_row(b, &r.value);
                     if g.conds.pass(&value) {
                         let n_models = if union { 0 } else { r.n_models };
                         g.add(value(by), b, &r.sketch, None, n_models, r.n_layers);
@@ -94,10 +91,7 @@ impl SiteData {
                 for r in &self.value_depth_shares[k] {
                     let b = r.bucket.expect("checked when added") as usize;
                     // Every condition is on depth or this column; a group is one row.
-                    let value = |c: Key| match c {
-                        Key::Depth => DEPTH_LABELS[b].to_string(),
-                        _ => r.value.clone(),
-                    };
+                    let value = bucket_row(b, &r.value);
                     if g.conds.pass(&value) {
                         g.add_shares(value(by), b, r);
                     }
@@ -124,12 +118,7 @@ impl SiteData {
     fn count_models_in_buckets(&self, g: &mut Grouping, column: Key) {
         for (m, &mask) in self.model_buckets.iter().enumerate() {
             let v = self.value(column, m as u32, 0, None);
-            let passes = |b: usize| {
-                g.conds.pass(&|c| match c {
-                    Key::Depth => DEPTH_LABELS[b].to_string(),
-                    _ => v.clone(),
-                })
-            };
+            let passes = |b: usize| g.conds.pass(&bucket_row(b, &v));
             if (0..DEPTH_BUCKETS).any(|b| mask & (1 << b) != 0 && passes(b)) {
                 g.add_model(&v, m as u32);
             }
@@ -179,5 +168,14 @@ impl SiteData {
         };
         self.merge_cells(g, key, rows);
         Ok(())
+    }
+}
+
+/// A (value, bucket) row's value of a condition's column: the bucket's label for depth, else the
+/// row's value (its one other column).
+fn bucket_row(bucket: usize, value: &str) -> impl Fn(Key) -> String + '_ {
+    move |c| match c {
+        Key::Depth => DEPTH_LABELS[bucket].to_string(),
+        _ => value.to_string(),
     }
 }
