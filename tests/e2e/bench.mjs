@@ -210,12 +210,16 @@ try {
       conv_depth_models: 'view=compare&by=conv_depth&weight=models',
       // And by depth: each bucket's sum.
       depth_models: 'view=compare&by=depth&weight=models',
-      // Where no sum answers: a model-level column among two depth buckets (a model may be in
-      // both), and each model weighing the same among one Task's models (the per-(model, bucket)
-      // counts; by conv_depth, its cells).
+      // Where the sums first did not answer: a model-level column among two depth buckets (a
+      // model may be in both), and each model weighing the same among one Task's models (now
+      // that Task's per-(value, bucket) sums of shares; by conv_depth, its sums among them).
       task_where_two_depths: `view=compare&by=Task&where=${encodeURIComponent('depth:(0.4, 0.5]')}&where=${encodeURIComponent('depth:(0.5, 0.6]')}`,
       depth_models_where_task: 'view=compare&by=depth&weight=models&where=Task:Classification',
       conv_depth_models_where_task: 'view=compare&by=conv_depth&weight=models&where=Task:Classification',
+      // A layer-level grouping among one Task's models, by filters, and a pair of two of its
+      // groups there (their own PCA): the column's sums among those models.
+      conv_depth_where_task: 'view=compare&by=conv_depth&where=Task:Classification',
+      pair_conv_depth_where_task: 'view=pair&by=conv_depth&a=0&b=1&where=Task:Classification',
     };
     const r = { filters: manifest.n_filters, layers: manifest.n_layers, models: manifest.n_models };
     // VIEWS=a,b measures only those views.

@@ -391,6 +391,14 @@ test('each view fetches only the data it needs', async () => {
   assert.deepEqual(stems(await visit('view=compare&by=conv_depth', '#heatmap')), ['models', 'values-0']);
   // Weighed by models: its values' sums of model shares instead (no cells, no per-layer sketch).
   assert.deepEqual(stems(await visit('view=compare&by=conv_depth&weight=models', '#heatmap')), ['models', 'values-0-models']);
+  // Among one Task's models: the column's sums among them, by filters or weighed by models (not
+  // every (value, model)'s cells: a Task's models have every conv_depth).
+  const among = manifest.values[0].among.find((a) => a.column === 'Task' && a.value === 'Classification');
+  const stem = (e) => e.file.replace(/-[0-9a-f]{16}\.arrow$/, '');
+  const amongTask = await visit('view=compare&by=conv_depth&where=Task:Classification', '#heatmap');
+  assert.deepEqual(stems(amongTask), ['models', stem(among.totals)]);
+  const amongShares = await visit('view=compare&by=conv_depth&weight=models&where=Task:Classification', '#heatmap');
+  assert.deepEqual(stems(amongShares), ['models', stem(among.shares)]);
   // A model-level grouping among one conv_depth's layers: the one chunk of cells listing it.
   const zero = manifest.values[0].cells.filter((c) => c.values.includes('0'));
   assert.equal(zero.length, 1);

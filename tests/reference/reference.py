@@ -198,6 +198,10 @@ def analyse(X, layers, model_meta, half=False):
         labels = [model_meta[m]["Task"] if l["conv_depth"] == 0 else None
                   for m, l in zip(per_filter_model, per_filter_layer)]
         cmp["Task|conv_depth=0"] = compare(C, evr, lo, hi, labels, owners)
+    # A layer-level grouping among one Task's models (the site's sums among them).
+    labels = [str(l["conv_depth"]) if model_meta[m].get("Task") == "Classification" else None
+              for m, l in zip(per_filter_model, per_filter_layer)]
+    cmp["conv_depth|Task=Classification"] = compare(C, evr, lo, hi, labels, owners)
     # A filtered comparison: depth within Task=Classification.
     labels = [b if model_meta[m].get("Task") == "Classification" else None for m, b in zip(per_filter_model, per_filter_bucket)]
     cmp["depth|Task=Classification"] = compare(C, evr, lo, hi, labels, owners, order=DEPTH_LABELS)

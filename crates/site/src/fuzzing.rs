@@ -68,9 +68,11 @@ pub fn site_chunk(data: &[u8]) {
     let Ok(batches) = incoming.finish() else {
         return;
     };
-    // Residues 62 and 63 of each deflate mode's range are tables added after the others (so
+    // Residues 60 to 63 of each deflate mode's range are tables added after the others (so
     // that the seeds and regressions keep the parts they were written for).
     let part = match pick % 17 {
+        _ if pick % 64 == 60 => Part::AmongShares(0, 0),
+        _ if pick % 64 == 61 => Part::AmongTotals(0, 0),
         _ if pick % 64 == 63 => Part::ModelBuckets,
         _ if pick % 64 == 62 => Part::ValueDepthShares(SAMPLE_BY_DEPTH),
         16 => Part::DepthShares,
@@ -163,6 +165,14 @@ fn sample() -> &'static SiteData {
             (
                 Part::ModelBuckets,
                 &include_bytes!("../../../fuzz/site/model-buckets.arrow")[..],
+            ),
+            (
+                Part::AmongTotals(0, 0),
+                &include_bytes!("../../../fuzz/site/values-0-among-2-000.arrow")[..],
+            ),
+            (
+                Part::AmongShares(0, 0),
+                &include_bytes!("../../../fuzz/site/values-0-among-2-000-models.arrow")[..],
             ),
             (
                 Part::Quality,

@@ -40,6 +40,17 @@ fn k(s: &SiteData, column: &str) -> usize {
         .unwrap()
 }
 
+/// Where the sums of layer-level `column` among the models of `among`'s `value` are, as parts.
+fn among(s: &SiteData, column: &str, among: &str, value: &str) -> (Part, Part) {
+    let k = k(s, column);
+    let e = s.manifest().values[k]
+        .among
+        .iter()
+        .position(|a| a.column == among && a.value == value)
+        .unwrap();
+    (Part::AmongTotals(k, e), Part::AmongShares(k, e))
+}
+
 #[test]
 fn every_column_but_layer_id_has_value_files() {
     let s = load(&encode_site(&content(), 7).unwrap());
@@ -184,9 +195,37 @@ fn layer_level_groupings_read_the_value_files_and_agree_with_every_layer() {
             &ci,
             vec![Part::ValueCells(cd, zero)],
         ),
+        // Among one model-level value's models: the column's sums among them, filtered or
+        // not by its own values, weighed by filters or by models; with two such values, or
+        // resampled, its cells.
         (
             "conv_depth",
             vec![w("Task", "Segmentation")],
+            &plain,
+            vec![among(&s, "conv_depth", "Task", "Segmentation").0],
+        ),
+        (
+            "conv_depth",
+            vec![w("conv_depth", "1"), w("Task", "Segmentation")],
+            &plain,
+            vec![among(&s, "conv_depth", "Task", "Segmentation").0],
+        ),
+        (
+            "layer_name",
+            vec![w("Visual Category", "natural")],
+            &models,
+            vec![among(&s, "layer_name", "Visual Category", "natural").1],
+        ),
+        (
+            "conv_depth",
+            vec![w("Task", "Segmentation"), w("Task", "Classification")],
+            &plain,
+            vec![],
+        ),
+        ("conv_depth", vec![w("Task", "Segmentation")], &ci, vec![]),
+        (
+            "conv_depth",
+            vec![w("Task", "Segmentation"), w("Visual Category", "natural")],
             &plain,
             vec![],
         ),
@@ -241,6 +280,7 @@ fn a_pairs_moments_come_from_the_totals_bit_for_bit() {
     for (by, filters) in [
         ("in_channels", vec![]),
         ("in_channels", vec![w("in_channels", "1")]),
+        ("in_channels", vec![w("Task", "Segmentation")]),
         ("conv_depth", vec![]),
         (
             "out_channels",
@@ -248,7 +288,11 @@ fn a_pairs_moments_come_from_the_totals_bit_for_bit() {
         ),
     ] {
         let needs = s.group_needs(by, &filters, true).unwrap();
-        assert_eq!(needs, [Part::ValueTotals(k(&s, by))], "{by}");
+        let want = match filters.iter().any(|f| f.column == "Task") {
+            true => among(&s, by, "Task", "Segmentation").0,
+            false => Part::ValueTotals(k(&s, by)),
+        };
+        assert_eq!(needs, [want], "{by}");
         assert!(!s.needs_layers(by, &filters, None).unwrap(), "{by}");
         let fast = s.group_sketches(by, &filters).unwrap();
         let slow = streamed(&s, by, &filters, &Method::default());
@@ -343,6 +387,17 @@ fn weighed_by_models_a_layer_level_column_reads_its_shares_bit_for_bit() {
             task_depth,
         ),
         ("Task", vec![w("depth", b7)], task_depth),
+        // Among one Task's models (five: their shares' sums depend on the order).
+        (
+            "conv_depth",
+            vec![seg.clone()],
+            among(&s, "conv_depth", "Task", "Segmentation").1,
+        ),
+        (
+            "in_channels",
+            vec![seg.clone()],
+            among(&s, "in_channels", "Task", "Segmentation").1,
+        ),
     ] {
         let needs = s.compare_needs_with(by, &filters, &models).unwrap();
         assert_eq!(needs, [part], "{by} {filters:?}");
@@ -378,10 +433,17 @@ fn weighed_by_models_a_layer_level_column_reads_its_shares_bit_for_bit() {
         .unwrap()
         .contains(&cd));
     let task = [w("Task", "Segmentation")];
-    assert!(!s
-        .compare_needs_with("conv_depth", &task, &models)
-        .unwrap()
-        .contains(&cd));
+    let seg_shares = among(&s, "conv_depth", "Task", "Segmentation").1;
+    for (filters, method) in [
+        (&task[..], &ci),
+        (&[seg.clone(), w("Task", "Classification")][..], &models),
+    ] {
+        let needs = s.compare_needs_with("conv_depth", filters, method).unwrap();
+        assert!(
+            !needs.contains(&cd) && !needs.contains(&seg_shares),
+            "{filters:?}"
+        );
+    }
     // A group of two (value, bucket) rows: their sums added in another order than its members.
     let two = [seg.clone(), w("Task", "Classification")];
     let depth = s.compare_needs_with("depth", &two, &models).unwrap();
@@ -497,11 +559,13 @@ fn streamed_cells_give_the_per_layer_groups_bit_for_bit() {
         ..Default::default()
     };
     let task = vec![w("Task", "Segmentation")];
+    let two_tasks = vec![w("Task", "Segmentation"), w("Task", "Classification")];
     // Whether each would stream every per-layer sketch: where its cells, kept decoded, would be
     // more than a quarter of those. Where it would not, the chunks still merge alike.
     for (by, filters, method, streams) in [
         ("conv_depth", vec![], &ci, true),
-        ("conv_depth", task.clone(), &models, true),
+        // Among two Tasks' models (one Task's have their sums).
+        ("conv_depth", two_tasks, &models, true),
         ("in_channels", vec![], &ci, false),
         ("in_channels", task.clone(), &ci, false),
         (
@@ -557,4 +621,27 @@ fn streamed_cells_give_the_per_layer_groups_bit_for_bit() {
     // A chunk of another column's cells, or not a cells chunk, is refused.
     let mut g = s.layer_grouping("conv_depth", &[], &ci).unwrap();
     assert!(s.add_cells(&mut g, Part::Layers, None).is_err());
+}
+
+/// A manifest listing sums among a column that is not model-level, or one value twice, is
+/// refused before anything is fetched: a reader looks the entries up by (column, value).
+#[test]
+fn among_entries_that_cannot_be_looked_up_are_refused() {
+    let files = encode_site(&content(), 7).unwrap();
+    let json = std::str::from_utf8(get(&files, "manifest.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert!(v["values"][0]["among"].as_array().unwrap().len() > 1);
+    let refused = |change: &dyn Fn(&mut serde_json::Value)| {
+        let mut v = v.clone();
+        change(&mut v["values"][0]["among"]);
+        filterscope_site::Manifest::parse(&v.to_string())
+            .unwrap_err()
+            .to_string()
+    };
+    let e = refused(&|a| a[0]["column"] = "conv_depth".into());
+    assert!(e.contains("not a model-level column"), "{e}");
+    let e = refused(&|a| a[1] = a[0].clone());
+    assert!(e.contains("listed twice or out of order"), "{e}");
+    let e = refused(&|a| a.as_array_mut().unwrap().reverse());
+    assert!(e.contains("out of order"), "{e}");
 }

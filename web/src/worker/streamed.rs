@@ -66,7 +66,7 @@ mod tests {
     use filterscope_site::{Resampling, Weight};
 
     /// A comparison the worker streams reads the column's cells where they answer in fewer bytes
-    /// than every per-layer sketch (resampled by conv_depth; weighed by models among one Task's
+    /// than every per-layer sketch (resampled by conv_depth; weighed by models among two Tasks'
     /// models); a pair reads the sketches, which its own PCA (asked next) needs for the moments.
     #[test]
     fn a_streamed_comparison_reads_the_cells_and_a_pair_the_sketches() {
@@ -90,7 +90,21 @@ mod tests {
             let st = layer_level(&s, r).unwrap_or_else(|| panic!("{r:?} streams"));
             (st.moments, st.cells)
         };
-        for (wheres, method) in [(vec![], ci), (task.clone(), models)] {
+        let two_tasks = vec![
+            task[0].clone(),
+            Where {
+                column: "Task".into(),
+                value: "Classification".into(),
+            },
+        ];
+        // Among one Task's models the column's sums among them answer: nothing streams.
+        let one_task = Request::Compare {
+            by: "conv_depth".into(),
+            wheres: task.clone(),
+            method: models,
+        };
+        assert!(layer_level(&s, &one_task).is_none());
+        for (wheres, method) in [(vec![], ci), (two_tasks.clone(), models)] {
             let r = Request::Compare {
                 by: "conv_depth".into(),
                 wheres,
@@ -101,20 +115,32 @@ mod tests {
             assert!(!moments && !cells.is_empty(), "{r:?}");
             assert!(cells.iter().all(|p| matches!(p, Part::ValueCells(0, _))));
         }
+        // A pair among two Tasks' models reads the sketches; among one Task's, the column's
+        // sums among them, which hold the moments of its own PCA too.
         let (by, a, b) = ("conv_depth".to_string(), "0".to_string(), "1".to_string());
-        let pair = Request::Pair {
-            by: by.clone(),
-            wheres: task.clone(),
-            a: Some(a.clone()),
-            b: Some(b.clone()),
-        };
-        assert_eq!(streamed(&pair), (false, None));
-        let eigen = Request::PairEigen {
-            by,
-            wheres: task,
-            a,
-            b,
-        };
-        assert_eq!(streamed(&eigen), (true, None));
+        for (wheres, streams) in [(two_tasks, true), (task, false)] {
+            let pair = Request::Pair {
+                by: by.clone(),
+                wheres: wheres.clone(),
+                a: Some(a.clone()),
+                b: Some(b.clone()),
+            };
+            let eigen = Request::PairEigen {
+                by: by.clone(),
+                wheres,
+                a: a.clone(),
+                b: b.clone(),
+            };
+            match streams {
+                true => {
+                    assert_eq!(streamed(&pair), (false, None));
+                    assert_eq!(streamed(&eigen), (true, None));
+                }
+                false => {
+                    assert!(layer_level(&s, &pair).is_none());
+                    assert!(layer_level(&s, &eigen).is_none());
+                }
+            }
+        }
     }
 }

@@ -61,6 +61,8 @@ impl SiteData {
             Part::ValueDepthShares(k) => self.add_value_depth_shares(k, &file, batches)?,
             Part::DepthShares => self.add_depth_shares(&file, batches)?,
             Part::ModelBuckets => self.add_model_buckets(&file, batches)?,
+            Part::AmongTotals(k, e) => self.add_among_totals(k, e, &file, batches)?,
+            Part::AmongShares(k, e) => self.add_among_shares(k, e, &file, batches)?,
             Part::Quality => self.add_quality(&file, batches)?,
             Part::LiteCells => self.add_lite_cells(&file, batches)?,
             Part::LiteSamples(_) => {

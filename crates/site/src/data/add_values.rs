@@ -148,14 +148,7 @@ impl SiteData {
         file: &str,
         batches: Vec<RecordBatch>,
     ) -> Result<Vec<ValueShares>, SiteError> {
-        let rows = tables::decode_value_shares(file, &one_batch(file, batches)?)?;
-        if rows.iter().any(|r| r.bucket.is_some()) {
-            return Err(table_err(
-                file,
-                "a bucket column in a table by value".into(),
-            ));
-        }
-        in_byte_order(file, rows.iter().map(|r| r.value.as_str()))?;
+        let rows = shares_by_value(file, batches)?;
         self.check_sums(
             file,
             rows.iter().map(|r| (r.n_filters, r.n_layers, r.n_models)),
@@ -170,21 +163,49 @@ impl SiteData {
         file: &str,
         rows: impl Iterator<Item = (u64, u64, u64)> + Clone,
     ) -> Result<(), SiteError> {
-        let filters: u64 = rows.clone().map(|r| r.0).sum();
-        let layers: u64 = rows.clone().map(|r| r.1).sum();
         let m = &self.manifest;
-        if (filters, layers) != (m.n_filters, m.n_layers) || rows.clone().any(|r| r.2 > m.n_models)
-        {
-            return Err(table_err(
-                file,
-                format!(
-                    "values of {filters} filters in {layers} layers, the site has {} in {}",
-                    m.n_filters, m.n_layers
-                ),
-            ));
-        }
-        Ok(())
+        let site = (m.n_filters, m.n_layers, m.n_models);
+        check_split(file, rows, site, "the site")
     }
+}
+
+/// An error unless rows of (filters, layers, models) that split a whole of `(filters, layers,
+/// models)` (`whole` says what it is) add up to its filters and layers, none with more models
+/// than it has.
+pub(super) fn check_split(
+    file: &str,
+    rows: impl Iterator<Item = (u64, u64, u64)> + Clone,
+    (n_filters, n_layers, n_models): (u64, u64, u64),
+    whole: &str,
+) -> Result<(), SiteError> {
+    let filters: u64 = rows.clone().map(|r| r.0).sum();
+    let layers: u64 = rows.clone().map(|r| r.1).sum();
+    if (filters, layers) != (n_filters, n_layers) || rows.clone().any(|r| r.2 > n_models) {
+        return Err(table_err(
+            file,
+            format!(
+                "values of {filters} filters in {layers} layers, {whole} has {n_filters} in \
+                 {n_layers}"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A table of sums of model shares by value: no bucket column, its values in byte order.
+pub(super) fn shares_by_value(
+    file: &str,
+    batches: Vec<RecordBatch>,
+) -> Result<Vec<ValueShares>, SiteError> {
+    let rows = tables::decode_value_shares(file, &one_batch(file, batches)?)?;
+    if rows.iter().any(|r| r.bucket.is_some()) {
+        return Err(table_err(
+            file,
+            "a bucket column in a table by value".into(),
+        ));
+    }
+    in_byte_order(file, rows.iter().map(|r| r.value.as_str()))?;
+    Ok(rows)
 }
 
 /// An error unless rows keyed (value, bucket) are by value then bucket, each once.
@@ -204,7 +225,7 @@ fn by_value_then_bucket<'a>(
 }
 
 /// An error unless `values` are in strictly increasing byte order (each once).
-fn in_byte_order<'a>(
+pub(super) fn in_byte_order<'a>(
     file: &str,
     values: impl Iterator<Item = &'a str> + Clone,
 ) -> Result<(), SiteError> {

@@ -3,6 +3,7 @@
 //! which parts a query needs is decided there too, so a browser fetches exactly those.
 
 mod add;
+mod add_among;
 mod add_values;
 mod part;
 
@@ -102,6 +103,11 @@ pub struct SiteData {
     pub(crate) value_shares: Vec<Vec<ValueShares>>,
     /// Per model-level column, each (value, bucket)'s sum of its models' shares.
     pub(crate) value_depth_shares: Vec<Vec<ValueShares>>,
+    /// Loaded totals of a layer-level column among one model-level value's models, by (column,
+    /// `among` entry).
+    pub(crate) among_totals: BTreeMap<(usize, usize), Vec<ValueTotal>>,
+    /// Loaded sums of shares among one model-level value's models, by (column, `among` entry).
+    pub(crate) among_shares: BTreeMap<(usize, usize), Vec<ValueShares>>,
     /// Each depth bucket's sum of model shares, `value` its index (empty until loaded).
     pub(crate) depth_shares: Vec<ValueShares>,
     /// Each model's depth buckets, a bit each (the model-buckets table).
@@ -186,6 +192,8 @@ impl SiteData {
             value_depths: vec![Vec::new(); manifest.values.len()],
             value_shares: vec![Vec::new(); manifest.values.len()],
             value_depth_shares: vec![Vec::new(); manifest.values.len()],
+            among_totals: BTreeMap::new(),
+            among_shares: BTreeMap::new(),
             depth_shares: Vec::new(),
             model_buckets: Vec::new(),
             quality: Vec::new(),

@@ -36,6 +36,11 @@ pub enum Part {
     /// Each (value, depth bucket)'s sum of its models' shares of the `values[k]` column (a
     /// model-level one).
     ValueDepthShares(usize),
+    /// Each value's sketch of the `values[k]` column (a layer-level one) among the models of
+    /// its `among[e]` model-level value.
+    AmongTotals(usize, usize),
+    /// Each value's sum of those models' shares.
+    AmongShares(usize, usize),
     /// Every layer's quality.
     Quality,
     /// Each lite sample's cell of the pair view's density.
@@ -73,6 +78,8 @@ impl SiteData {
             Part::ValueDepths(k) => m.values.get(k)?.by_depth.as_ref()?,
             Part::ValueShares(k) => m.values.get(k)?.model_shares.as_ref()?,
             Part::ValueDepthShares(k) => m.values.get(k)?.by_depth_shares.as_ref()?,
+            Part::AmongTotals(k, e) => &m.values.get(k)?.among.get(e)?.totals,
+            Part::AmongShares(k, e) => &m.values.get(k)?.among.get(e)?.shares,
             Part::Quality => &m.quality,
             Part::LiteCells => &m.lite_cells,
             Part::LiteSamples(k) => &m.lite_samples.get(k)?.entry,
@@ -111,6 +118,9 @@ impl SiteData {
             }
             if f.by_depth_shares.is_some() {
                 v.push(Part::ValueDepthShares(k));
+            }
+            for e in 0..f.among.len() {
+                v.extend([Part::AmongTotals(k, e), Part::AmongShares(k, e)]);
             }
         }
         v.extend((0..self.manifest.lite_samples.len()).map(Part::LiteSamples));

@@ -8,6 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use filterscope_stats::{Moments, Sketch};
 
+use super::among::{among_files, Among};
+use super::kept::{counts_of, member, stored};
 use super::named::Files;
 use super::tables::{
     self, LayerRow, LayerSketch, ModelRow, ModelTotals, Rollup, ValueCell, ValueDepth, ValueShares,
@@ -17,30 +19,6 @@ use crate::query::key::{valued_columns, Key};
 use crate::query::member_counts::MemberCounts;
 use crate::query::member_sums::shares_summed;
 use crate::{SiteError, ValueChunk, ValueFiles};
-
-/// Counts only: what a cell holds (a comparison reads nothing else; a subset PCA of a model's
-/// part is never asked).
-fn counts_of(s: &Sketch) -> Sketch {
-    Sketch {
-        scaled: filterscope_stats::Moments {
-            n: s.n(),
-            ..Default::default()
-        },
-        raw: Default::default(),
-        max_abs: s.max_abs,
-        n_sparse: s.n_sparse,
-        hist: s.hist.clone(),
-    }
-}
-
-/// What a table of both parts stores of `s`: counts and scaled moments (raw-weight moments are
-/// not stored, so not summed either).
-fn stored(s: &Sketch) -> Sketch {
-    Sketch {
-        raw: Default::default(),
-        ..s.clone()
-    }
-}
 
 /// Each value's total and each (value, model)'s cell for column `key`, by value then model.
 /// A total holds its value's moments too (a pair's own PCA reads them), summed layer by layer in
@@ -213,13 +191,6 @@ pub(crate) fn depth_shares(rollups: &[Rollup]) -> Vec<ValueShares> {
         .collect()
 }
 
-/// A sketch's counts as one model's part of a group.
-fn member(s: &Sketch) -> MemberCounts {
-    let mut m = MemberCounts::default();
-    m.merge(&s.hist);
-    m
-}
-
 /// Cuts cells (sorted by value) into runs of about `target` rows, each ending where the value
 /// changes.
 fn cut(cells: &[ValueCell], target: usize) -> Vec<&[ValueCell]> {
@@ -258,7 +229,8 @@ pub(crate) struct Summed<'a> {
 /// Task, reads a few kilobytes instead of every model's counts; and its sums per depth bucket
 /// (`values-K-depth`): by Task among one bucket's layers reads those instead of every (model,
 /// bucket)'s. A layer-level column also gets each value's sum of its models' shares
-/// (`values-K-models`): by conv_depth weighed by models reads those instead of every cell.
+/// (`values-K-models`): by conv_depth weighed by models reads those instead of every cell; and
+/// both among each model-level value's models (`format/among.rs`).
 pub(crate) fn value_files(
     files: &mut Files,
     per_chunk: usize,
@@ -276,6 +248,16 @@ pub(crate) fn value_files(
         let shares = tables::encode_value_shares(&model_shares(&totals, &cells));
         let model_shares = Some(files.put(&format!("values-{k}-models"), shares)?);
         let totals = files.put(&format!("values-{k}"), tables::encode_value_totals(&totals))?;
+        let among = Among {
+            k,
+            key,
+            cells: &cells,
+            layers,
+            sketches,
+            models: site.models,
+            model_columns: site.model_columns,
+        };
+        let among = among_files(files, &among)?;
         let mut chunks = Vec::new();
         for (j, run) in cut(&cells, per_chunk).into_iter().enumerate() {
             let values: BTreeSet<&str> = run.iter().map(|c| c.value.as_str()).collect();
@@ -295,6 +277,7 @@ pub(crate) fn value_files(
             by_depth: None,
             by_depth_shares: None,
             model_shares,
+            among,
         });
     }
     for (c, column) in site.model_columns.iter().enumerate() {
@@ -316,6 +299,7 @@ pub(crate) fn value_files(
             by_depth: Some(by_depth),
             by_depth_shares: Some(by_depth_shares),
             model_shares: None,
+            among: vec![],
         });
     }
     Ok(out)

@@ -151,6 +151,25 @@ pub struct ValueFiles {
     /// its filters): the column weighed by models, without each (value, model)'s counts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_shares: Option<FileEntry>,
+    /// Of a layer-level column, its totals and sums of shares among the models of one value of a
+    /// model-level column, one pair of files per such value, by column (in `model_columns`
+    /// order) then value (in byte order): the column among one Task's models, by filters or
+    /// weighed by models, without each (value, model)'s counts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub among: Vec<AmongFiles>,
+}
+
+/// A layer-level column's sums over the models of one value of a model-level column.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AmongFiles {
+    /// The model-level column.
+    pub column: String,
+    /// Its value: the sums are over the models holding it.
+    pub value: String,
+    /// Each value's sketch (counts and moments) over those models, as the column's totals are.
+    pub totals: FileEntry,
+    /// Each value's sum of those models' shares, as the column's `model_shares` are.
+    pub shares: FileEntry,
 }
 
 /// A chunk of (value, model) sketches and the values it holds.

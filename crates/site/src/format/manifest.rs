@@ -3,7 +3,7 @@
 use filterscope_stats::{Basis, BinRule, Precision, DIM, N_BINS};
 use serde::{Deserialize, Serialize};
 
-pub use super::entries::{ChunkEntry, FileEntry, ValueChunk, ValueFiles};
+pub use super::entries::{AmongFiles, ChunkEntry, FileEntry, ValueChunk, ValueFiles};
 use super::version::{FORMAT, FORMAT_VERSION};
 use crate::{Provenance, SiteError};
 
@@ -209,6 +209,21 @@ impl Manifest {
                     f.column
                 ));
             }
+            // Each (column, value) once, in the order a reader looks them up by.
+            let place = |a| among_place(&self.model_columns, a);
+            if let Some(a) = f.among.iter().find(|a| place(a).0.is_none()) {
+                return bad(format!(
+                    "values of {:?} among {:?}: not a model-level column",
+                    f.column, a.column
+                ));
+            }
+            let mut pairs = f.among.iter().zip(f.among.iter().skip(1));
+            if let Some((_, b)) = pairs.find(|(a, b)| place(a) >= place(b)) {
+                return bad(format!(
+                    "values of {:?} among {:?} = {:?}: listed twice or out of order",
+                    f.column, b.column, b.value
+                ));
+            }
         }
         Ok(())
     }
@@ -237,6 +252,7 @@ impl Manifest {
             v.extend(&f.by_depth);
             v.extend(&f.by_depth_shares);
             v.extend(&f.model_shares);
+            v.extend(f.among.iter().flat_map(|a| [&a.totals, &a.shares]));
         }
         v
     }
@@ -274,6 +290,13 @@ impl Manifest {
         }
         Ok(BinRule::new(lo, hi))
     }
+}
+
+/// Where an `among` entry sorts: its column's place in `columns` (none: not a model-level column),
+/// then its value.
+fn among_place<'a>(columns: &[String], a: &'a AmongFiles) -> (Option<usize>, &'a str) {
+    let c = columns.iter().position(|c| *c == a.column);
+    (c, a.value.as_str())
 }
 
 /// A known label error corrected before grouping: model `model`'s `column` was `from` in the

@@ -4,6 +4,7 @@
 //! whole site from its content. Nothing here computes a statistic: the queries over decoded
 //! tables are in `query/`.
 
+mod among;
 mod by_bucket;
 mod by_value;
 pub(crate) mod entries;
@@ -11,6 +12,7 @@ pub(crate) mod hash;
 mod inflate;
 pub(crate) mod ipc;
 pub(crate) mod ipc_guard;
+mod kept;
 pub(crate) mod manifest;
 mod named;
 pub(crate) mod provenance;

@@ -77,6 +77,23 @@ impl SiteData {
                     }
                 }
             }
+            Source::AmongTotals(k, key, e) => {
+                let among = &self.manifest.values[k].among[e].value;
+                for r in &self.among_totals[&(k, e)] {
+                    // Every condition is on this column or the one value its models hold.
+                    if g.conds.pass(&among_row(key, &r.value, among)) {
+                        g.add(r.value.clone(), 0, &r.sketch, None, r.n_models, r.n_layers);
+                    }
+                }
+            }
+            Source::AmongShares(k, key, e) => {
+                let among = &self.manifest.values[k].among[e].value;
+                for r in &self.among_shares[&(k, e)] {
+                    if g.conds.pass(&among_row(key, &r.value, among)) {
+                        g.add_shares(r.value.clone(), 0, r);
+                    }
+                }
+            }
             Source::DepthShares => {
                 for r in &self.depth_shares {
                     let b: usize = r.value.parse().expect("checked when added");
@@ -177,5 +194,14 @@ fn bucket_row(bucket: usize, value: &str) -> impl Fn(Key) -> String + '_ {
     move |c| match c {
         Key::Depth => DEPTH_LABELS[bucket].to_string(),
         _ => value.to_string(),
+    }
+}
+
+/// A row's value of a condition's column, in sums of layer-level column `key` among one
+/// model-level value's models: the row's value for `key`, else the value those models hold.
+fn among_row<'a>(key: Key, value: &'a str, among: &'a str) -> impl Fn(Key) -> String + 'a {
+    move |c| match c == key {
+        true => value.to_string(),
+        false => among.to_string(),
     }
 }

@@ -22,6 +22,7 @@ pub(crate) mod spread;
 pub(crate) mod stats;
 pub(crate) mod tables;
 pub(crate) mod tails;
+mod value_source;
 
 use crate::{Part, SiteData, SiteError};
 

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use super::key::{valued_columns, Conditions, Key};
+use super::key::{Conditions, Key};
 use super::method::OfModels;
 use crate::{Part, SiteData};
 
@@ -34,6 +34,13 @@ pub(crate) enum Source {
     /// Per-value sums of model shares of `values[k]` (a layer-level column): grouping by that
     /// column weighed by models, filtered at most by its own values, nothing resampled.
     ValueShares(usize, Key),
+    /// Per-value sketches of `values[k]` (a layer-level column) among the models of its
+    /// `among[e]` model-level value: grouping by the column among those models, filtered at most
+    /// by its own values too.
+    AmongTotals(usize, Key, usize),
+    /// Per-value sums of the shares of those models: the same weighed by models, nothing
+    /// resampled.
+    AmongShares(usize, Key, usize),
     /// Per-bucket sums of model shares: by depth weighed by models, filtered at most by depth,
     /// nothing resampled.
     DepthShares,
@@ -43,13 +50,6 @@ pub(crate) enum Source {
     /// Per-layer sketches: anything else.
     Layers,
 }
-
-/// Reading the per-(value, model) cells (kept decoded) instead of streaming the per-layer sketches
-/// only when they are much smaller: a grouping by conv_depth resampled by models, whose cells are
-/// about half the per-layer sketches' bytes, would hold them all decoded beside its groups'
-/// members. Where the worker streams, it streams those cells instead
-/// ([`SiteData::cells_to_stream`]), merging and dropping them one by one.
-const CELLS_SHARE: u64 = 4;
 
 impl SiteData {
     /// The table answering a grouping by `by` under `conds`. With `of_models` asking each
@@ -148,97 +148,8 @@ impl SiteData {
     }
 
     /// Where `column`'s value files are in the manifest's `values`, if it has any.
-    fn value_files_of(&self, column: &str) -> Option<usize> {
+    pub(super) fn value_files_of(&self, column: &str) -> Option<usize> {
         self.manifest.values.iter().position(|f| f.column == column)
-    }
-
-    /// A per-value source, when one layer-level column (and no depth) is involved: grouping by
-    /// it alone, its totals, or weighed by models its sums of shares; else (without `moments`,
-    /// which cells lack) its cells when they are small enough.
-    fn by_value(
-        &self,
-        by: Key,
-        conds: &Conditions,
-        of_models: OfModels,
-        moments: bool,
-    ) -> Option<Source> {
-        let (k, lk, alone) = self.value_column(by, conds)?;
-        let files = &self.manifest.values[k];
-        match of_models {
-            OfModels::Nothing if alone => return Some(Source::ValueTotals(k, lk)),
-            OfModels::Shares if alone && files.model_shares.is_some() && !moments => {
-                return Some(Source::ValueShares(k, lk))
-            }
-            _ if moments => return None,
-            _ => {}
-        }
-        let chunks = self.value_chunks(k, lk, conds);
-        (self.cells_bytes(k, &chunks) * CELLS_SHARE <= self.sketches_bytes())
-            .then_some(Source::ValueCells(k, lk))
-    }
-
-    /// The one layer-level column a grouping by `by` under `conds` involves, when it involves
-    /// one and no depth: its value files (`values[k]`), its key, and whether the grouping is by
-    /// it alone.
-    fn value_column(&self, by: Key, conds: &Conditions) -> Option<(usize, Key, bool)> {
-        let keys = conds.keys_with(by);
-        if keys.contains(&Key::Depth) {
-            return None;
-        }
-        let mut layer_level = keys.iter().filter(|k| !k.model_level());
-        let (lk, None) = (*layer_level.next()?, layer_level.next()) else {
-            return None;
-        };
-        let name = valued_columns(&self.manifest.layer_columns)
-            .into_iter()
-            .find(|(_, k)| *k == lk)?
-            .0;
-        let k = self.value_files_of(&name)?;
-        Some((k, lk, by == lk && keys.len() == 1))
-    }
-
-    /// Bytes of cells chunks `chunks` of `values[k]`.
-    fn cells_bytes(&self, k: usize, chunks: &[usize]) -> u64 {
-        let files = &self.manifest.values[k].cells;
-        chunks.iter().map(|&j| files[j].entry.bytes).sum()
-    }
-
-    /// Bytes of every per-layer sketch chunk.
-    fn sketches_bytes(&self) -> u64 {
-        self.manifest.sketches.iter().map(|c| c.entry.bytes).sum()
-    }
-
-    /// The cells chunks to stream instead of every per-layer sketch, for a grouping by `by`
-    /// under `conds` that would stream those (its cells, kept decoded, were too large; streamed,
-    /// each is merged and dropped like a sketch chunk): the chunks, when the cells answer it
-    /// (no moments, one layer-level column, no depth) in fewer bytes.
-    pub(crate) fn cells_to_stream(
-        &self,
-        by: Key,
-        conds: &Conditions,
-        moments: bool,
-    ) -> Option<Vec<Part>> {
-        let (k, lk, _) = self.value_column(by, conds).filter(|_| !moments)?;
-        let chunks = self.value_chunks(k, lk, conds);
-        (self.cells_bytes(k, &chunks) < self.sketches_bytes())
-            .then(|| chunks.into_iter().map(|j| Part::ValueCells(k, j)).collect())
-    }
-
-    /// The chunks of `values[k]`'s cells holding the values `conds` asks of `key` (all of them
-    /// when it asks none).
-    pub(crate) fn value_chunks(&self, k: usize, key: Key, conds: &Conditions) -> Vec<usize> {
-        let wanted: BTreeSet<&str> = conds
-            .0
-            .iter()
-            .filter(|(c, _)| *c == key)
-            .map(|(_, v)| v.as_str())
-            .collect();
-        let chunks = &self.manifest.values[k].cells;
-        (0..chunks.len())
-            .filter(|&j| {
-                wanted.is_empty() || chunks[j].values.iter().any(|v| wanted.contains(v.as_str()))
-            })
-            .collect()
     }
 
     /// The parts `source` reads for `conds`; with `moments`, also those holding the groups'
@@ -254,6 +165,8 @@ impl SiteData {
             Source::ValueDepths(k, _, false) => vec![Part::ValueDepths(k)],
             Source::ValueDepths(k, _, true) => vec![Part::ValueDepths(k), Part::ModelBuckets],
             Source::ValueShares(k, _) => vec![Part::ValueShares(k)],
+            Source::AmongTotals(k, _, e) => vec![Part::AmongTotals(k, e)],
+            Source::AmongShares(k, _, e) => vec![Part::AmongShares(k, e)],
             Source::DepthShares => vec![Part::DepthShares],
             Source::ValueDepthShares(k, _) => vec![Part::ValueDepthShares(k)],
             Source::ValueCells(k, key) => self

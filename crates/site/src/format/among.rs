@@ -1,0 +1,129 @@
+//! A layer-level column's sums among the models of one value of a model-level column: what lets
+//! a grouping by conv_depth among one Task's models, by filters or weighed by models, read one
+//! value's few hundred kilobytes instead of every (value, model)'s counts (10.6 MB at the full
+//! DB's shape, every chunk of them, since a Task's models have every depth).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use filterscope_stats::Sketch;
+
+use super::kept::{member, stored};
+use super::named::Files;
+use super::tables::{self, LayerRow, LayerSketch, ModelRow, ValueCell, ValueShares, ValueTotal};
+use crate::query::key::Key;
+use crate::query::member_counts::MemberCounts;
+use crate::query::member_sums::shares_summed;
+use crate::{AmongFiles, SiteError};
+
+/// Each (model-level value, layer-level value)'s total over the models holding the first: counts
+/// and moments summed layer by layer in layer order, the order a grouping streamed from every
+/// per-layer sketch merges them in, so that even the moments are its own to the bit.
+fn totals_among(
+    key: Key,
+    c: usize,
+    layers: &[LayerRow],
+    sketches: &[LayerSketch],
+    models: &[ModelRow],
+) -> BTreeMap<(String, String), ValueTotal> {
+    let mut sums: BTreeMap<(&str, String), (BTreeSet<u32>, u64, Sketch)> = BTreeMap::new();
+    for (l, s) in layers.iter().zip(sketches) {
+        let among = models[l.model as usize].values[c].as_str();
+        let v = key.of_layer(l).expect("a layer-level column");
+        let e = sums.entry((among, v)).or_default();
+        e.0.insert(l.model);
+        e.1 += 1;
+        e.2.merge(&stored(&s.sketch));
+    }
+    sums.into_iter()
+        .map(|((among, value), (models, n_layers, sketch))| {
+            let total = ValueTotal {
+                value: value.clone(),
+                n_models: models.len() as u64,
+                n_layers,
+                sketch,
+            };
+            ((among.to_string(), value), total)
+        })
+        .collect()
+}
+
+/// Each (model-level value, layer-level value)'s sum of the shares of the models holding the
+/// first, from the column's `cells` (by value then model): each run's members in model order, as
+/// a comparison weighed by models adds a group's.
+fn shares_among(c: usize, cells: &[ValueCell], models: &[ModelRow]) -> Vec<(String, ValueShares)> {
+    let mut runs: BTreeMap<(&str, &str), Vec<&ValueCell>> = BTreeMap::new();
+    for cell in cells {
+        let among = models[cell.model as usize].values[c].as_str();
+        runs.entry((among, &cell.value)).or_default().push(cell);
+    }
+    runs.into_iter()
+        .map(|((among, value), run)| {
+            let members: Vec<MemberCounts> = run.iter().map(|c| member(&c.sketch)).collect();
+            let shares = ValueShares {
+                value: value.to_string(),
+                bucket: None,
+                n_models: run.len() as u64,
+                n_layers: run.iter().map(|c| c.n_layers).sum(),
+                n_filters: run.iter().map(|c| c.sketch.n()).sum(),
+                shares: shares_summed(&members),
+            };
+            (among.to_string(), shares)
+        })
+        .collect()
+}
+
+/// What [`among_files`] reads: the column and the site's layers and models.
+pub(crate) struct Among<'a> {
+    /// The column's place among the value files, and its key.
+    pub k: usize,
+    pub key: Key,
+    /// Its (value, model) cells, by value then model.
+    pub cells: &'a [ValueCell],
+    pub layers: &'a [LayerRow],
+    pub sketches: &'a [LayerSketch],
+    pub models: &'a [ModelRow],
+    pub model_columns: &'a [String],
+}
+
+/// Writes layer-level column `k`'s totals and sums of shares among the models of each value of
+/// each model-level column (`values-K-among-C-NNN` and `...-models`, C the column's place in
+/// `model_columns`, NNN the value's in byte order), and lists them. A column whose every model
+/// has a value of its own (a name) gets none: among one model, the column's rows would be that
+/// model's cells.
+pub(crate) fn among_files(files: &mut Files, a: &Among) -> Result<Vec<AmongFiles>, SiteError> {
+    let mut out = Vec::new();
+    for (c, column) in a.model_columns.iter().enumerate() {
+        let distinct: BTreeSet<&str> = a.models.iter().map(|m| m.values[c].as_str()).collect();
+        if distinct.len() == a.models.len() && distinct.len() > 1 {
+            continue;
+        }
+        let totals = totals_among(a.key, c, a.layers, a.sketches, a.models);
+        let shares = shares_among(c, a.cells, a.models);
+        for (i, among) in distinct.into_iter().enumerate() {
+            let rows: Vec<ValueTotal> = totals
+                .range((among.to_string(), String::new())..)
+                .take_while(|((m, _), _)| m == among)
+                .map(|(_, t)| t.clone())
+                .collect();
+            if rows.is_empty() {
+                continue;
+            }
+            let sums: Vec<ValueShares> = shares
+                .iter()
+                .filter(|(m, _)| m == among)
+                .map(|(_, s)| s.clone())
+                .collect();
+            let name = format!("values-{}-among-{c}-{i:03}", a.k);
+            out.push(AmongFiles {
+                column: column.clone(),
+                value: among.to_string(),
+                totals: files.put(&name, tables::encode_value_totals(&rows))?,
+                shares: files.put(
+                    &format!("{name}-models"),
+                    tables::encode_value_shares(&sums),
+                )?,
+            });
+        }
+    }
+    Ok(out)
+}
