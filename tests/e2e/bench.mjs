@@ -220,6 +220,10 @@ try {
       // groups there (their own PCA): the column's sums among those models.
       conv_depth_where_task: 'view=compare&by=conv_depth&where=Task:Classification',
       pair_conv_depth_where_task: 'view=pair&by=conv_depth&a=0&b=1&where=Task:Classification',
+      // A layer-level column crossed with depth, each group one (value, bucket): the column's
+      // per-(value, bucket) sums.
+      in_channels_where_depth: `view=compare&by=in_channels&where=${encodeURIComponent('depth:(0.4, 0.5]')}`,
+      depth_where_conv_depth: 'view=compare&by=depth&where=conv_depth:1',
     };
     const r = { filters: manifest.n_filters, layers: manifest.n_layers, models: manifest.n_models };
     // VIEWS=a,b measures only those views.

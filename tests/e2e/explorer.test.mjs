@@ -415,6 +415,10 @@ test('each view fetches only the data it needs', async () => {
   // shares per bucket, not every (model, bucket)'s counts.
   const shares = await visit('view=compare&by=depth&weight=models&where=Task:Classification', '#heatmap');
   assert.deepEqual(stems(shares), ['models', `values-${task}-depth-models`]);
+  // A layer-level column among one depth bucket's layers: its per-(value, bucket) sums.
+  const inBucket = await visit(`view=compare&by=in_channels&where=${encodeURIComponent('depth:(0.4, 0.5]')}`, '#heatmap');
+  const inChannels = manifest.values.findIndex((v) => v.column === 'in_channels');
+  assert.deepEqual(stems(inBucket), ['models', `values-${inChannels}-depth`]);
   // Two layer-level columns: the layers table and every sketch chunk, no samples.
   const layerLevel = await visit('view=compare&by=in_channels&where=conv_depth:0', '#heatmap');
   const chunks = manifest.sketches.length;

@@ -202,6 +202,11 @@ def analyse(X, layers, model_meta, half=False):
     labels = [str(l["conv_depth"]) if model_meta[m].get("Task") == "Classification" else None
               for m, l in zip(per_filter_model, per_filter_layer)]
     cmp["conv_depth|Task=Classification"] = compare(C, evr, lo, hi, labels, owners)
+    # A layer-level grouping among one depth bucket's layers (the site's per-(value, bucket)
+    # sums of the column).
+    labels = [str(l["out"]) if b == DEPTH_LABELS[0] else None
+              for l, b in zip(per_filter_layer, per_filter_bucket)]
+    cmp[f"out_channels|depth={DEPTH_LABELS[0]}"] = compare(C, evr, lo, hi, labels, owners)
     # A filtered comparison: depth within Task=Classification.
     labels = [b if model_meta[m].get("Task") == "Classification" else None for m, b in zip(per_filter_model, per_filter_bucket)]
     cmp["depth|Task=Classification"] = compare(C, evr, lo, hi, labels, owners, order=DEPTH_LABELS)

@@ -68,9 +68,10 @@ pub fn site_chunk(data: &[u8]) {
     let Ok(batches) = incoming.finish() else {
         return;
     };
-    // Residues 60 to 63 of each deflate mode's range are tables added after the others (so
+    // Residues 59 to 63 of each deflate mode's range are tables added after the others (so
     // that the seeds and regressions keep the parts they were written for).
     let part = match pick % 17 {
+        _ if pick % 64 == 59 => Part::ValueDepths(0),
         _ if pick % 64 == 60 => Part::AmongShares(0, 0),
         _ if pick % 64 == 61 => Part::AmongTotals(0, 0),
         _ if pick % 64 == 63 => Part::ModelBuckets,
@@ -107,82 +108,89 @@ pub fn site_chunk(data: &[u8]) {
     let _ = site.add(part, batches);
 }
 
+/// The sample site's parts the queries read, with their bytes.
+const SAMPLE_PARTS: &[(Part, &[u8])] = &[
+    (
+        Part::ModelCounts,
+        include_bytes!("../../../fuzz/site/model-counts.arrow"),
+    ),
+    (
+        Part::ModelMoments,
+        include_bytes!("../../../fuzz/site/model-moments.arrow"),
+    ),
+    (
+        Part::Depths,
+        include_bytes!("../../../fuzz/site/depths.arrow"),
+    ),
+    (
+        Part::Rollups,
+        include_bytes!("../../../fuzz/site/rollups.arrow"),
+    ),
+    (
+        Part::RollupMoments,
+        include_bytes!("../../../fuzz/site/rollup-moments.arrow"),
+    ),
+    (
+        Part::LiteCells,
+        include_bytes!("../../../fuzz/site/lite-cells.arrow"),
+    ),
+    (Part::Layers, LAYERS),
+    (
+        Part::ValueTotals(0),
+        include_bytes!("../../../fuzz/site/values-0.arrow"),
+    ),
+    (
+        Part::ValueCells(0, 0),
+        include_bytes!("../../../fuzz/site/cells-0-0000.arrow"),
+    ),
+    (
+        Part::ValueDepths(SAMPLE_BY_DEPTH),
+        include_bytes!("../../../fuzz/site/values-4-depth.arrow"),
+    ),
+    (
+        Part::ValueShares(0),
+        include_bytes!("../../../fuzz/site/values-0-models.arrow"),
+    ),
+    (
+        Part::DepthShares,
+        include_bytes!("../../../fuzz/site/depths-models.arrow"),
+    ),
+    (
+        Part::ValueDepthShares(SAMPLE_BY_DEPTH),
+        include_bytes!("../../../fuzz/site/values-4-depth-models.arrow"),
+    ),
+    (
+        Part::ModelBuckets,
+        include_bytes!("../../../fuzz/site/model-buckets.arrow"),
+    ),
+    (
+        Part::ValueDepths(0),
+        include_bytes!("../../../fuzz/site/values-0-depth.arrow"),
+    ),
+    (
+        Part::AmongTotals(0, 0),
+        include_bytes!("../../../fuzz/site/values-0-among-2-000.arrow"),
+    ),
+    (
+        Part::AmongShares(0, 0),
+        include_bytes!("../../../fuzz/site/values-0-among-2-000-models.arrow"),
+    ),
+    (
+        Part::Quality,
+        include_bytes!("../../../fuzz/site/quality.arrow"),
+    ),
+    (
+        Part::Sketches(0),
+        include_bytes!("../../../fuzz/site/sketches-0000.arrow"),
+    ),
+];
+
 /// The sample site with every part the queries read.
 fn sample() -> &'static SiteData {
     static SITE: OnceLock<SiteData> = OnceLock::new();
     SITE.get_or_init(|| {
         let mut s = SiteData::new(MANIFEST, MODELS).expect("the sample site opens");
-        for (part, bytes) in [
-            (
-                Part::ModelCounts,
-                &include_bytes!("../../../fuzz/site/model-counts.arrow")[..],
-            ),
-            (
-                Part::ModelMoments,
-                &include_bytes!("../../../fuzz/site/model-moments.arrow")[..],
-            ),
-            (
-                Part::Depths,
-                &include_bytes!("../../../fuzz/site/depths.arrow")[..],
-            ),
-            (
-                Part::Rollups,
-                &include_bytes!("../../../fuzz/site/rollups.arrow")[..],
-            ),
-            (
-                Part::RollupMoments,
-                &include_bytes!("../../../fuzz/site/rollup-moments.arrow")[..],
-            ),
-            (
-                Part::LiteCells,
-                &include_bytes!("../../../fuzz/site/lite-cells.arrow")[..],
-            ),
-            (Part::Layers, LAYERS),
-            (
-                Part::ValueTotals(0),
-                &include_bytes!("../../../fuzz/site/values-0.arrow")[..],
-            ),
-            (
-                Part::ValueCells(0, 0),
-                &include_bytes!("../../../fuzz/site/cells-0-0000.arrow")[..],
-            ),
-            (
-                Part::ValueDepths(SAMPLE_BY_DEPTH),
-                &include_bytes!("../../../fuzz/site/values-4-depth.arrow")[..],
-            ),
-            (
-                Part::ValueShares(0),
-                &include_bytes!("../../../fuzz/site/values-0-models.arrow")[..],
-            ),
-            (
-                Part::DepthShares,
-                &include_bytes!("../../../fuzz/site/depths-models.arrow")[..],
-            ),
-            (
-                Part::ValueDepthShares(SAMPLE_BY_DEPTH),
-                &include_bytes!("../../../fuzz/site/values-4-depth-models.arrow")[..],
-            ),
-            (
-                Part::ModelBuckets,
-                &include_bytes!("../../../fuzz/site/model-buckets.arrow")[..],
-            ),
-            (
-                Part::AmongTotals(0, 0),
-                &include_bytes!("../../../fuzz/site/values-0-among-2-000.arrow")[..],
-            ),
-            (
-                Part::AmongShares(0, 0),
-                &include_bytes!("../../../fuzz/site/values-0-among-2-000-models.arrow")[..],
-            ),
-            (
-                Part::Quality,
-                &include_bytes!("../../../fuzz/site/quality.arrow")[..],
-            ),
-            (
-                Part::Sketches(0),
-                &include_bytes!("../../../fuzz/site/sketches-0000.arrow")[..],
-            ),
-        ] {
+        for &(part, bytes) in SAMPLE_PARTS {
             s.add_bytes(part, bytes).expect("the sample's parts add");
         }
         s

@@ -237,10 +237,37 @@ fn layer_level_groupings_read_the_value_files_and_agree_with_every_layer() {
             &plain,
             vec![Part::Layers],
         ),
+        // Crossed with depth, each group one (value, bucket) row: the column's per-(value,
+        // bucket) sums; a group of two such rows (a model may have layers in both), or weighed
+        // by model: every layer.
         (
             "depth",
             vec![w("conv_depth", "1")],
             &plain,
+            vec![Part::ValueDepths(cd)],
+        ),
+        (
+            "in_channels",
+            vec![w("depth", b0)],
+            &plain,
+            vec![Part::ValueDepths(k(&s, "in_channels"))],
+        ),
+        (
+            "conv_depth",
+            vec![w("depth", b0), w("depth", b9), w("conv_depth", "0")],
+            &plain,
+            vec![Part::Layers],
+        ),
+        (
+            "depth",
+            vec![w("conv_depth", "1"), w("conv_depth", "2")],
+            &plain,
+            vec![Part::Layers],
+        ),
+        (
+            "in_channels",
+            vec![w("depth", b0)],
+            &models,
             vec![Part::Layers],
         ),
     ];
@@ -281,6 +308,11 @@ fn a_pairs_moments_come_from_the_totals_bit_for_bit() {
         ("in_channels", vec![]),
         ("in_channels", vec![w("in_channels", "1")]),
         ("in_channels", vec![w("Task", "Segmentation")]),
+        (
+            "in_channels",
+            vec![w("depth", filterscope_stats::DEPTH_LABELS[0])],
+        ),
+        ("depth", vec![w("in_channels", "2")]),
         ("conv_depth", vec![]),
         (
             "out_channels",
@@ -288,9 +320,12 @@ fn a_pairs_moments_come_from_the_totals_bit_for_bit() {
         ),
     ] {
         let needs = s.group_needs(by, &filters, true).unwrap();
-        let want = match filters.iter().any(|f| f.column == "Task") {
-            true => among(&s, by, "Task", "Segmentation").0,
-            false => Part::ValueTotals(k(&s, by)),
+        let crossed = |c: &str| filters.iter().any(|f| f.column == c);
+        let want = match (crossed("Task"), crossed("depth"), by) {
+            (true, _, _) => among(&s, by, "Task", "Segmentation").0,
+            (_, true, _) => Part::ValueDepths(k(&s, by)),
+            (_, _, "depth") => Part::ValueDepths(k(&s, "in_channels")),
+            _ => Part::ValueTotals(k(&s, by)),
         };
         assert_eq!(needs, [want], "{by}");
         assert!(!s.needs_layers(by, &filters, None).unwrap(), "{by}");

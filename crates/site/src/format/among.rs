@@ -1,23 +1,46 @@
 //! A layer-level column's sums among the models of one value of a model-level column: what lets
 //! a grouping by conv_depth among one Task's models, by filters or weighed by models, read one
 //! value's few hundred kilobytes instead of every (value, model)'s counts (10.6 MB at the full
-//! DB's shape, every chunk of them, since a Task's models have every depth).
+//! DB's shape, every chunk of them, since a Task's models have every depth). And its sums per
+//! (value, depth bucket): by in_channels among one bucket's layers, or by depth among one
+//! in_channels' layers, without every per-layer sketch (20 MB at the full shape).
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use filterscope_stats::Sketch;
+use filterscope_stats::{depth_bucket, Sketch};
 
 use super::kept::{member, stored};
 use super::named::Files;
-use super::tables::{self, LayerRow, LayerSketch, ModelRow, ValueCell, ValueShares, ValueTotal};
+use super::tables::{
+    self, LayerRow, LayerSketch, ModelRow, ValueCell, ValueDepth, ValueShares, ValueTotal,
+};
 use crate::query::key::Key;
 use crate::query::member_counts::MemberCounts;
 use crate::query::member_sums::shares_summed;
 use crate::{AmongFiles, SiteError};
 
-/// Each (model-level value, layer-level value)'s total over the models holding the first: counts
-/// and moments summed layer by layer in layer order, the order a grouping streamed from every
-/// per-layer sketch merges them in, so that even the moments are its own to the bit.
+/// Models, layers and sketch (counts and moments) of a run of layers.
+type Summed = (BTreeSet<u32>, u64, Sketch);
+
+/// The layers summed by `place` (what run a layer joins, if any): each run's layers in layer
+/// order, the order a grouping streamed from every per-layer sketch merges them in, so that even
+/// the moments are its own to the bit.
+fn runs<P: Ord>(
+    layers: &[LayerRow],
+    sketches: &[LayerSketch],
+    place: impl Fn(&LayerRow) -> P,
+) -> BTreeMap<P, Summed> {
+    let mut sums: BTreeMap<P, Summed> = BTreeMap::new();
+    for (l, s) in layers.iter().zip(sketches) {
+        let e = sums.entry(place(l)).or_default();
+        e.0.insert(l.model);
+        e.1 += 1;
+        e.2.merge(&stored(&s.sketch));
+    }
+    sums
+}
+
+/// Each (model-level value, layer-level value)'s total over the models holding the first.
 fn totals_among(
     key: Key,
     c: usize,
@@ -25,16 +48,12 @@ fn totals_among(
     sketches: &[LayerSketch],
     models: &[ModelRow],
 ) -> BTreeMap<(String, String), ValueTotal> {
-    let mut sums: BTreeMap<(&str, String), (BTreeSet<u32>, u64, Sketch)> = BTreeMap::new();
-    for (l, s) in layers.iter().zip(sketches) {
-        let among = models[l.model as usize].values[c].as_str();
-        let v = key.of_layer(l).expect("a layer-level column");
-        let e = sums.entry((among, v)).or_default();
-        e.0.insert(l.model);
-        e.1 += 1;
-        e.2.merge(&stored(&s.sketch));
-    }
-    sums.into_iter()
+    let of = |l: &LayerRow| {
+        let among = models[l.model as usize].values[c].clone();
+        (among, key.of_layer(l).expect("a layer-level column"))
+    };
+    runs(layers, sketches, of)
+        .into_iter()
         .map(|((among, value), (models, n_layers, sketch))| {
             let total = ValueTotal {
                 value: value.clone(),
@@ -42,7 +61,31 @@ fn totals_among(
                 n_layers,
                 sketch,
             };
-            ((among.to_string(), value), total)
+            ((among, value), total)
+        })
+        .collect()
+}
+
+/// Each (value, depth bucket)'s sketch of layer-level column `key` (counts and moments), by value
+/// then bucket, so that a group of one row has its layers' moments to the bit.
+pub(crate) fn value_depths(
+    key: Key,
+    layers: &[LayerRow],
+    sketches: &[LayerSketch],
+) -> Vec<ValueDepth> {
+    let of = |l: &LayerRow| {
+        // The rollups were made first and refuse a norm outside [0, 1].
+        let b = depth_bucket(l.conv_depth_norm).expect("checked by the rollups") as u8;
+        (key.of_layer(l).expect("a layer-level column"), b)
+    };
+    runs(layers, sketches, of)
+        .into_iter()
+        .map(|((value, bucket), (models, n_layers, sketch))| ValueDepth {
+            value,
+            bucket,
+            n_models: models.len() as u64,
+            n_layers,
+            sketch,
         })
         .collect()
 }

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use filterscope_stats::{Moments, Sketch};
 
-use super::among::{among_files, Among};
+use super::among::{among_files, value_depths, Among};
 use super::kept::{counts_of, member, stored};
 use super::named::Files;
 use super::tables::{
@@ -258,6 +258,8 @@ pub(crate) fn value_files(
             model_columns: site.model_columns,
         };
         let among = among_files(files, &among)?;
+        let by_depth = tables::encode_value_depths(&value_depths(key, layers, sketches));
+        let by_depth = Some(files.put(&format!("values-{k}-depth"), by_depth)?);
         let mut chunks = Vec::new();
         for (j, run) in cut(&cells, per_chunk).into_iter().enumerate() {
             let values: BTreeSet<&str> = run.iter().map(|c| c.value.as_str()).collect();
@@ -274,7 +276,7 @@ pub(crate) fn value_files(
             column,
             totals,
             cells: chunks,
-            by_depth: None,
+            by_depth,
             by_depth_shares: None,
             model_shares,
             among,

@@ -22,8 +22,8 @@ pub(crate) enum Source {
     /// Per-value sketches of the manifest's `values[k]` (a layer-level or model-level column):
     /// grouping by that column, filtered at most by its own values, every filter counted once.
     ValueTotals(usize, Key),
-    /// Per (value, bucket) sketches of the manifest's `values[k]` (a model-level column): that
-    /// column crossed with depth, every filter counted once, each group one row where it must be
+    /// Per (value, bucket) sketches of the manifest's `values[k]`: that column crossed with
+    /// depth (a layer-level column: each group one row), every filter counted once, each group one row where it must be
     /// (see [`SiteData::value_depths_source`]). With `true`, grouped by the column among
     /// several buckets, each group's models are counted from the model-buckets table.
     ValueDepths(usize, Key, bool),
@@ -68,6 +68,7 @@ impl SiteData {
         if !(by.model_level() && conds.model_level()) {
             return self
                 .by_value(by, conds, of_models, moments)
+                .or_else(|| self.layer_value_depths(by, conds, of_models))
                 .unwrap_or(Source::Layers);
         }
         let depth_filtered = conds.0.iter().any(|(k, _)| *k == Key::Depth);

@@ -60,12 +60,48 @@ impl SiteData {
         let (lk, None) = (*layer_level.next()?, layer_level.next()) else {
             return None;
         };
+        let k = self.layer_value_files(lk)?;
+        Some((k, lk, by == lk && keys.len() == 1))
+    }
+
+    /// Where layer-level key `lk`'s value files are in the manifest's `values`.
+    fn layer_value_files(&self, lk: Key) -> Option<usize> {
         let name = valued_columns(&self.manifest.layer_columns)
             .into_iter()
             .find(|(_, k)| *k == lk)?
             .0;
-        let k = self.value_files_of(&name)?;
-        Some((k, lk, by == lk && keys.len() == 1))
+        self.value_files_of(&name)
+    }
+
+    /// The per-(value, bucket) sums of the one layer-level column a grouping involves beside
+    /// depth, when each group is one row of them: by the column among one bucket's layers, or by
+    /// depth among one of its values' layers. A group of several rows would count a model with
+    /// layers in two of them twice (and add moments in another order): those read every layer,
+    /// as does one weighed or resampled by model (the rows are not per model).
+    pub(super) fn layer_value_depths(
+        &self,
+        by: Key,
+        conds: &Conditions,
+        of_models: OfModels,
+    ) -> Option<Source> {
+        let keys = conds.keys_with(by);
+        let mut others = keys.iter().filter(|k| **k != Key::Depth);
+        let (&lk, None) = (others.next()?, others.next()) else {
+            return None;
+        };
+        if of_models.any() || lk.model_level() || !keys.contains(&Key::Depth) {
+            return None;
+        }
+        let k = self.layer_value_files(lk)?;
+        self.manifest.values[k].by_depth.as_ref()?;
+        let other = if by == Key::Depth { lk } else { Key::Depth };
+        let rows_a_group: BTreeSet<&str> = conds
+            .0
+            .iter()
+            .filter(|(c, _)| *c == other)
+            .map(|(_, v)| v.as_str())
+            .collect();
+        (rows_a_group.len() == 1).then_some(Source::ValueDepths(k, lk, false))
     }
 
     /// Where in `values[k].among` (layer-level column `lk`'s) the sums are that answer a
