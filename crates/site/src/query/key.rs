@@ -118,6 +118,15 @@ impl Conditions {
         self.0.iter().all(|(k, _)| k.model_level())
     }
 
+    /// The values the conditions on `key` ask for (empty: none is on it).
+    pub(crate) fn values_of(&self, key: Key) -> std::collections::BTreeSet<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| *k == key)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
     /// `by` and every key a condition is on.
     pub(crate) fn keys_with(&self, by: Key) -> std::collections::BTreeSet<Key> {
         std::iter::once(by)

@@ -4,8 +4,6 @@
 //! downloads, never a number (the sums of model shares are floats: data-prep adds them in the
 //! order the other paths do, so they give the same bits).
 
-use std::collections::BTreeSet;
-
 use super::key::{Conditions, Key};
 use super::method::OfModels;
 use crate::{Part, SiteData};
@@ -124,13 +122,7 @@ impl SiteData {
         let k = self.value_files_of(&self.manifest.model_columns[i])?;
         self.manifest.values[k].by_depth.as_ref()?;
         let other = if by == Key::Depth { c } else { Key::Depth };
-        let rows_a_group: BTreeSet<&str> = conds
-            .0
-            .iter()
-            .filter(|(key, _)| *key == other)
-            .map(|(_, v)| v.as_str())
-            .collect();
-        let one_row = rows_a_group.len() == 1;
+        let one_row = conds.values_of(other).len() == 1;
         // Weighed by models, a group of one row is that row's sum of its models' shares, added
         // in the order the rollups' members are.
         if per_model {

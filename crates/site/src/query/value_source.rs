@@ -2,8 +2,6 @@
 //! depth): the column's totals or sums of shares, its sums among one model-level value's models,
 //! or its (value, model) cells, kept decoded or streamed.
 
-use std::collections::BTreeSet;
-
 use super::key::{valued_columns, Conditions, Key};
 use super::method::OfModels;
 use super::source::Source;
@@ -95,13 +93,7 @@ impl SiteData {
         let k = self.layer_value_files(lk)?;
         self.manifest.values[k].by_depth.as_ref()?;
         let other = if by == Key::Depth { lk } else { Key::Depth };
-        let rows_a_group: BTreeSet<&str> = conds
-            .0
-            .iter()
-            .filter(|(c, _)| *c == other)
-            .map(|(_, v)| v.as_str())
-            .collect();
-        (rows_a_group.len() == 1).then_some(Source::ValueDepths(k, lk, false))
+        (conds.values_of(other).len() == 1).then_some(Source::ValueDepths(k, lk, false))
     }
 
     /// Where in `values[k].among` (layer-level column `lk`'s) the sums are that answer a
@@ -153,12 +145,7 @@ impl SiteData {
     /// The chunks of `values[k]`'s cells holding the values `conds` asks of `key` (all of them
     /// when it asks none).
     pub(crate) fn value_chunks(&self, k: usize, key: Key, conds: &Conditions) -> Vec<usize> {
-        let wanted: BTreeSet<&str> = conds
-            .0
-            .iter()
-            .filter(|(c, _)| *c == key)
-            .map(|(_, v)| v.as_str())
-            .collect();
+        let wanted = conds.values_of(key);
         let chunks = &self.manifest.values[k].cells;
         (0..chunks.len())
             .filter(|&j| {
