@@ -47,23 +47,21 @@ fn totals_among(
     layers: &[LayerRow],
     sketches: &[LayerSketch],
     models: &[ModelRow],
-) -> BTreeMap<(String, String), ValueTotal> {
+) -> BTreeMap<String, Vec<ValueTotal>> {
     let of = |l: &LayerRow| {
         let among = models[l.model as usize].values[c].clone();
         (among, key.of_layer(l).expect("a layer-level column"))
     };
-    runs(layers, sketches, of)
-        .into_iter()
-        .map(|((among, value), (models, n_layers, sketch))| {
-            let total = ValueTotal {
-                value: value.clone(),
-                n_models: models.len() as u64,
-                n_layers,
-                sketch,
-            };
-            ((among, value), total)
-        })
-        .collect()
+    let mut out: BTreeMap<String, Vec<ValueTotal>> = BTreeMap::new();
+    for ((among, value), (models, n_layers, sketch)) in runs(layers, sketches, of) {
+        out.entry(among).or_default().push(ValueTotal {
+            value,
+            n_models: models.len() as u64,
+            n_layers,
+            sketch,
+        });
+    }
+    out
 }
 
 /// Each (value, depth bucket)'s sketch of layer-level column `key` (counts and moments), by value
@@ -93,26 +91,29 @@ pub(crate) fn value_depths(
 /// Each (model-level value, layer-level value)'s sum of the shares of the models holding the
 /// first, from the column's `cells` (by value then model): each run's members in model order, as
 /// a comparison weighed by models adds a group's.
-fn shares_among(c: usize, cells: &[ValueCell], models: &[ModelRow]) -> Vec<(String, ValueShares)> {
+fn shares_among(
+    c: usize,
+    cells: &[ValueCell],
+    models: &[ModelRow],
+) -> BTreeMap<String, Vec<ValueShares>> {
     let mut runs: BTreeMap<(&str, &str), Vec<&ValueCell>> = BTreeMap::new();
     for cell in cells {
         let among = models[cell.model as usize].values[c].as_str();
         runs.entry((among, &cell.value)).or_default().push(cell);
     }
-    runs.into_iter()
-        .map(|((among, value), run)| {
-            let members: Vec<MemberCounts> = run.iter().map(|c| member(&c.sketch)).collect();
-            let shares = ValueShares {
-                value: value.to_string(),
-                bucket: None,
-                n_models: run.len() as u64,
-                n_layers: run.iter().map(|c| c.n_layers).sum(),
-                n_filters: run.iter().map(|c| c.sketch.n()).sum(),
-                shares: shares_summed(&members),
-            };
-            (among.to_string(), shares)
-        })
-        .collect()
+    let mut out: BTreeMap<String, Vec<ValueShares>> = BTreeMap::new();
+    for ((among, value), run) in runs {
+        let members: Vec<MemberCounts> = run.iter().map(|c| member(&c.sketch)).collect();
+        out.entry(among.to_string()).or_default().push(ValueShares {
+            value: value.to_string(),
+            bucket: None,
+            n_models: run.len() as u64,
+            n_layers: run.iter().map(|c| c.n_layers).sum(),
+            n_filters: run.iter().map(|c| c.sketch.n()).sum(),
+            shares: shares_summed(&members),
+        });
+    }
+    out
 }
 
 /// What [`among_files`] reads: the column and the site's layers and models.
@@ -140,22 +141,14 @@ pub(crate) fn among_files(files: &mut Files, a: &Among) -> Result<Vec<AmongFiles
         if distinct.len() == a.models.len() && distinct.len() > 1 {
             continue;
         }
-        let totals = totals_among(a.key, c, a.layers, a.sketches, a.models);
-        let shares = shares_among(c, a.cells, a.models);
+        let mut totals = totals_among(a.key, c, a.layers, a.sketches, a.models);
+        let mut shares = shares_among(c, a.cells, a.models);
         for (i, among) in distinct.into_iter().enumerate() {
-            let rows: Vec<ValueTotal> = totals
-                .range((among.to_string(), String::new())..)
-                .take_while(|((m, _), _)| m == among)
-                .map(|(_, t)| t.clone())
-                .collect();
-            if rows.is_empty() {
+            // A value whose models have no layers has neither.
+            let Some(rows) = totals.remove(among) else {
                 continue;
-            }
-            let sums: Vec<ValueShares> = shares
-                .iter()
-                .filter(|(m, _)| m == among)
-                .map(|(_, s)| s.clone())
-                .collect();
+            };
+            let sums = shares.remove(among).unwrap_or_default();
             let name = format!("values-{}-among-{c}-{i:03}", a.k);
             out.push(AmongFiles {
                 column: column.clone(),

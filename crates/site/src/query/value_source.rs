@@ -1,6 +1,7 @@
-//! Which per-value table answers a grouping that involves one layer-level column (and no
-//! depth): the column's totals or sums of shares, its sums among one model-level value's models,
-//! or its (value, model) cells, kept decoded or streamed.
+//! Which per-value table answers a grouping that involves one layer-level column: without
+//! depth, the column's totals or sums of shares, its sums among one model-level value's models,
+//! or its (value, model) cells, kept decoded or streamed; with depth, its per-(value, bucket)
+//! sums where each group is one row.
 
 use super::key::{valued_columns, Conditions, Key};
 use super::method::OfModels;
