@@ -415,10 +415,16 @@ test('each view fetches only the data it needs', async () => {
   // shares per bucket, not every (model, bucket)'s counts.
   const shares = await visit('view=compare&by=depth&weight=models&where=Task:Classification', '#heatmap');
   assert.deepEqual(stems(shares), ['models', `values-${task}-depth-models`]);
-  // A layer-level column among one depth bucket's layers: its per-(value, bucket) sums.
+  // A layer-level column among one depth bucket's layers: its per-(value, bucket) sums, that
+  // bucket's file of them only.
   const inBucket = await visit(`view=compare&by=in_channels&where=${encodeURIComponent('depth:(0.4, 0.5]')}`, '#heatmap');
   const inChannels = manifest.values.findIndex((v) => v.column === 'in_channels');
-  assert.deepEqual(stems(inBucket), ['models', `values-${inChannels}-depth`]);
+  assert.deepEqual(stems(inBucket), ['models', stem(manifest.values[inChannels].buckets[4])]);
+  // Depth among one conv_depth's layers: the one chunk of those sums listing it.
+  const one = manifest.values[0].depth_chunks.filter((c) => c.values.includes('1'));
+  assert.equal(one.length, 1);
+  const depthOf1 = await visit('view=compare&by=depth&where=conv_depth:1', '#heatmap');
+  assert.deepEqual(stems(depthOf1), ['models', stem(one[0])]);
   // Two layer-level columns: the layers table and every sketch chunk, no samples.
   const layerLevel = await visit('view=compare&by=in_channels&where=conv_depth:0', '#heatmap');
   const chunks = manifest.sketches.length;

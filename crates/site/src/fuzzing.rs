@@ -12,6 +12,8 @@ const MODELS: &[u8] = include_bytes!("../../../fuzz/site/models.arrow");
 const LAYERS: &[u8] = include_bytes!("../../../fuzz/site/layers.arrow");
 /// The sample's first model-level column with per-(value, bucket) sums, in `values`.
 const SAMPLE_BY_DEPTH: usize = 4;
+/// The depth bucket whose file of conv_depth's sums the fixture holds.
+const SAMPLE_BUCKET: usize = 3;
 
 /// A model file a visitor drops on the page (ONNX, safetensors, PyTorch: told apart by content),
 /// as the browser's worker takes it: read a layer at a time, each 3x3 layer measured on the
@@ -68,10 +70,12 @@ pub fn site_chunk(data: &[u8]) {
     let Ok(batches) = incoming.finish() else {
         return;
     };
-    // Residues 59 to 63 of each deflate mode's range are tables added after the others (so
-    // that the seeds and regressions keep the parts they were written for).
+    // Residues 58 to 63 of each deflate mode's range are tables added after the others (so
+    // that the seeds and regressions keep the parts they were written for; 59 was the whole
+    // per-(value, bucket) sums of conv_depth before they were cut in chunks and bucket files).
     let part = match pick % 17 {
-        _ if pick % 64 == 59 => Part::ValueDepths(0),
+        _ if pick % 64 == 58 => Part::BucketValues(0, SAMPLE_BUCKET),
+        _ if pick % 64 == 59 => Part::ValueDepthChunk(0, 0),
         _ if pick % 64 == 60 => Part::AmongShares(0, 0),
         _ if pick % 64 == 61 => Part::AmongTotals(0, 0),
         _ if pick % 64 == 63 => Part::ModelBuckets,
@@ -164,8 +168,12 @@ const SAMPLE_PARTS: &[(Part, &[u8])] = &[
         include_bytes!("../../../fuzz/site/model-buckets.arrow"),
     ),
     (
-        Part::ValueDepths(0),
-        include_bytes!("../../../fuzz/site/values-0-depth.arrow"),
+        Part::ValueDepthChunk(0, 0),
+        include_bytes!("../../../fuzz/site/values-0-depth-000.arrow"),
+    ),
+    (
+        Part::BucketValues(0, SAMPLE_BUCKET),
+        include_bytes!("../../../fuzz/site/values-0-bucket.arrow"),
     ),
     (
         Part::AmongTotals(0, 0),
@@ -257,4 +265,33 @@ pub fn replay(target: &str, run: fn(&[u8])) {
         }
     }
     assert!(n > 0, "no inputs for {target}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `route` seeds reach the merges of a layer-level column's per-(value, bucket) sums:
+    /// the fixture holds the chunk and the bucket file those views read, so they compute.
+    #[test]
+    fn the_sample_answers_from_both_cuts_of_the_per_bucket_sums() {
+        let s = sample();
+        let bucket = filterscope_stats::DEPTH_LABELS[SAMPLE_BUCKET];
+        let w = |column: &str, value: &str| Where {
+            column: column.into(),
+            value: value.into(),
+        };
+        for (by, filter, part) in [
+            ("depth", w("conv_depth", "1"), Part::ValueDepthChunk(0, 0)),
+            (
+                "conv_depth",
+                w("depth", bucket),
+                Part::BucketValues(0, SAMPLE_BUCKET),
+            ),
+        ] {
+            let filters = [filter];
+            assert_eq!(s.compare_needs(by, &filters).unwrap(), [part]);
+            assert!(!s.compare(by, &filters).unwrap().groups.is_empty(), "{by}");
+        }
+    }
 }

@@ -40,6 +40,16 @@ fn k(s: &SiteData, column: &str) -> usize {
         .unwrap()
 }
 
+/// The chunk of layer-level `column`'s per-(value, bucket) sums holding `value`, as a part.
+fn depth_chunk(s: &SiteData, column: &str, value: &str) -> Part {
+    let k = k(s, column);
+    let chunks = &s.manifest().values[k].depth_chunks;
+    let j = chunks
+        .iter()
+        .position(|c| c.values.iter().any(|v| v == value));
+    Part::ValueDepthChunk(k, j.unwrap())
+}
+
 /// Where the sums of layer-level `column` among the models of `among`'s `value` are, as parts.
 fn among(s: &SiteData, column: &str, among: &str, value: &str) -> (Part, Part) {
     let k = k(s, column);
@@ -244,13 +254,13 @@ fn layer_level_groupings_read_the_value_files_and_agree_with_every_layer() {
             "depth",
             vec![w("conv_depth", "1")],
             &plain,
-            vec![Part::ValueDepths(cd)],
+            vec![depth_chunk(&s, "conv_depth", "1")],
         ),
         (
             "in_channels",
             vec![w("depth", b0)],
             &plain,
-            vec![Part::ValueDepths(k(&s, "in_channels"))],
+            vec![Part::BucketValues(k(&s, "in_channels"), 0)],
         ),
         (
             "conv_depth",
@@ -323,8 +333,8 @@ fn a_pairs_moments_come_from_the_totals_bit_for_bit() {
         let crossed = |c: &str| filters.iter().any(|f| f.column == c);
         let want = match (crossed("Task"), crossed("depth"), by) {
             (true, _, _) => among(&s, by, "Task", "Segmentation").0,
-            (_, true, _) => Part::ValueDepths(k(&s, by)),
-            (_, _, "depth") => Part::ValueDepths(k(&s, "in_channels")),
+            (_, true, _) => Part::BucketValues(k(&s, by), 0),
+            (_, _, "depth") => depth_chunk(&s, "in_channels", "2"),
             _ => Part::ValueTotals(k(&s, by)),
         };
         assert_eq!(needs, [want], "{by}");

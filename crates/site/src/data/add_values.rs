@@ -5,7 +5,7 @@ use arrow_array::RecordBatch;
 use filterscope_stats::DEPTH_BUCKETS;
 
 use super::{one_batch, table_err, SiteData};
-use crate::format::tables::{self, ValueCell, ValueShares};
+use crate::format::tables::{self, ValueCell, ValueDepth, ValueShares};
 use crate::SiteError;
 
 impl SiteData {
@@ -48,23 +48,15 @@ impl SiteData {
         batches: Vec<RecordBatch>,
     ) -> Result<Vec<ValueCell>, SiteError> {
         let rows = tables::decode_value_cells(file, &one_batch(file, batches)?)?;
-        let listed = &self.manifest.values[k].cells[j].values;
         let n_models = self.models.len();
-        if let Some(r) = rows
-            .iter()
-            .find(|r| r.model as usize >= n_models || listed.binary_search(&r.value).is_err())
-        {
+        if let Some(r) = rows.iter().find(|r| r.model as usize >= n_models) {
             return Err(table_err(
                 file,
-                format!(
-                    "row for model {} value {:?}: not a model, or a value the manifest does not list here",
-                    r.model, r.value
-                ),
+                format!("row for model {}: not a model of the site", r.model),
             ));
         }
-        if let Some(v) = listed.iter().find(|v| !rows.iter().any(|r| &r.value == *v)) {
-            return Err(table_err(file, format!("no rows for listed value {v:?}")));
-        }
+        let listed = &self.manifest.values[k].cells[j].values;
+        as_listed(file, listed, rows.iter().map(|r| r.value.as_str()))?;
         Ok(rows)
     }
 
@@ -74,11 +66,7 @@ impl SiteData {
         file: &str,
         batches: Vec<RecordBatch>,
     ) -> Result<(), SiteError> {
-        let rows = tables::decode_value_depths(file, &one_batch(file, batches)?)?;
-        by_value_then_bucket(file, rows.iter().map(|r| (r.value.as_str(), r.bucket)))?;
-        if let Some(r) = rows.iter().find(|r| r.bucket as usize >= DEPTH_BUCKETS) {
-            return Err(table_err(file, format!("bucket {} of 0..10", r.bucket)));
-        }
+        let rows = depth_rows(file, batches)?;
         // Every layer is in one bucket and its model holds one value: the sums are the site's.
         self.check_sums(
             file,
@@ -206,6 +194,45 @@ pub(super) fn shares_by_value(
     }
     in_byte_order(file, rows.iter().map(|r| r.value.as_str()))?;
     Ok(rows)
+}
+
+/// The rows of a table of per-(value, bucket) sums, once they are by value then bucket, each
+/// bucket one of the ten.
+pub(super) fn depth_rows(
+    file: &str,
+    batches: Vec<RecordBatch>,
+) -> Result<Vec<ValueDepth>, SiteError> {
+    let rows = tables::decode_value_depths(file, &one_batch(file, batches)?)?;
+    by_value_then_bucket(file, rows.iter().map(|r| (r.value.as_str(), r.bucket)))?;
+    if let Some(r) = rows.iter().find(|r| r.bucket as usize >= DEPTH_BUCKETS) {
+        return Err(table_err(file, format!("bucket {} of 0..10", r.bucket)));
+    }
+    Ok(rows)
+}
+
+/// An error unless the values of a chunk's rows are the values the manifest lists in that chunk
+/// (`listed`, in byte order), each with rows.
+pub(super) fn as_listed<'a>(
+    file: &str,
+    listed: &[String],
+    values: impl Iterator<Item = &'a str> + Clone,
+) -> Result<(), SiteError> {
+    if let Some(v) = values
+        .clone()
+        .find(|v| listed.binary_search_by(|l| l.as_str().cmp(v)).is_err())
+    {
+        return Err(table_err(
+            file,
+            format!("a row of value {v:?}, which the manifest does not list here"),
+        ));
+    }
+    match listed
+        .iter()
+        .find(|l| !values.clone().any(|v| v == l.as_str()))
+    {
+        Some(l) => Err(table_err(file, format!("no rows for listed value {l:?}"))),
+        None => Ok(()),
+    }
 }
 
 /// An error unless rows keyed (value, bucket) are by value then bucket, each once.

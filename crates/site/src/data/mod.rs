@@ -4,6 +4,7 @@
 
 mod add;
 mod add_among;
+mod add_depths;
 mod add_values;
 mod part;
 
@@ -96,8 +97,14 @@ pub struct SiteData {
     /// Loaded chunks of (value, model) sketches, by (column, chunk).
     pub(crate) value_cells: BTreeMap<(usize, usize), Vec<ValueCell>>,
     /// Per `values` column, its (value, depth bucket) sketches (empty until loaded, and for a
-    /// layer-level column).
+    /// layer-level column, whose are cut in chunks and bucket files).
     pub(crate) value_depths: Vec<Vec<ValueDepth>>,
+    /// Loaded chunks of a layer-level column's (value, depth bucket) sketches, by (column,
+    /// chunk).
+    pub(crate) depth_chunks: BTreeMap<(usize, usize), Vec<ValueDepth>>,
+    /// Loaded files of a layer-level column's values' sketches in one bucket, by (column,
+    /// bucket).
+    pub(crate) bucket_values: BTreeMap<(usize, usize), Vec<ValueDepth>>,
     /// Per `values` column, its values' sums of model shares (empty until loaded, and for a
     /// model-level column).
     pub(crate) value_shares: Vec<Vec<ValueShares>>,
@@ -190,6 +197,8 @@ impl SiteData {
             value_totals: vec![Vec::new(); manifest.values.len()],
             value_cells: BTreeMap::new(),
             value_depths: vec![Vec::new(); manifest.values.len()],
+            depth_chunks: BTreeMap::new(),
+            bucket_values: BTreeMap::new(),
             value_shares: vec![Vec::new(); manifest.values.len()],
             value_depth_shares: vec![Vec::new(); manifest.values.len()],
             among_totals: BTreeMap::new(),

@@ -31,6 +31,11 @@ pub enum Part {
     ValueCells(usize, usize),
     /// Each (value, depth bucket)'s sketch of the `values[k]` column (a model-level one).
     ValueDepths(usize),
+    /// Chunk j of each (value, depth bucket)'s sketch of the `values[k]` column (a layer-level
+    /// one), by value then bucket.
+    ValueDepthChunk(usize, usize),
+    /// Each value's sketch of the `values[k]` column (a layer-level one) in depth bucket b.
+    BucketValues(usize, usize),
     /// Each value's sum of its models' shares of the `values[k]` column (a layer-level one).
     ValueShares(usize),
     /// Each (value, depth bucket)'s sum of its models' shares of the `values[k]` column (a
@@ -76,6 +81,8 @@ impl SiteData {
             Part::ValueTotals(k) => &m.values.get(k)?.totals,
             Part::ValueCells(k, j) => &m.values.get(k)?.cells.get(j)?.entry,
             Part::ValueDepths(k) => m.values.get(k)?.by_depth.as_ref()?,
+            Part::ValueDepthChunk(k, j) => &m.values.get(k)?.depth_chunks.get(j)?.entry,
+            Part::BucketValues(k, b) => m.values.get(k)?.buckets.get(b)?,
             Part::ValueShares(k) => m.values.get(k)?.model_shares.as_ref()?,
             Part::ValueDepthShares(k) => m.values.get(k)?.by_depth_shares.as_ref()?,
             Part::AmongTotals(k, e) => &m.values.get(k)?.among.get(e)?.totals,
@@ -113,6 +120,8 @@ impl SiteData {
             if f.by_depth.is_some() {
                 v.push(Part::ValueDepths(k));
             }
+            v.extend((0..f.depth_chunks.len()).map(|j| Part::ValueDepthChunk(k, j)));
+            v.extend((0..f.buckets.len()).map(|b| Part::BucketValues(k, b)));
             if f.model_shares.is_some() {
                 v.push(Part::ValueShares(k));
             }

@@ -9,7 +9,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use filterscope_stats::{Moments, Sketch};
 
 use super::among::{among_files, value_depths, Among};
+use super::cut::put_chunks;
 use super::kept::{counts_of, member, stored};
+use super::layer_depths::layer_depth_files;
 use super::named::Files;
 use super::tables::{
     self, LayerRow, LayerSketch, ModelRow, ModelTotals, Rollup, ValueCell, ValueDepth, ValueShares,
@@ -18,7 +20,7 @@ use super::tables::{
 use crate::query::key::{valued_columns, Key};
 use crate::query::member_counts::MemberCounts;
 use crate::query::member_sums::shares_summed;
-use crate::{SiteError, ValueChunk, ValueFiles};
+use crate::{SiteError, ValueFiles};
 
 /// Each value's total and each (value, model)'s cell for column `key`, by value then model.
 /// A total holds its value's moments too (a pair's own PCA reads them), summed layer by layer in
@@ -191,21 +193,6 @@ pub(crate) fn depth_shares(rollups: &[Rollup]) -> Vec<ValueShares> {
         .collect()
 }
 
-/// Cuts cells (sorted by value) into runs of about `target` rows, each ending where the value
-/// changes.
-fn cut(cells: &[ValueCell], target: usize) -> Vec<&[ValueCell]> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    for i in 1..=cells.len() {
-        let value_ends = i == cells.len() || cells[i].value != cells[i - 1].value;
-        if value_ends && (i - start >= target.max(1) || i == cells.len()) {
-            out.push(&cells[start..i]);
-            start = i;
-        }
-    }
-    out
-}
-
 /// What [`value_files`] sums: the site's layers and models.
 pub(crate) struct Summed<'a> {
     pub layers: &'a [LayerRow],
@@ -229,8 +216,9 @@ pub(crate) struct Summed<'a> {
 /// Task, reads a few kilobytes instead of every model's counts; and its sums per depth bucket
 /// (`values-K-depth`): by Task among one bucket's layers reads those instead of every (model,
 /// bucket)'s. A layer-level column also gets each value's sum of its models' shares
-/// (`values-K-models`): by conv_depth weighed by models reads those instead of every cell; and
-/// both among each model-level value's models (`format/among.rs`).
+/// (`values-K-models`): by conv_depth weighed by models reads those instead of every cell;
+/// both among each model-level value's models (`format/among.rs`); and its sums per depth
+/// bucket, cut by value and by bucket (`format/layer_depths.rs`).
 pub(crate) fn value_files(
     files: &mut Files,
     per_chunk: usize,
@@ -258,25 +246,23 @@ pub(crate) fn value_files(
             model_columns: site.model_columns,
         };
         let among = among_files(files, &among)?;
-        let by_depth = tables::encode_value_depths(&value_depths(key, layers, sketches));
-        let by_depth = Some(files.put(&format!("values-{k}-depth"), by_depth)?);
-        let mut chunks = Vec::new();
-        for (j, run) in cut(&cells, per_chunk).into_iter().enumerate() {
-            let values: BTreeSet<&str> = run.iter().map(|c| c.value.as_str()).collect();
-            let entry = files.put(
-                &format!("cells-{k}-{j:04}"),
-                tables::encode_value_cells(run),
-            )?;
-            chunks.push(ValueChunk {
-                entry,
-                values: values.into_iter().map(String::from).collect(),
-            });
-        }
+        let (depth_chunks, buckets) =
+            layer_depth_files(files, k, per_chunk, &value_depths(key, layers, sketches))?;
+        let chunks = put_chunks(
+            files,
+            &cells,
+            per_chunk,
+            |c| c.value.as_str(),
+            |j| format!("cells-{k}-{j:04}"),
+            tables::encode_value_cells,
+        )?;
         out.push(ValueFiles {
             column,
             totals,
             cells: chunks,
-            by_depth,
+            by_depth: None,
+            depth_chunks,
+            buckets,
             by_depth_shares: None,
             model_shares,
             among,
@@ -299,37 +285,12 @@ pub(crate) fn value_files(
             totals,
             cells: vec![],
             by_depth: Some(by_depth),
+            depth_chunks: vec![],
+            buckets: vec![],
             by_depth_shares: Some(by_depth_shares),
             model_shares: None,
             among: vec![],
         });
     }
     Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn cell(value: &str, model: u32) -> ValueCell {
-        ValueCell {
-            value: value.into(),
-            model,
-            n_layers: 1,
-            sketch: Sketch::default(),
-        }
-    }
-
-    #[test]
-    fn chunks_end_between_values() {
-        let cells: Vec<ValueCell> = [("0", 0), ("0", 1), ("0", 2), ("1", 0), ("10", 3), ("2", 1)]
-            .iter()
-            .map(|&(v, m)| cell(v, m))
-            .collect();
-        let lens = |t| cut(&cells, t).iter().map(|r| r.len()).collect::<Vec<_>>();
-        assert_eq!(lens(2), [3, 2, 1]);
-        assert_eq!(lens(1), [3, 1, 1, 1]);
-        assert_eq!(lens(100), [6]);
-        assert!(cut(&[], 4).is_empty());
-    }
 }

@@ -140,8 +140,19 @@ pub struct ValueFiles {
     pub cells: Vec<ValueChunk>,
     /// Of a model-level column, each (value, depth bucket)'s sketch, by value then bucket: the
     /// column crossed with depth (by Task among one bucket's layers, by depth among one Task's).
+    /// A few kilobytes, so one file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by_depth: Option<FileEntry>,
+    /// Of a layer-level column, each (value, depth bucket)'s sketch, by value then bucket, in
+    /// chunks cut between values: by depth among one of its values' layers reads one chunk.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub depth_chunks: Vec<ValueChunk>,
+    /// Of a layer-level column, the same rows again, one file per depth bucket (0 to 9), each by
+    /// value: by the column among one bucket's layers reads one file. Both cuts are kept because
+    /// either one would make the other crossing read every file of it (conv_depth's are 1.4 MB
+    /// at the full DB's shape).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub buckets: Vec<FileEntry>,
     /// Of a model-level column, each (value, depth bucket)'s sum of its models' shares, by value
     /// then bucket: the column crossed with depth weighed by models (by depth among one Task's
     /// models, by Task among one bucket's layers), without every (model, bucket)'s counts.

@@ -202,11 +202,20 @@ impl Manifest {
         }
         for f in &self.values {
             // Each value in one chunk only, so that a filter's chunks are the ones listing it.
-            let listed = f.cells.iter().flat_map(|c| &c.values);
-            if let Some((a, b)) = listed.clone().zip(listed.skip(1)).find(|(a, b)| a >= b) {
+            for (what, chunks) in [("cells", &f.cells), ("per-bucket sums", &f.depth_chunks)] {
+                let listed = chunks.iter().flat_map(|c| &c.values);
+                if let Some((a, b)) = listed.clone().zip(listed.skip(1)).find(|(a, b)| a >= b) {
+                    return bad(format!(
+                        "{what} of {:?}: {b:?} listed after {a:?} (each once, in byte order)",
+                        f.column
+                    ));
+                }
+            }
+            if !matches!(f.buckets.len(), 0 | filterscope_stats::DEPTH_BUCKETS) {
                 return bad(format!(
-                    "values of {:?}: {b:?} listed after {a:?} (each once, in byte order)",
-                    f.column
+                    "values of {:?}: {} bucket files, not one per depth bucket (10)",
+                    f.column,
+                    f.buckets.len()
                 ));
             }
             // Each (column, value) once, in the order a reader looks them up by.
@@ -250,6 +259,8 @@ impl Manifest {
             v.push(&f.totals);
             v.extend(f.cells.iter().map(|c| &c.entry));
             v.extend(&f.by_depth);
+            v.extend(f.depth_chunks.iter().map(|c| &c.entry));
+            v.extend(&f.buckets);
             v.extend(&f.by_depth_shares);
             v.extend(&f.model_shares);
             v.extend(f.among.iter().flat_map(|a| [&a.totals, &a.shares]));

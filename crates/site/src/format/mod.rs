@@ -7,12 +7,14 @@
 mod among;
 mod by_bucket;
 mod by_value;
+mod cut;
 pub(crate) mod entries;
 pub(crate) mod hash;
 mod inflate;
 pub(crate) mod ipc;
 pub(crate) mod ipc_guard;
 mod kept;
+mod layer_depths;
 pub(crate) mod manifest;
 mod named;
 pub(crate) mod provenance;

@@ -8,7 +8,7 @@ use filterscope_stats::{DEPTH_BUCKETS, DEPTH_LABELS};
 use super::grouping::Grouping;
 use super::key::Key;
 use super::source::Source;
-use crate::format::tables::ValueCell;
+use crate::format::tables::{ValueCell, ValueDepth};
 use crate::{Part, SiteData, SiteError};
 
 impl SiteData {
@@ -67,6 +67,22 @@ impl SiteData {
                 }
                 if union {
                     self.count_models_in_buckets(g, column);
+                }
+            }
+            Source::LayerDepths(k, key, bucket) => {
+                let rows: Vec<&ValueDepth> = match bucket {
+                    Some(b) => self.bucket_values[&(k, b)].iter().collect(),
+                    None => (self.depth_chunks_of(k, key, &g.conds).into_iter())
+                        .flat_map(|j| &self.depth_chunks[&(k, j)])
+                        .collect(),
+                };
+                for r in rows {
+                    let b = r.bucket as usize;
+                    // Every condition is on depth or this column; a group is one row.
+                    let value = bucket_row(b, &r.value);
+                    if g.conds.pass(&value) {
+                        g.add(value(by), b, &r.sketch, None, r.n_models, r.n_layers);
+                    }
                 }
             }
             Source::ValueShares(k, _) => {

@@ -20,11 +20,15 @@ pub(crate) enum Source {
     /// Per-value sketches of the manifest's `values[k]` (a layer-level or model-level column):
     /// grouping by that column, filtered at most by its own values, every filter counted once.
     ValueTotals(usize, Key),
-    /// Per (value, bucket) sketches of the manifest's `values[k]`: that column crossed with
-    /// depth (a layer-level column: each group one row), every filter counted once, each group one row where it must be
+    /// Per (value, bucket) sketches of the manifest's `values[k]` (a model-level column): that
+    /// column crossed with depth, every filter counted once, each group one row where it must be
     /// (see [`SiteData::value_depths_source`]). With `true`, grouped by the column among
     /// several buckets, each group's models are counted from the model-buckets table.
     ValueDepths(usize, Key, bool),
+    /// Per (value, bucket) sketches of `values[k]` (a layer-level column), each group one row:
+    /// by depth among one of its values (`None`: the chunks listing it) or by the column among
+    /// one depth bucket (`Some(b)`: that bucket's file).
+    LayerDepths(usize, Key, Option<usize>),
     /// Per (value, model) sketches of `values[k]`: that column crossed with model-level columns,
     /// or resampled by model (or weighed by model where its sums of shares do not answer); only
     /// the chunks of the values filtered on.
@@ -141,7 +145,7 @@ impl SiteData {
     }
 
     /// Where `column`'s value files are in the manifest's `values`, if it has any.
-    pub(super) fn value_files_of(&self, column: &str) -> Option<usize> {
+    pub(crate) fn value_files_of(&self, column: &str) -> Option<usize> {
         self.manifest.values.iter().position(|f| f.column == column)
     }
 
@@ -157,6 +161,12 @@ impl SiteData {
             Source::ValueTotals(k, _) => vec![Part::ValueTotals(k)],
             Source::ValueDepths(k, _, false) => vec![Part::ValueDepths(k)],
             Source::ValueDepths(k, _, true) => vec![Part::ValueDepths(k), Part::ModelBuckets],
+            Source::LayerDepths(k, _, Some(b)) => vec![Part::BucketValues(k, b)],
+            Source::LayerDepths(k, key, None) => self
+                .depth_chunks_of(k, key, conds)
+                .into_iter()
+                .map(|j| Part::ValueDepthChunk(k, j))
+                .collect(),
             Source::ValueShares(k, _) => vec![Part::ValueShares(k)],
             Source::AmongTotals(k, _, e) => vec![Part::AmongTotals(k, e)],
             Source::AmongShares(k, _, e) => vec![Part::AmongShares(k, e)],

@@ -6,7 +6,9 @@
 use super::key::{valued_columns, Conditions, Key};
 use super::method::OfModels;
 use super::source::Source;
-use crate::{Part, SiteData};
+use filterscope_stats::DEPTH_LABELS;
+
+use crate::{Part, SiteData, ValueChunk};
 
 /// Reading the per-(value, model) cells (kept decoded) instead of streaming the per-layer sketches
 /// only when they are much smaller: a grouping by conv_depth resampled by models, whose cells are
@@ -73,10 +75,11 @@ impl SiteData {
     }
 
     /// The per-(value, bucket) sums of the one layer-level column a grouping involves beside
-    /// depth, when each group is one row of them: by the column among one bucket's layers, or by
-    /// depth among one of its values' layers. A group of several rows would count a model with
-    /// layers in two of them twice (and add moments in another order): those read every layer,
-    /// as does one weighed or resampled by model (the rows are not per model).
+    /// depth, when each group is one row of them: by the column among one bucket's layers (that
+    /// bucket's file), or by depth among one of its values' layers (the chunk listing it). A
+    /// group of several rows would count a model with layers in two of them twice (and add
+    /// moments in another order): those read every layer, as does one weighed or resampled by
+    /// model (the rows are not per model).
     pub(super) fn layer_value_depths(
         &self,
         by: Key,
@@ -92,9 +95,20 @@ impl SiteData {
             return None;
         }
         let k = self.layer_value_files(lk)?;
-        self.manifest.values[k].by_depth.as_ref()?;
-        let other = if by == Key::Depth { lk } else { Key::Depth };
-        (conds.values_of(other).len() == 1).then_some(Source::ValueDepths(k, lk, false))
+        let files = &self.manifest.values[k];
+        if by == Key::Depth {
+            let one = conds.values_of(lk).len() == 1 && !files.depth_chunks.is_empty();
+            return one.then_some(Source::LayerDepths(k, lk, None));
+        }
+        let buckets = conds.values_of(Key::Depth);
+        let ([label], false) = (
+            &buckets.into_iter().collect::<Vec<_>>()[..],
+            files.buckets.is_empty(),
+        ) else {
+            return None;
+        };
+        let b = DEPTH_LABELS.iter().position(|l| l == label)?;
+        Some(Source::LayerDepths(k, lk, Some(b)))
     }
 
     /// Where in `values[k].among` (layer-level column `lk`'s) the sums are that answer a
@@ -146,12 +160,22 @@ impl SiteData {
     /// The chunks of `values[k]`'s cells holding the values `conds` asks of `key` (all of them
     /// when it asks none).
     pub(crate) fn value_chunks(&self, k: usize, key: Key, conds: &Conditions) -> Vec<usize> {
-        let wanted = conds.values_of(key);
-        let chunks = &self.manifest.values[k].cells;
-        (0..chunks.len())
-            .filter(|&j| {
-                wanted.is_empty() || chunks[j].values.iter().any(|v| wanted.contains(v.as_str()))
-            })
-            .collect()
+        listing(&self.manifest.values[k].cells, key, conds)
     }
+
+    /// The chunks of `values[k]`'s per-(value, bucket) sums holding the values `conds` asks of
+    /// `key`.
+    pub(crate) fn depth_chunks_of(&self, k: usize, key: Key, conds: &Conditions) -> Vec<usize> {
+        listing(&self.manifest.values[k].depth_chunks, key, conds)
+    }
+}
+
+/// Which of `chunks` list a value `conds` asks of `key` (all of them when it asks none).
+fn listing(chunks: &[ValueChunk], key: Key, conds: &Conditions) -> Vec<usize> {
+    let wanted = conds.values_of(key);
+    (0..chunks.len())
+        .filter(|&j| {
+            wanted.is_empty() || chunks[j].values.iter().any(|v| wanted.contains(v.as_str()))
+        })
+        .collect()
 }
