@@ -221,9 +221,13 @@ try {
       conv_depth_where_task: 'view=compare&by=conv_depth&where=Task:Classification',
       pair_conv_depth_where_task: 'view=pair&by=conv_depth&a=0&b=1&where=Task:Classification',
       // A layer-level column crossed with depth, each group one (value, bucket): the column's
-      // per-(value, bucket) sums.
+      // per-(value, bucket) sums, that bucket's file of them or the chunk listing that value.
       in_channels_where_depth: `view=compare&by=in_channels&where=${encodeURIComponent('depth:(0.4, 0.5]')}`,
+      conv_depth_where_depth: `view=compare&by=conv_depth&where=${encodeURIComponent('depth:(0.4, 0.5]')}`,
       depth_where_conv_depth: 'view=compare&by=depth&where=conv_depth:1',
+      // The same weighed by models: each row's sum of its models' shares.
+      conv_depth_models_where_depth: `view=compare&by=conv_depth&weight=models&where=${encodeURIComponent('depth:(0.4, 0.5]')}`,
+      depth_models_where_conv_depth: 'view=compare&by=depth&weight=models&where=conv_depth:1',
     };
     const r = { filters: manifest.n_filters, layers: manifest.n_layers, models: manifest.n_models };
     // VIEWS=a,b measures only those views.

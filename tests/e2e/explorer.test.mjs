@@ -425,6 +425,13 @@ test('each view fetches only the data it needs', async () => {
   assert.equal(one.length, 1);
   const depthOf1 = await visit('view=compare&by=depth&where=conv_depth:1', '#heatmap');
   assert.deepEqual(stems(depthOf1), ['models', stem(one[0])]);
+  // Both weighed by models: the same pieces of each row's sum of its models' shares.
+  const sharesInBucket = await visit(`view=compare&by=in_channels&weight=models&where=${encodeURIComponent('depth:(0.4, 0.5]')}`, '#heatmap');
+  assert.deepEqual(stems(sharesInBucket), ['models', stem(manifest.values[inChannels].bucket_shares[4])]);
+  const sharesOf1 = manifest.values[0].depth_share_chunks.filter((c) => c.values.includes('1'));
+  assert.equal(sharesOf1.length, 1);
+  const depthOf1Models = await visit('view=compare&by=depth&weight=models&where=conv_depth:1', '#heatmap');
+  assert.deepEqual(stems(depthOf1Models), ['models', stem(sharesOf1[0])]);
   // Two layer-level columns: the layers table and every sketch chunk, no samples.
   const layerLevel = await visit('view=compare&by=in_channels&where=conv_depth:0', '#heatmap');
   const chunks = manifest.sketches.length;

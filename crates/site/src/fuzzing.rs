@@ -70,10 +70,12 @@ pub fn site_chunk(data: &[u8]) {
     let Ok(batches) = incoming.finish() else {
         return;
     };
-    // Residues 58 to 63 of each deflate mode's range are tables added after the others (so
+    // Residues 56 to 63 of each deflate mode's range are tables added after the others (so
     // that the seeds and regressions keep the parts they were written for; 59 was the whole
     // per-(value, bucket) sums of conv_depth before they were cut in chunks and bucket files).
     let part = match pick % 17 {
+        _ if pick % 64 == 56 => Part::BucketShares(0, SAMPLE_BUCKET),
+        _ if pick % 64 == 57 => Part::ValueDepthShareChunk(0, 0),
         _ if pick % 64 == 58 => Part::BucketValues(0, SAMPLE_BUCKET),
         _ if pick % 64 == 59 => Part::ValueDepthChunk(0, 0),
         _ if pick % 64 == 60 => Part::AmongShares(0, 0),
@@ -176,6 +178,14 @@ const SAMPLE_PARTS: &[(Part, &[u8])] = &[
         include_bytes!("../../../fuzz/site/values-0-bucket.arrow"),
     ),
     (
+        Part::ValueDepthShareChunk(0, 0),
+        include_bytes!("../../../fuzz/site/values-0-depth-models-000.arrow"),
+    ),
+    (
+        Part::BucketShares(0, SAMPLE_BUCKET),
+        include_bytes!("../../../fuzz/site/values-0-bucket-models.arrow"),
+    ),
+    (
         Part::AmongTotals(0, 0),
         include_bytes!("../../../fuzz/site/values-0-among-2-000.arrow"),
     ),
@@ -271,8 +281,9 @@ pub fn replay(target: &str, run: fn(&[u8])) {
 mod tests {
     use super::*;
 
-    /// The `route` seeds reach the merges of a layer-level column's per-(value, bucket) sums:
-    /// the fixture holds the chunk and the bucket file those views read, so they compute.
+    /// The `route` seeds reach the merges of a layer-level column's per-(value, bucket) sums
+    /// and sums of shares: the fixture holds the chunks and the bucket files those views read,
+    /// so they compute.
     #[test]
     fn the_sample_answers_from_both_cuts_of_the_per_bucket_sums() {
         let s = sample();
@@ -281,17 +292,31 @@ mod tests {
             column: column.into(),
             value: value.into(),
         };
-        for (by, filter, part) in [
-            ("depth", w("conv_depth", "1"), Part::ValueDepthChunk(0, 0)),
+        let models = crate::Method {
+            weight: crate::Weight::Models,
+            ..Default::default()
+        };
+        for (by, filter, part, shares) in [
+            (
+                "depth",
+                w("conv_depth", "1"),
+                Part::ValueDepthChunk(0, 0),
+                Part::ValueDepthShareChunk(0, 0),
+            ),
             (
                 "conv_depth",
                 w("depth", bucket),
                 Part::BucketValues(0, SAMPLE_BUCKET),
+                Part::BucketShares(0, SAMPLE_BUCKET),
             ),
         ] {
             let filters = [filter];
             assert_eq!(s.compare_needs(by, &filters).unwrap(), [part]);
             assert!(!s.compare(by, &filters).unwrap().groups.is_empty(), "{by}");
+            let needs = s.compare_needs_with(by, &filters, &models).unwrap();
+            assert_eq!(needs, [shares]);
+            let c = s.compare_with(by, &filters, &models).unwrap();
+            assert!(!c.groups.is_empty(), "{by}");
         }
     }
 }

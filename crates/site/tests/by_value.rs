@@ -248,7 +248,7 @@ fn layer_level_groupings_read_the_value_files_and_agree_with_every_layer() {
             vec![Part::Layers],
         ),
         // Crossed with depth, each group one (value, bucket) row: the column's per-(value,
-        // bucket) sums; a group of two such rows (a model may have layers in both), or weighed
+        // bucket) sums; a group of two such rows (a model may have layers in both), or resampled
         // by model: every layer.
         (
             "depth",
@@ -274,12 +274,14 @@ fn layer_level_groupings_read_the_value_files_and_agree_with_every_layer() {
             &plain,
             vec![Part::Layers],
         ),
+        // Weighed by models: each row's sum of its models' shares, that bucket's file of them.
         (
             "in_channels",
             vec![w("depth", b0)],
             &models,
-            vec![Part::Layers],
+            vec![Part::BucketShares(k(&s, "in_channels"), 0)],
         ),
+        ("in_channels", vec![w("depth", b0)], &ci, vec![Part::Layers]),
     ];
     for (by, filters, method, part) in cases {
         let needs = s.compare_needs_with(by, &filters, method).unwrap();

@@ -59,6 +59,8 @@ impl SiteData {
             Part::ValueDepths(k) => self.add_value_depths(k, &file, batches)?,
             Part::ValueDepthChunk(k, j) => self.add_depth_chunk(k, j, &file, batches)?,
             Part::BucketValues(k, b) => self.add_bucket_values(k, b, &file, batches)?,
+            Part::ValueDepthShareChunk(k, j) => self.add_depth_share_chunk(k, j, &file, batches)?,
+            Part::BucketShares(k, b) => self.add_bucket_shares(k, b, &file, batches)?,
             Part::ValueShares(k) => self.add_value_shares(k, &file, batches)?,
             Part::ValueDepthShares(k) => self.add_value_depth_shares(k, &file, batches)?,
             Part::DepthShares => self.add_depth_shares(&file, batches)?,

@@ -5,9 +5,9 @@
 
 use arrow_array::RecordBatch;
 
-use super::add_values::{as_listed, depth_rows, in_byte_order};
-use super::{one_batch, table_err, SiteData};
-use crate::format::tables::{self, ValueDepth};
+use super::add_values::{as_listed, depth_rows, depth_share_rows};
+use super::{table_err, SiteData};
+use crate::format::tables::{ValueDepth, ValueShares};
 use crate::SiteError;
 
 impl SiteData {
@@ -21,9 +21,7 @@ impl SiteData {
         batches: Vec<RecordBatch>,
     ) -> Result<(), SiteError> {
         let rows = depth_rows(file, batches)?;
-        let listed = &self.manifest.values[k].depth_chunks[j].values;
-        as_listed(file, listed, rows.iter().map(|r| r.value.as_str()))?;
-        self.within_site(file, &rows)?;
+        self.check_chunk(file, &self.manifest.values[k].depth_chunks[j].values, &rows)?;
         self.depth_chunks.insert((k, j), rows);
         Ok(())
     }
@@ -36,35 +34,85 @@ impl SiteData {
         file: &str,
         batches: Vec<RecordBatch>,
     ) -> Result<(), SiteError> {
-        let rows = tables::decode_value_depths(file, &one_batch(file, batches)?)?;
-        if let Some(r) = rows.iter().find(|r| r.bucket as usize != b) {
-            return Err(table_err(
-                file,
-                format!(
-                    "value {:?}: bucket {} in the file of bucket {b}",
-                    r.value, r.bucket
-                ),
-            ));
-        }
-        in_byte_order(file, rows.iter().map(|r| r.value.as_str()))?;
-        self.within_site(file, &rows)?;
+        let rows = depth_rows(file, batches)?;
+        self.check_bucket(file, b, &rows)?;
         self.bucket_values.insert((k, b), rows);
         Ok(())
     }
 
-    /// An error unless `rows` (part of the site's layers, each in one row) add up to at most
-    /// the site's filters and layers, none with more models than it has.
-    fn within_site(&self, file: &str, rows: &[ValueDepth]) -> Result<(), SiteError> {
-        let m = &self.manifest;
-        let filters: u64 = rows.iter().map(|r| r.sketch.n()).sum();
-        let layers: u64 = rows.iter().map(|r| r.n_layers).sum();
-        if let Some(r) = rows.iter().find(|r| r.n_models > m.n_models) {
+    /// Adds chunk `j` of `values[k]`'s per-(value, bucket) sums of shares, checked as a chunk
+    /// of the sums is.
+    pub(super) fn add_depth_share_chunk(
+        &mut self,
+        k: usize,
+        j: usize,
+        file: &str,
+        batches: Vec<RecordBatch>,
+    ) -> Result<(), SiteError> {
+        let rows = depth_share_rows(file, batches)?;
+        let listed = &self.manifest.values[k].depth_share_chunks[j].values;
+        self.check_chunk(file, listed, &rows)?;
+        self.depth_share_chunks.insert((k, j), rows);
+        Ok(())
+    }
+
+    /// Adds `values[k]`'s sums of shares in depth bucket `b`: that bucket's rows, by value.
+    pub(super) fn add_bucket_shares(
+        &mut self,
+        k: usize,
+        b: usize,
+        file: &str,
+        batches: Vec<RecordBatch>,
+    ) -> Result<(), SiteError> {
+        let rows = depth_share_rows(file, batches)?;
+        self.check_bucket(file, b, &rows)?;
+        self.bucket_shares.insert((k, b), rows);
+        Ok(())
+    }
+
+    /// An error unless a chunk's `rows` (by value then bucket) are of the values `listed` for
+    /// it, each with rows, and within the site.
+    fn check_chunk<T: BucketRow>(
+        &self,
+        file: &str,
+        listed: &[String],
+        rows: &[T],
+    ) -> Result<(), SiteError> {
+        as_listed(file, listed, rows.iter().map(|r| r.counts().0))?;
+        self.within_site(file, rows)
+    }
+
+    /// An error unless bucket `b`'s file's `rows` (by value then bucket) are all of bucket `b`
+    /// (so their values are in byte order) and within the site.
+    fn check_bucket<T: BucketRow>(
+        &self,
+        file: &str,
+        b: usize,
+        rows: &[T],
+    ) -> Result<(), SiteError> {
+        if let Some(r) = rows.iter().find(|r| r.bucket() as usize != b) {
             return Err(table_err(
                 file,
                 format!(
-                    "value {:?}: {} models of {}",
-                    r.value, r.n_models, m.n_models
+                    "value {:?}: bucket {} in the file of bucket {b}",
+                    r.counts().0,
+                    r.bucket()
                 ),
+            ));
+        }
+        self.within_site(file, rows)
+    }
+
+    /// An error unless `rows`, part of the site's layers each in one row, add up to at most the
+    /// site's filters and layers, none with more models than it has.
+    fn within_site<T: BucketRow>(&self, file: &str, rows: &[T]) -> Result<(), SiteError> {
+        let m = &self.manifest;
+        let filters: u64 = rows.iter().map(|r| r.counts().1).sum();
+        let layers: u64 = rows.iter().map(|r| r.counts().2).sum();
+        if let Some((value, _, _, n)) = rows.iter().map(T::counts).find(|r| r.3 > m.n_models) {
+            return Err(table_err(
+                file,
+                format!("value {value:?}: {n} models of {}", m.n_models),
             ));
         }
         if filters > m.n_filters || layers > m.n_layers {
@@ -77,6 +125,34 @@ impl SiteData {
             ));
         }
         Ok(())
+    }
+}
+
+/// A row of a layer-level column's per-(value, bucket) sums: of counts and moments, or of
+/// shares.
+trait BucketRow {
+    /// Its (value, filters, layers, models).
+    fn counts(&self) -> (&str, u64, u64, u64);
+    /// Its depth bucket.
+    fn bucket(&self) -> u8;
+}
+
+impl BucketRow for ValueDepth {
+    fn counts(&self) -> (&str, u64, u64, u64) {
+        (&self.value, self.sketch.n(), self.n_layers, self.n_models)
+    }
+    fn bucket(&self) -> u8 {
+        self.bucket
+    }
+}
+
+impl BucketRow for ValueShares {
+    fn counts(&self) -> (&str, u64, u64, u64) {
+        (&self.value, self.n_filters, self.n_layers, self.n_models)
+    }
+    fn bucket(&self) -> u8 {
+        // Read with a bucket (`depth_share_rows` refuses a row without).
+        self.bucket.unwrap_or(u8::MAX)
     }
 }
 
@@ -157,7 +233,7 @@ mod tests {
         assert!(refused(&mut s, bucket, &moved).contains(&file_of));
         let mut swapped = rows.clone();
         swapped.swap(0, 1);
-        assert!(refused(&mut s, bucket, &swapped).contains("not in byte order"));
+        assert!(refused(&mut s, bucket, &swapped).contains("not by value then bucket"));
         // The good rows are kept.
         s.add(bucket, vec![tables::encode_value_depths(&rows)])
             .unwrap();

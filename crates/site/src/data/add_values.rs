@@ -94,16 +94,7 @@ impl SiteData {
         file: &str,
         batches: Vec<RecordBatch>,
     ) -> Result<(), SiteError> {
-        let rows = tables::decode_value_shares(file, &one_batch(file, batches)?)?;
-        let in_range = |r: &ValueShares| r.bucket.is_some_and(|b| (b as usize) < DEPTH_BUCKETS);
-        if let Some(r) = rows.iter().find(|r| !in_range(r)) {
-            return Err(table_err(
-                file,
-                format!("value {:?}: bucket {:?} of 0..10", r.value, r.bucket),
-            ));
-        }
-        let bucket = |r: &ValueShares| r.bucket.expect("checked above");
-        by_value_then_bucket(file, rows.iter().map(|r| (r.value.as_str(), bucket(r))))?;
+        let rows = depth_share_rows(file, batches)?;
         self.check_sums(
             file,
             rows.iter().map(|r| (r.n_filters, r.n_layers, r.n_models)),
@@ -233,6 +224,25 @@ pub(super) fn as_listed<'a>(
         Some(l) => Err(table_err(file, format!("no rows for listed value {l:?}"))),
         None => Ok(()),
     }
+}
+
+/// The rows of a table of per-(value, bucket) sums of shares, once each has a bucket of the ten
+/// and they are by value then bucket.
+pub(super) fn depth_share_rows(
+    file: &str,
+    batches: Vec<RecordBatch>,
+) -> Result<Vec<ValueShares>, SiteError> {
+    let rows = tables::decode_value_shares(file, &one_batch(file, batches)?)?;
+    let in_range = |r: &ValueShares| r.bucket.is_some_and(|b| (b as usize) < DEPTH_BUCKETS);
+    if let Some(r) = rows.iter().find(|r| !in_range(r)) {
+        return Err(table_err(
+            file,
+            format!("value {:?}: bucket {:?} of 0..10", r.value, r.bucket),
+        ));
+    }
+    let bucket = |r: &ValueShares| r.bucket.expect("checked above");
+    by_value_then_bucket(file, rows.iter().map(|r| (r.value.as_str(), bucket(r))))?;
+    Ok(rows)
 }
 
 /// An error unless rows keyed (value, bucket) are by value then bucket, each once.

@@ -105,6 +105,12 @@ pub struct SiteData {
     /// Loaded files of a layer-level column's values' sketches in one bucket, by (column,
     /// bucket).
     pub(crate) bucket_values: BTreeMap<(usize, usize), Vec<ValueDepth>>,
+    /// Loaded chunks of a layer-level column's (value, depth bucket) sums of shares, by (column,
+    /// chunk).
+    pub(crate) depth_share_chunks: BTreeMap<(usize, usize), Vec<ValueShares>>,
+    /// Loaded files of a layer-level column's values' sums of shares in one bucket, by (column,
+    /// bucket).
+    pub(crate) bucket_shares: BTreeMap<(usize, usize), Vec<ValueShares>>,
     /// Per `values` column, its values' sums of model shares (empty until loaded, and for a
     /// model-level column).
     pub(crate) value_shares: Vec<Vec<ValueShares>>,
@@ -199,6 +205,8 @@ impl SiteData {
             value_depths: vec![Vec::new(); manifest.values.len()],
             depth_chunks: BTreeMap::new(),
             bucket_values: BTreeMap::new(),
+            depth_share_chunks: BTreeMap::new(),
+            bucket_shares: BTreeMap::new(),
             value_shares: vec![Vec::new(); manifest.values.len()],
             value_depth_shares: vec![Vec::new(); manifest.values.len()],
             among_totals: BTreeMap::new(),

@@ -36,6 +36,12 @@ pub enum Part {
     ValueDepthChunk(usize, usize),
     /// Each value's sketch of the `values[k]` column (a layer-level one) in depth bucket b.
     BucketValues(usize, usize),
+    /// Chunk j of each (value, depth bucket)'s sum of its models' shares of the `values[k]`
+    /// column (a layer-level one), by value then bucket.
+    ValueDepthShareChunk(usize, usize),
+    /// Each value's sum of its models' shares of the `values[k]` column (a layer-level one) in
+    /// depth bucket b.
+    BucketShares(usize, usize),
     /// Each value's sum of its models' shares of the `values[k]` column (a layer-level one).
     ValueShares(usize),
     /// Each (value, depth bucket)'s sum of its models' shares of the `values[k]` column (a
@@ -83,6 +89,8 @@ impl SiteData {
             Part::ValueDepths(k) => m.values.get(k)?.by_depth.as_ref()?,
             Part::ValueDepthChunk(k, j) => &m.values.get(k)?.depth_chunks.get(j)?.entry,
             Part::BucketValues(k, b) => m.values.get(k)?.buckets.get(b)?,
+            Part::ValueDepthShareChunk(k, j) => &m.values.get(k)?.depth_share_chunks.get(j)?.entry,
+            Part::BucketShares(k, b) => m.values.get(k)?.bucket_shares.get(b)?,
             Part::ValueShares(k) => m.values.get(k)?.model_shares.as_ref()?,
             Part::ValueDepthShares(k) => m.values.get(k)?.by_depth_shares.as_ref()?,
             Part::AmongTotals(k, e) => &m.values.get(k)?.among.get(e)?.totals,
@@ -122,6 +130,9 @@ impl SiteData {
             }
             v.extend((0..f.depth_chunks.len()).map(|j| Part::ValueDepthChunk(k, j)));
             v.extend((0..f.buckets.len()).map(|b| Part::BucketValues(k, b)));
+            let share_chunks = 0..f.depth_share_chunks.len();
+            v.extend(share_chunks.map(|j| Part::ValueDepthShareChunk(k, j)));
+            v.extend((0..f.bucket_shares.len()).map(|b| Part::BucketShares(k, b)));
             if f.model_shares.is_some() {
                 v.push(Part::ValueShares(k));
             }

@@ -11,7 +11,7 @@ use filterscope_stats::{Moments, Sketch};
 use super::among::{among_files, value_depths, Among};
 use super::cut::put_chunks;
 use super::kept::{counts_of, member, stored};
-use super::layer_depths::layer_depth_files;
+use super::layer_depths::{layer_depth_files, layer_depth_share_files};
 use super::named::Files;
 use super::tables::{
     self, LayerRow, LayerSketch, ModelRow, ModelTotals, Rollup, ValueCell, ValueDepth, ValueShares,
@@ -246,8 +246,8 @@ pub(crate) fn value_files(
             model_columns: site.model_columns,
         };
         let among = among_files(files, &among)?;
-        let (depth_chunks, buckets) =
-            layer_depth_files(files, k, per_chunk, &value_depths(key, layers, sketches))?;
+        let depths = layer_depth_files(files, k, per_chunk, &value_depths(key, layers, sketches))?;
+        let depth_shares = layer_depth_share_files(files, (k, key, per_chunk), layers, sketches)?;
         let chunks = put_chunks(
             files,
             &cells,
@@ -261,8 +261,10 @@ pub(crate) fn value_files(
             totals,
             cells: chunks,
             by_depth: None,
-            depth_chunks,
-            buckets,
+            depth_chunks: depths.chunks,
+            buckets: depths.buckets,
+            depth_share_chunks: depth_shares.chunks,
+            bucket_shares: depth_shares.buckets,
             by_depth_shares: None,
             model_shares,
             among,
@@ -287,6 +289,8 @@ pub(crate) fn value_files(
             by_depth: Some(by_depth),
             depth_chunks: vec![],
             buckets: vec![],
+            depth_share_chunks: vec![],
+            bucket_shares: vec![],
             by_depth_shares: Some(by_depth_shares),
             model_shares: None,
             among: vec![],

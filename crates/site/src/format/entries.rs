@@ -153,6 +153,16 @@ pub struct ValueFiles {
     /// at the full DB's shape).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub buckets: Vec<FileEntry>,
+    /// Of a layer-level column, each (value, depth bucket)'s sum of its models' shares (a
+    /// model's part: its layers of the value in the bucket), by value then bucket, in chunks cut
+    /// between values: the crossings above weighed by models (by depth among one conv_depth's
+    /// layers).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub depth_share_chunks: Vec<ValueChunk>,
+    /// Of a layer-level column, the same sums of shares, one file per depth bucket, by value (by
+    /// conv_depth among one bucket's layers weighed by models).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bucket_shares: Vec<FileEntry>,
     /// Of a model-level column, each (value, depth bucket)'s sum of its models' shares, by value
     /// then bucket: the column crossed with depth weighed by models (by depth among one Task's
     /// models, by Task among one bucket's layers), without every (model, bucket)'s counts.

@@ -202,7 +202,12 @@ impl Manifest {
         }
         for f in &self.values {
             // Each value in one chunk only, so that a filter's chunks are the ones listing it.
-            for (what, chunks) in [("cells", &f.cells), ("per-bucket sums", &f.depth_chunks)] {
+            let cut = [
+                ("cells", &f.cells),
+                ("per-bucket sums", &f.depth_chunks),
+                ("per-bucket sums of shares", &f.depth_share_chunks),
+            ];
+            for (what, chunks) in cut {
                 let listed = chunks.iter().flat_map(|c| &c.values);
                 if let Some((a, b)) = listed.clone().zip(listed.skip(1)).find(|(a, b)| a >= b) {
                     return bad(format!(
@@ -211,12 +216,13 @@ impl Manifest {
                     ));
                 }
             }
-            if !matches!(f.buckets.len(), 0 | filterscope_stats::DEPTH_BUCKETS) {
-                return bad(format!(
-                    "values of {:?}: {} bucket files, not one per depth bucket (10)",
-                    f.column,
-                    f.buckets.len()
-                ));
+            for n in [f.buckets.len(), f.bucket_shares.len()] {
+                if !matches!(n, 0 | filterscope_stats::DEPTH_BUCKETS) {
+                    return bad(format!(
+                        "values of {:?}: {n} bucket files, not one per depth bucket (10)",
+                        f.column
+                    ));
+                }
             }
             // Each (column, value) once, in the order a reader looks them up by.
             let place = |a| among_place(&self.model_columns, a);
@@ -261,6 +267,8 @@ impl Manifest {
             v.extend(&f.by_depth);
             v.extend(f.depth_chunks.iter().map(|c| &c.entry));
             v.extend(&f.buckets);
+            v.extend(f.depth_share_chunks.iter().map(|c| &c.entry));
+            v.extend(&f.bucket_shares);
             v.extend(&f.by_depth_shares);
             v.extend(&f.model_shares);
             v.extend(f.among.iter().flat_map(|a| [&a.totals, &a.shares]));

@@ -8,7 +8,7 @@ use filterscope_stats::{DEPTH_BUCKETS, DEPTH_LABELS};
 use super::grouping::Grouping;
 use super::key::Key;
 use super::source::Source;
-use crate::format::tables::{ValueCell, ValueDepth};
+use crate::format::tables::{ValueCell, ValueDepth, ValueShares};
 use crate::{Part, SiteData, SiteError};
 
 impl SiteData {
@@ -82,6 +82,22 @@ impl SiteData {
                     let value = bucket_row(b, &r.value);
                     if g.conds.pass(&value) {
                         g.add(value(by), b, &r.sketch, None, r.n_models, r.n_layers);
+                    }
+                }
+            }
+            Source::LayerDepthShares(k, key, bucket) => {
+                let rows: Vec<&ValueShares> = match bucket {
+                    Some(b) => self.bucket_shares[&(k, b)].iter().collect(),
+                    None => (self.depth_share_chunks_of(k, key, &g.conds).into_iter())
+                        .flat_map(|j| &self.depth_share_chunks[&(k, j)])
+                        .collect(),
+                };
+                for r in rows {
+                    let b = r.bucket.expect("checked when added") as usize;
+                    // Every condition is on depth or this column; a group is one row.
+                    let value = bucket_row(b, &r.value);
+                    if g.conds.pass(&value) {
+                        g.add_shares(value(by), b, r);
                     }
                 }
             }

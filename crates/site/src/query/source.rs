@@ -29,6 +29,9 @@ pub(crate) enum Source {
     /// by depth among one of its values (`None`: the chunks listing it) or by the column among
     /// one depth bucket (`Some(b)`: that bucket's file).
     LayerDepths(usize, Key, Option<usize>),
+    /// Their sums of model shares, the same pieces: those crossings weighed by models, nothing
+    /// resampled.
+    LayerDepthShares(usize, Key, Option<usize>),
     /// Per (value, model) sketches of `values[k]`: that column crossed with model-level columns,
     /// or resampled by model (or weighed by model where its sums of shares do not answer); only
     /// the chunks of the values filtered on.
@@ -70,7 +73,7 @@ impl SiteData {
         if !(by.model_level() && conds.model_level()) {
             return self
                 .by_value(by, conds, of_models, moments)
-                .or_else(|| self.layer_value_depths(by, conds, of_models))
+                .or_else(|| self.layer_value_depths(by, conds, of_models, moments))
                 .unwrap_or(Source::Layers);
         }
         let depth_filtered = conds.0.iter().any(|(k, _)| *k == Key::Depth);
@@ -166,6 +169,12 @@ impl SiteData {
                 .depth_chunks_of(k, key, conds)
                 .into_iter()
                 .map(|j| Part::ValueDepthChunk(k, j))
+                .collect(),
+            Source::LayerDepthShares(k, _, Some(b)) => vec![Part::BucketShares(k, b)],
+            Source::LayerDepthShares(k, key, None) => self
+                .depth_share_chunks_of(k, key, conds)
+                .into_iter()
+                .map(|j| Part::ValueDepthShareChunk(k, j))
                 .collect(),
             Source::ValueShares(k, _) => vec![Part::ValueShares(k)],
             Source::AmongTotals(k, _, e) => vec![Part::AmongTotals(k, e)],

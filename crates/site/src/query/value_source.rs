@@ -78,37 +78,46 @@ impl SiteData {
     /// depth, when each group is one row of them: by the column among one bucket's layers (that
     /// bucket's file), or by depth among one of its values' layers (the chunk listing it). A
     /// group of several rows would count a model with layers in two of them twice (and add
-    /// moments in another order): those read every layer, as does one weighed or resampled by
-    /// model (the rows are not per model).
+    /// moments in another order): those read every layer, as does one resampled by model (the
+    /// rows are not per model). Weighed by models (without moments), each row's sum of its
+    /// models' shares, cut the same two ways.
     pub(super) fn layer_value_depths(
         &self,
         by: Key,
         conds: &Conditions,
         of_models: OfModels,
+        moments: bool,
     ) -> Option<Source> {
         let keys = conds.keys_with(by);
         let mut others = keys.iter().filter(|k| **k != Key::Depth);
         let (&lk, None) = (others.next()?, others.next()) else {
             return None;
         };
-        if of_models.any() || lk.model_level() || !keys.contains(&Key::Depth) {
+        if lk.model_level() || !keys.contains(&Key::Depth) {
             return None;
         }
         let k = self.layer_value_files(lk)?;
         let files = &self.manifest.values[k];
+        type Piece = fn(usize, Key, Option<usize>) -> Source;
+        let (source, chunks, buckets): (Piece, _, _) = match of_models {
+            OfModels::Nothing => (Source::LayerDepths, &files.depth_chunks, &files.buckets),
+            OfModels::Shares if !moments => (
+                Source::LayerDepthShares,
+                &files.depth_share_chunks,
+                &files.bucket_shares,
+            ),
+            _ => return None,
+        };
         if by == Key::Depth {
-            let one = conds.values_of(lk).len() == 1 && !files.depth_chunks.is_empty();
-            return one.then_some(Source::LayerDepths(k, lk, None));
+            let one = conds.values_of(lk).len() == 1 && !chunks.is_empty();
+            return one.then_some(source(k, lk, None));
         }
-        let buckets = conds.values_of(Key::Depth);
-        let ([label], false) = (
-            &buckets.into_iter().collect::<Vec<_>>()[..],
-            files.buckets.is_empty(),
-        ) else {
+        let labels: Vec<&str> = conds.values_of(Key::Depth).into_iter().collect();
+        let ([label], false) = (&labels[..], buckets.is_empty()) else {
             return None;
         };
         let b = DEPTH_LABELS.iter().position(|l| l == label)?;
-        Some(Source::LayerDepths(k, lk, Some(b)))
+        Some(source(k, lk, Some(b)))
     }
 
     /// Where in `values[k].among` (layer-level column `lk`'s) the sums are that answer a
@@ -167,6 +176,17 @@ impl SiteData {
     /// `key`.
     pub(crate) fn depth_chunks_of(&self, k: usize, key: Key, conds: &Conditions) -> Vec<usize> {
         listing(&self.manifest.values[k].depth_chunks, key, conds)
+    }
+
+    /// The chunks of `values[k]`'s per-(value, bucket) sums of shares holding the values `conds`
+    /// asks of `key`.
+    pub(crate) fn depth_share_chunks_of(
+        &self,
+        k: usize,
+        key: Key,
+        conds: &Conditions,
+    ) -> Vec<usize> {
+        listing(&self.manifest.values[k].depth_share_chunks, key, conds)
     }
 }
 
