@@ -7,9 +7,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use filterscope_stats::{depth_bucket, Sketch};
+use filterscope_stats::Sketch;
 
 use super::kept::{member, stored};
+use super::layer_depths::value_bucket;
 use super::named::Files;
 use super::tables::{
     self, LayerRow, LayerSketch, ModelRow, ValueCell, ValueDepth, ValueShares, ValueTotal,
@@ -71,12 +72,7 @@ pub(crate) fn value_depths(
     layers: &[LayerRow],
     sketches: &[LayerSketch],
 ) -> Vec<ValueDepth> {
-    let of = |l: &LayerRow| {
-        // The rollups were made first and refuse a norm outside [0, 1].
-        let b = depth_bucket(l.conv_depth_norm).expect("checked by the rollups") as u8;
-        (key.of_layer(l).expect("a layer-level column"), b)
-    };
-    runs(layers, sketches, of)
+    runs(layers, sketches, |l| value_bucket(key, l))
         .into_iter()
         .map(|((value, bucket), (models, n_layers, sketch))| ValueDepth {
             value,

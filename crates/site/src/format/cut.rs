@@ -31,7 +31,7 @@ pub(super) fn put_chunks<T>(
 
 /// Cuts `rows` (sorted by `value`) into runs of about `target` rows, each ending where the value
 /// changes.
-pub(super) fn cut<T>(rows: &[T], target: usize, value: impl Fn(&T) -> &str) -> Vec<&[T]> {
+fn cut<T>(rows: &[T], target: usize, value: impl Fn(&T) -> &str) -> Vec<&[T]> {
     let mut out = Vec::new();
     let mut start = 0;
     for i in 1..=rows.len() {

@@ -31,9 +31,9 @@ pub(super) struct Cuts {
 /// Writes `rows` (by value then bucket) of the layer-level column at `values[k]` cut both ways:
 /// chunks of about `per_chunk` rows (`values-K-depth-NNN`, or with `suffix` `-models`
 /// `values-K-depth-models-NNN`) and a file per bucket (`values-K-bucket-B` and
-/// `values-K-bucket-B-models`). The site's [`crate::LAYERS_PER_CHUNK`] of 128 rows makes about
-/// 13 values of ten buckets: at the full DB's shape some 75 KB of counts and moments (a row is
-/// about 600 bytes) and conv_depth's 237 values 19 chunks.
+/// `values-K-bucket-B-models`). The site's [`crate::LAYERS_PER_CHUNK`] of 128 rows made
+/// conv_depth's sums 10 chunks of 14-172 KB at the full DB's shape (its sums of shares 10 of
+/// 41-485 KB).
 fn cut_both<T: Clone>(
     files: &mut Files,
     (k, per_chunk, suffix): (usize, usize, &str),
@@ -86,11 +86,8 @@ pub(super) fn layer_depth_share_files(
     type Parts = BTreeMap<u32, (u64, u64, MemberCounts)>;
     let mut runs: BTreeMap<(String, u8), Parts> = BTreeMap::new();
     for (l, s) in layers.iter().zip(sketches) {
-        let value = key.of_layer(l).expect("a layer-level column");
-        // The rollups were made first and refuse a norm outside [0, 1].
-        let b = depth_bucket(l.conv_depth_norm).expect("checked by the rollups") as u8;
         let e = runs
-            .entry((value, b))
+            .entry(value_bucket(key, l))
             .or_default()
             .entry(l.model)
             .or_default();
@@ -101,13 +98,16 @@ pub(super) fn layer_depth_share_files(
     let rows: Vec<ValueShares> = runs
         .into_iter()
         .map(|((value, bucket), parts)| {
-            let members: Vec<MemberCounts> = parts.values().map(|p| p.2.clone()).collect();
+            let n_layers = parts.values().map(|p| p.0).sum();
+            let n_filters = parts.values().map(|p| p.1).sum();
+            let n_models = parts.len() as u64;
+            let members: Vec<MemberCounts> = parts.into_values().map(|p| p.2).collect();
             ValueShares {
                 value,
                 bucket: Some(bucket),
-                n_models: parts.len() as u64,
-                n_layers: parts.values().map(|p| p.0).sum(),
-                n_filters: parts.values().map(|p| p.1).sum(),
+                n_models,
+                n_layers,
+                n_filters,
                 shares: shares_summed(&members),
             }
         })
@@ -115,6 +115,14 @@ pub(super) fn layer_depth_share_files(
     cut_both(files, (k, per_chunk, "-models"), &rows, shares_key, |r| {
         tables::encode_value_shares(r)
     })
+}
+
+/// Layer `l`'s value of layer-level column `key` and its depth bucket: the key of its
+/// per-(value, bucket) row.
+pub(super) fn value_bucket(key: Key, l: &LayerRow) -> (String, u8) {
+    // The rollups were made first and refuse a norm outside [0, 1].
+    let b = depth_bucket(l.conv_depth_norm).expect("checked by the rollups") as u8;
+    (key.of_layer(l).expect("a layer-level column"), b)
 }
 
 /// A per-(value, bucket) row's value and bucket.
