@@ -203,7 +203,11 @@ try {
       task_intervals: 'view=compare&by=Task&ci=1000',
       depth_intervals: 'view=compare&by=depth&ci=1000',
       // Intervals resample models: a layer-level grouping then needs each model's part.
+      // At the default resampling the site stores them; weighed by models too; another seed
+      // resamples each (value, model)'s counts.
       conv_depth_intervals: 'view=compare&by=conv_depth&ci=1000',
+      conv_depth_models_intervals: 'view=compare&by=conv_depth&weight=models&ci=1000',
+      conv_depth_intervals_seed1: 'view=compare&by=conv_depth&ci=1000&seed=1',
       in_channels_intervals: 'view=compare&by=in_channels&ci=1000',
       task_where_conv_depth_intervals: 'view=compare&by=Task&where=conv_depth:0&ci=1000',
       // Each model weighing the same: each conv_depth value's sum of its models' shares.

@@ -101,6 +101,27 @@ for (const [by, where, weight] of [['Task', null, 'models'], ['depth', null, 'fi
   });
 }
 
+test('intervals by conv_depth at the default resampling read the stored file and equal data-prep\'s resampled ones', async () => {
+  for (const weight of ['filters', 'models']) {
+    const p = await page();
+    const from = server.requests.length;
+    await p.goto(synthUrl(`view=compare&by=conv_depth&weight=${weight}&ci=1000`));
+    const rows = await intervalRows(p);
+    const stems = new Set(server.requests.slice(from)
+      .filter((r) => r.startsWith('/synth/') && r.endsWith('.arrow'))
+      .map((f) => path.basename(f).replace(/-[0-9a-f]{16}\.arrow$/, '')));
+    const stored = weight === 'filters' ? 'values-0-spread' : 'values-0-spread-models';
+    assert.ok(stems.has(stored), [...stems].join(' '));
+    // Not the (value, model) counts a resampling reads, nor any per-layer file.
+    for (const s of stems) assert.ok(!/^(cells|sketches|layers)/.test(s), [...stems].join(' '));
+    // data-prep resamples those counts: the stored intervals are its numbers.
+    sameAsCli(rows, cli('compare', synth, '--by', 'conv_depth', '--weight', weight, '--ci', '1000', '--json'));
+    assert.match(await p.textContent('#method'), /1000 bootstrap resamples .* \(seed 0\)/);
+    assert.deepEqual(p.errors, []);
+    await p.context().close();
+  }
+});
+
 test('the hover line and the announcement carry the interval; floors on the diagonal; grey cells', async () => {
   const p = await page();
   await p.goto(synthUrl('view=compare&by=Task&ci=300&seed=9&order=name'));

@@ -70,10 +70,11 @@ pub fn site_chunk(data: &[u8]) {
     let Ok(batches) = incoming.finish() else {
         return;
     };
-    // Residues 56 to 63 of each deflate mode's range are tables added after the others (so
+    // Residues 55 to 63 of each deflate mode's range are tables added after the others (so
     // that the seeds and regressions keep the parts they were written for; 59 was the whole
     // per-(value, bucket) sums of conv_depth before they were cut in chunks and bucket files).
     let part = match pick % 17 {
+        _ if pick % 64 == 55 => Part::ValueSpread(0, 0),
         _ if pick % 64 == 56 => Part::BucketShares(0, SAMPLE_BUCKET),
         _ if pick % 64 == 57 => Part::ValueDepthShareChunk(0, 0),
         _ if pick % 64 == 58 => Part::BucketValues(0, SAMPLE_BUCKET),
@@ -192,6 +193,10 @@ const SAMPLE_PARTS: &[(Part, &[u8])] = &[
     (
         Part::AmongShares(0, 0),
         include_bytes!("../../../fuzz/site/values-0-among-2-000-models.arrow"),
+    ),
+    (
+        Part::ValueSpread(0, 0),
+        include_bytes!("../../../fuzz/site/values-0-spread.arrow"),
     ),
     (
         Part::Quality,
@@ -318,5 +323,20 @@ mod tests {
             let c = s.compare_with(by, &filters, &models).unwrap();
             assert!(!c.groups.is_empty(), "{by}");
         }
+    }
+
+    /// The fixture's stored intervals answer intervals by conv_depth, as a `site_chunk` seed
+    /// (residue 55) adds them.
+    #[test]
+    fn the_sample_answers_intervals_by_conv_depth_from_its_stored_file() {
+        let s = sample();
+        let ci = crate::Method {
+            resampling: Some(crate::Resampling::default()),
+            ..Default::default()
+        };
+        let needs = s.compare_needs_with("conv_depth", &[], &ci).unwrap();
+        assert_eq!(needs, [Part::ValueTotals(0), Part::ValueSpread(0, 0)]);
+        let c = s.compare_with("conv_depth", &[], &ci).unwrap();
+        assert!(c.ci.is_some() && c.groups.len() > 2);
     }
 }

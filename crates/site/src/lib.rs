@@ -31,8 +31,8 @@ pub(crate) use format::ipc::read_batches;
 pub use format::ipc::IncomingFile;
 pub(crate) use format::ipc::{read_entry, write_plain_stream, write_stream};
 pub use format::manifest::{
-    AmongFiles, BasisJson, ChunkEntry, Correction, FileEntry, Manifest, ValueChunk, ValueFiles,
-    MAX_FILES, MAX_FILE_BYTES, MAX_LAYERS, MAX_MANIFEST_BYTES,
+    AmongFiles, BasisJson, ChunkEntry, Correction, FileEntry, Manifest, SpreadEntry, ValueChunk,
+    ValueFiles, MAX_FILES, MAX_FILE_BYTES, MAX_LAYERS, MAX_MANIFEST_BYTES,
 };
 pub use format::provenance::{Provenance, CNN_FILTER_DB_BIBTEX};
 pub use format::tables::{

@@ -129,8 +129,9 @@ pub fn compute(
             wheres: w,
             method,
         } => {
-            let groups = s.group_sketches_for(by, w, method).map_err(e)?;
-            let c = s.compare_groups(by, &groups, method, progress).map_err(e)?;
+            let c = s
+                .compare_with_progress(by, w, method, progress)
+                .map_err(e)?;
             Answer::Compare(Box::new(c))
         }
         Request::Values { column } => Answer::Values(s.column_values(column).map_err(e)?),

@@ -85,6 +85,25 @@ mod tests {
         assert_eq!(bytes(to_fetch(&s, &asked, &BTreeSet::new(), false)), 0);
     }
 
+    /// Intervals by conv_depth as the page asks for them by default (1000 replicates, seed 0)
+    /// read the column's totals and the intervals the site stores for them: nothing streamed.
+    #[test]
+    fn default_intervals_cost_the_totals_and_the_stored_file() {
+        let (s, _) = opened(&content());
+        let asked = Request::Compare {
+            by: "conv_depth".into(),
+            wheres: vec![],
+            method: Method {
+                resampling: Some(Resampling::default()),
+                ..Default::default()
+            },
+        };
+        assert!(layer_level(&s, &asked).is_none());
+        let stored = [Part::ValueTotals(0), Part::ValueSpread(0, 0)];
+        let cost = bytes(to_fetch(&s, &asked, &BTreeSet::new(), false));
+        assert_eq!(cost, bytes_of(&s, &stored));
+    }
+
     /// Intervals by conv_depth stream the column's cells: those count (not the per-layer
     /// sketches, which are more), unless the grouping is kept; a part on its way for another
     /// request does not count again.

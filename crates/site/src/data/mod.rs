@@ -5,6 +5,7 @@
 mod add;
 mod add_among;
 mod add_depths;
+mod add_spread;
 mod add_values;
 mod part;
 
@@ -17,8 +18,8 @@ use arrow_array::RecordBatch;
 use filterscope_stats::{Basis, BinRule, LayerQuality, Precision, Sketch};
 
 use crate::format::tables::{
-    self, DepthRow, LayerRow, LayerSketch, ModelRow, ModelTotals, Rollup, SampleRow, ValueCell,
-    ValueDepth, ValueShares, ValueTotal,
+    self, DepthRow, LayerRow, LayerSketch, ModelRow, ModelTotals, Rollup, SampleRow, StoredSpread,
+    ValueCell, ValueDepth, ValueShares, ValueTotal,
 };
 use crate::{read_entry, FileEntry, IncomingFile, Manifest, SiteError};
 
@@ -121,6 +122,9 @@ pub struct SiteData {
     pub(crate) among_totals: BTreeMap<(usize, usize), Vec<ValueTotal>>,
     /// Loaded sums of shares among one model-level value's models, by (column, `among` entry).
     pub(crate) among_shares: BTreeMap<(usize, usize), Vec<ValueShares>>,
+    /// Loaded intervals and floors of grouping by a layer-level column, by (column, `spread`
+    /// entry).
+    pub(crate) spreads: BTreeMap<(usize, usize), StoredSpread>,
     /// Each depth bucket's sum of model shares, `value` its index (empty until loaded).
     pub(crate) depth_shares: Vec<ValueShares>,
     /// Each model's depth buckets, a bit each (the model-buckets table).
@@ -211,6 +215,7 @@ impl SiteData {
             value_depth_shares: vec![Vec::new(); manifest.values.len()],
             among_totals: BTreeMap::new(),
             among_shares: BTreeMap::new(),
+            spreads: BTreeMap::new(),
             depth_shares: Vec::new(),
             model_buckets: Vec::new(),
             quality: Vec::new(),

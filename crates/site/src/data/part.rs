@@ -52,6 +52,9 @@ pub enum Part {
     AmongTotals(usize, usize),
     /// Each value's sum of those models' shares.
     AmongShares(usize, usize),
+    /// The bootstrap intervals and noise floors of grouping by the `values[k]` column (a
+    /// layer-level one) its `spread[i]` entry names.
+    ValueSpread(usize, usize),
     /// Every layer's quality.
     Quality,
     /// Each lite sample's cell of the pair view's density.
@@ -95,6 +98,7 @@ impl SiteData {
             Part::ValueDepthShares(k) => m.values.get(k)?.by_depth_shares.as_ref()?,
             Part::AmongTotals(k, e) => &m.values.get(k)?.among.get(e)?.totals,
             Part::AmongShares(k, e) => &m.values.get(k)?.among.get(e)?.shares,
+            Part::ValueSpread(k, i) => &m.values.get(k)?.spread.get(i)?.entry,
             Part::Quality => &m.quality,
             Part::LiteCells => &m.lite_cells,
             Part::LiteSamples(k) => &m.lite_samples.get(k)?.entry,
@@ -142,6 +146,7 @@ impl SiteData {
             for e in 0..f.among.len() {
                 v.extend([Part::AmongTotals(k, e), Part::AmongShares(k, e)]);
             }
+            v.extend((0..f.spread.len()).map(|i| Part::ValueSpread(k, i)));
         }
         v.extend((0..self.manifest.lite_samples.len()).map(Part::LiteSamples));
         v.extend((0..self.manifest.sketches.len()).map(Part::Sketches));

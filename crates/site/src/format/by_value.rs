@@ -268,8 +268,20 @@ pub(crate) fn value_files(
             by_depth_shares: None,
             model_shares,
             among,
+            spread: vec![],
         });
     }
+    model_column_files(files, site, &mut out)?;
+    Ok(out)
+}
+
+/// Each model-level column's value files (after the layer-level ones in `out`), but a column's
+/// with a value per model.
+fn model_column_files(
+    files: &mut Files,
+    site: &Summed,
+    out: &mut Vec<ValueFiles>,
+) -> Result<(), SiteError> {
     for (c, column) in site.model_columns.iter().enumerate() {
         let totals = model_column_totals(c, site);
         // A column with a value per model (a name, an id): its totals are the per-model counts.
@@ -294,7 +306,8 @@ pub(crate) fn value_files(
             by_depth_shares: Some(by_depth_shares),
             model_shares: None,
             among: vec![],
+            spread: vec![],
         });
     }
-    Ok(out)
+    Ok(())
 }

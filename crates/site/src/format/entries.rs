@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::manifest::MAX_FILE_BYTES;
-use crate::{sha256_hex, SiteError};
+use crate::{sha256_hex, SiteError, Weight};
 
 /// Deflate's best ratio: a 258-byte match costs at least two bits, 1,032 bytes for each byte.
 const MAX_DEFLATE_RATIO: u64 = 1032;
@@ -178,6 +178,27 @@ pub struct ValueFiles {
     /// weighed by models, without each (value, model)'s counts.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub among: Vec<AmongFiles>,
+    /// Of a layer-level column, the bootstrap intervals and noise floors of grouping by it (no
+    /// filter, every group kept), one file per weight, for the resampling each entry names: a
+    /// comparison with intervals as a shared link asks for them reads one file, not every
+    /// (value, model)'s counts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub spread: Vec<SpreadEntry>,
+}
+
+/// Stored intervals and floors of a grouping by a layer-level column: what data-prep computed
+/// for one weight and one resampling.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SpreadEntry {
+    /// The file.
+    #[serde(flatten)]
+    pub entry: FileEntry,
+    /// What each filter weighed.
+    pub weight: Weight,
+    /// Bootstrap replicates drawn.
+    pub replicates: u32,
+    /// The generator's seed.
+    pub seed: u64,
 }
 
 /// A layer-level column's sums over the models of one value of a model-level column.

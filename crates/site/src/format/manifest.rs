@@ -3,7 +3,7 @@
 use filterscope_stats::{Basis, BinRule, Precision, DIM, N_BINS};
 use serde::{Deserialize, Serialize};
 
-pub use super::entries::{AmongFiles, ChunkEntry, FileEntry, ValueChunk, ValueFiles};
+pub use super::entries::{AmongFiles, ChunkEntry, FileEntry, SpreadEntry, ValueChunk, ValueFiles};
 use super::version::{FORMAT, FORMAT_VERSION};
 use crate::{Provenance, SiteError};
 
@@ -201,44 +201,65 @@ impl Manifest {
             }
         }
         for f in &self.values {
-            // Each value in one chunk only, so that a filter's chunks are the ones listing it.
-            let cut = [
-                ("cells", &f.cells),
-                ("per-bucket sums", &f.depth_chunks),
-                ("per-bucket sums of shares", &f.depth_share_chunks),
-            ];
-            for (what, chunks) in cut {
-                let listed = chunks.iter().flat_map(|c| &c.values);
-                if let Some((a, b)) = listed.clone().zip(listed.skip(1)).find(|(a, b)| a >= b) {
-                    return bad(format!(
-                        "{what} of {:?}: {b:?} listed after {a:?} (each once, in byte order)",
-                        f.column
-                    ));
-                }
-            }
-            for n in [f.buckets.len(), f.bucket_shares.len()] {
-                if !matches!(n, 0 | filterscope_stats::DEPTH_BUCKETS) {
-                    return bad(format!(
-                        "values of {:?}: {n} bucket files, not one per depth bucket (10)",
-                        f.column
-                    ));
-                }
-            }
-            // Each (column, value) once, in the order a reader looks them up by.
-            let place = |a| among_place(&self.model_columns, a);
-            if let Some(a) = f.among.iter().find(|a| place(a).0.is_none()) {
+            self.check_value_files(f)?;
+        }
+        Ok(())
+    }
+
+    /// What a column's value files may claim: each value in one chunk of each cut, ten bucket
+    /// files or none, one file of intervals per weight, `among` entries of model-level columns
+    /// in order.
+    fn check_value_files(&self, f: &ValueFiles) -> Result<(), SiteError> {
+        let bad = |what: String| Err(SiteError::Manifest(what));
+        // Each value in one chunk only, so that a filter's chunks are the ones listing it.
+        let cut = [
+            ("cells", &f.cells),
+            ("per-bucket sums", &f.depth_chunks),
+            ("per-bucket sums of shares", &f.depth_share_chunks),
+        ];
+        for (what, chunks) in cut {
+            let listed = chunks.iter().flat_map(|c| &c.values);
+            if let Some((a, b)) = listed.clone().zip(listed.skip(1)).find(|(a, b)| a >= b) {
                 return bad(format!(
-                    "values of {:?} among {:?}: not a model-level column",
-                    f.column, a.column
+                    "{what} of {:?}: {b:?} listed after {a:?} (each once, in byte order)",
+                    f.column
                 ));
             }
-            let mut pairs = f.among.iter().zip(f.among.iter().skip(1));
-            if let Some((_, b)) = pairs.find(|(a, b)| place(a) >= place(b)) {
+        }
+        for n in [f.buckets.len(), f.bucket_shares.len()] {
+            if !matches!(n, 0 | filterscope_stats::DEPTH_BUCKETS) {
                 return bad(format!(
-                    "values of {:?} among {:?} = {:?}: listed twice or out of order",
-                    f.column, b.column, b.value
+                    "values of {:?}: {n} bucket files, not one per depth bucket (10)",
+                    f.column
                 ));
             }
+        }
+        // One file per weight, for a resampling a comparison can ask for.
+        let weights = f.spread.iter().map(|e| e.weight);
+        let bad_spread = f.spread.iter().enumerate().find(|(i, e)| {
+            weights.clone().take(*i).any(|w| w == e.weight)
+                || !(1..=crate::MAX_REPLICATES).contains(&e.replicates)
+        });
+        if let Some((_, e)) = bad_spread {
+            return bad(format!(
+                "{}: intervals of {:?} weighed by {} with {} replicates (one file per weight, 1 to {} replicates)",
+                e.entry.file, f.column, e.weight, e.replicates, crate::MAX_REPLICATES
+            ));
+        }
+        // Each (column, value) once, in the order a reader looks them up by.
+        let place = |a| among_place(&self.model_columns, a);
+        if let Some(a) = f.among.iter().find(|a| place(a).0.is_none()) {
+            return bad(format!(
+                "values of {:?} among {:?}: not a model-level column",
+                f.column, a.column
+            ));
+        }
+        let mut pairs = f.among.iter().zip(f.among.iter().skip(1));
+        if let Some((_, b)) = pairs.find(|(a, b)| place(a) >= place(b)) {
+            return bad(format!(
+                "values of {:?} among {:?} = {:?}: listed twice or out of order",
+                f.column, b.column, b.value
+            ));
         }
         Ok(())
     }
@@ -272,6 +293,7 @@ impl Manifest {
             v.extend(&f.by_depth_shares);
             v.extend(&f.model_shares);
             v.extend(f.among.iter().flat_map(|a| [&a.totals, &a.shares]));
+            v.extend(f.spread.iter().map(|e| &e.entry));
         }
         v
     }

@@ -3,7 +3,10 @@
 
 /// The `format` field every manifest carries.
 pub const FORMAT: &str = "filterscope-site";
-/// The version of the layout this crate reads and writes. Version 12 cuts a layer-level
+/// The version of the layout this crate reads and writes. Version 13 stores the bootstrap
+/// intervals and noise floors of grouping by each layer-level column for the page's default
+/// resampling (intervals by conv_depth read a few hundred kilobytes, not the 10.7 MB of its
+/// (value, model) counts at the full DB's shape). Version 12 cuts a layer-level
 /// column's per-(value, depth bucket) sums two ways, in chunks by value and a file per bucket
 /// (by depth among one conv_depth, or by conv_depth among one bucket, reads a tenth of the 1.4 MB
 /// file the full DB's version 11 had). Version 11 adds a layer-level
@@ -25,4 +28,4 @@ pub const FORMAT: &str = "filterscope-site";
 /// needs (so a visit fetches only that), names files by their content and narrows counts; version
 /// 2 recorded the build's precision and label cleaning and moved D to the notebook's density-based
 /// distributions. An older site must be rebuilt rather than read with another layout's meaning.
-pub const FORMAT_VERSION: u32 = 12;
+pub const FORMAT_VERSION: u32 = 13;

@@ -6,6 +6,7 @@ use filterscope_stats::{sample_indices, seed_of, Basis, BinRule, Precision, Sket
 use crate::format::by_bucket::{bucket_files, depth_rows, rollups};
 use crate::format::by_value::{value_files, Summed};
 use crate::format::named::Files;
+use crate::format::spread_files::add_spreads;
 use crate::format::tables::sketch_cols::Has;
 use crate::format::tables::{
     self, LayerRow, LayerSketch, ModelRow, ModelTotals, Rollup, SampleRow,
@@ -246,7 +247,7 @@ pub fn encode_site(
     let lite_rows = lite_samples(&c.samples, c.sample_seed, lite);
     let lite_cells = files.put("lite-cells", lite_cells(c, &lite_rows))?;
     let chunks = chunks(&mut files, c, layers_per_chunk, &lite_rows)?;
-    let manifest = Manifest {
+    let mut manifest = Manifest {
         format: FORMAT.into(),
         format_version: FORMAT_VERSION,
         producer: c.producer.clone(),
@@ -282,6 +283,7 @@ pub fn encode_site(
         sketches: chunks.sketches,
         samples: chunks.samples,
     };
+    add_spreads(&mut files, &mut manifest)?; // computed from the files above
     files
         .0
         .push(("manifest.json".into(), manifest.to_json().into_bytes()));

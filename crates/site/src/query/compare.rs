@@ -100,7 +100,9 @@ impl SiteData {
 
     /// The parts [`SiteData::compare_with`] reads: resampling models needs each model's part of
     /// a group, so depth then reads the per-(model, bucket) rollups; weighing them, the sum of
-    /// those parts' shares, which a layer-level column's values hold.
+    /// those parts' shares, which a layer-level column's values hold. Where the site stores the
+    /// intervals asked for (by a layer-level column, unfiltered, the page's default
+    /// resampling), its sums and that file.
     pub fn compare_needs_with(
         &self,
         by: &str,
@@ -109,8 +111,11 @@ impl SiteData {
     ) -> Result<Vec<Part>, SiteError> {
         let by_key = self.key(by)?;
         let conds = self.conditions(filters)?;
-        let source = self.source(by_key, &conds, method.of_models(), false);
-        Ok(self.parts_of(source, &conds, false))
+        let (of_models, stored) = self.compare_plan(by_key, &conds, method);
+        let source = self.source(by_key, &conds, of_models, false);
+        let mut parts = self.parts_of(source, &conds, false);
+        parts.extend(stored);
+        Ok(parts)
     }
 
     /// The merged sketch of each group of `by` among the layers that pass `filters`, in the order
@@ -186,14 +191,17 @@ impl SiteData {
         method: &Method,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<Comparison, SiteError> {
-        self.compare_groups_watched(by, groups, method, &mut Watch::new(None, progress))
+        self.compare_groups_watched(by, groups, method, None, &mut Watch::new(None, progress))
     }
 
+    /// With `stored`, the intervals and floors are read from that part, not resampled: the
+    /// groups then need no model's part beyond what the weight asks.
     fn compare_groups_watched(
         &self,
         by: &str,
         groups: &[Group],
         method: &Method,
+        stored: Option<Part>,
         watch: &mut Watch,
     ) -> Result<Comparison, SiteError> {
         method.check()?;
@@ -206,11 +214,12 @@ impl SiteData {
         let (evr, rule) = (&self.basis.evr, &self.rule);
         // Weighed by models alone, the groups' sums of model shares are all D reads: from a
         // per-value table they are the very sums each model's part would give.
-        let shares: Option<Vec<&[f64]>> = match method.of_models() {
+        let of_models = stored.map_or(method.of_models(), |_| method.point().of_models());
+        let shares: Option<Vec<&[f64]>> = match of_models {
             OfModels::Shares => groups.iter().map(|g| g.model_shares.as_deref()).collect(),
             _ => None,
         };
-        let per_model = method.per_model() && shares.is_none();
+        let per_model = of_models.any() && shares.is_none();
         if per_model && groups.iter().any(|g| g.members.is_empty()) {
             return Err(SiteError::Query(format!(
                 "the groups of {by} were merged without their models"
@@ -239,8 +248,12 @@ impl SiteData {
                 .collect();
         }
         // Grouping by model leaves one model per group: nothing to resample.
-        let (ci, floor) = match (method.resampling, &members) {
-            (Some(r), Some(m)) if by != "model" => (
+        let (ci, floor) = match (method.resampling, &members, stored) {
+            (Some(_), None, Some(part)) => {
+                let (ci, floor) = self.quoted_spread(part, &groups)?;
+                (Some(ci), Some(floor))
+            }
+            (Some(r), Some(m), _) if by != "model" => (
                 Some(m.bootstrap(rule, evr, r, watch)),
                 Some(m.floors(rule, evr, r, watch)),
             ),
@@ -282,14 +295,11 @@ impl SiteData {
         filters: &[Where],
         method: Option<&Method>,
     ) -> Result<bool, SiteError> {
-        let (of_models, moments) =
-            method.map_or((OfModels::Nothing, true), |m| (m.of_models(), false));
-        let source = self.source(
-            self.key(by)?,
-            &self.conditions(filters)?,
-            of_models,
-            moments,
-        );
+        let (by, conds) = (self.key(by)?, self.conditions(filters)?);
+        let (of_models, moments) = method.map_or((OfModels::Nothing, true), |m| {
+            (self.compare_plan(by, &conds, m).0, false)
+        });
+        let source = self.source(by, &conds, of_models, moments);
         Ok(source == Source::Layers)
     }
 
@@ -298,15 +308,31 @@ impl SiteData {
         self.compare_with(by, filters, &Method::default())
     }
 
-    /// The D matrix between the groups of `by`, as `method` says.
+    /// The D matrix between the groups of `by`, as `method` says, from the parts
+    /// [`SiteData::compare_needs_with`] names.
     pub fn compare_with(
         &self,
         by: &str,
         filters: &[Where],
         method: &Method,
     ) -> Result<Comparison, SiteError> {
-        let groups = self.groups_of(by, filters, method.of_models(), false)?;
-        self.compare_groups(by, &groups, method, &mut |_, _| {})
+        self.compare_with_progress(by, filters, method, &mut |_, _| {})
+    }
+
+    /// [`SiteData::compare_with`], `progress` hearing how far a resampling is (replicates and
+    /// splits done, of all). Stored intervals are read, not resampled, where they answer.
+    pub fn compare_with_progress(
+        &self,
+        by: &str,
+        filters: &[Where],
+        method: &Method,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<Comparison, SiteError> {
+        let (by_key, conds) = (self.key(by)?, self.conditions(filters)?);
+        let (of_models, stored) = self.compare_plan(by_key, &conds, method);
+        let groups = self.groups_of(by, filters, of_models, false)?;
+        let mut watch = Watch::new(None, progress);
+        self.compare_groups_watched(by, &groups, method, stored, &mut watch)
     }
 
     /// The groups of `by` as a comparison by `method` merges them (with each model's part when
@@ -339,6 +365,7 @@ impl SiteData {
             by,
             &groups,
             method,
+            None,
             &mut Watch::new(Some(&mut t), &mut |_, _| {}),
         )?;
         Ok((c, t))

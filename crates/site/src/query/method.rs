@@ -151,6 +151,14 @@ impl Method {
         }
     }
 
+    /// The same comparison without intervals: its point estimates.
+    pub(crate) fn point(&self) -> Method {
+        Method {
+            resampling: None,
+            ..*self
+        }
+    }
+
     /// An error for a replicate count out of range.
     pub fn check(&self) -> Result<(), crate::SiteError> {
         match self.resampling {

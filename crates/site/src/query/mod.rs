@@ -20,6 +20,7 @@ pub(crate) mod quality_by;
 pub(crate) mod source;
 pub(crate) mod spread;
 pub(crate) mod stats;
+mod stored_spread;
 pub(crate) mod tables;
 pub(crate) mod tails;
 mod value_source;

@@ -66,7 +66,7 @@ impl SiteData {
     }
 
     /// Where layer-level key `lk`'s value files are in the manifest's `values`.
-    fn layer_value_files(&self, lk: Key) -> Option<usize> {
+    pub(crate) fn layer_value_files(&self, lk: Key) -> Option<usize> {
         let name = valued_columns(&self.manifest.layer_columns)
             .into_iter()
             .find(|(_, k)| *k == lk)?

@@ -9,6 +9,7 @@ mod layers;
 mod models;
 mod samples;
 pub(crate) mod sketch_cols;
+mod spread;
 mod values;
 
 pub(crate) use depths::{
@@ -23,6 +24,7 @@ pub(crate) use models::{
     decode_model_sketches, decode_models, encode_model_sketches, encode_models,
 };
 pub(crate) use samples::{decode_lite_cells, decode_samples, encode_lite_cells, encode_samples};
+pub(crate) use spread::{decode_spread, encode_spread, StoredSpread};
 pub(crate) use values::{
     decode_value_cells, decode_value_depths, decode_value_shares, decode_value_totals,
     encode_value_cells, encode_value_depths, encode_value_shares, encode_value_totals,

@@ -54,12 +54,21 @@ fn count_planes(counts: &[u64]) -> Vec<(&'static str, ArrayRef)> {
 /// One plane per name: plane `b` holds byte `b` (least significant first) of every value, a
 /// fixed-size list of [`DIM`] x [`N_BINS`] bytes a row.
 pub(crate) fn byte_planes(values: &[u64], names: &[&'static str]) -> Vec<(&'static str, ArrayRef)> {
+    byte_planes_of(values, names, DIM * N_BINS)
+}
+
+/// [`byte_planes`] with `size` bytes a row.
+pub(crate) fn byte_planes_of(
+    values: &[u64],
+    names: &[&'static str],
+    size: usize,
+) -> Vec<(&'static str, ArrayRef)> {
     names
         .iter()
         .enumerate()
         .map(|(b, &name)| {
             let plane = values.iter().map(|&c| (c >> (8 * b)) as u8).collect();
-            (name, fixed::<UInt8Type>(plane, DIM * N_BINS))
+            (name, fixed::<UInt8Type>(plane, size))
         })
         .collect()
 }
@@ -82,7 +91,15 @@ fn joined_counts(c: &Cols) -> Result<Vec<u64>, SiteError> {
 
 /// The values put back together from the byte planes `names` (all required).
 pub(crate) fn joined_planes(c: &Cols, names: &[&str]) -> Result<Vec<u64>, SiteError> {
-    let size = DIM * N_BINS;
+    joined_planes_of(c, names, DIM * N_BINS)
+}
+
+/// [`joined_planes`] of `size` bytes a row.
+pub(crate) fn joined_planes_of(
+    c: &Cols,
+    names: &[&str],
+    size: usize,
+) -> Result<Vec<u64>, SiteError> {
     let mut values = c
         .fixed::<UInt8Type>(names[0], size)?
         .iter()
