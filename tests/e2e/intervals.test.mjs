@@ -102,20 +102,23 @@ for (const [by, where, weight] of [['Task', null, 'models'], ['depth', null, 'fi
 }
 
 test('intervals by conv_depth at the default resampling read the stored file and equal data-prep\'s resampled ones', async () => {
-  for (const weight of ['filters', 'models']) {
+  for (const [weight, where] of [['filters', null], ['models', null], ['filters', 'Task:Classification']]) {
     const p = await page();
     const from = server.requests.length;
-    await p.goto(synthUrl(`view=compare&by=conv_depth&weight=${weight}&ci=1000`));
+    await p.goto(synthUrl(`view=compare&by=conv_depth&weight=${weight}&ci=1000${where ? `&where=${encodeURIComponent(where)}` : ''}`));
     const rows = await intervalRows(p);
     const stems = new Set(server.requests.slice(from)
       .filter((r) => r.startsWith('/synth/') && r.endsWith('.arrow'))
       .map((f) => path.basename(f).replace(/-[0-9a-f]{16}\.arrow$/, '')));
-    const stored = weight === 'filters' ? 'values-0-spread' : 'values-0-spread-models';
-    assert.ok(stems.has(stored), [...stems].join(' '));
+    // Among one Task's models, that value's file (values-0-among-C-NNN-spread).
+    const stored = `^${where ? 'values-0-among-\\d+-\\d{3}' : 'values-0'}-spread${weight === 'models' ? '-models' : ''}$`;
+    assert.ok([...stems].some((s) => new RegExp(stored).test(s)), `${stored}: ${[...stems].join(' ')}`);
     // Not the (value, model) counts a resampling reads, nor any per-layer file.
     for (const s of stems) assert.ok(!/^(cells|sketches|layers)/.test(s), [...stems].join(' '));
     // data-prep resamples those counts: the stored intervals are its numbers.
-    sameAsCli(rows, cli('compare', synth, '--by', 'conv_depth', '--weight', weight, '--ci', '1000', '--json'));
+    const args = ['compare', synth, '--by', 'conv_depth', '--weight', weight, '--ci', '1000', '--json'];
+    if (where) args.push('--where', where.replace(':', '='));
+    sameAsCli(rows, cli(...args));
     assert.match(await p.textContent('#method'), /1000 bootstrap resamples .* \(seed 0\)/);
     assert.deepEqual(p.errors, []);
     await p.context().close();

@@ -35,6 +35,7 @@ pub use format::manifest::{
     ValueFiles, MAX_FILES, MAX_FILE_BYTES, MAX_LAYERS, MAX_MANIFEST_BYTES,
 };
 pub use format::provenance::{Provenance, CNN_FILTER_DB_BIBTEX};
+pub use format::spread_files::STORED_INTERVALS_FROM;
 pub use format::tables::{
     LayerRow, LayerSketch, ModelRow, ModelTotals, SampleRow, ValueCell, ValueDepth, ValueShares,
     ValueTotal,

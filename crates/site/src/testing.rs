@@ -127,7 +127,16 @@ pub fn loaded(content: &SiteContent) -> SiteData {
 /// `content` written as a site (small chunks, so that there are several), and the site as a
 /// browser opens it: the manifest and the models table.
 pub fn opened(content: &SiteContent) -> (SiteData, Vec<(String, Vec<u8>)>) {
-    let files = encode_site(content, 2).expect("encodes");
+    open(encode_site(content, 2).expect("encodes"))
+}
+
+/// [`opened`], the intervals of every layer-level column stored however few its cells (a site
+/// stores them only for columns with many: [`crate::STORED_INTERVALS_FROM`]).
+pub fn opened_storing_intervals(content: &SiteContent) -> (SiteData, Vec<(String, Vec<u8>)>) {
+    open(crate::format::writer::encode_site_storing(content, 2, 0).expect("encodes"))
+}
+
+fn open(files: Vec<(String, Vec<u8>)>) -> (SiteData, Vec<(String, Vec<u8>)>) {
     let get = |name: &str| &files.iter().find(|(n, _)| n == name).expect("written").1;
     let json = std::str::from_utf8(get("manifest.json")).expect("utf-8");
     let s = SiteData::new(json, get(&SiteData::entry_of(json, Part::Models))).expect("opens");

@@ -6,13 +6,21 @@
 
 mod common;
 
+use std::sync::OnceLock;
+
 use common::content;
-use filterscope_site::testing::{add, opened, streamed};
+use filterscope_site::testing::{add, opened_storing_intervals, streamed};
 use filterscope_site::{Method, Part, Resampling, SiteData, Weight, Where};
 
 type Files = Vec<(String, Vec<u8>)>;
 
+/// The test site, written once (storing every column's intervals takes a while).
 fn site() -> (SiteData, Files) {
+    static SITE: OnceLock<(SiteData, Files)> = OnceLock::new();
+    SITE.get_or_init(written).clone()
+}
+
+fn written() -> (SiteData, Files) {
     let mut c = content();
     // Groups of several sizes, one under the four models a floor needs.
     for l in &mut c.layers {
@@ -20,7 +28,7 @@ fn site() -> (SiteData, Files) {
             l.conv_depth = 5;
         }
     }
-    opened(&c)
+    opened_storing_intervals(&c)
 }
 
 fn default_ci(weight: Weight) -> Method {
@@ -103,6 +111,49 @@ fn intervals_by_a_layer_level_column_read_one_file_and_are_the_computed_ones() {
         .position(|f| f.column == "in_channels")
         .unwrap();
     assert!(s.manifest().values[k].spread.is_empty());
+}
+
+/// Among one Task's models (by conv_depth where Task is Classification): that value's sums and
+/// its stored intervals, the comparison the per-layer sketches give; two Tasks resample.
+#[test]
+fn intervals_among_one_tasks_models_read_its_stored_file() {
+    let task = |v: &str| Where {
+        column: "Task".into(),
+        value: v.into(),
+    };
+    for weight in [Weight::Filters, Weight::Models] {
+        let method = default_ci(weight);
+        for value in ["Classification", "Segmentation"] {
+            let filters = [task(value)];
+            let (s, needs) = needing("conv_depth", &filters, &method);
+            let e = s.manifest().values[0]
+                .among
+                .iter()
+                .position(|a| a.column == "Task" && a.value == value)
+                .unwrap();
+            let i = s.manifest().values[0].among[e]
+                .spread
+                .iter()
+                .position(|x| x.weight == weight)
+                .unwrap();
+            let sums = match weight {
+                Weight::Filters => Part::AmongTotals(0, e),
+                Weight::Models => Part::AmongShares(0, e),
+            };
+            assert_eq!(
+                needs,
+                [sums, Part::AmongSpread(0, e, i)],
+                "{value} {weight}"
+            );
+            let stored = s.compare_with("conv_depth", &filters, &method).unwrap();
+            assert!(stored.ci.is_some());
+            let computed = per_layer("conv_depth", &filters, &method);
+            assert_eq!(stored, computed, "{value} {weight}: bit for bit");
+        }
+        let two = [task("Classification"), task("Segmentation")];
+        let (_, needs) = needing("conv_depth", &two, &method);
+        assert!(!needs.iter().any(|p| matches!(p, Part::AmongSpread(..))));
+    }
 }
 
 /// Other draws, a filter, or a group left out: the counts are resampled, never the stored file

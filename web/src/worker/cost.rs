@@ -89,7 +89,7 @@ mod tests {
     /// read the column's totals and the intervals the site stores for them: nothing streamed.
     #[test]
     fn default_intervals_cost_the_totals_and_the_stored_file() {
-        let (s, _) = opened(&content());
+        let (s, _) = filterscope_site::testing::opened_storing_intervals(&content());
         let asked = Request::Compare {
             by: "conv_depth".into(),
             wheres: vec![],

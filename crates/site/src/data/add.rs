@@ -67,7 +67,9 @@ impl SiteData {
             Part::ModelBuckets => self.add_model_buckets(&file, batches)?,
             Part::AmongTotals(k, e) => self.add_among_totals(k, e, &file, batches)?,
             Part::AmongShares(k, e) => self.add_among_shares(k, e, &file, batches)?,
-            Part::ValueSpread(k, i) => self.add_spread(k, i, &file, batches)?,
+            Part::ValueSpread(..) | Part::AmongSpread(..) => {
+                self.add_spread(part, &file, batches)?
+            }
             Part::Quality => self.add_quality(&file, batches)?,
             Part::LiteCells => self.add_lite_cells(&file, batches)?,
             Part::LiteSamples(_) => {

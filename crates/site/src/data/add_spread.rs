@@ -4,15 +4,14 @@
 
 use arrow_array::RecordBatch;
 
-use super::{one_batch, SiteData};
+use super::{one_batch, Part, SiteData};
 use crate::format::tables;
 use crate::SiteError;
 
 impl SiteData {
     pub(super) fn add_spread(
         &mut self,
-        k: usize,
-        i: usize,
+        part: Part,
         file: &str,
         batches: Vec<RecordBatch>,
     ) -> Result<(), SiteError> {
@@ -27,7 +26,7 @@ impl SiteData {
                 ),
             });
         }
-        self.spreads.insert((k, i), s);
+        self.spreads.insert(part, s);
         Ok(())
     }
 }

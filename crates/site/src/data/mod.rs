@@ -122,9 +122,9 @@ pub struct SiteData {
     pub(crate) among_totals: BTreeMap<(usize, usize), Vec<ValueTotal>>,
     /// Loaded sums of shares among one model-level value's models, by (column, `among` entry).
     pub(crate) among_shares: BTreeMap<(usize, usize), Vec<ValueShares>>,
-    /// Loaded intervals and floors of grouping by a layer-level column, by (column, `spread`
-    /// entry).
-    pub(crate) spreads: BTreeMap<(usize, usize), StoredSpread>,
+    /// Loaded intervals and floors of grouping by a layer-level column (among all models or
+    /// one value's), by part.
+    pub(crate) spreads: BTreeMap<Part, StoredSpread>,
     /// Each depth bucket's sum of model shares, `value` its index (empty until loaded).
     pub(crate) depth_shares: Vec<ValueShares>,
     /// Each model's depth buckets, a bit each (the model-buckets table).

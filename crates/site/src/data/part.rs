@@ -55,6 +55,8 @@ pub enum Part {
     /// The bootstrap intervals and noise floors of grouping by the `values[k]` column (a
     /// layer-level one) its `spread[i]` entry names.
     ValueSpread(usize, usize),
+    /// The same among the models of its `among[e]` model-level value: its `spread[i]` entry.
+    AmongSpread(usize, usize, usize),
     /// Every layer's quality.
     Quality,
     /// Each lite sample's cell of the pair view's density.
@@ -99,6 +101,7 @@ impl SiteData {
             Part::AmongTotals(k, e) => &m.values.get(k)?.among.get(e)?.totals,
             Part::AmongShares(k, e) => &m.values.get(k)?.among.get(e)?.shares,
             Part::ValueSpread(k, i) => &m.values.get(k)?.spread.get(i)?.entry,
+            Part::AmongSpread(k, e, i) => &m.values.get(k)?.among.get(e)?.spread.get(i)?.entry,
             Part::Quality => &m.quality,
             Part::LiteCells => &m.lite_cells,
             Part::LiteSamples(k) => &m.lite_samples.get(k)?.entry,
@@ -143,8 +146,9 @@ impl SiteData {
             if f.by_depth_shares.is_some() {
                 v.push(Part::ValueDepthShares(k));
             }
-            for e in 0..f.among.len() {
+            for (e, a) in f.among.iter().enumerate() {
                 v.extend([Part::AmongTotals(k, e), Part::AmongShares(k, e)]);
+                v.extend((0..a.spread.len()).map(|i| Part::AmongSpread(k, e, i)));
             }
             v.extend((0..f.spread.len()).map(|i| Part::ValueSpread(k, i)));
         }

@@ -154,6 +154,7 @@ pub(crate) fn among_files(files: &mut Files, a: &Among) -> Result<Vec<AmongFiles
                     &format!("{name}-models"),
                     tables::encode_value_shares(&sums),
                 )?,
+                spread: vec![],
             });
         }
     }

@@ -212,6 +212,10 @@ pub struct AmongFiles {
     pub totals: FileEntry,
     /// Each value's sum of those models' shares, as the column's `model_shares` are.
     pub shares: FileEntry,
+    /// The stored intervals of grouping by the layer-level column among those models, as the
+    /// column's `spread` are (by conv_depth where Task is Classification, with intervals).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub spread: Vec<SpreadEntry>,
 }
 
 /// A chunk of (value, model) sketches and the values it holds.

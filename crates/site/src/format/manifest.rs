@@ -234,17 +234,8 @@ impl Manifest {
                 ));
             }
         }
-        // One file per weight, for a resampling a comparison can ask for.
-        let weights = f.spread.iter().map(|e| e.weight);
-        let bad_spread = f.spread.iter().enumerate().find(|(i, e)| {
-            weights.clone().take(*i).any(|w| w == e.weight)
-                || !(1..=crate::MAX_REPLICATES).contains(&e.replicates)
-        });
-        if let Some((_, e)) = bad_spread {
-            return bad(format!(
-                "{}: intervals of {:?} weighed by {} with {} replicates (one file per weight, 1 to {} replicates)",
-                e.entry.file, f.column, e.weight, e.replicates, crate::MAX_REPLICATES
-            ));
+        for spread in std::iter::once(&f.spread).chain(f.among.iter().map(|a| &a.spread)) {
+            check_spread(&f.column, spread)?;
         }
         // Each (column, value) once, in the order a reader looks them up by.
         let place = |a| among_place(&self.model_columns, a);
@@ -293,6 +284,11 @@ impl Manifest {
             v.extend(&f.by_depth_shares);
             v.extend(&f.model_shares);
             v.extend(f.among.iter().flat_map(|a| [&a.totals, &a.shares]));
+            v.extend(
+                f.among
+                    .iter()
+                    .flat_map(|a| a.spread.iter().map(|e| &e.entry)),
+            );
             v.extend(f.spread.iter().map(|e| &e.entry));
         }
         v
@@ -330,6 +326,22 @@ impl Manifest {
             )));
         }
         Ok(BinRule::new(lo, hi))
+    }
+}
+
+/// One file of intervals per weight, each for a resampling a comparison can ask for.
+fn check_spread(column: &str, spread: &[SpreadEntry]) -> Result<(), SiteError> {
+    let weights = spread.iter().map(|e| e.weight);
+    let bad = spread.iter().enumerate().find(|(i, e)| {
+        weights.clone().take(*i).any(|w| w == e.weight)
+            || !(1..=crate::MAX_REPLICATES).contains(&e.replicates)
+    });
+    match bad {
+        Some((_, e)) => Err(SiteError::Manifest(format!(
+            "{}: intervals of {column:?} weighed by {} with {} replicates (one file per weight, 1 to {} replicates)",
+            e.entry.file, e.weight, e.replicates, crate::MAX_REPLICATES
+        ))),
+        None => Ok(()),
     }
 }
 

@@ -19,7 +19,7 @@ mod layer_depths;
 pub(crate) mod manifest;
 mod named;
 pub(crate) mod provenance;
-mod spread_files;
+pub(crate) mod spread_files;
 pub(crate) mod tables;
 pub(crate) mod version;
 pub(crate) mod writer;

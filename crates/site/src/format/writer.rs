@@ -6,7 +6,7 @@ use filterscope_stats::{sample_indices, seed_of, Basis, BinRule, Precision, Sket
 use crate::format::by_bucket::{bucket_files, depth_rows, rollups};
 use crate::format::by_value::{value_files, Summed};
 use crate::format::named::Files;
-use crate::format::spread_files::add_spreads;
+use crate::format::spread_files::{add_spreads, STORED_INTERVALS_FROM};
 use crate::format::tables::sketch_cols::Has;
 use crate::format::tables::{
     self, LayerRow, LayerSketch, ModelRow, ModelTotals, Rollup, SampleRow,
@@ -213,6 +213,16 @@ pub fn encode_site(
     c: &SiteContent,
     layers_per_chunk: usize,
 ) -> Result<Vec<(String, Vec<u8>)>, SiteError> {
+    encode_site_storing(c, layers_per_chunk, STORED_INTERVALS_FROM)
+}
+
+/// [`encode_site`], storing the intervals of each layer-level column with at least
+/// `intervals_from` bytes of cells (tests store them for a small site).
+pub(crate) fn encode_site_storing(
+    c: &SiteContent,
+    layers_per_chunk: usize,
+    intervals_from: u64,
+) -> Result<Vec<(String, Vec<u8>)>, SiteError> {
     assert_eq!(c.layers.len(), c.sketches.len(), "one sketch per layer");
     let mut files = Files(Vec::new());
     let (totals, per_model) = per_model(c);
@@ -236,13 +246,8 @@ pub fn encode_site(
     )?;
     let layers = files.put("layers", tables::encode_layers(&c.layers, &c.layer_columns))?;
     let quality = files.put("quality", tables::encode_quality(&c.sketches))?;
-    let values = values_of(
-        &mut files,
-        c,
-        layers_per_chunk,
-        (&totals, &per_model),
-        &roll,
-    )?;
+    let sums = (&totals[..], &per_model[..]);
+    let values = values_of(&mut files, c, layers_per_chunk, sums, &roll)?;
     let lite = lite_per_layer(c.layers.len(), c.sample_per_layer);
     let lite_rows = lite_samples(&c.samples, c.sample_seed, lite);
     let lite_cells = files.put("lite-cells", lite_cells(c, &lite_rows))?;
@@ -283,7 +288,7 @@ pub fn encode_site(
         sketches: chunks.sketches,
         samples: chunks.samples,
     };
-    add_spreads(&mut files, &mut manifest)?; // computed from the files above
+    add_spreads(&mut files, &mut manifest, intervals_from)?; // from the files above
     files
         .0
         .push(("manifest.json".into(), manifest.to_json().into_bytes()));

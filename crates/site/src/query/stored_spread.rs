@@ -10,12 +10,14 @@ use super::grouping::Group;
 use super::key::{Conditions, Key};
 use super::method::{Method, OfModels};
 use super::spread::Interval;
-use crate::{Part, SiteData, SiteError};
+use crate::{Part, SiteData, SiteError, SpreadEntry};
 
 impl SiteData {
     /// The stored intervals that answer a comparison by `by` under `conds` as `method` says,
-    /// if any. A filter, or a least group size that could leave a group out, changes the
-    /// groups resampled (and the generator's draws with them): those are computed.
+    /// if any: by a layer-level column with no filter, or among one model-level value's models
+    /// (one condition, on that value). Another filter, or a least group size that could leave a
+    /// group out, changes the groups resampled (and the generator's draws with them): those are
+    /// computed.
     pub(crate) fn stored_spread(
         &self,
         by: Key,
@@ -23,14 +25,27 @@ impl SiteData {
         method: &Method,
     ) -> Option<Part> {
         let r = method.resampling?;
-        if by.model_level() || !conds.0.is_empty() || method.min_models > 1 {
+        if by.model_level() || conds.0.len() > 1 || method.min_models > 1 {
             return None;
         }
         let k = self.layer_value_files(by)?;
-        let i = self.manifest.values[k].spread.iter().position(|e| {
+        let files = &self.manifest.values[k];
+        let (spread, part): (_, &dyn Fn(usize) -> Part) = match conds.0.first() {
+            None => (&files.spread, &|i| Part::ValueSpread(k, i)),
+            Some((Key::ModelColumn(c), value)) => {
+                let column = &self.manifest.model_columns[*c];
+                let e = files
+                    .among
+                    .iter()
+                    .position(|a| a.column == *column && a.value == *value)?;
+                (&files.among[e].spread, &move |i| Part::AmongSpread(k, e, i))
+            }
+            Some(_) => return None,
+        };
+        let i = spread.iter().position(|e| {
             (e.weight, e.replicates, e.seed) == (method.weight, r.replicates, r.seed)
         })?;
-        Some(Part::ValueSpread(k, i))
+        Some(part(i))
     }
 
     /// What a comparison must hold of each model's part of a group, and the stored intervals
@@ -56,10 +71,9 @@ impl SiteData {
         groups: &[&Group],
     ) -> Result<(Interval, Vec<Option<f64>>), SiteError> {
         self.require(&[part])?;
-        let (Part::ValueSpread(k, i), Some(s)) = (part, self.spread_of(part)) else {
+        let (Some(e), Some(s)) = (self.spread_entry(part), self.spreads.get(&part)) else {
             return Err(SiteError::Query(format!("{part:?} holds no intervals")));
         };
-        let e = &self.manifest.values[k].spread[i];
         let labels = groups.iter().map(|g| g.label.as_str());
         let models = groups.iter().map(|g| g.n_models);
         if !labels.eq(s.groups.iter().map(String::as_str)) || !models.eq(s.n_models.iter().copied())
@@ -67,9 +81,8 @@ impl SiteData {
             return Err(SiteError::Table {
                 file: e.entry.file.clone(),
                 problem: format!(
-                    "intervals stored for {} groups of {:?} that are not the {} it compares",
+                    "intervals stored for {} groups that are not the {} it compares",
                     s.groups.len(),
-                    self.manifest.values[k].column,
                     groups.len()
                 ),
             });
@@ -83,9 +96,12 @@ impl SiteData {
         Ok((ci, s.floor.clone()))
     }
 
-    fn spread_of(&self, part: Part) -> Option<&crate::format::tables::StoredSpread> {
+    /// The manifest's entry of a part of stored intervals.
+    fn spread_entry(&self, part: Part) -> Option<&SpreadEntry> {
+        let v = &self.manifest.values;
         match part {
-            Part::ValueSpread(k, i) => self.spreads.get(&(k, i)),
+            Part::ValueSpread(k, i) => v.get(k)?.spread.get(i),
+            Part::AmongSpread(k, e, i) => v.get(k)?.among.get(e)?.spread.get(i),
             _ => None,
         }
     }
