@@ -197,6 +197,8 @@ try {
       task_where_depth: `view=compare&by=Task&where=${encodeURIComponent('depth:(0.4, 0.5]')}`,
       depth_where_task: 'view=compare&by=depth&where=Task:Classification',
       pair_task_where_depth: `view=pair&by=Task&a=Classification&b=${other}&where=${encodeURIComponent('depth:(0.4, 0.5]')}`,
+      // Two Tasks among one conv_depth's layers, their own PCA: a row of each Task's sums.
+      pair_task_where_conv_depth: `view=pair&by=Task&a=Classification&b=${other}&where=conv_depth:0`,
       quality_task: 'view=quality&by=Task',
       quality_conv_depth: 'view=quality&by=conv_depth',
       // Bootstrap intervals and noise floors, 1000 replicates (the page's default).

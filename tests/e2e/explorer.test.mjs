@@ -461,6 +461,13 @@ test('each view fetches only the data it needs', async () => {
   // counts and moments, so no per-layer sketch.
   const depthPair = await visit('view=pair&by=conv_depth&a=0&b=1', '#eigen-b');
   assert.deepEqual(stems(depthPair), ['layers', 'lite', 'lite-cells', 'models', 'quality', 'values-0']);
+  // A pair of two Tasks among conv_depth 0's layers, their own PCA drawn: one row of
+  // conv_depth's sums among each Task's models holds each group's moments, so no per-layer
+  // sketch either.
+  const [ta, tb] = manifest.values[0].among.filter((a) => a.column === 'Task').map((a) => encodeURIComponent(a.value));
+  const taskPair = await visit(`view=pair&by=Task&a=${ta}&b=${tb}&where=conv_depth:0`, '#eigen-b');
+  assert.ok(!taskPair.some((f) => f.startsWith('sketches')), taskPair.join(' '));
+  assert.ok(taskPair.some((f) => /^values-0-among-\d+-\d{3}$/.test(f)), taskPair.join(' '));
 });
 
 test('a second visit fetches no data, and a visited page reloads offline', async () => {

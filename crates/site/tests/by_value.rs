@@ -367,14 +367,21 @@ fn a_pairs_moments_come_from_the_totals_bit_for_bit() {
     let fast = s.group_sketches("Task", &[]).unwrap();
     assert!(fast.iter().all(|g| g.sketch.scaled.sum != [0.0; 9]));
     assert_eq!(fast, s.group_sketches("Task", &every).unwrap());
-    // A layer-level filter with another column still needs every layer's moments.
-    let needs = s
-        .group_needs("Task", &[w("conv_depth", "1")], true)
-        .unwrap();
+    // Among one conv_depth value's layers: one row of conv_depth's sums among each Task's
+    // models (tests/among_rows.rs), moments to the bit; two values need every layer's.
+    let one = [w("conv_depth", "1")];
+    let needs = s.group_needs("Task", &one, true).unwrap();
+    assert!(
+        needs.iter().all(|p| matches!(p, Part::AmongTotals(0, _))),
+        "{needs:?}"
+    );
+    assert!(!s.needs_layers("Task", &one, None).unwrap());
+    let fast = s.group_sketches("Task", &one).unwrap();
+    assert_eq!(fast, streamed(&s, "Task", &one, &Method::default()));
+    let two = [w("conv_depth", "1"), w("conv_depth", "2")];
+    let needs = s.group_needs("Task", &two, true).unwrap();
     assert_eq!(needs[0], Part::Layers);
-    assert!(s
-        .needs_layers("Task", &[w("conv_depth", "1")], None)
-        .unwrap());
+    assert!(s.needs_layers("Task", &two, None).unwrap());
 }
 
 /// Weighed by models, a grouping by a layer-level column alone reads each value's sum of its

@@ -118,6 +118,17 @@ impl SiteData {
                     }
                 }
             }
+            Source::AmongRows(k, key, c) => {
+                for e in self.among_entries_of(k, c, &g.conds) {
+                    let among = &self.manifest.values[k].among[e].value;
+                    for r in &self.among_totals[&(k, e)] {
+                        // One row of each: the conditions are on `key` (one value) and `c`.
+                        if g.conds.pass(&among_row(key, &r.value, among)) {
+                            g.add(among.clone(), 0, &r.sketch, None, r.n_models, r.n_layers);
+                        }
+                    }
+                }
+            }
             Source::AmongShares(k, key, e) => {
                 let among = &self.manifest.values[k].among[e].value;
                 for r in &self.among_shares[&(k, e)] {

@@ -46,6 +46,10 @@ pub(crate) enum Source {
     /// Per-value sums of the shares of those models: the same weighed by models, nothing
     /// resampled.
     AmongShares(usize, Key, usize),
+    /// The rows of one value of `values[k]` (layer-level column `lk`) in the sums among each
+    /// value of model-level column `c`'s models: grouping by `c` among that one value's layers
+    /// with moments (a pair's own PCA where conv_depth is 0), each group one row.
+    AmongRows(usize, Key, usize),
     /// Per-bucket sums of model shares: by depth weighed by models, filtered at most by depth,
     /// nothing resampled.
     DepthShares,
@@ -179,6 +183,11 @@ impl SiteData {
             Source::ValueShares(k, _) => vec![Part::ValueShares(k)],
             Source::AmongTotals(k, _, e) => vec![Part::AmongTotals(k, e)],
             Source::AmongShares(k, _, e) => vec![Part::AmongShares(k, e)],
+            Source::AmongRows(k, _, c) => self
+                .among_entries_of(k, c, conds)
+                .into_iter()
+                .map(|e| Part::AmongTotals(k, e))
+                .collect(),
             Source::DepthShares => vec![Part::DepthShares],
             Source::ValueDepthShares(k, _) => vec![Part::ValueDepthShares(k)],
             Source::ValueCells(k, key) => self

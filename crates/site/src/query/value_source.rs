@@ -36,6 +36,11 @@ impl SiteData {
             (OfModels::Shares, Some(e)) if !moments => return Some(Source::AmongShares(k, lk, e)),
             _ => {}
         }
+        if moments && of_models == OfModels::Nothing {
+            if let Some(rows) = self.among_rows(k, by, lk, conds) {
+                return Some(rows);
+            }
+        }
         match of_models {
             OfModels::Nothing if alone => return Some(Source::ValueTotals(k, lk)),
             OfModels::Shares if alone && files.model_shares.is_some() && !moments => {
@@ -137,6 +142,32 @@ impl SiteData {
             .among
             .iter()
             .position(|a| a.column == *column && a.value == *value)
+    }
+
+    /// The sums among each value of model-level column `by`'s models, when a grouping by it
+    /// under `conds` takes one row of each: the conditions are on one value of `lk` (and on
+    /// `by`'s own values). Each such row's moments are added layer by layer in layer order over
+    /// that value's models' layers of that `lk` value, which is what the per-layer path adds for
+    /// the group, so they are its moments to the bit.
+    fn among_rows(&self, k: usize, by: Key, lk: Key, conds: &Conditions) -> Option<Source> {
+        let Key::ModelColumn(c) = by else {
+            return None;
+        };
+        let one = conds.values_of(lk).len() == 1;
+        let only = conds.0.iter().all(|(key, _)| *key == lk || *key == by);
+        let any = !self.among_entries_of(k, c, conds).is_empty();
+        (one && only && any).then_some(Source::AmongRows(k, lk, c))
+    }
+
+    /// The entries of `values[k].among` of model-level column `c` whose value `conds` keeps.
+    pub(crate) fn among_entries_of(&self, k: usize, c: usize, conds: &Conditions) -> Vec<usize> {
+        let column = &self.manifest.model_columns[c];
+        let wanted = conds.values_of(Key::ModelColumn(c));
+        let among = &self.manifest.values[k].among;
+        (0..among.len())
+            .filter(|&e| among[e].column == *column)
+            .filter(|&e| wanted.is_empty() || wanted.contains(among[e].value.as_str()))
+            .collect()
     }
 
     /// Bytes of cells chunks `chunks` of `values[k]`.
