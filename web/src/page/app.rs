@@ -28,6 +28,7 @@ pub fn App() -> impl IntoView {
     provide_context(router);
     provide_context(loader);
     provide_context(theme);
+    provide_context(crate::page::timing::FirstPlot::new());
     let room = crate::page::figure::Room::install();
     provide_context(room);
     provide_context(crate::page::views::yours::state::YoursState::install(

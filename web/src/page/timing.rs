@@ -2,6 +2,32 @@
 //! comparison, drawing a plot). They cost nothing measurable, show up in Chrome's performance
 //! panel, and are what the browser benchmark (tests/e2e/bench.mjs) reads.
 
+use leptos::prelude::*;
+
+/// Whether the page has drawn its first plot: what waits for it (a comparison's intervals) asks
+/// for its data only then, so that it never shares the link with the first plot's.
+#[derive(Clone, Copy)]
+pub struct FirstPlot(RwSignal<bool>);
+
+impl FirstPlot {
+    /// Not drawn yet.
+    pub fn new() -> Self {
+        FirstPlot(RwSignal::new(false))
+    }
+
+    /// A figure has drawn.
+    pub fn drawn(self) {
+        if !self.0.get_untracked() {
+            self.0.set(true);
+        }
+    }
+
+    /// Whether any figure has drawn (tracked).
+    pub fn is_drawn(self) -> bool {
+        self.0.get()
+    }
+}
+
 fn performance() -> Option<web_sys::Performance> {
     web_sys::window().and_then(|w| w.performance())
 }

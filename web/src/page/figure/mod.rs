@@ -154,6 +154,7 @@ struct Draw {
     error: RwSignal<Option<String>>,
     summary: RwSignal<String>,
     drawing: crate::page::settled::Waiting,
+    first_plot: Option<crate::page::timing::FirstPlot>,
 }
 
 impl Draw {
@@ -204,6 +205,9 @@ impl Draw {
                     // that it never competes with the first payload.
                     crate::page::offline::register_service_worker();
                 }
+                if let Some(f) = self.first_plot {
+                    f.drawn();
+                }
                 self.area.set(a);
                 self.error.set(None);
                 self.summary.set(p.summary());
@@ -227,6 +231,7 @@ fn schedule_draws(
 ) {
     let generation = StoredValue::new(0u64);
     let drawing = crate::page::settled::Waiting::new();
+    let first_plot = use_context::<crate::page::timing::FirstPlot>();
     // A heatmap's cells as an offscreen bitmap, with what it was made from.
     let cells = StoredValue::new_local(None as Cells);
     Effect::new(move |_| {
@@ -252,6 +257,7 @@ fn schedule_draws(
             error,
             summary,
             drawing,
+            first_plot,
         };
         set_timeout(move || draw.run(c, p, theme), std::time::Duration::ZERO);
     });

@@ -165,12 +165,15 @@ fn asked(route: RwSignal<Route>, by: Memo<String>, loader: Loader) -> Asked {
             },
         })
     });
+    let first_plot = use_context::<crate::page::timing::FirstPlot>();
     let full = loader.answer_asking(move || {
         let (b, m) = (by.get(), method.get());
-        // Asked once the point estimates are in, so that the intervals' files do not share the
-        // link with the first plot's (the stored intervals by conv_depth are 0.4 MB: beside
-        // the sums weighed by models they took the first plot over 2 MB).
-        let drawn = point.with(|p| p.is_some());
+        // Asked once the point estimates are in and the page has drawn a plot, so that the
+        // intervals' files do not share the link with the first plot's (the stored intervals by
+        // conv_depth are 0.4 MB: beside the sums weighed by models they took the first plot
+        // over 2 MB).
+        let plotted = first_plot.is_none_or(|f| f.is_drawn());
+        let drawn = point.with(|p| p.is_some()) && plotted;
         // Grouping by model leaves nothing to resample.
         (drawn && !b.is_empty() && b != "model" && m.resampling.is_some()).then(|| {
             Request::Compare {
