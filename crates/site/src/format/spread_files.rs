@@ -78,8 +78,11 @@ fn with_cells(files: &Files, m: &Manifest, k: usize) -> Result<SiteData, SiteErr
     Ok(s)
 }
 
-/// The stored intervals of grouping by `values[k]`'s column under `filters`, both weights, as
-/// files named from `stem`; none for fewer than two groups.
+/// The stored intervals of grouping by `values[k]`'s column (its cells loaded in `s`) under
+/// `filters`, both weights, as files named from `stem`; none for fewer than two groups. They are
+/// computed as a reader computes them without stored ones: the cells merged chunk by chunk, each
+/// model's part kept and resampled. The groups are the same for both weights (each model's part
+/// is kept either way; the weight only says how the parts add up), so they are merged once.
 fn spreads(
     files: &mut Files,
     s: &SiteData,
@@ -87,14 +90,36 @@ fn spreads(
     filters: &[Where],
     stem: &str,
 ) -> Result<Vec<SpreadEntry>, SiteError> {
+    let r = stored_resampling();
+    let method = |weight| Method {
+        weight,
+        min_models: 0,
+        resampling: Some(r),
+    };
+    let by = s.manifest().values[k].column.clone();
+    let mut g = s.layer_grouping(&by, filters, &method(Weight::Filters))?;
+    for j in 0..s.manifest().values[k].cells.len() {
+        s.add_cells(&mut g, Part::ValueCells(k, j), None)?;
+    }
+    let groups = g.finish();
+    if groups.len() < 2 {
+        return Ok(vec![]);
+    }
     let mut out = vec![];
     for (weight, tail) in [
         (Weight::Filters, "spread"),
         (Weight::Models, "spread-models"),
     ] {
-        let r = stored_resampling();
-        let Some(spread) = spread_of(s, k, filters, weight, r)? else {
+        let c = s.compare_groups(&by, &groups, &method(weight), &mut |_, _| {})?;
+        let (Some(ci), Some(floor)) = (c.ci, c.floor) else {
             continue;
+        };
+        let spread = StoredSpread {
+            groups: c.groups,
+            n_models: c.n_models,
+            low: ci.low,
+            high: ci.high,
+            floor,
         };
         let e = files.put(&format!("{stem}-{tail}"), tables::encode_spread(&spread))?;
         out.push(SpreadEntry {
@@ -105,41 +130,4 @@ fn spreads(
         });
     }
     Ok(out)
-}
-
-/// The intervals and floors of grouping by `values[k]`'s column (its cells loaded in `s`)
-/// under `filters`, by `weight`, computed as a reader computes them without stored ones: the
-/// cells merged chunk by chunk, each model's part kept and resampled.
-fn spread_of(
-    s: &SiteData,
-    k: usize,
-    filters: &[Where],
-    weight: Weight,
-    r: Resampling,
-) -> Result<Option<StoredSpread>, SiteError> {
-    let method = Method {
-        weight,
-        min_models: 0,
-        resampling: Some(r),
-    };
-    let by = s.manifest().values[k].column.clone();
-    let mut g = s.layer_grouping(&by, filters, &method)?;
-    for j in 0..s.manifest().values[k].cells.len() {
-        s.add_cells(&mut g, Part::ValueCells(k, j), None)?;
-    }
-    let groups = g.finish();
-    if groups.len() < 2 {
-        return Ok(None);
-    }
-    let c = s.compare_groups(&by, &groups, &method, &mut |_, _| {})?;
-    let (Some(ci), Some(floor)) = (c.ci, c.floor) else {
-        return Ok(None);
-    };
-    Ok(Some(StoredSpread {
-        groups: c.groups,
-        n_models: c.n_models,
-        low: ci.low,
-        high: ci.high,
-        floor,
-    }))
 }

@@ -214,7 +214,7 @@ impl SiteData {
         let (evr, rule) = (&self.basis.evr, &self.rule);
         // Weighed by models alone, the groups' sums of model shares are all D reads: from a
         // per-value table they are the very sums each model's part would give.
-        let of_models = stored.map_or(method.of_models(), |_| method.point().of_models());
+        let of_models = method.of_models_quoting(stored.is_some());
         let shares: Option<Vec<&[f64]>> = match of_models {
             OfModels::Shares => groups.iter().map(|g| g.model_shares.as_deref()).collect(),
             _ => None,

@@ -151,11 +151,16 @@ impl Method {
         }
     }
 
-    /// The same comparison without intervals: its point estimates.
-    pub(crate) fn point(&self) -> Method {
-        Method {
-            resampling: None,
-            ..*self
+    /// What a grouping must hold of each model's part of a group when the intervals are
+    /// `stored` (read from a file, not resampled: only what the weight asks) or not.
+    pub(crate) fn of_models_quoting(&self, stored: bool) -> OfModels {
+        match stored {
+            true => Method {
+                resampling: None,
+                ..*self
+            }
+            .of_models(),
+            false => self.of_models(),
         }
     }
 

@@ -1,6 +1,7 @@
-//! A comparison's intervals and floors from the ones data-prep stored (`values-K-spread`), where
-//! they answer: grouping by a layer-level column with no filter and every group kept, weighed and
-//! resampled as an entry of the manifest names (the page's default resampling). Computed, the
+//! A comparison's intervals and floors from the ones data-prep stored (`values-K-spread`, and
+//! `values-K-among-C-NNN-spread` among one model-level value's models), where they answer:
+//! grouping by a layer-level column with no filter or that one condition, every group kept,
+//! weighed and resampled as an entry of the manifest names (the page's default resampling). Computed, the
 //! same comparison reads every (value, model)'s counts of the column (conv_depth's are 10.7 MB
 //! at the full DB's shape); stored, one file of a few hundred kilobytes. data-prep writes them
 //! by running this comparison on the cells (`format/spread_files.rs`), so they are the computed
@@ -32,15 +33,11 @@ impl SiteData {
         let files = &self.manifest.values[k];
         let (spread, part): (_, &dyn Fn(usize) -> Part) = match conds.0.first() {
             None => (&files.spread, &|i| Part::ValueSpread(k, i)),
-            Some((Key::ModelColumn(c), value)) => {
-                let column = &self.manifest.model_columns[*c];
-                let e = files
-                    .among
-                    .iter()
-                    .position(|a| a.column == *column && a.value == *value)?;
+            // The one condition is on a model-level value: its `among` entry, as the sums are.
+            Some(_) => {
+                let e = self.among_entry(k, by, by, conds)?;
                 (&files.among[e].spread, &move |i| Part::AmongSpread(k, e, i))
             }
-            Some(_) => return None,
         };
         let i = spread.iter().position(|e| {
             (e.weight, e.replicates, e.seed) == (method.weight, r.replicates, r.seed)
@@ -56,10 +53,8 @@ impl SiteData {
         conds: &Conditions,
         method: &Method,
     ) -> (OfModels, Option<Part>) {
-        match self.stored_spread(by, conds, method) {
-            Some(p) => (method.point().of_models(), Some(p)),
-            None => (method.of_models(), None),
-        }
+        let stored = self.stored_spread(by, conds, method);
+        (method.of_models_quoting(stored.is_some()), stored)
     }
 
     /// The stored intervals and floors of `part` for `groups` (the comparison's, in its order),

@@ -129,7 +129,13 @@ impl SiteData {
     /// grouping by `lk` under `conds`: conditions on `lk` and on one value of one model-level
     /// column. Two values of it would add two entries' rows, in another order than the models'
     /// (the shares and moments would not be the per-layer path's to the bit): those read cells.
-    fn among_entry(&self, k: usize, by: Key, lk: Key, conds: &Conditions) -> Option<usize> {
+    pub(crate) fn among_entry(
+        &self,
+        k: usize,
+        by: Key,
+        lk: Key,
+        conds: &Conditions,
+    ) -> Option<usize> {
         let mut others = conds.0.iter().filter(|(c, _)| *c != lk);
         let (Key::ModelColumn(i), value) = others.next()? else {
             return None;
